@@ -1,0 +1,210 @@
+//! Case-insensitive glob patterns: `vp*`, `*chief*`, `/pricing`, `/product/**`.
+//!
+//! `?` matches one character and `*` any run of characters. For page paths `*` stops at `/`
+//! and `**` crosses it, so `/product/*` is one level and `/product/**` the whole section.
+//! Common shapes compile to plain string tests; the rest run a linear-space matcher, so a
+//! hostile pattern costs at most pattern × text steps, never exponential backtracking.
+
+/// A compiled glob pattern (lower-case; match it against lower-case text).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glob {
+    shape: Shape,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Shape {
+    Exact(String),
+    /// The text starts with this and the rest may be anything.
+    Prefix(String),
+    /// The text ends with this.
+    Suffix(String),
+    /// The text contains this.
+    Contains(String),
+    General(Vec<Token>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Char(char),
+    One,
+    /// `*`: any run of characters, stopping at `/` when `stops_at_slash`.
+    Star,
+    /// `**` in a path: any run of characters at all.
+    AnyRun,
+}
+
+impl Glob {
+    /// Compiles `pattern`; `path` selects page-path semantics for `*` (it does not cross `/`).
+    pub fn new(pattern: &str, path: bool) -> Glob {
+        let lower = pattern.to_lowercase();
+        let mut tokens = Vec::new();
+        let mut chars = lower.chars().peekable();
+        while let Some(c) = chars.next() {
+            let token = match c {
+                '*' => {
+                    let mut double = false;
+                    while chars.peek() == Some(&'*') {
+                        chars.next();
+                        double = true;
+                    }
+                    if double || !path {
+                        Token::AnyRun
+                    } else {
+                        Token::Star
+                    }
+                }
+                '?' => Token::One,
+                c => Token::Char(c),
+            };
+            let repeated_run = matches!(
+                (tokens.last(), &token),
+                (Some(Token::AnyRun), Token::AnyRun | Token::Star)
+                    | (Some(Token::Star), Token::Star)
+            );
+            if !repeated_run {
+                tokens.push(token);
+            }
+        }
+        Glob {
+            shape: shape_of(tokens),
+        }
+    }
+
+    /// Whether lower-case `text` matches the whole pattern.
+    pub fn matches(&self, text: &str) -> bool {
+        match &self.shape {
+            Shape::Exact(s) => text == s,
+            Shape::Prefix(s) => text.starts_with(s.as_str()),
+            Shape::Suffix(s) => text.ends_with(s.as_str()),
+            Shape::Contains(s) => text.contains(s.as_str()),
+            Shape::General(tokens) => matches_tokens(tokens, text),
+        }
+    }
+}
+
+fn literal(tokens: &[Token]) -> Option<String> {
+    tokens
+        .iter()
+        .map(|t| match t {
+            Token::Char(c) => Some(*c),
+            _ => None,
+        })
+        .collect()
+}
+
+fn shape_of(tokens: Vec<Token>) -> Shape {
+    let n = tokens.len();
+    let run_at = |i: usize| n > 0 && matches!(tokens[i], Token::AnyRun);
+    if let Some(s) = literal(&tokens) {
+        return Shape::Exact(s);
+    }
+    if n >= 1 && run_at(n - 1) {
+        if let Some(s) = literal(&tokens[..n - 1]) {
+            return Shape::Prefix(s);
+        }
+    }
+    if n >= 1 && run_at(0) {
+        if let Some(s) = literal(&tokens[1..]) {
+            return Shape::Suffix(s);
+        }
+    }
+    if n >= 2 && run_at(0) && run_at(n - 1) {
+        if let Some(s) = literal(&tokens[1..n - 1]) {
+            return Shape::Contains(s);
+        }
+    }
+    Shape::General(tokens)
+}
+
+/// Tracks the set of text positions reachable after each token: O(tokens × chars) time.
+fn matches_tokens(tokens: &[Token], text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let mut reach = vec![false; chars.len() + 1];
+    reach[0] = true;
+    for token in tokens {
+        let mut next = vec![false; chars.len() + 1];
+        match token {
+            Token::Char(c) => {
+                for i in 0..chars.len() {
+                    next[i + 1] = reach[i] && chars[i] == *c;
+                }
+            }
+            Token::One => {
+                next[1..].copy_from_slice(&reach[..chars.len()]);
+            }
+            Token::Star | Token::AnyRun => {
+                let crosses_slash = matches!(token, Token::AnyRun);
+                let mut open = false;
+                for i in 0..=chars.len() {
+                    open = reach[i] || (open && (crosses_slash || chars[i - 1] != '/'));
+                    next[i] = open;
+                }
+            }
+        }
+        if !next.contains(&true) {
+            return false;
+        }
+        reach = next;
+    }
+    reach[chars.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(p: &str, text: &str) -> bool {
+        Glob::new(p, true).matches(text)
+    }
+
+    fn text(p: &str, text: &str) -> bool {
+        Glob::new(p, false).matches(text)
+    }
+
+    #[test]
+    fn plain_patterns_are_exact_and_case_insensitive() {
+        assert!(path("/Pricing", "/pricing"));
+        assert!(!path("/pricing", "/pricing/enterprise"));
+        assert!(text("VP of Sales", "vp of sales"));
+    }
+
+    #[test]
+    fn star_stays_within_a_path_segment_and_double_star_crosses() {
+        assert!(path("/product/*", "/product/analytics"));
+        assert!(!path("/product/*", "/product/analytics/pricing"));
+        assert!(path("/product/**", "/product/analytics/pricing"));
+        assert!(path("/careers*", "/careers"));
+        assert!(path("/careers*", "/careers-berlin"));
+        assert!(!path("/careers*", "/careers/berlin"));
+        assert!(path("/blog/*/comments", "/blog/post-1/comments"));
+        assert!(!path("/blog/*/comments", "/blog/a/b/comments"));
+        assert!(path("/**/pricing", "/de/plans/pricing"));
+    }
+
+    #[test]
+    fn star_in_trait_patterns_matches_anything() {
+        assert!(text("vp*", "vp sales/marketing"));
+        assert!(text("*chief*", "the chief revenue officer"));
+        assert!(text("*officer", "chief revenue officer"));
+        assert!(!text("*chief*", "cheif"));
+        assert!(text("c?o", "cto"));
+        assert!(!text("c?o", "ceeo"));
+        assert!(text("head*of*sales", "head of emea sales"));
+        assert!(!text("head*of*sales", "head of emea"));
+    }
+
+    #[test]
+    fn hostile_patterns_stay_linear() {
+        let pattern = "*a".repeat(100) + "b";
+        let text_ = "a".repeat(1000);
+        assert!(!text(&pattern, &text_));
+    }
+
+    #[test]
+    fn common_shapes_compile_to_string_tests() {
+        assert!(matches!(Glob::new("vp*", false).shape, Shape::Prefix(_)));
+        assert!(matches!(Glob::new("*chief*", false).shape, Shape::Contains(_)));
+        assert!(matches!(Glob::new("/product/**", true).shape, Shape::Prefix(_)));
+        assert!(matches!(Glob::new("/product/*", true).shape, Shape::General(_)));
+    }
+}

@@ -1,0 +1,28 @@
+#![doc = include_str!("../README.md")]
+
+pub mod codec;
+pub mod condition;
+pub mod errors;
+pub mod event;
+pub mod glob;
+pub mod grade;
+pub mod json;
+pub mod model;
+mod reader;
+pub mod scorecard;
+pub mod scorer;
+pub mod session;
+pub mod time;
+pub mod value;
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use codec::Restored;
+pub use errors::{EventError, ModelError, Problem, RestoreError};
+pub use event::{Event, EventKind, EventSource, Field};
+pub use grade::Grade;
+pub use json::Json;
+pub use model::Model;
+pub use scorecard::{Disqualification, Half, Reason, Scorecard};
+pub use scorer::{Rejected, Scorer};
+pub use value::Value;

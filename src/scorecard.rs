@@ -1,0 +1,293 @@
+//! What every call returns: the score, its halves, the grade, the MQL flag, and the reasons.
+
+use crate::grade::Grade;
+use crate::model::{Model, Tallied, Trigger};
+use crate::session::Session;
+use serde::Serialize;
+use std::fmt;
+
+/// A visitor's score at one moment, with the reasons for it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Scorecard {
+    /// Fit + engagement.
+    pub score: f64,
+    /// The explicit half: traits, within the fit group's bounds.
+    pub fit: f64,
+    /// The implicit half: events, within the engagement group's bounds.
+    pub engagement: f64,
+    /// Fit letter and engagement number (`B2`).
+    pub grade: Grade,
+    /// Whether the visitor is an MQL now.
+    pub mql: bool,
+    /// True only on the call whose event made the visitor an MQL for the first time.
+    pub became_mql: bool,
+    /// When the visitor first became an MQL (epoch milliseconds).
+    pub mql_since: Option<f64>,
+    /// The disqualifier that rules the visitor out, if any.
+    pub disqualifier: Option<Disqualification>,
+    /// `id@version` of the model that made this score.
+    pub model: String,
+    /// The moment scored (epoch milliseconds).
+    pub at: f64,
+    /// Every rule that contributed, largest first (by size, so penalties rank too).
+    pub reasons: Vec<Reason>,
+}
+
+/// Why a visitor cannot be an MQL.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Disqualification {
+    /// The disqualifier's id.
+    pub id: String,
+    /// Its sentence (`Works at a competitor`).
+    pub reason: String,
+}
+
+/// Which half of the score a reason belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Half {
+    /// Explicit: traits.
+    Fit,
+    /// Implicit: events.
+    Engagement,
+}
+
+/// One rule's contribution to the score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reason {
+    /// The rule's id (or `fit.max`, `engagement.min`, … for a group bound).
+    pub rule: String,
+    /// The half it counts in.
+    pub half: Half,
+    /// Points now, after decay and caps (negative deducts).
+    pub points: f64,
+    /// Events counted now, for engagement rules.
+    pub count: Option<u32>,
+    /// The sentence sales reads (`Viewed pricing: 3 times in the last 30 days (+30)`).
+    pub sentence: String,
+}
+
+/// Fit, engagement and disqualification, without the reasons: what the MQL check needs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Totals {
+    /// Fit, rounded to hundredths.
+    pub fit: f64,
+    /// Engagement, rounded to hundredths.
+    pub engagement: f64,
+    /// Index of the first disqualifier that applies.
+    pub disqualified: Option<usize>,
+}
+
+/// Rounds to hundredths, as scores are shown and compared with thresholds.
+pub fn round2(x: f64) -> f64 {
+    let r = (x * 100.0).round() / 100.0;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
+fn bound(sum: f64, min: Option<f64>, max: Option<f64>) -> f64 {
+    let sum = min.map_or(sum, |m| sum.max(m));
+    max.map_or(sum, |m| sum.min(m))
+}
+
+/// Each engagement rule's points at `now` (epoch seconds), with its count.
+fn engagement_points<'m>(
+    model: &'m Model,
+    session: &Session,
+    now: f64,
+) -> impl Iterator<Item = (usize, f64, u32)> + 'm {
+    let readings: Vec<_> = model
+        .engagement
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, rule)| (i, session.reading(i, Tallied::Rule(rule), now)))
+        .collect();
+    readings.into_iter().map(move |(i, reading)| {
+        let rule = &model.engagement.rules[i];
+        let mut points = if reading.count >= rule.min_count {
+            rule.points * reading.weight
+        } else {
+            0.0
+        };
+        if let Some(cap) = rule.max_points {
+            points = points.clamp(-cap, cap);
+        }
+        (i, points, reading.count)
+    })
+}
+
+impl Totals {
+    /// Computes the totals of `session` under `model` at `now` (epoch seconds).
+    pub fn of(model: &Model, session: &Session, now: f64) -> Totals {
+        let fit: f64 = model
+            .fit
+            .rules
+            .iter()
+            .filter(|r| r.when.holds(&session.traits))
+            .map(|r| r.points)
+            .sum();
+        let engagement: f64 = engagement_points(model, session, now).map(|(_, p, _)| p).sum();
+        Totals {
+            fit: round2(bound(fit, model.fit.min, model.fit.max)),
+            engagement: round2(bound(engagement, model.engagement.min, model.engagement.max)),
+            disqualified: disqualified(model, session, now),
+        }
+    }
+
+    /// Whether these totals meet the model's thresholds and nothing disqualifies.
+    pub fn is_mql(&self, model: &Model) -> bool {
+        let t = &model.thresholds;
+        let checks = [
+            t.fit.map(|f| self.fit >= f),
+            t.engagement.map(|e| self.engagement >= e),
+            t.total.map(|s| round2(self.fit + self.engagement) >= s),
+        ];
+        let mut set = checks.iter().flatten();
+        let met = if t.all {
+            set.all(|ok| *ok)
+        } else {
+            set.any(|ok| *ok)
+        };
+        met && self.disqualified.is_none()
+    }
+}
+
+fn disqualified(model: &Model, session: &Session, now: f64) -> Option<usize> {
+    let tallied_before = model.engagement.rules.len();
+    let mut event_index = 0;
+    model.disqualifiers.iter().position(|d| match &d.trigger {
+        Trigger::Traits(c) => c.holds(&session.traits),
+        Trigger::Event(m) => {
+            let i = tallied_before + event_index;
+            event_index += 1;
+            session.reading(i, Tallied::Disqualifier(&d.id, m), now).count > 0
+        }
+    })
+}
+
+impl Scorecard {
+    /// The full scorecard of `session` under `model` at `now_ms` (epoch milliseconds).
+    pub fn of(model: &Model, session: &Session, now_ms: f64) -> Scorecard {
+        let now = now_ms / 1000.0;
+        let totals = Totals::of(model, session, now);
+        let mut reasons: Vec<Reason> = model
+            .fit
+            .rules
+            .iter()
+            .filter(|r| r.when.holds(&session.traits) && r.points != 0.0)
+            .map(|r| Reason {
+                rule: r.id.clone(),
+                half: Half::Fit,
+                points: round2(r.points),
+                count: None,
+                sentence: format!("{} ({})", r.label, signed(r.points)),
+            })
+            .collect();
+        let raw_fit: f64 = reasons.iter().map(|r| r.points).sum();
+        let mut raw_engagement = 0.0;
+        for (i, points, count) in engagement_points(model, session, now) {
+            raw_engagement += points;
+            let rule = &model.engagement.rules[i];
+            if round2(points) == 0.0 {
+                continue;
+            }
+            let window = rule
+                .within_ms
+                .map(|w| format!(" in the last {}", days(w)))
+                .unwrap_or_default();
+            let decayed = rule
+                .half_life_ms
+                .map(|h| format!(", halving every {}", days(h)))
+                .unwrap_or_default();
+            reasons.push(Reason {
+                rule: rule.id.clone(),
+                half: Half::Engagement,
+                points: round2(points),
+                count: Some(count),
+                sentence: format!("{}: {}{window} ({}{decayed})", rule.label, times(count), signed(points)),
+            });
+        }
+        for (half, name, raw, kept, min, max) in [
+            (Half::Fit, "fit", round2(raw_fit), totals.fit, model.fit.min, model.fit.max),
+            (Half::Engagement, "engagement", round2(raw_engagement), totals.engagement, model.engagement.min, model.engagement.max),
+        ] {
+            let excess = round2(kept - raw);
+            if excess != 0.0 {
+                let (edge, limit) = if excess < 0.0 { ("max", max) } else { ("min", min) };
+                let limit = limit.unwrap_or_default();
+                let word = if excess < 0.0 { "capped at" } else { "floored at" };
+                reasons.push(Reason {
+                    rule: format!("{name}.{edge}"),
+                    half,
+                    points: excess,
+                    count: None,
+                    sentence: format!("{} {word} {limit} ({})", capitalized(name), signed(excess)),
+                });
+            }
+        }
+        reasons.sort_by(|a, b| b.points.abs().total_cmp(&a.points.abs()));
+        let disqualifier = totals.disqualified.map(|i| Disqualification {
+            id: model.disqualifiers[i].id.clone(),
+            reason: model.disqualifiers[i].reason.clone(),
+        });
+        Scorecard {
+            score: round2(totals.fit + totals.engagement),
+            fit: totals.fit,
+            engagement: totals.engagement,
+            grade: Grade::of(&model.grades, totals.fit, totals.engagement),
+            mql: totals.is_mql(model),
+            became_mql: false,
+            mql_since: session.mql_since.map(|s| s as f64 * 1000.0),
+            disqualifier,
+            model: model.key(),
+            at: now_ms,
+            reasons,
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.sentence)
+    }
+}
+
+fn signed(points: f64) -> String {
+    let p = round2(points);
+    if p >= 0.0 {
+        format!("+{p}")
+    } else {
+        format!("{p}")
+    }
+}
+
+fn times(n: u32) -> String {
+    match n {
+        1 => "once".to_owned(),
+        2 => "twice".to_owned(),
+        n => format!("{n} times"),
+    }
+}
+
+fn days(ms: f64) -> String {
+    let d = ms / crate::time::DAY_MS;
+    if d == 1.0 {
+        "day".to_owned()
+    } else {
+        format!("{d} days")
+    }
+}
+
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,134 @@
+//! The engine's entry point: one visitor's session scored under one model.
+
+use crate::codec::{self, Restored};
+use crate::errors::{EventError, RestoreError};
+use crate::event::Event;
+use crate::model::Model;
+use crate::scorecard::{Scorecard, Totals};
+use crate::session::Session;
+use crate::time::{EARLIEST_MS, MAX_AHEAD_MS};
+
+/// Scores one visitor: feed it events, read its [`Scorecard`], save it between requests.
+///
+/// ```
+/// use mqlscore::{Model, Scorer, Event, Json};
+/// let doc: Json = Json::read(&mut serde_json::Deserializer::from_str(r#"{
+///   "id": "tiny", "version": 1,
+///   "engagement": { "rules": [ { "id": "pricing", "points": 30, "page": "/pricing" } ] },
+///   "thresholds": { "engagement": 30 }
+/// }"#)).unwrap();
+/// let model = Model::compile(&doc).unwrap();
+/// let mut scorer = Scorer::new(model);
+/// let now = 1_793_610_129_792.0;
+/// let view = Event::page("/pricing", scorer.model()).unwrap();
+/// let card = scorer.ingest(&view, now).unwrap();
+/// assert!(card.mql && card.became_mql);
+/// assert_eq!(card.reasons[0].sentence, "pricing: once (+30)");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Scorer {
+    model: Model,
+    session: Session,
+}
+
+/// An event of a batch that was rejected; the others were scored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejected {
+    /// Its position in the batch.
+    pub index: usize,
+    /// Why.
+    pub error: EventError,
+}
+
+impl Scorer {
+    /// A scorer with a fresh session.
+    pub fn new(model: Model) -> Scorer {
+        let session = Session::new(&model);
+        Scorer { model, session }
+    }
+
+    /// Restores a session saved by [`Scorer::save`]; see [`Restored`] for what happens when it
+    /// was saved under another model or version.
+    pub fn restore(model: Model, saved: &str) -> Result<(Scorer, Restored), RestoreError> {
+        let (session, restored) = codec::restore(&model, saved)?;
+        Ok((Scorer { model, session }, restored))
+    }
+
+    /// The model in use.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The session as it stands.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// Scores one event and returns the scorecard at `now_ms` (epoch milliseconds, the
+    /// scorer's clock). An event without a timestamp happened at `now_ms`. A rejected event
+    /// leaves the session unchanged.
+    pub fn ingest(&mut self, event: &Event, now_ms: f64) -> Result<Scorecard, EventError> {
+        let became = self.apply(event, now_ms)?;
+        let mut card = Scorecard::of(&self.model, &self.session, now_ms);
+        card.became_mql = became;
+        Ok(card)
+    }
+
+    /// Scores events in order; each invalid one is rejected alone, with its index.
+    pub fn ingest_all(
+        &mut self,
+        events: impl IntoIterator<Item = Result<Event, EventError>>,
+        now_ms: f64,
+    ) -> (Scorecard, Vec<Rejected>) {
+        let mut rejected = Vec::new();
+        let mut became = false;
+        for (index, event) in events.into_iter().enumerate() {
+            match event.and_then(|e| self.apply(&e, now_ms)) {
+                Ok(b) => became |= b,
+                Err(error) => rejected.push(Rejected { index, error }),
+            }
+        }
+        let mut card = Scorecard::of(&self.model, &self.session, now_ms);
+        card.became_mql = became;
+        (card, rejected)
+    }
+
+    /// The scorecard at `now_ms`, without new events.
+    pub fn score(&self, now_ms: f64) -> Scorecard {
+        Scorecard::of(&self.model, &self.session, now_ms)
+    }
+
+    /// The session as a compact URL-safe string, for a cookie or `localStorage`.
+    pub fn save(&self) -> String {
+        codec::save(&self.model, &self.session)
+    }
+
+    /// Forgets the visitor: a fresh session under the same model.
+    pub fn reset(&mut self) {
+        self.session = Session::new(&self.model);
+    }
+
+    /// Applies an event; `true` if it made the visitor an MQL for the first time.
+    fn apply(&mut self, event: &Event, now_ms: f64) -> Result<bool, EventError> {
+        if !now_ms.is_finite() || now_ms < EARLIEST_MS {
+            return Err(EventError::new("now", "the scorer's clock must be a time after 2000-01-01 in epoch milliseconds"));
+        }
+        let at_ms = event.timestamp_ms.unwrap_or(now_ms);
+        if at_ms < EARLIEST_MS {
+            return Err(EventError::new("timestamp", "is before 2000-01-01; it is not a real visit"));
+        }
+        if at_ms > now_ms + MAX_AHEAD_MS {
+            return Err(EventError::new("timestamp", "is more than 24 hours ahead of the scorer's clock"));
+        }
+        let at = (at_ms / 1000.0).floor() as i64;
+        if !self.session.apply(&self.model, event, at) || self.session.mql_since.is_some() {
+            return Ok(false);
+        }
+        let totals = Totals::of(&self.model, &self.session, now_ms / 1000.0);
+        if totals.is_mql(&self.model) {
+            self.session.mql_since = Some((now_ms / 1000.0).floor() as i64);
+            return Ok(true);
+        }
+        Ok(false)
+    }
+}

@@ -1,0 +1,223 @@
+//! What the engine keeps per visitor: traits, a bounded tally per rule, and a few times.
+//!
+//! Nothing here grows with the number of events: a rule with `maxCount` keeps the times of its
+//! most recent `maxCount` events (so windows and decay are exact), a decaying rule without a
+//! cap keeps a count and a sum decayed in closed form, and every other rule keeps a count.
+
+use crate::event::{Event, EventKind};
+use crate::model::{EventMatcher, Model, Tallied, TallyKind, Target};
+use crate::value::Value;
+
+/// How many recent `messageId`s of scored events are remembered to skip duplicates.
+pub const RECENT_MESSAGES: usize = 32;
+
+/// One visitor's state under one model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    /// Earliest event time, in epoch seconds.
+    pub first_seen: Option<i64>,
+    /// Latest event time, in epoch seconds.
+    pub last_seen: Option<i64>,
+    /// When the visitor first became an MQL, in epoch seconds.
+    pub mql_since: Option<i64>,
+    /// Trait values by slot of [`Model::traits`].
+    pub traits: Vec<Option<Value>>,
+    /// Time of the newest identify or group applied, in epoch seconds.
+    pub traits_at: Option<i64>,
+    /// One tally per rule of [`Model::tallied`], in that order.
+    pub tallies: Vec<Tally>,
+    /// Hashes of the `messageId`s of the latest scored events, oldest first.
+    pub recent: Vec<u32>,
+}
+
+/// A rule's tally; which kind a rule gets is fixed by [`TallyKind`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tally {
+    /// The most recent events, oldest first.
+    Recent(Vec<Hit>),
+    /// A count and the sum of `2^(-age / halfLife)` over the events, as of time `at`.
+    Decayed {
+        /// Events counted.
+        count: u32,
+        /// The decayed count at `at`.
+        sum: f64,
+        /// Epoch seconds the sum is current at.
+        at: i64,
+    },
+    /// Events counted.
+    Count(u32),
+}
+
+/// One remembered event of a capped rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// Epoch seconds.
+    pub at: i64,
+    /// 16 bits of the event's `messageId` hash (0 when it had none), to skip a redelivery.
+    pub tag: u16,
+}
+
+/// A rule's tally read at some time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reading {
+    /// Events that count now (within the window and the cap).
+    pub count: u32,
+    /// Their decayed weight: `count` without decay, less with it.
+    pub weight: f64,
+}
+
+impl Tally {
+    /// An empty tally of this kind.
+    pub fn new(kind: TallyKind) -> Tally {
+        match kind {
+            TallyKind::Recent(_) => Tally::Recent(Vec::new()),
+            TallyKind::Decayed(_) => Tally::Decayed { count: 0, sum: 0.0, at: 0 },
+            TallyKind::Count => Tally::Count(0),
+        }
+    }
+
+    /// Records an event at `at` (epoch seconds); `false` when it changed nothing (a duplicate,
+    /// or older than every event a full capped rule keeps).
+    fn record(&mut self, kind: TallyKind, at: i64, tag: u16) -> bool {
+        match (self, kind) {
+            (Tally::Recent(hits), TallyKind::Recent(cap)) => {
+                if tag != 0 && hits.iter().any(|h| h.at == at && h.tag == tag) {
+                    return false;
+                }
+                let i = hits.partition_point(|h| h.at <= at);
+                if hits.len() >= cap as usize {
+                    if i == 0 {
+                        return false;
+                    }
+                    hits.remove(0);
+                    hits.insert(i - 1, Hit { at, tag });
+                } else {
+                    hits.insert(i, Hit { at, tag });
+                }
+                true
+            }
+            (Tally::Decayed { count, sum, at: last }, TallyKind::Decayed(half_life_ms)) => {
+                let h = half_life_ms / 1000.0;
+                *count = count.saturating_add(1);
+                if *count == 1 || at >= *last {
+                    *sum = *sum * decay((at - *last) as f64, h) + 1.0;
+                    *last = at;
+                } else {
+                    *sum += decay((*last - at) as f64, h);
+                }
+                true
+            }
+            (Tally::Count(n), _) => {
+                *n = n.saturating_add(1);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The tally as of `now` (epoch seconds), for a rule with this window and half-life.
+    pub fn read(&self, now: f64, within_ms: Option<f64>, half_life_ms: Option<f64>) -> Reading {
+        let weight_at = |at: i64| half_life_ms.map_or(1.0, |h| decay(now - at as f64, h / 1000.0));
+        match self {
+            Tally::Recent(hits) => {
+                let since = within_ms.map_or(f64::NEG_INFINITY, |w| now - w / 1000.0);
+                let mut reading = Reading { count: 0, weight: 0.0 };
+                for hit in hits.iter().filter(|h| h.at as f64 >= since) {
+                    reading.count += 1;
+                    reading.weight += weight_at(hit.at);
+                }
+                reading
+            }
+            Tally::Decayed { count, sum, at } => Reading {
+                count: *count,
+                weight: sum * weight_at(*at),
+            },
+            Tally::Count(count) => Reading {
+                count: *count,
+                weight: f64::from(*count),
+            },
+        }
+    }
+}
+
+/// `2^(-age / half_life)`; an age below zero (an event stamped after `now`) counts as zero.
+pub fn decay(age: f64, half_life: f64) -> f64 {
+    (-(age.max(0.0)) / half_life).exp2()
+}
+
+impl EventMatcher {
+    /// Whether `event` is one this matcher counts.
+    pub fn matches(&self, event: &Event) -> bool {
+        let target = match &self.target {
+            Target::Page(glob) => event.kind == EventKind::Page && glob.matches(&event.path),
+            Target::Track(glob) => event.kind == EventKind::Track && glob.matches(&event.name),
+        };
+        target && self.filter.as_ref().is_none_or(|c| c.holds(&event.fields))
+    }
+}
+
+impl Session {
+    /// A session that has seen nothing, shaped for `model`.
+    pub fn new(model: &Model) -> Session {
+        Session {
+            first_seen: None,
+            last_seen: None,
+            mql_since: None,
+            traits: vec![None; model.traits.paths.len()],
+            traits_at: None,
+            tallies: model.tallied().map(|t| Tally::new(t.kind())).collect(),
+            recent: Vec::new(),
+        }
+    }
+
+    /// Applies an event stamped `at` (epoch seconds); `false` when it changed nothing.
+    pub fn apply(&mut self, model: &Model, event: &Event, at: i64) -> bool {
+        if let Some(m) = event.message {
+            if self.recent.contains(&m) {
+                return false;
+            }
+        }
+        let mut changed = false;
+        match event.kind {
+            EventKind::Identify | EventKind::Group => {
+                // An identify that arrives late fills gaps but never overwrites newer traits.
+                let newer = self.traits_at.is_none_or(|t| at >= t);
+                for (slot, value) in self.traits.iter_mut().zip(&event.traits) {
+                    if let Some(v) = value {
+                        if (newer || slot.is_none()) && slot.as_ref() != Some(v) {
+                            *slot = Some(v.clone());
+                            changed = true;
+                        }
+                    }
+                }
+                self.traits_at = Some(self.traits_at.map_or(at, |t| t.max(at)));
+            }
+            EventKind::Page | EventKind::Track => {
+                let tag = event.message.map_or(0, |m| (m as u16).max(1));
+                for (tally, rule) in self.tallies.iter_mut().zip(model.tallied()) {
+                    if rule.matcher().matches(event) {
+                        changed |= tally.record(rule.kind(), at, tag);
+                    }
+                }
+            }
+            EventKind::Unscored => {}
+        }
+        self.first_seen = Some(self.first_seen.map_or(at, |t| t.min(at)));
+        self.last_seen = Some(self.last_seen.map_or(at, |t| t.max(at)));
+        if let (true, Some(m)) = (changed, event.message) {
+            if self.recent.len() == RECENT_MESSAGES {
+                self.recent.remove(0);
+            }
+            self.recent.push(m);
+        }
+        changed
+    }
+
+    /// The reading of the tally of `rule` (the `i`-th tallied rule) at `now` seconds.
+    pub fn reading(&self, i: usize, rule: Tallied<'_>, now: f64) -> Reading {
+        match rule {
+            Tallied::Rule(r) => self.tallies[i].read(now, r.within_ms, r.half_life_ms),
+            Tallied::Disqualifier(..) => self.tallies[i].read(now, None, None),
+        }
+    }
+}

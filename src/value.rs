@@ -1,0 +1,43 @@
+//! The scalar values that traits and event properties hold.
+
+use std::fmt;
+
+/// A trait or property value. Objects and arrays are not scored, so they never become one.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A string (compared case-insensitively by rules).
+    Str(String),
+    /// A finite number.
+    Num(f64),
+    /// A boolean.
+    Bool(bool),
+}
+
+impl Value {
+    /// The number this value stands for: a number, or a string that reads as one (`"250"`).
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Value::Num(n) => Some(*n),
+            Value::Str(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+            Value::Bool(_) => None,
+        }
+    }
+
+    /// The value as lower-case text, as rules compare it.
+    pub fn to_lower_text(&self) -> String {
+        match self {
+            Value::Str(s) => s.to_lowercase(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Value::Str(s) => f.write_str(s),
+            Value::Num(n) => write!(f, "{n}"),
+            Value::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
