@@ -18,9 +18,9 @@ pub const MAX_SAVED_LEN: usize = 16_384;
 
 /// 32-bit FNV-1a hash (message ids, rule signatures).
 pub fn fnv1a(bytes: &[u8]) -> u32 {
-    bytes
-        .iter()
-        .fold(0x811c_9dc5, |h, b| (h ^ u32::from(*b)).wrapping_mul(0x0100_0193))
+    bytes.iter().fold(0x811c_9dc5, |h, b| {
+        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// Encodes a session of `model`.
@@ -114,7 +114,10 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
         return Err(RestoreError::TooLong(saved.len()));
     }
     let bytes = unbase64url(saved.trim())?;
-    let mut r = Reader { bytes: &bytes, at: 0 };
+    let mut r = Reader {
+        bytes: &bytes,
+        at: 0,
+    };
     let format = r.u8("format")?;
     if format != FORMAT {
         return Err(RestoreError::UnknownFormat(format));
@@ -128,10 +131,14 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
     let mut session = Session::new(model);
     let mut base = 0;
     if flags & 1 != 0 {
-        base = i64::try_from(r.varint("first seen")?).map_err(|_| RestoreError::Corrupt("first seen"))?;
+        base = i64::try_from(r.varint("first seen")?)
+            .map_err(|_| RestoreError::Corrupt("first seen"))?;
         let last = r.varint("last seen")?;
         session.first_seen = Some(base);
-        session.last_seen = Some(base.checked_add_unsigned(last).ok_or(RestoreError::Corrupt("last seen"))?);
+        session.last_seen = Some(
+            base.checked_add_unsigned(last)
+                .ok_or(RestoreError::Corrupt("last seen"))?,
+        );
     }
     if flags & 2 != 0 {
         session.mql_since = Some(r.time(base, "MQL time")?);
@@ -156,7 +163,9 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
         tallies.push((signature, r.tally(base)?));
     }
     for _ in 0..r.count("message ids", crate::session::RECENT_MESSAGES)? {
-        session.recent.push(u32::from_le_bytes(r.array("message ids")?));
+        session
+            .recent
+            .push(u32::from_le_bytes(r.array("message ids")?));
     }
     if r.at != bytes.len() {
         return Err(RestoreError::Corrupt("the end"));
@@ -164,7 +173,10 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
 
     if saved_id != model.id {
         let fresh = Session::new(model);
-        let why = format!("saved under model {key}, not {}: started a new session", model.key());
+        let why = format!(
+            "saved under model {key}, not {}: started a new session",
+            model.key()
+        );
         return Ok((fresh, Restored::Reset(why)));
     }
     let mut dropped = Vec::new();
@@ -176,7 +188,12 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
     }
     let mut carried = vec![false; tallies.len()];
     let mut fresh = Vec::new();
-    for ((slot, rule), id) in session.tallies.iter_mut().zip(model.tallied()).zip(rule_ids(model)) {
+    for ((slot, rule), id) in session
+        .tallies
+        .iter_mut()
+        .zip(model.tallied())
+        .zip(rule_ids(model))
+    {
         let found = (0..tallies.len()).find(|&i| {
             !carried[i] && tallies[i].0 == rule.signature() && fits(&tallies[i].1, rule.kind())
         });
@@ -190,7 +207,10 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
     }
     let lost = carried.iter().filter(|c| !**c).count();
     if lost > 0 {
-        dropped.push(format!("{lost} rule tall{} the model no longer has", plural_y(lost)));
+        dropped.push(format!(
+            "{lost} rule tall{} the model no longer has",
+            plural_y(lost)
+        ));
     }
     let outcome = if key == model.key() && dropped.is_empty() && fresh.is_empty() {
         Restored::Exact
@@ -201,7 +221,10 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
         } else {
             format!("saved under {key}, migrated to {}", model.key())
         };
-        why.push_str(&format!(": {kept} rule tall{} carried over by id", plural_y(kept)));
+        why.push_str(&format!(
+            ": {kept} rule tall{} carried over by id",
+            plural_y(kept)
+        ));
         if !fresh.is_empty() {
             why.push_str(&format!("; starting new tallies for {}", fresh.join(", ")));
         }
@@ -231,7 +254,9 @@ fn rule_ids(model: &Model) -> impl Iterator<Item = &str> {
 fn fits(tally: &Tally, kind: TallyKind) -> bool {
     matches!(
         (tally, kind),
-        (Tally::Recent(_), TallyKind::Recent(_)) | (Tally::Decayed { .. }, TallyKind::Decayed(_)) | (Tally::Count(_), TallyKind::Count)
+        (Tally::Recent(_), TallyKind::Recent(_))
+            | (Tally::Decayed { .. }, TallyKind::Decayed(_))
+            | (Tally::Count(_), TallyKind::Count)
     )
 }
 
@@ -275,7 +300,11 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn take(&mut self, n: usize, part: &'static str) -> Result<&[u8], RestoreError> {
-        let end = self.at.checked_add(n).filter(|e| *e <= self.bytes.len()).ok_or(RestoreError::Corrupt(part))?;
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|e| *e <= self.bytes.len())
+            .ok_or(RestoreError::Corrupt(part))?;
         let slice = &self.bytes[self.at..end];
         self.at = end;
         Ok(slice)
@@ -309,7 +338,10 @@ impl Reader<'_> {
 
     fn count(&mut self, part: &'static str, max: usize) -> Result<usize, RestoreError> {
         let n = self.varint(part)?;
-        usize::try_from(n).ok().filter(|n| *n <= max).ok_or(RestoreError::Corrupt(part))
+        usize::try_from(n)
+            .ok()
+            .filter(|n| *n <= max)
+            .ok_or(RestoreError::Corrupt(part))
     }
 
     fn time(&mut self, base: i64, part: &'static str) -> Result<i64, RestoreError> {
@@ -367,7 +399,10 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 fn base64url(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
         for i in 0..=chunk.len() {
             out.push(char::from(ALPHABET[(n >> (18 - 6 * i)) as usize & 63]));
         }
@@ -379,7 +414,10 @@ fn unbase64url(text: &str) -> Result<Vec<u8>, RestoreError> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let (mut acc, mut bits) = (0u32, 0);
     for (i, c) in text.bytes().enumerate() {
-        let v = ALPHABET.iter().position(|a| *a == c).ok_or(RestoreError::NotBase64(i))? as u32;
+        let v = ALPHABET
+            .iter()
+            .position(|a| *a == c)
+            .ok_or(RestoreError::NotBase64(i))? as u32;
         acc = acc << 6 | v;
         bits += 6;
         if bits >= 8 {

@@ -125,7 +125,9 @@ impl Condition {
             Condition::All(items) => items.iter().all(|c| c.holds(values)),
             Condition::Any(items) => items.iter().any(|c| c.holds(values)),
             Condition::Not(inner) => !inner.holds(values),
-            Condition::Test { slot, test } => test.passes(values.get(*slot).and_then(Option::as_ref)),
+            Condition::Test { slot, test } => {
+                test.passes(values.get(*slot).and_then(Option::as_ref))
+            }
         }
     }
 }
@@ -139,11 +141,17 @@ fn compile(
     depth: usize,
 ) -> Option<Condition> {
     if depth > MAX_NESTING {
-        p.add(path, format!("conditions nest deeper than {MAX_NESTING} levels"));
+        p.add(
+            path,
+            format!("conditions nest deeper than {MAX_NESTING} levels"),
+        );
         return None;
     }
     let Json::Obj(entries) = value else {
-        p.add(path, format!("must be a condition object, not {}", value.type_name()));
+        p.add(
+            path,
+            format!("must be a condition object, not {}", value.type_name()),
+        );
         return None;
     };
     for key in ["all", "any"] {
@@ -164,7 +172,13 @@ fn compile(
                 .map(|(i, item)| compile(item, &format!("{at}[{i}]"), scope, slots, p, depth + 1))
                 .collect();
             let compiled: Option<Vec<_>> = compiled.into_iter().collect();
-            return compiled.map(|c| if key == "all" { Condition::All(c) } else { Condition::Any(c) });
+            return compiled.map(|c| {
+                if key == "all" {
+                    Condition::All(c)
+                } else {
+                    Condition::Any(c)
+                }
+            });
         }
     }
     if let Some((_, inner)) = entries.iter().find(|(k, _)| k == "not") {
@@ -195,7 +209,10 @@ fn compile_test(
             Scope::Traits => "\"trait\" (fit rules and disqualifiers test visitor traits)",
             Scope::Event => "one of \"property\" or \"context\" (event conditions test the event)",
         };
-        p.add(path, format!("a condition needs all, any, not, or {wanted}"));
+        p.add(
+            path,
+            format!("a condition needs all, any, not, or {wanted}"),
+        );
         return None;
     };
     let name = fields.string(source, p)?;
@@ -204,10 +221,17 @@ fn compile_test(
         "context" => format!("context.{name}"),
         _ => name.to_owned(),
     };
-    let ops: Vec<&str> = OPERATORS.iter().copied().filter(|o| fields.has(o)).collect();
+    let ops: Vec<&str> = OPERATORS
+        .iter()
+        .copied()
+        .filter(|o| fields.has(o))
+        .collect();
     let test = match ops[..] {
         [] => {
-            p.add(path, format!("needs an operator: one of {}", OPERATORS.join(", ")));
+            p.add(
+                path,
+                format!("needs an operator: one of {}", OPERATORS.join(", ")),
+            );
             return None;
         }
         [op] if !RANGE.contains(&op) => compile_operator(&fields, op, p)?,
@@ -215,7 +239,10 @@ fn compile_test(
         _ => {
             p.add(
                 path,
-                format!("has operators {} together; only gte/gt/lte/lt combine", ops.join(", ")),
+                format!(
+                    "has operators {} together; only gte/gt/lte/lt combine",
+                    ops.join(", ")
+                ),
             );
             return None;
         }
@@ -248,7 +275,12 @@ fn compile_operator(fields: &Fields, op: &str, p: &mut Problems) -> Option<Test>
             Test::OneOf(list.into_iter().collect::<Option<_>>()?)
         }
         "contains" => Test::Contains(lower_list(value, &at, p)?),
-        "glob" => Test::Glob(lower_list(value, &at, p)?.iter().map(|g| Glob::new(g, false)).collect()),
+        "glob" => Test::Glob(
+            lower_list(value, &at, p)?
+                .iter()
+                .map(|g| Glob::new(g, false))
+                .collect(),
+        ),
         "emailDomain" => {
             let domains = lower_list(value, &at, p)?;
             let domains: Vec<String> = domains
@@ -264,7 +296,10 @@ fn compile_operator(fields: &Fields, op: &str, p: &mut Problems) -> Option<Test>
         "exists" => match value {
             Json::Bool(b) => Test::Exists(*b),
             other => {
-                p.add(&at, format!("must be true or false, not {}", other.type_name()));
+                p.add(
+                    &at,
+                    format!("must be true or false, not {}", other.type_name()),
+                );
                 return None;
             }
         },
@@ -274,17 +309,32 @@ fn compile_operator(fields: &Fields, op: &str, p: &mut Problems) -> Option<Test>
 }
 
 fn compile_range(fields: &Fields, p: &mut Problems) -> Option<Test> {
-    let bound = |key: &str, p: &mut Problems| fields.get(key).and_then(|v| as_number(v, &fields.path(key), p));
-    let (gte, gt, lte, lt) = (bound("gte", p), bound("gt", p), bound("lte", p), bound("lt", p));
+    let bound = |key: &str, p: &mut Problems| {
+        fields
+            .get(key)
+            .and_then(|v| as_number(v, &fields.path(key), p))
+    };
+    let (gte, gt, lte, lt) = (
+        bound("gte", p),
+        bound("gt", p),
+        bound("lte", p),
+        bound("lt", p),
+    );
     if (gte.is_some() && gt.is_some()) || (lte.is_some() && lt.is_some()) {
-        p.add(&fields.path("gte"), "use one lower bound (gte or gt) and one upper bound (lte or lt)");
+        p.add(
+            &fields.path("gte"),
+            "use one lower bound (gte or gt) and one upper bound (lte or lt)",
+        );
         return None;
     }
     let low = gte.map(|n| (n, true)).or(gt.map(|n| (n, false)));
     let high = lte.map(|n| (n, true)).or(lt.map(|n| (n, false)));
     if let (Some((lo, _)), Some((hi, _))) = (low, high) {
         if lo > hi {
-            p.add(&fields.path("gte"), format!("lower bound {lo} is above upper bound {hi}"));
+            p.add(
+                &fields.path("gte"),
+                format!("lower bound {lo} is above upper bound {hi}"),
+            );
             return None;
         }
     }
@@ -300,7 +350,13 @@ fn expected(value: &Json, path: &str, p: &mut Problems) -> Option<Expected> {
         Json::Num(_) => as_number(value, path, p).map(Expected::Num),
         Json::Bool(b) => Some(Expected::Bool(*b)),
         other => {
-            p.add(path, format!("must be a string, number or boolean, not {}", other.type_name()));
+            p.add(
+                path,
+                format!(
+                    "must be a string, number or boolean, not {}",
+                    other.type_name()
+                ),
+            );
             None
         }
     }
@@ -329,7 +385,9 @@ impl Test {
                 list.iter().any(|e| match e {
                     Expected::Text(s) => text.trim() == s,
                     Expected::Num(n) => value.as_number() == Some(*n),
-                    Expected::Bool(b) => matches!(value, Value::Bool(v) if v == b) || text == b.to_string(),
+                    Expected::Bool(b) => {
+                        matches!(value, Value::Bool(v) if v == b) || text == b.to_string()
+                    }
                 })
             }
             Test::Contains(list) => {
@@ -377,7 +435,12 @@ mod tests {
         let values: Vec<Option<Value>> = slots
             .paths
             .iter()
-            .map(|path| traits.iter().find(|(k, _)| k == path).map(|(_, v)| v.clone()))
+            .map(|path| {
+                traits
+                    .iter()
+                    .find(|(k, _)| k == path)
+                    .map(|(_, v)| v.clone())
+            })
             .collect();
         c.holds(&values)
     }
@@ -388,19 +451,46 @@ mod tests {
 
     #[test]
     fn equals_and_one_of_ignore_case_and_read_numbers_in_text() {
-        assert!(holds(r#"{"trait":"industry","equals":"Software"}"#, &[("industry", s("SOFTWARE"))]));
-        assert!(!holds(r#"{"trait":"industry","equals":"Software"}"#, &[("industry", s("Retail"))]));
-        assert!(holds(r#"{"trait":"country","oneOf":["US","CA"]}"#, &[("country", s("ca"))]));
-        assert!(holds(r#"{"trait":"seats","equals":50}"#, &[("seats", s("50"))]));
-        assert!(holds(r#"{"trait":"optIn","equals":true}"#, &[("optIn", Value::Bool(true))]));
+        assert!(holds(
+            r#"{"trait":"industry","equals":"Software"}"#,
+            &[("industry", s("SOFTWARE"))]
+        ));
+        assert!(!holds(
+            r#"{"trait":"industry","equals":"Software"}"#,
+            &[("industry", s("Retail"))]
+        ));
+        assert!(holds(
+            r#"{"trait":"country","oneOf":["US","CA"]}"#,
+            &[("country", s("ca"))]
+        ));
+        assert!(holds(
+            r#"{"trait":"seats","equals":50}"#,
+            &[("seats", s("50"))]
+        ));
+        assert!(holds(
+            r#"{"trait":"optIn","equals":true}"#,
+            &[("optIn", Value::Bool(true))]
+        ));
     }
 
     #[test]
     fn contains_and_glob() {
-        assert!(holds(r#"{"trait":"title","contains":"Director"}"#, &[("title", s("Sales director EMEA"))]));
-        assert!(holds(r#"{"trait":"title","glob":["vp*","*chief*"]}"#, &[("title", s("Chief of Staff"))]));
-        assert!(holds(r#"{"trait":"title","glob":["vp*","*chief*"]}"#, &[("title", s("VP Marketing"))]));
-        assert!(!holds(r#"{"trait":"title","glob":["vp*","*chief*"]}"#, &[("title", s("Engineer"))]));
+        assert!(holds(
+            r#"{"trait":"title","contains":"Director"}"#,
+            &[("title", s("Sales director EMEA"))]
+        ));
+        assert!(holds(
+            r#"{"trait":"title","glob":["vp*","*chief*"]}"#,
+            &[("title", s("Chief of Staff"))]
+        ));
+        assert!(holds(
+            r#"{"trait":"title","glob":["vp*","*chief*"]}"#,
+            &[("title", s("VP Marketing"))]
+        ));
+        assert!(!holds(
+            r#"{"trait":"title","glob":["vp*","*chief*"]}"#,
+            &[("title", s("Engineer"))]
+        ));
     }
 
     #[test]
@@ -426,10 +516,16 @@ mod tests {
 
     #[test]
     fn exists_and_combinators() {
-        assert!(holds(r#"{"trait":"phone","exists":true}"#, &[("phone", s("1"))]));
+        assert!(holds(
+            r#"{"trait":"phone","exists":true}"#,
+            &[("phone", s("1"))]
+        ));
         assert!(holds(r#"{"trait":"phone","exists":false}"#, &[]));
         let c = r#"{"all":[{"trait":"a","exists":true},{"any":[{"trait":"b","equals":1},{"not":{"trait":"c","exists":true}}]}]}"#;
-        assert!(holds(c, &[("a", s("x")), ("b", Value::Num(1.0)), ("c", s("y"))]));
+        assert!(holds(
+            c,
+            &[("a", s("x")), ("b", Value::Num(1.0)), ("c", s("y"))]
+        ));
         assert!(holds(c, &[("a", s("x"))]));
         assert!(!holds(c, &[("a", s("x")), ("c", s("y"))]));
         assert!(!holds(c, &[]));
@@ -437,7 +533,9 @@ mod tests {
 
     #[test]
     fn problems_name_their_paths() {
-        let (r, _) = compile_traits(r#"{"all":[{"trait":"a","glob":[]},{"trait":"b","gte":5,"lte":1},{"trait":"c"},{"property":"x","exists":true},{"trait":"d","equals":1,"contains":"x"}]}"#);
+        let (r, _) = compile_traits(
+            r#"{"all":[{"trait":"a","glob":[]},{"trait":"b","gte":5,"lte":1},{"trait":"c"},{"property":"x","exists":true},{"trait":"d","equals":1,"contains":"x"}]}"#,
+        );
         let problems = r.unwrap_err();
         assert_eq!(
             problems,
@@ -454,7 +552,9 @@ mod tests {
 
     #[test]
     fn nesting_is_bounded() {
-        let deep = r#"{"not":"#.repeat(MAX_NESTING + 1) + r#"{"trait":"a","exists":true}"# + &"}".repeat(MAX_NESTING + 1);
+        let deep = r#"{"not":"#.repeat(MAX_NESTING + 1)
+            + r#"{"trait":"a","exists":true}"#
+            + &"}".repeat(MAX_NESTING + 1);
         let problems = compile_traits(&deep).0.unwrap_err();
         assert!(problems[0].contains("nest deeper than 8"), "{problems:?}");
     }

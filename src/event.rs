@@ -114,15 +114,27 @@ impl Event {
             },
             None => return Err(EventError::new("type", "is required (page, track, identify or group)")),
         };
-        let message = text(source, &["messageId"], MAX_NAME)?.map(|id| crate::codec::fnv1a(id.as_bytes()));
+        let message =
+            text(source, &["messageId"], MAX_NAME)?.map(|id| crate::codec::fnv1a(id.as_bytes()));
         let timestamp_ms = match source.field(&["timestamp"], 64) {
             Field::Absent => None,
             Field::Num(n) if n.is_finite() => Some(n),
             Field::Str(s) => Some(parse_iso8601(&s).ok_or_else(|| {
                 EventError::new("timestamp", format!("\"{s}\" is not an ISO-8601 date-time"))
             })?),
-            Field::Num(_) => return Err(EventError::new("timestamp", "must be a finite number of milliseconds")),
-            other => return Err(type_error("timestamp", "an ISO-8601 string or epoch milliseconds", &other)),
+            Field::Num(_) => {
+                return Err(EventError::new(
+                    "timestamp",
+                    "must be a finite number of milliseconds",
+                ))
+            }
+            other => {
+                return Err(type_error(
+                    "timestamp",
+                    "an ISO-8601 string or epoch milliseconds",
+                    &other,
+                ))
+            }
         };
         let mut event = Event {
             kind,
@@ -149,13 +161,21 @@ impl Event {
                     }
                 }
                 let raw = found.ok_or_else(|| {
-                    EventError::new("properties.path", "is required for page events (or properties.url)")
+                    EventError::new(
+                        "properties.path",
+                        "is required for page events (or properties.url)",
+                    )
                 })?;
                 event.path = normalize_path(&raw);
             }
             EventKind::Track => {
                 event.name = text(source, &["event"], MAX_NAME)?
-                    .ok_or_else(|| EventError::new("event", "is required for track events (e.g. \"Demo Requested\")"))?
+                    .ok_or_else(|| {
+                        EventError::new(
+                            "event",
+                            "is required for track events (e.g. \"Demo Requested\")",
+                        )
+                    })?
                     .to_lowercase();
             }
             EventKind::Identify | EventKind::Group => {
@@ -237,7 +257,11 @@ pub fn normalize_path(raw: &str) -> String {
     out
 }
 
-fn text(source: &impl EventSource, path: &[&str], max: usize) -> Result<Option<String>, EventError> {
+fn text(
+    source: &impl EventSource,
+    path: &[&str],
+    max: usize,
+) -> Result<Option<String>, EventError> {
     match source.field(path, max) {
         Field::Absent => Ok(None),
         Field::Str(s) => Ok(Some(s)),
@@ -279,7 +303,10 @@ mod tests {
     #[test]
     fn paths_are_normalized_for_matching() {
         assert_eq!(normalize_path("/Pricing/"), "/pricing");
-        assert_eq!(normalize_path("https://acme.io/Product/A?utm=x#top"), "/product/a");
+        assert_eq!(
+            normalize_path("https://acme.io/Product/A?utm=x#top"),
+            "/product/a"
+        );
         assert_eq!(normalize_path("https://acme.io"), "/");
         assert_eq!(normalize_path("/"), "/");
         assert_eq!(normalize_path("pricing"), "/pricing");

@@ -203,8 +203,17 @@ mod tests {
     #[test]
     fn common_shapes_compile_to_string_tests() {
         assert!(matches!(Glob::new("vp*", false).shape, Shape::Prefix(_)));
-        assert!(matches!(Glob::new("*chief*", false).shape, Shape::Contains(_)));
-        assert!(matches!(Glob::new("/product/**", true).shape, Shape::Prefix(_)));
-        assert!(matches!(Glob::new("/product/*", true).shape, Shape::General(_)));
+        assert!(matches!(
+            Glob::new("*chief*", false).shape,
+            Shape::Contains(_)
+        ));
+        assert!(matches!(
+            Glob::new("/product/**", true).shape,
+            Shape::Prefix(_)
+        ));
+        assert!(matches!(
+            Glob::new("/product/*", true).shape,
+            Shape::General(_)
+        ));
     }
 }

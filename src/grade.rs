@@ -16,7 +16,8 @@ pub struct Grade {
 impl Grade {
     /// The grade of these halves under the model's cut points.
     pub fn of(cuts: &Grades, fit: f64, engagement: f64) -> Grade {
-        let band = |value: f64, cuts: &[f64; 3]| cuts.iter().take_while(|c| value < **c).count() as u8;
+        let band =
+            |value: f64, cuts: &[f64; 3]| cuts.iter().take_while(|c| value < **c).count() as u8;
         Grade {
             fit: char::from(b'A' + band(fit, &cuts.fit)),
             engagement: 1 + band(engagement, &cuts.engagement),

@@ -263,7 +263,10 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
         Some(Json::Num(n)) if n.is_finite() => Some(n.to_string()),
         Some(v @ Json::Str(_)) => as_string(v, "version", p).map(str::to_owned),
         Some(other) => {
-            p.add("version", format!("must be a string or number, not {}", other.type_name()));
+            p.add(
+                "version",
+                format!("must be a string or number, not {}", other.type_name()),
+            );
             None
         }
         None => {
@@ -293,7 +296,12 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
             }
         };
         ids.push((id.clone()?, f.path("id")));
-        Some(FitRule { id: id?, label: label?, points: points?, when: when? })
+        Some(FitRule {
+            id: id?,
+            label: label?,
+            points: points?,
+            when: when?,
+        })
     });
 
     let engagement = group(&top, "engagement", p, |item, path, p| {
@@ -301,8 +309,17 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
             item,
             path,
             &[
-                "id", "label", "points", "page", "track", "where", "maxCount", "maxPoints",
-                "withinDays", "minCount", "halfLifeDays",
+                "id",
+                "label",
+                "points",
+                "page",
+                "track",
+                "where",
+                "maxCount",
+                "maxPoints",
+                "withinDays",
+                "minCount",
+                "halfLifeDays",
             ],
             p,
         )?;
@@ -325,7 +342,10 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
         }
         if let Some(cap) = max_count {
             if min_count > cap {
-                p.add(&f.path("minCount"), format!("must not exceed maxCount ({cap})"));
+                p.add(
+                    &f.path("minCount"),
+                    format!("must not exceed maxCount ({cap})"),
+                );
             }
         }
         ids.push((id.clone()?, f.path("id")));
@@ -345,27 +365,45 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
     let mut disqualifiers = Vec::new();
     if let Some(items) = top.opt_array("disqualifiers", p) {
         if items.len() > MAX_RULES {
-            p.add("disqualifiers", format!("has {} entries, more than {MAX_RULES}", items.len()));
+            p.add(
+                "disqualifiers",
+                format!("has {} entries, more than {MAX_RULES}", items.len()),
+            );
         }
         for (path, item) in items.iter().take(MAX_RULES) {
-            let Some(f) = Fields::of(item, path, &["id", "reason", "when", "page", "track", "where"], p) else {
+            let Some(f) = Fields::of(
+                item,
+                path,
+                &["id", "reason", "when", "page", "track", "where"],
+                p,
+            ) else {
                 continue;
             };
             let (id, reason) = id_and_label(&f, "reason", p);
             let trigger = match (f.get("when"), f.has("page") || f.has("track")) {
                 (Some(w), false) => {
                     if f.has("where") {
-                        p.add(&f.path("where"), "applies to page or track disqualifiers only");
+                        p.add(
+                            &f.path("where"),
+                            "applies to page or track disqualifiers only",
+                        );
                     }
-                    Condition::compile(w, &f.path("when"), Scope::Traits, &mut traits, p).map(Trigger::Traits)
+                    Condition::compile(w, &f.path("when"), Scope::Traits, &mut traits, p)
+                        .map(Trigger::Traits)
                 }
                 (None, true) => matcher(&f, &mut fields, p).map(Trigger::Event),
                 (Some(_), true) => {
-                    p.add(path, "give either when (traits) or page/track (events), not both");
+                    p.add(
+                        path,
+                        "give either when (traits) or page/track (events), not both",
+                    );
                     None
                 }
                 (None, false) => {
-                    p.add(path, "needs when (a condition on traits) or page/track (an event)");
+                    p.add(
+                        path,
+                        "needs when (a condition on traits) or page/track (an event)",
+                    );
                     None
                 }
             };
@@ -373,7 +411,11 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
                 ids.push((id.clone(), f.path("id")));
             }
             if let (Some(id), Some(reason), Some(trigger)) = (id, reason, trigger) {
-                disqualifiers.push(Disqualifier { id, reason, trigger });
+                disqualifiers.push(Disqualifier {
+                    id,
+                    reason,
+                    trigger,
+                });
             }
         }
     }
@@ -386,14 +428,29 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
         }
     }
     if traits.paths.len() > MAX_TRAITS {
-        p.add("keepTraits", format!("the model reads and keeps {} traits, more than {MAX_TRAITS}", traits.paths.len()));
+        p.add(
+            "keepTraits",
+            format!(
+                "the model reads and keeps {} traits, more than {MAX_TRAITS}",
+                traits.paths.len()
+            ),
+        );
     }
     if fields.paths.len() > MAX_FIELDS {
-        p.add("engagement", format!("the model reads {} event fields, more than {MAX_FIELDS}", fields.paths.len()));
+        p.add(
+            "engagement",
+            format!(
+                "the model reads {} event fields, more than {MAX_FIELDS}",
+                fields.paths.len()
+            ),
+        );
     }
     for (i, (id, path)) in ids.iter().enumerate() {
         if ids[..i].iter().any(|(other, _)| other == id) {
-            p.add(path, format!("\"{id}\" is already used by another rule; ids must be unique"));
+            p.add(
+                path,
+                format!("\"{id}\" is already used by another rule; ids must be unique"),
+            );
         }
     }
 
@@ -428,7 +485,10 @@ fn id_and_label(f: &Fields, label_key: &str, p: &mut Problems) -> (Option<String
         check_id(id, &f.path("id"), p);
     }
     let label = match label_key {
-        "label" => f.opt_string("label", p).map(str::to_owned).or_else(|| id.clone()),
+        "label" => f
+            .opt_string("label", p)
+            .map(str::to_owned)
+            .or_else(|| id.clone()),
         _ => f.string(label_key, p).map(str::to_owned),
     };
     (id, label)
@@ -450,7 +510,11 @@ fn group<R>(
     mut rule: impl FnMut(&Json, &str, &mut Problems) -> Option<R>,
 ) -> Option<Group<R>> {
     let Some(value) = top.get(key) else {
-        return Some(Group { rules: Vec::new(), min: None, max: None });
+        return Some(Group {
+            rules: Vec::new(),
+            min: None,
+            max: None,
+        });
     };
     let f = Fields::of(value, key, &["rules", "min", "max"], p)?;
     let min = f.opt_number("min", p);
@@ -462,14 +526,21 @@ fn group<R>(
     }
     let items = f.opt_array("rules", p).unwrap_or_default();
     if items.len() > MAX_RULES {
-        p.add(&f.path("rules"), format!("has {} rules, more than {MAX_RULES}", items.len()));
+        p.add(
+            &f.path("rules"),
+            format!("has {} rules, more than {MAX_RULES}", items.len()),
+        );
     }
     let rules: Vec<Option<R>> = items
         .iter()
         .take(MAX_RULES)
         .map(|(path, item)| rule(item, path, p))
         .collect();
-    Some(Group { rules: rules.into_iter().collect::<Option<_>>()?, min, max })
+    Some(Group {
+        rules: rules.into_iter().collect::<Option<_>>()?,
+        min,
+        max,
+    })
 }
 
 fn matcher(f: &Fields, fields: &mut Slots, p: &mut Problems) -> Option<EventMatcher> {
@@ -477,23 +548,37 @@ fn matcher(f: &Fields, fields: &mut Slots, p: &mut Problems) -> Option<EventMatc
         (Some(page), None) => {
             let glob = as_string(page, &f.path("page"), p)?;
             if !glob.starts_with('/') && !glob.starts_with('*') {
-                p.add(&f.path("page"), "must be a path starting with / (e.g. /pricing or /product/**)");
+                p.add(
+                    &f.path("page"),
+                    "must be a path starting with / (e.g. /pricing or /product/**)",
+                );
                 return None;
             }
             Target::Page(Glob::new(glob, true))
         }
-        (None, Some(track)) => Target::Track(Glob::new(as_string(track, &f.path("track"), p)?, false)),
+        (None, Some(track)) => {
+            Target::Track(Glob::new(as_string(track, &f.path("track"), p)?, false))
+        }
         (Some(_), Some(_)) => {
             p.add(&f.path("track"), "give page or track, not both");
             return None;
         }
         (None, None) => {
-            p.add(&f.path("page"), "is required: page (a path glob) or track (an event name)");
+            p.add(
+                &f.path("page"),
+                "is required: page (a path glob) or track (an event name)",
+            );
             return None;
         }
     };
     let filter = match f.get("where") {
-        Some(w) => Some(Condition::compile(w, &f.path("where"), Scope::Event, fields, p)?),
+        Some(w) => Some(Condition::compile(
+            w,
+            &f.path("where"),
+            Scope::Event,
+            fields,
+            p,
+        )?),
         None => None,
     };
     Some(EventMatcher { target, filter })
@@ -501,10 +586,18 @@ fn matcher(f: &Fields, fields: &mut Slots, p: &mut Problems) -> Option<EventMatc
 
 fn thresholds(top: &Fields, p: &mut Problems) -> Option<Thresholds> {
     let Some(value) = top.get("thresholds") else {
-        p.add("thresholds", "is required: when is a visitor an MQL? (e.g. {\"fit\": 40, \"engagement\": 30})");
+        p.add(
+            "thresholds",
+            "is required: when is a visitor an MQL? (e.g. {\"fit\": 40, \"engagement\": 30})",
+        );
         return None;
     };
-    let f = Fields::of(value, "thresholds", &["fit", "engagement", "total", "require"], p)?;
+    let f = Fields::of(
+        value,
+        "thresholds",
+        &["fit", "engagement", "total", "require"],
+        p,
+    )?;
     let fit = f.opt_number("fit", p);
     let engagement = f.opt_number("engagement", p);
     let total = f.opt_number("total", p);
@@ -516,17 +609,28 @@ fn thresholds(top: &Fields, p: &mut Problems) -> Option<Thresholds> {
         Some(Json::Str(s)) if s == "all" => true,
         Some(Json::Str(s)) if s == "any" => false,
         Some(_) => {
-            p.add(&f.path("require"), "must be \"all\" (every threshold) or \"any\" (one is enough)");
+            p.add(
+                &f.path("require"),
+                "must be \"all\" (every threshold) or \"any\" (one is enough)",
+            );
             true
         }
     };
-    Some(Thresholds { fit, engagement, total, all })
+    Some(Thresholds {
+        fit,
+        engagement,
+        total,
+        all,
+    })
 }
 
 fn grades(top: &Fields, p: &mut Problems) -> Option<Grades> {
     let default = [75.0, 50.0, 25.0];
     let Some(value) = top.get("grades") else {
-        return Some(Grades { fit: default, engagement: default });
+        return Some(Grades {
+            fit: default,
+            engagement: default,
+        });
     };
     let f = Fields::of(value, "grades", &["fit", "engagement"], p)?;
     let cuts = |key: &str, p: &mut Problems| -> Option<[f64; 3]> {
@@ -547,5 +651,8 @@ fn grades(top: &Fields, p: &mut Problems) -> Option<Grades> {
     };
     let fit = cuts("fit", p);
     let engagement = cuts("engagement", p);
-    Some(Grades { fit: fit?, engagement: engagement? })
+    Some(Grades {
+        fit: fit?,
+        engagement: engagement?,
+    })
 }

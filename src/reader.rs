@@ -39,7 +39,10 @@ impl<'a> Fields<'a> {
     /// Reads `value` as an object, reporting `known`-less fields; `None` if it is not one.
     pub fn of(value: &'a Json, path: &str, known: &[&str], p: &mut Problems) -> Option<Self> {
         let Json::Obj(entries) = value else {
-            p.add(path, format!("must be an object, not {}", value.type_name()));
+            p.add(
+                path,
+                format!("must be an object, not {}", value.type_name()),
+            );
             return None;
         };
         for (key, _) in entries {
@@ -142,7 +145,10 @@ impl<'a> Fields<'a> {
                     .collect(),
             ),
             other => {
-                p.add(&path, format!("must be an array, not {}", other.type_name()));
+                p.add(
+                    &path,
+                    format!("must be an array, not {}", other.type_name()),
+                );
                 None
             }
         }

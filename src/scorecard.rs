@@ -132,10 +132,16 @@ impl Totals {
             .filter(|r| r.when.holds(&session.traits))
             .map(|r| r.points)
             .sum();
-        let engagement: f64 = engagement_points(model, session, now).map(|(_, p, _)| p).sum();
+        let engagement: f64 = engagement_points(model, session, now)
+            .map(|(_, p, _)| p)
+            .sum();
         Totals {
             fit: round2(bound(fit, model.fit.min, model.fit.max)),
-            engagement: round2(bound(engagement, model.engagement.min, model.engagement.max)),
+            engagement: round2(bound(
+                engagement,
+                model.engagement.min,
+                model.engagement.max,
+            )),
             disqualified: disqualified(model, session, now),
         }
     }
@@ -166,7 +172,10 @@ fn disqualified(model: &Model, session: &Session, now: f64) -> Option<usize> {
         Trigger::Event(m) => {
             let i = tallied_before + event_index;
             event_index += 1;
-            session.reading(i, Tallied::Disqualifier(&d.id, m), now).count > 0
+            session
+                .reading(i, Tallied::Disqualifier(&d.id, m), now)
+                .count
+                > 0
         }
     })
 }
@@ -210,18 +219,45 @@ impl Scorecard {
                 half: Half::Engagement,
                 points: round2(points),
                 count: Some(count),
-                sentence: format!("{}: {}{window} ({}{decayed})", rule.label, times(count), signed(points)),
+                sentence: format!(
+                    "{}: {}{window} ({}{decayed})",
+                    rule.label,
+                    times(count),
+                    signed(points)
+                ),
             });
         }
         for (half, name, raw, kept, min, max) in [
-            (Half::Fit, "fit", round2(raw_fit), totals.fit, model.fit.min, model.fit.max),
-            (Half::Engagement, "engagement", round2(raw_engagement), totals.engagement, model.engagement.min, model.engagement.max),
+            (
+                Half::Fit,
+                "fit",
+                round2(raw_fit),
+                totals.fit,
+                model.fit.min,
+                model.fit.max,
+            ),
+            (
+                Half::Engagement,
+                "engagement",
+                round2(raw_engagement),
+                totals.engagement,
+                model.engagement.min,
+                model.engagement.max,
+            ),
         ] {
             let excess = round2(kept - raw);
             if excess != 0.0 {
-                let (edge, limit) = if excess < 0.0 { ("max", max) } else { ("min", min) };
+                let (edge, limit) = if excess < 0.0 {
+                    ("max", max)
+                } else {
+                    ("min", min)
+                };
                 let limit = limit.unwrap_or_default();
-                let word = if excess < 0.0 { "capped at" } else { "floored at" };
+                let word = if excess < 0.0 {
+                    "capped at"
+                } else {
+                    "floored at"
+                };
                 reasons.push(Reason {
                     rule: format!("{name}.{edge}"),
                     half,

@@ -111,14 +111,23 @@ impl Scorer {
     /// Applies an event; `true` if it made the visitor an MQL for the first time.
     fn apply(&mut self, event: &Event, now_ms: f64) -> Result<bool, EventError> {
         if !now_ms.is_finite() || now_ms < EARLIEST_MS {
-            return Err(EventError::new("now", "the scorer's clock must be a time after 2000-01-01 in epoch milliseconds"));
+            return Err(EventError::new(
+                "now",
+                "the scorer's clock must be a time after 2000-01-01 in epoch milliseconds",
+            ));
         }
         let at_ms = event.timestamp_ms.unwrap_or(now_ms);
         if at_ms < EARLIEST_MS {
-            return Err(EventError::new("timestamp", "is before 2000-01-01; it is not a real visit"));
+            return Err(EventError::new(
+                "timestamp",
+                "is before 2000-01-01; it is not a real visit",
+            ));
         }
         if at_ms > now_ms + MAX_AHEAD_MS {
-            return Err(EventError::new("timestamp", "is more than 24 hours ahead of the scorer's clock"));
+            return Err(EventError::new(
+                "timestamp",
+                "is more than 24 hours ahead of the scorer's clock",
+            ));
         }
         let at = (at_ms / 1000.0).floor() as i64;
         if !self.session.apply(&self.model, event, at) || self.session.mql_since.is_some() {

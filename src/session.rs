@@ -71,7 +71,11 @@ impl Tally {
     pub fn new(kind: TallyKind) -> Tally {
         match kind {
             TallyKind::Recent(_) => Tally::Recent(Vec::new()),
-            TallyKind::Decayed(_) => Tally::Decayed { count: 0, sum: 0.0, at: 0 },
+            TallyKind::Decayed(_) => Tally::Decayed {
+                count: 0,
+                sum: 0.0,
+                at: 0,
+            },
             TallyKind::Count => Tally::Count(0),
         }
     }
@@ -96,7 +100,14 @@ impl Tally {
                 }
                 true
             }
-            (Tally::Decayed { count, sum, at: last }, TallyKind::Decayed(half_life_ms)) => {
+            (
+                Tally::Decayed {
+                    count,
+                    sum,
+                    at: last,
+                },
+                TallyKind::Decayed(half_life_ms),
+            ) => {
                 let h = half_life_ms / 1000.0;
                 *count = count.saturating_add(1);
                 if *count == 1 || at >= *last {
@@ -121,7 +132,10 @@ impl Tally {
         match self {
             Tally::Recent(hits) => {
                 let since = within_ms.map_or(f64::NEG_INFINITY, |w| now - w / 1000.0);
-                let mut reading = Reading { count: 0, weight: 0.0 };
+                let mut reading = Reading {
+                    count: 0,
+                    weight: 0.0,
+                };
                 for hit in hits.iter().filter(|h| h.at as f64 >= since) {
                     reading.count += 1;
                     reading.weight += weight_at(hit.at);

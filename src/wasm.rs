@@ -1,0 +1,539 @@
+//! The JavaScript boundary: the only file that knows about `wasm_bindgen` and `js_sys`.
+//!
+//! Events are read field by field with `Reflect.get`, only the fields the model uses, so a
+//! call costs the same whatever else the page puts in its events.
+
+use crate::codec::Restored;
+use crate::errors::{EventError, ModelError};
+use crate::event::{Event, Field};
+use crate::json::Json;
+use crate::model::Model;
+use crate::scorecard::Scorecard;
+use crate::scorer::{Rejected, Scorer as Engine};
+use crate::time::parse_iso8601;
+use js_sys::{Array, Object, Reflect};
+use serde::Serialize;
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = include_str!("types.d.ts");
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "ScoringModel | string")]
+    pub type ModelInput;
+    #[wasm_bindgen(typescript_type = "SegmentEvent")]
+    pub type EventInput;
+    #[wasm_bindgen(typescript_type = "SegmentEvent[]")]
+    pub type EventsInput;
+    #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
+    pub type PropertiesInput;
+    #[wasm_bindgen(typescript_type = "Traits")]
+    pub type TraitsInput;
+    #[wasm_bindgen(typescript_type = "number | string | Date")]
+    pub type TimeInput;
+    #[wasm_bindgen(typescript_type = "ScoreResult")]
+    pub type ScoreResultOutput;
+    #[wasm_bindgen(typescript_type = "BatchResult")]
+    pub type BatchResultOutput;
+    #[wasm_bindgen(typescript_type = "Problem[]")]
+    pub type ProblemsOutput;
+    #[wasm_bindgen(typescript_type = "RestoreNote | undefined")]
+    pub type RestoreNoteOutput;
+    #[wasm_bindgen(typescript_type = "Record<string, string | number | boolean>")]
+    pub type TraitsOutput;
+}
+
+#[cfg(feature = "console_error_panic_hook")]
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// One visitor's lead score under one model.
+#[wasm_bindgen]
+pub struct Scorer {
+    engine: Engine,
+    restored: Option<Restored>,
+    clock_offset_ms: f64,
+}
+
+#[wasm_bindgen]
+impl Scorer {
+    /// Compiles `model` (an object or its JSON text); throws an `Error` listing every problem.
+    #[wasm_bindgen(constructor)]
+    pub fn new(model: ModelInput) -> Result<Scorer, JsValue> {
+        Ok(Scorer::with(Engine::new(compile(&model)?), None))
+    }
+
+    /// Restores a session from `save()`. A session saved under another version of the model
+    /// is migrated rule by rule, and one saved under another model is reset: `restored` says
+    /// which and why. Throws if `saved` is not a saved session (corrupt or tampered).
+    pub fn restore(model: ModelInput, saved: &str) -> Result<Scorer, JsValue> {
+        let model = compile(&model)?;
+        let (engine, restored) =
+            Engine::restore(model, saved).map_err(|e| error(&e.to_string(), "saved", None))?;
+        Ok(Scorer::with(engine, Some(restored)))
+    }
+
+    /// Scores a Segment event (`page`, `track`, `identify`, `group`). Throws an `Error` naming
+    /// the field if the event is invalid; the session is then unchanged.
+    pub fn ingest(&mut self, event: EventInput) -> Result<ScoreResultOutput, JsValue> {
+        let event = read_event(&event, self.engine.model()).map_err(|e| event_error(&e))?;
+        self.scored(&event)
+    }
+
+    /// Scores events in order and returns the result after the last, with `rejected` listing
+    /// each invalid event by index (the valid ones before and after it are kept).
+    #[wasm_bindgen(js_name = ingestBatch)]
+    pub fn ingest_batch(&mut self, events: EventsInput) -> Result<BatchResultOutput, JsValue> {
+        let now = self.now();
+        let (card, rejected) = batch(&mut self.engine, &events, now)?;
+        Ok(to_js(&BatchResult {
+            card,
+            rejected: rejections(rejected),
+        })?
+        .unchecked_into())
+    }
+
+    /// Scores a page view of `path` (`/pricing`, or a full URL), stamped now.
+    pub fn page(
+        &mut self,
+        path: &str,
+        properties: Option<PropertiesInput>,
+    ) -> Result<ScoreResultOutput, JsValue> {
+        let event = call("page", path, properties, self.engine.model())?;
+        self.scored(&event)
+    }
+
+    /// Scores a `track` event named `event` (`Demo Requested`), stamped now.
+    pub fn track(
+        &mut self,
+        event: &str,
+        properties: Option<PropertiesInput>,
+    ) -> Result<ScoreResultOutput, JsValue> {
+        let event = call("track", event, properties, self.engine.model())?;
+        self.scored(&event)
+    }
+
+    /// Records traits of the visitor (`email`, `title`, `company: { employees }`).
+    pub fn identify(&mut self, traits: TraitsInput) -> Result<ScoreResultOutput, JsValue> {
+        let event = traits_event("identify", &traits, self.engine.model())?;
+        self.scored(&event)
+    }
+
+    /// Records traits of the visitor's company; the model reads them as `company.<trait>`.
+    pub fn group(&mut self, traits: TraitsInput) -> Result<ScoreResultOutput, JsValue> {
+        let event = traits_event("group", &traits, self.engine.model())?;
+        self.scored(&event)
+    }
+
+    /// The score now, or at `now` (epoch milliseconds, ISO-8601 text or a `Date`).
+    pub fn result(&self, now: Option<TimeInput>) -> Result<ScoreResultOutput, JsValue> {
+        let now = match now {
+            Some(t) => time(&t, "now")?,
+            None => self.now(),
+        };
+        Ok(to_js(&self.engine.score(now))?.unchecked_into())
+    }
+
+    /// The session as a compact URL-safe string (for `localStorage` or a cookie).
+    pub fn save(&self) -> String {
+        self.engine.save()
+    }
+
+    /// Forgets the visitor and starts a fresh session under the same model.
+    pub fn reset(&mut self) {
+        self.engine.reset();
+        self.restored = None;
+    }
+
+    /// What `restore` did: `{ outcome: "exact" | "migrated" | "reset", reason }`.
+    #[wasm_bindgen(getter)]
+    pub fn restored(&self) -> RestoreNoteOutput {
+        let note = self.restored.as_ref().map(|r| match r {
+            Restored::Exact => RestoreNote {
+                outcome: "exact",
+                reason: "restored under the same model".to_owned(),
+            },
+            Restored::Migrated(why) => RestoreNote {
+                outcome: "migrated",
+                reason: why.clone(),
+            },
+            Restored::Reset(why) => RestoreNote {
+                outcome: "reset",
+                reason: why.clone(),
+            },
+        });
+        to_js(&note).unwrap_or(JsValue::UNDEFINED).unchecked_into()
+    }
+
+    /// `id@version` of the model in use.
+    #[wasm_bindgen(getter)]
+    pub fn model(&self) -> String {
+        self.engine.model().key()
+    }
+
+    /// The traits the model keeps for this visitor (those its rules read, and `keepTraits`).
+    pub fn traits(&self) -> TraitsOutput {
+        let out = Object::new();
+        for (name, value) in self
+            .engine
+            .model()
+            .traits
+            .paths
+            .iter()
+            .zip(&self.engine.session().traits)
+        {
+            if let Some(v) = value {
+                let v = match v {
+                    crate::Value::Str(s) => JsValue::from_str(s),
+                    crate::Value::Num(n) => JsValue::from_f64(*n),
+                    crate::Value::Bool(b) => JsValue::from_bool(*b),
+                };
+                let _ = Reflect::set(&out, &JsValue::from_str(name), &v);
+            }
+        }
+        out.unchecked_into()
+    }
+
+    /// Milliseconds added to the wall clock when scoring (to show decay: 7 days ahead is
+    /// `7 * 864e5`). Events without a timestamp are stamped with this clock too.
+    #[wasm_bindgen(getter, js_name = clockOffsetMs)]
+    pub fn clock_offset_ms(&self) -> f64 {
+        self.clock_offset_ms
+    }
+
+    /// Sets the clock offset; it must be a finite number of milliseconds.
+    #[wasm_bindgen(setter, js_name = clockOffsetMs)]
+    pub fn set_clock_offset_ms(&mut self, offset: f64) -> Result<(), JsValue> {
+        if !offset.is_finite() {
+            return Err(error(
+                "clockOffsetMs: must be a finite number of milliseconds",
+                "clockOffsetMs",
+                None,
+            ));
+        }
+        self.clock_offset_ms = offset;
+        Ok(())
+    }
+}
+
+impl Scorer {
+    fn with(engine: Engine, restored: Option<Restored>) -> Scorer {
+        Scorer {
+            engine,
+            restored,
+            clock_offset_ms: 0.0,
+        }
+    }
+
+    fn now(&self) -> f64 {
+        js_sys::Date::now() + self.clock_offset_ms
+    }
+
+    fn scored(&mut self, event: &Event) -> Result<ScoreResultOutput, JsValue> {
+        let card = self
+            .engine
+            .ingest(event, self.now())
+            .map_err(|e| event_error(&e))?;
+        Ok(to_js(&card)?.unchecked_into())
+    }
+}
+
+/// Lists the problems of a model (`[]` when it is valid), each `{ path, message }`.
+#[wasm_bindgen(js_name = validateModel)]
+pub fn validate_model(model: ModelInput) -> Result<ProblemsOutput, JsValue> {
+    let problems = match read_model(&model) {
+        Ok(doc) => Model::compile(&doc)
+            .err()
+            .map(|e| e.problems)
+            .unwrap_or_default(),
+        Err(problem) => vec![problem],
+    };
+    let list: Vec<ProblemJs> = problems
+        .into_iter()
+        .map(|p| ProblemJs {
+            path: p.path,
+            message: p.message,
+        })
+        .collect();
+    Ok(to_js(&list)?.unchecked_into())
+}
+
+/// Scores a whole session in one call (for an edge function): a fresh visitor, `events` in
+/// order, scored at `now` (default: the wall clock). Invalid events are listed in `rejected`.
+#[wasm_bindgen(js_name = scoreEvents)]
+pub fn score_events(
+    model: ModelInput,
+    events: EventsInput,
+    now: Option<TimeInput>,
+) -> Result<BatchResultOutput, JsValue> {
+    let model = cached_model(&model)?;
+    let now = match now {
+        Some(t) => time(&t, "now")?,
+        None => js_sys::Date::now(),
+    };
+    let mut engine = Engine::new(model);
+    let (card, rejected) = batch(&mut engine, &events, now)?;
+    Ok(to_js(&BatchResult {
+        card,
+        rejected: rejections(rejected),
+    })?
+    .unchecked_into())
+}
+
+thread_local! {
+    /// The last model `scoreEvents` compiled, by object identity: an edge worker passes the
+    /// same model object on every request and should not pay to compile it each time.
+    static LAST_MODEL: RefCell<Option<(JsValue, Model)>> = const { RefCell::new(None) };
+}
+
+fn cached_model(input: &JsValue) -> Result<Model, JsValue> {
+    let hit = LAST_MODEL.with(|m| {
+        m.borrow()
+            .as_ref()
+            .filter(|(js, _)| input.is_object() && Object::is(js, input))
+            .map(|(_, model)| model.clone())
+    });
+    if let Some(model) = hit {
+        return Ok(model);
+    }
+    let model = compile(input)?;
+    LAST_MODEL.with(|m| *m.borrow_mut() = Some((input.clone(), model.clone())));
+    Ok(model)
+}
+
+#[derive(Serialize)]
+struct ProblemJs {
+    path: String,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct RestoreNote {
+    outcome: &'static str,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct BatchResult {
+    #[serde(flatten)]
+    card: Scorecard,
+    rejected: Vec<RejectedJs>,
+}
+
+#[derive(Serialize)]
+struct RejectedJs {
+    index: usize,
+    field: String,
+    message: String,
+}
+
+fn rejections(rejected: Vec<Rejected>) -> Vec<RejectedJs> {
+    rejected
+        .into_iter()
+        .map(|r| RejectedJs {
+            index: r.index,
+            message: r.error.to_string(),
+            field: r.error.field,
+        })
+        .collect()
+}
+
+/// Most events one batch call accepts.
+const MAX_BATCH: u32 = 10_000;
+
+fn batch(
+    engine: &mut Engine,
+    events: &JsValue,
+    now: f64,
+) -> Result<(Scorecard, Vec<Rejected>), JsValue> {
+    let Some(list) = events.dyn_ref::<Array>() else {
+        return Err(error(
+            "events: must be an array of Segment events",
+            "events",
+            None,
+        ));
+    };
+    if list.length() > MAX_BATCH {
+        let msg = format!(
+            "events: has {} events, more than {MAX_BATCH} in one call",
+            list.length()
+        );
+        return Err(error(&msg, "events", None));
+    }
+    let events: Vec<_> = list
+        .iter()
+        .map(|e| read_event(&e, engine.model()))
+        .collect();
+    Ok(engine.ingest_all(events, now))
+}
+
+fn compile(input: &JsValue) -> Result<Model, JsValue> {
+    let doc = read_model(input).map_err(|p| {
+        error(
+            &format!("invalid scoring model (1 problem)\n  {p}"),
+            "model",
+            None,
+        )
+    })?;
+    Model::compile(&doc).map_err(|e| model_error(&e))
+}
+
+fn read_model(input: &JsValue) -> Result<Json, crate::Problem> {
+    let problem = |message: String| crate::Problem {
+        path: String::new(),
+        message,
+    };
+    let parsed;
+    let value = match input.as_string() {
+        Some(text) => {
+            parsed = js_sys::JSON::parse(&text).map_err(|e| {
+                let why = e
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .unwrap_or_default();
+                problem(format!("model is not valid JSON: {why}"))
+            })?;
+            &parsed
+        }
+        None => input,
+    };
+    Json::read(serde_wasm_bindgen::Deserializer::from(value.clone()))
+        .map_err(|e| problem(format!("model cannot be read: {e}")))
+}
+
+fn read_event(event: &JsValue, model: &Model) -> Result<Event, EventError> {
+    if !event.is_object() || Array::is_array(event) {
+        return Err(EventError::new("", "must be an object (a Segment event)"));
+    }
+    Event::read(&|path: &[&str], max| js_field(event, path, max), model)
+}
+
+fn call(
+    kind: &str,
+    name: &str,
+    properties: Option<PropertiesInput>,
+    model: &Model,
+) -> Result<Event, JsValue> {
+    let props: JsValue = properties.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    Event::from_call(
+        kind,
+        name,
+        &|path: &[&str], max| js_field(&props, path, max),
+        model,
+    )
+    .map_err(|e| event_error(&e))
+}
+
+fn traits_event(kind: &str, traits: &JsValue, model: &Model) -> Result<Event, JsValue> {
+    if !traits.is_object() {
+        return Err(event_error(&EventError::new("traits", "must be an object")));
+    }
+    let source = |path: &[&str], max: usize| match path {
+        ["type"] => Field::Str(kind.to_owned()),
+        ["traits", rest @ ..] => js_field(traits, rest, max),
+        _ => Field::Absent,
+    };
+    Event::read(&source, model).map_err(|e| event_error(&e))
+}
+
+/// Reads `path` from a JavaScript value without trusting it: getters that throw, proxies and
+/// non-objects all read as absent, and long strings are measured before being copied.
+fn js_field(root: &JsValue, path: &[&str], max: usize) -> Field {
+    let mut node = root.clone();
+    for key in path {
+        if !node.is_object() {
+            return Field::Absent;
+        }
+        node = match Reflect::get(&node, &JsValue::from_str(key)) {
+            Ok(v) => v,
+            Err(_) => return Field::Absent,
+        };
+    }
+    if node.is_undefined() || node.is_null() {
+        Field::Absent
+    } else if let Some(b) = node.as_bool() {
+        Field::Bool(b)
+    } else if let Some(n) = node.as_f64() {
+        Field::Num(n)
+    } else if let Some(s) = node.dyn_ref::<js_sys::JsString>() {
+        let len = s.length() as usize;
+        if len > max {
+            Field::TooLong(len)
+        } else {
+            s.as_string().map_or(
+                Field::Other("a string that is not valid Unicode"),
+                Field::Str,
+            )
+        }
+    } else if Array::is_array(&node) {
+        Field::Other("an array")
+    } else if node.is_function() {
+        Field::Other("a function")
+    } else if node.is_object() {
+        Field::Other("an object")
+    } else {
+        Field::Other("a value of another type")
+    }
+}
+
+fn time(value: &JsValue, field: &str) -> Result<f64, JsValue> {
+    let ms = if let Some(d) = value.dyn_ref::<js_sys::Date>() {
+        Some(d.get_time())
+    } else if let Some(s) = value.as_string() {
+        parse_iso8601(&s)
+    } else {
+        value.as_f64()
+    };
+    ms.filter(|n| n.is_finite()).ok_or_else(|| {
+        error(
+            &format!("{field}: must be epoch milliseconds, ISO-8601 text or a Date"),
+            field,
+            None,
+        )
+    })
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| {
+            JsValue::from(js_sys::Error::new(&format!(
+                "result could not be built: {e}"
+            )))
+        })
+}
+
+fn model_error(e: &ModelError) -> JsValue {
+    let list: Vec<ProblemJs> = e
+        .problems
+        .iter()
+        .map(|p| ProblemJs {
+            path: p.path.clone(),
+            message: p.message.clone(),
+        })
+        .collect();
+    error(&e.to_string(), "model", to_js(&list).ok())
+}
+
+fn event_error(e: &EventError) -> JsValue {
+    error(&e.to_string(), &format!("event.{}", e.field), None)
+}
+
+/// A JS `Error` with `field` (and `problems`, for a model) attached for programs to read.
+fn error(message: &str, field: &str, problems: Option<JsValue>) -> JsValue {
+    let err = js_sys::Error::new(message);
+    let _ = Reflect::set(
+        &err,
+        &JsValue::from_str("field"),
+        &JsValue::from_str(field.trim_end_matches('.')),
+    );
+    if let Some(p) = problems {
+        let _ = Reflect::set(&err, &JsValue::from_str("problems"), &p);
+    }
+    JsValue::from(err)
+}

@@ -1,0 +1,118 @@
+//! Model validation: every problem listed, each with its path.
+
+mod common;
+use common::*;
+
+#[test]
+fn the_example_models_compile() {
+    let b2b = example("b2b-saas");
+    assert_eq!(
+        (b2b.key(), b2b.fit.rules.len(), b2b.engagement.rules.len()),
+        ("b2b-saas@1".into(), 8, 11)
+    );
+    assert_eq!(example("minimal").key(), "minimal@1");
+}
+
+#[test]
+fn every_problem_is_listed_with_its_path() {
+    let found = problems(
+        r#"{
+        "id": "bad id!", "version": 1, "colour": "red",
+        "fit": { "max": 10, "min": 20, "rules": [
+            { "id": "a", "points": "ten", "when": { "trait": "title", "glob": "vp*" } },
+            { "id": "a", "points": 5 } ] },
+        "engagement": { "rules": [
+            { "id": "p", "points": 5, "page": "pricing" },
+            { "id": "q", "points": 5, "track": "Demo", "page": "/demo" },
+            { "id": "r", "points": 5, "page": "/x", "halfLifeDays": 0 },
+            { "id": "s", "points": 5, "page": "/x", "withinDays": 7 },
+            { "id": "t", "points": 5, "track": "x", "maxCount": 2, "minCount": 3, "maxPoints": -1 },
+            { "id": "u", "points": 5, "track": "x", "where": { "trait": "plan", "equals": "pro" } } ] },
+        "disqualifiers": [ { "id": "d", "reason": "", "when": { "trait": "x", "exists": "yes" } } ],
+        "thresholds": {},
+        "grades": { "fit": [10, 20, 30] }
+    }"#,
+    );
+    let expected = [
+        "colour: unknown field (expected one of: $schema, id, version, description, fit, engagement, disqualifiers, thresholds, grades, keepTraits)",
+        "id: must be at most 64 letters, digits, '-', '_' or '.'",
+        "fit.min: must not exceed max (10)",
+        "fit.rules[0].points: must be a number, not a string",
+        "fit.rules[1].when: is required",
+        "engagement.rules[0].page: must be a path starting with / (e.g. /pricing or /product/**)",
+        "engagement.rules[1].track: give page or track, not both",
+        "engagement.rules[2].halfLifeDays: must be greater than 0",
+        "engagement.rules[3].maxCount: is required with withinDays (the session keeps the times of at most maxCount events per rule, up to 100)",
+        "engagement.rules[4].maxPoints: must be greater than 0",
+        "engagement.rules[4].minCount: must not exceed maxCount (2)",
+        "engagement.rules[5].where.trait: unknown field (expected one of: property, context, equals, oneOf, contains, glob, gte, gt, lte, lt, emailDomain, exists)",
+        "engagement.rules[5].where: a condition needs all, any, not, or one of \"property\" or \"context\" (event conditions test the event)",
+        "disqualifiers[0].reason: must not be empty",
+        "disqualifiers[0].when.exists: must be true or false, not a string",
+        "fit.rules[1].id: \"a\" is already used by another rule; ids must be unique",
+        "thresholds: needs at least one of fit, engagement, total",
+        "grades.fit: must be three numbers, highest first (the lowest scores of grades A, B, C or 1, 2, 3)",
+    ];
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn required_parts_are_named() {
+    assert_eq!(
+        problems(r#"{"fit":{"rules":[]}}"#),
+        [
+            "id: is required",
+            "version: is required",
+            "thresholds: is required: when is a visitor an MQL? (e.g. {\"fit\": 40, \"engagement\": 30})"
+        ]
+    );
+    assert_eq!(problems("[]"), ["must be an object, not an array"]);
+}
+
+#[test]
+fn limits_are_enforced_with_clear_messages() {
+    let rules: Vec<String> = (0..65)
+        .map(|i| format!(r#"{{"id":"r{i}","points":1,"page":"/"}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"id":"x","version":1,"engagement":{{"rules":[{}]}},"thresholds":{{"engagement":1}}}}"#,
+        rules.join(",")
+    );
+    assert_eq!(
+        problems(&text),
+        ["engagement.rules: has 65 rules, more than 64"]
+    );
+    let long = "x".repeat(300);
+    let text = format!(
+        r#"{{"id":"x","version":1,"engagement":{{"rules":[{{"id":"r","points":1,"page":"/{long}"}}]}},"thresholds":{{"engagement":1}}}}"#
+    );
+    assert_eq!(
+        problems(&text),
+        ["engagement.rules[0].page: is 301 bytes long, more than 256"]
+    );
+    let text = r#"{"id":"x","version":1,"engagement":{"rules":[{"id":"r","points":1,"page":"/","maxCount":101,"halfLifeDays":4000}]},"thresholds":{"engagement":1}}"#;
+    assert_eq!(
+        problems(text),
+        [
+            "engagement.rules[0].maxCount: must be a whole number from 1 to 100",
+            "engagement.rules[0].halfLifeDays: must be at most 3650 days"
+        ]
+    );
+}
+
+#[test]
+fn non_finite_numbers_are_rejected() {
+    let m = mqlscore::Json::Obj(vec![
+        ("id".into(), mqlscore::Json::Str("x".into())),
+        ("version".into(), mqlscore::Json::Num(1.0)),
+        (
+            "thresholds".into(),
+            mqlscore::Json::Obj(vec![("fit".into(), mqlscore::Json::Num(f64::NAN))]),
+        ),
+    ]);
+    let err = mqlscore::Model::compile(&m).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid scoring model (1 problem)\n  thresholds.fit: must be a finite number"
+    );
+}
