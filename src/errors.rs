@@ -61,7 +61,11 @@ impl EventError {
 
 impl fmt::Display for EventError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "event.{}: {}", self.field, self.message)
+        if self.field.is_empty() {
+            write!(f, "event: {}", self.message)
+        } else {
+            write!(f, "event.{}: {}", self.field, self.message)
+        }
     }
 }
 

@@ -223,16 +223,17 @@ impl Event {
         model: &Model,
     ) -> Result<Event, EventError> {
         let key = if kind == "page" { "path" } else { "event" };
+        let named = |max: usize| {
+            if name.len() > max {
+                Field::TooLong(name.len())
+            } else {
+                Field::Str(name.to_owned())
+            }
+        };
         let source = |path: &[&str], max: usize| match path {
             ["type"] => Field::Str(kind.to_owned()),
-            [k] if *k == key => {
-                if name.len() > max {
-                    Field::TooLong(name.len())
-                } else {
-                    Field::Str(name.to_owned())
-                }
-            }
-            ["properties", "path"] if kind == "page" => Field::Str(name.to_owned()),
+            [k] if *k == key => named(max),
+            ["properties", "path"] if kind == "page" => named(max),
             ["properties", rest @ ..] => properties.field(rest, max),
             _ => Field::Absent,
         };

@@ -15,7 +15,7 @@ pub mod session;
 pub mod time;
 pub mod value;
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use codec::Restored;
 pub use errors::{EventError, ModelError, Problem, RestoreError};

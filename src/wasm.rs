@@ -23,26 +23,37 @@ const TYPES: &'static str = include_str!("types.d.ts");
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(typescript_type = "ScoringModel | string")]
+    /// A scoring model, as an object or JSON text.
     pub type ModelInput;
     #[wasm_bindgen(typescript_type = "SegmentEvent")]
+    /// A Segment event.
     pub type EventInput;
     #[wasm_bindgen(typescript_type = "SegmentEvent[]")]
+    /// An array of Segment events.
     pub type EventsInput;
     #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
+    /// Event properties.
     pub type PropertiesInput;
     #[wasm_bindgen(typescript_type = "Traits")]
+    /// Visitor or company traits.
     pub type TraitsInput;
     #[wasm_bindgen(typescript_type = "number | string | Date")]
+    /// Epoch milliseconds, ISO-8601 text or a `Date`.
     pub type TimeInput;
     #[wasm_bindgen(typescript_type = "ScoreResult")]
+    /// A scorecard as a plain object.
     pub type ScoreResultOutput;
     #[wasm_bindgen(typescript_type = "BatchResult")]
+    /// A scorecard with the rejected events of a batch.
     pub type BatchResultOutput;
     #[wasm_bindgen(typescript_type = "Problem[]")]
+    /// The problems of a model.
     pub type ProblemsOutput;
     #[wasm_bindgen(typescript_type = "RestoreNote | undefined")]
+    /// What `restore` did.
     pub type RestoreNoteOutput;
     #[wasm_bindgen(typescript_type = "Record<string, string | number | boolean>")]
+    /// Kept traits by name.
     pub type TraitsOutput;
 }
 

@@ -1,5 +1,7 @@
 //! Model validation: every problem listed, each with its path.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 use common::*;
 

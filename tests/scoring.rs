@@ -1,5 +1,7 @@
 //! Rules, caps, windows, decay, disqualifiers, thresholds and grades, scored natively.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 use common::*;
 use mqlscore::Scorer;

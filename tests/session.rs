@@ -1,5 +1,7 @@
 //! Duplicates, ordering, bad events, batches, and save/restore, natively.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 use common::*;
 use mqlscore::{Event, RestoreError, Restored, Scorer};

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, then formatting, lints, native tests and the
+# wasm tests in Node and in headless Chromium. Ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/setup.sh
+set +e
+
+log=$(mktemp)
+failures=()
+
+# Runs one step, keeping its output; a step whose runner reports no test at all fails too.
+step() {
+  local name=$1 needs_tests=$2
+  shift 2
+  echo "==> $name"
+  local out
+  out=$(mktemp)
+  "$@" 2>&1 | tee "$out"
+  local rc=${PIPESTATUS[0]}
+  cat "$out" >>"$log"
+  if [ "$rc" -ne 0 ]; then
+    failures+=("$name (exit $rc)")
+  elif [ "$needs_tests" = yes ] && ! grep -Eq 'test result: ok\. [1-9][0-9]* passed' "$out"; then
+    failures+=("$name (no test ran)")
+  fi
+  rm -f "$out"
+}
+
+step "cargo fmt --check" no cargo fmt --check
+step "clippy, native" no cargo clippy --all-targets -- -D warnings
+step "clippy, wasm32" no cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "native tests" yes cargo test
+step "wasm tests in Node" yes wasm-pack test --mode no-install --node -- --test web
+step "wasm tests in headless Chromium" yes env WASM_BINDGEN_USE_BROWSER=1 \
+  wasm-pack test --mode no-install --headless --chrome --chromedriver "$(command -v chromedriver)" -- --test web
+
+passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed' | awk '{s += $1} END {print s + 0}')
+failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s += $1} END {print s + 0}')
+rm -f "$log"
+if [ ${#failures[@]} -gt 0 ]; then
+  printf 'FAILED step: %s\n' "${failures[@]}"
+  [ "$failed" -gt 0 ] || failed=${#failures[@]}
+fi
+echo "$passed passed, $failed failed"
+[ ${#failures[@]} -eq 0 ]

@@ -1,0 +1,310 @@
+//! The JavaScript boundary, run by `wasm-pack test --node` and, with
+//! `WASM_BINDGEN_USE_BROWSER=1`, by `wasm-pack test --headless --chrome`.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Function, Reflect, JSON};
+use mqlscore::wasm::{score_events, validate_model, Scorer};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const B2B: &str = include_str!("../models/b2b-saas.json");
+const MINIMAL: &str = include_str!("../models/minimal.json");
+
+fn js(text: &str) -> JsValue {
+    JSON::parse(text).unwrap_or_else(|e| panic!("test JSON: {e:?}"))
+}
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &key.into()).unwrap()
+}
+
+fn num(value: &JsValue, key: &str) -> f64 {
+    get(value, key)
+        .as_f64()
+        .unwrap_or_else(|| panic!("{key} is not a number"))
+}
+
+fn flag(value: &JsValue, key: &str) -> bool {
+    get(value, key)
+        .as_bool()
+        .unwrap_or_else(|| panic!("{key} is not a boolean"))
+}
+
+fn text(value: &JsValue, key: &str) -> String {
+    get(value, key)
+        .as_string()
+        .unwrap_or_else(|| panic!("{key} is not a string"))
+}
+
+/// The thrown value's message, after checking it is a real JS `Error`.
+fn error_message(thrown: JsValue) -> String {
+    let err = thrown
+        .dyn_into::<js_sys::Error>()
+        .expect("throws an Error instance");
+    String::from(err.message())
+}
+
+fn scorer() -> Scorer {
+    Scorer::new(js(B2B).unchecked_into()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn browsing_flips_mql_with_reasons_largest_first() {
+    let mut s = scorer();
+    let mut flips = Vec::new();
+    for path in ["/", "/product", "/pricing", "/pricing"] {
+        let r: JsValue = s.page(path, None).unwrap().into();
+        flips.push((flag(&r, "mql"), flag(&r, "becameMql")));
+    }
+    assert_eq!(
+        flips,
+        [(false, false), (false, false), (false, false), (true, true)]
+    );
+    let r: JsValue = s.result(None).unwrap().into();
+    assert_eq!(num(&r, "score"), 59.0);
+    assert_eq!(text(&r, "grade"), "D2");
+    assert_eq!(text(&r, "model"), "b2b-saas@1");
+    assert!(get(&r, "disqualifier").is_null());
+    let reasons: Array = get(&r, "reasons").unchecked_into();
+    let first = reasons.get(0);
+    assert_eq!(text(&first, "rule"), "pricing");
+    assert_eq!(text(&first, "half"), "engagement");
+    assert_eq!(num(&first, "points"), 30.0);
+    assert_eq!(num(&first, "count"), 2.0);
+    assert!(text(&first, "sentence").starts_with("Viewed pricing: twice"));
+}
+
+#[wasm_bindgen_test]
+fn segment_events_with_iso_timestamps_and_duplicates() {
+    let mut s = scorer();
+    let event = js(
+        r#"{"type":"track","event":"Demo Requested","messageId":"abc","timestamp":"2026-11-02T09:02:09.792Z","properties":{"plan":"pro"}}"#,
+    );
+    let now = r#""2026-11-02T10:00:00Z""#;
+    let first: JsValue = s.ingest(event.clone().unchecked_into()).unwrap().into();
+    let again: JsValue = s.ingest(event.unchecked_into()).unwrap().into();
+    assert_eq!(num(&first, "engagement"), 40.0);
+    assert_eq!(
+        num(&again, "engagement"),
+        40.0,
+        "the duplicate messageId was not counted"
+    );
+    let later: JsValue = s.result(Some(js(now).unchecked_into())).unwrap().into();
+    assert_eq!(num(&later, "at"), 1_793_613_600_000.0);
+}
+
+#[wasm_bindgen_test]
+fn identify_and_group_move_the_fit_half() {
+    let mut s = scorer();
+    s.identify(
+        js(r#"{"email":"ann@acme.com","title":"Chief Revenue Officer","firstName":"Ann"}"#)
+            .unchecked_into(),
+    )
+    .unwrap();
+    let r: JsValue = s
+        .group(js(r#"{"name":"Acme","employees":800,"industry":"Healthcare"}"#).unchecked_into())
+        .unwrap()
+        .into();
+    assert_eq!(num(&r, "fit"), 70.0);
+    let traits: JsValue = s.traits().into();
+    assert_eq!(text(&traits, "firstName"), "Ann");
+    assert_eq!(text(&traits, "company.name"), "Acme");
+    assert_eq!(num(&traits, "company.employees"), 800.0);
+}
+
+#[wasm_bindgen_test]
+fn an_invalid_model_throws_an_error_listing_every_problem() {
+    let bad = js(
+        r#"{"id":"x","version":1,"engagement":{"rules":[{"id":"a","points":1,"page":"/","halfLifeDays":0},{"id":"b","points":"1","page":"/"}]},"thresholds":{}}"#,
+    );
+    let thrown = Scorer::new(bad.clone().unchecked_into()).err().unwrap();
+    let problems = get(&thrown, "problems");
+    assert_eq!(text(&thrown, "field"), "model");
+    let message = error_message(thrown);
+    assert!(
+        message.contains("engagement.rules[0].halfLifeDays: must be greater than 0"),
+        "{message}"
+    );
+    assert!(
+        message.contains("engagement.rules[1].points: must be a number, not a string"),
+        "{message}"
+    );
+    assert_eq!(Array::from(&problems).length(), 3);
+    let listed: JsValue = validate_model(bad.unchecked_into()).unwrap().into();
+    let first = Array::from(&listed).get(0);
+    assert_eq!(text(&first, "path"), "engagement.rules[0].halfLifeDays");
+    assert_eq!(text(&first, "message"), "must be greater than 0");
+    let ok: JsValue = validate_model(js(MINIMAL).unchecked_into()).unwrap().into();
+    assert_eq!(Array::from(&ok).length(), 0);
+}
+
+#[wasm_bindgen_test]
+fn a_model_may_be_given_as_json_text() {
+    let s = Scorer::new(JsValue::from_str(MINIMAL).unchecked_into()).unwrap();
+    assert_eq!(s.model(), "minimal@1");
+    let thrown = Scorer::new(JsValue::from_str("{ not json").unchecked_into())
+        .err()
+        .unwrap();
+    assert!(error_message(thrown).contains("model is not valid JSON"));
+}
+
+#[wasm_bindgen_test]
+fn hostile_models_are_errors_not_traps() {
+    let deep = "[".repeat(5000) + &"]".repeat(5000);
+    let cyclic = js("{}");
+    Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
+    let inputs = [
+        JsValue::UNDEFINED,
+        JsValue::NULL,
+        JsValue::from_f64(f64::NAN),
+        js("[]"),
+        js(&deep),
+        Function::new_no_args("return 1").into(),
+        js(
+            r#"{"id":"x","version":1,"thresholds":{"fit":1},"fit":{"rules":[{"id":"a","points":1,"when":{"trait":"t","glob":"*a*a*a*a*a*a*a*a*b"}}]}}"#,
+        ),
+    ];
+    for input in inputs {
+        let _ = Scorer::new(input.unchecked_into());
+    }
+    let thrown = Scorer::new(cyclic.unchecked_into()).err().unwrap();
+    assert!(error_message(thrown).contains("nesting is deeper than 32"));
+}
+
+#[wasm_bindgen_test]
+fn hostile_events_are_errors_naming_the_field_and_change_nothing() {
+    let mut s = scorer();
+    s.page("/pricing", None).unwrap();
+    let saved = s.save();
+    let throwing_getter = Function::new_no_args(
+        "return { type: 'page', get properties() { throw new Error('boom') } }",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    let huge = js(&format!(
+        r#"{{"type":"identify","traits":{{"title":"{}"}}}}"#,
+        "x".repeat(100_000)
+    ));
+    let nan_time =
+        Function::new_no_args("return { type: 'page', properties: { path: '/' }, timestamp: NaN }")
+            .call0(&JsValue::NULL)
+            .unwrap();
+    let cases = [
+        (
+            JsValue::from_f64(42.0),
+            "event: must be an object (a Segment event)",
+        ),
+        (
+            js(r#"{"type":"page","properties":{"path":7}}"#),
+            "event.properties.path: must be a string, not a number",
+        ),
+        (
+            js(r#"{"type":"nope"}"#),
+            "event.type: \"nope\" is not a Segment call",
+        ),
+        (huge, "event.traits.title: is 100000 long, more than 512"),
+        (
+            nan_time,
+            "event.timestamp: must be a finite number of milliseconds",
+        ),
+        (
+            throwing_getter,
+            "event.properties.path: is required for page events",
+        ),
+        (
+            js(r#"{"type":"page","properties":{"path":"/"},"timestamp":"2999-01-01"}"#),
+            "event.timestamp: is more than 24 hours ahead",
+        ),
+    ];
+    for (event, expected) in cases {
+        let thrown = s.ingest(event.unchecked_into()).err().unwrap();
+        let message = error_message(thrown);
+        assert!(message.starts_with(expected), "{message}");
+    }
+    assert_eq!(s.save(), saved);
+    let long_path = "/".to_owned() + &"p".repeat(5000);
+    assert!(error_message(s.page(&long_path, None).err().unwrap()).contains("more than 2048"));
+}
+
+#[wasm_bindgen_test]
+fn batches_reject_bad_events_alone() {
+    let mut s = scorer();
+    let events = js(
+        r#"[{"type":"page","properties":{"path":"/pricing"}},{"type":"page"},"junk",{"type":"page","properties":{"path":"/pricing"}}]"#,
+    );
+    let r: JsValue = s.ingest_batch(events.unchecked_into()).unwrap().into();
+    let rejected = Array::from(&get(&r, "rejected"));
+    assert_eq!(rejected.length(), 2);
+    assert_eq!(num(&rejected.get(0), "index"), 1.0);
+    assert_eq!(text(&rejected.get(0), "field"), "properties.path");
+    assert_eq!(num(&rejected.get(1), "index"), 2.0);
+    assert_eq!(num(&r, "engagement"), 52.0);
+    let thrown = s
+        .ingest_batch(js(r#"{"not":"an array"}"#).unchecked_into())
+        .err()
+        .unwrap();
+    assert!(error_message(thrown).contains("must be an array"));
+}
+
+#[wasm_bindgen_test]
+fn score_events_is_stateless() {
+    let model = js(B2B);
+    let events = js(
+        r#"[{"type":"page","properties":{"path":"/"}},{"type":"page","properties":{"path":"/product"}},{"type":"page","properties":{"path":"/pricing"}},{"type":"page","properties":{"path":"/pricing"}}]"#,
+    );
+    let a: JsValue = score_events(
+        model.clone().unchecked_into(),
+        events.clone().unchecked_into(),
+        None,
+    )
+    .unwrap()
+    .into();
+    let b: JsValue = score_events(model.unchecked_into(), events.unchecked_into(), None)
+        .unwrap()
+        .into();
+    assert_eq!(num(&a, "score"), 59.0);
+    assert!(flag(&a, "mql") && flag(&a, "becameMql"));
+    assert_eq!(
+        num(&b, "score"),
+        59.0,
+        "a second call starts from a fresh visitor"
+    );
+}
+
+#[wasm_bindgen_test]
+fn save_and_restore_across_instances_and_versions() {
+    let mut s = scorer();
+    s.page("/pricing", None).unwrap();
+    s.track("Whitepaper Downloaded", None).unwrap();
+    let saved = s.save();
+    let restored = Scorer::restore(js(B2B).unchecked_into(), &saved).unwrap();
+    assert_eq!(restored.save(), saved);
+    assert_eq!(text(&restored.restored().into(), "outcome"), "exact");
+    let v2 = B2B.replace("\"version\": 1", "\"version\": 2");
+    let migrated = Scorer::restore(js(&v2).unchecked_into(), &saved).unwrap();
+    let note: JsValue = migrated.restored().into();
+    assert_eq!(text(&note, "outcome"), "migrated");
+    assert!(text(&note, "reason").starts_with("saved under b2b-saas@1, migrated to b2b-saas@2"));
+    let other = Scorer::restore(js(MINIMAL).unchecked_into(), &saved).unwrap();
+    assert_eq!(text(&other.restored().into(), "outcome"), "reset");
+    let mut tampered = saved.into_bytes();
+    tampered.truncate(tampered.len() - 3);
+    let thrown = Scorer::restore(
+        js(B2B).unchecked_into(),
+        std::str::from_utf8(&tampered).unwrap(),
+    )
+    .err()
+    .unwrap();
+    assert!(error_message(thrown).starts_with("saved: "));
+}
+
+#[wasm_bindgen_test]
+fn the_clock_offset_shows_decay() {
+    let mut s = scorer();
+    s.page("/product/analytics", None).unwrap();
+    let before = num(&s.result(None).unwrap().into(), "engagement");
+    s.set_clock_offset_ms(15.0 * 86_400_000.0).unwrap();
+    let after = num(&s.result(None).unwrap().into(), "engagement");
+    assert_eq!((before, after), (6.0, 4.54));
+    assert!(s.set_clock_offset_ms(f64::NAN).is_err());
+}
