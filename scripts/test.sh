@@ -21,7 +21,7 @@ step() {
   cat "$out" >>"$log"
   if [ "$rc" -ne 0 ]; then
     failures+=("$name (exit $rc)")
-  elif [ "$needs_tests" = yes ] && ! grep -Eq 'test result: ok\. [1-9][0-9]* passed' "$out"; then
+  elif [ "$needs_tests" = yes ] && ! grep -Eq '(test result: ok\. [1-9][0-9]* passed|^# pass [1-9])' "$out"; then
     failures+=("$name (no test ran)")
   fi
   rm -f "$out"
@@ -34,9 +34,11 @@ step "native tests" yes cargo test
 step "wasm tests in Node" yes wasm-pack test --mode no-install --node -- --test web
 step "wasm tests in headless Chromium" yes env WASM_BINDGEN_USE_BROWSER=1 \
   wasm-pack test --mode no-install --headless --chrome --chromedriver "$(command -v chromedriver)" -- --test web
+step "build the Node package" no wasm-pack build --release --mode no-install --target nodejs --out-dir pkg/nodejs
+step "package tests (node --test)" yes node --test pkg-tests/
 
-passed=$(grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed' | awk '{s += $1} END {print s + 0}')
-failed=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s += $1} END {print s + 0}')
+passed=$( { grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed'; grep -E '^# pass [0-9]+' "$log" | awk '{print $3 " passed"}'; } | awk '{s += $1} END {print s + 0}')
+failed=$( { grep -Eo '[0-9]+ failed' "$log"; grep -E '^# fail [0-9]+' "$log" | awk '{print $3 " failed"}'; } | awk '{s += $1} END {print s + 0}')
 rm -f "$log"
 if [ ${#failures[@]} -gt 0 ]; then
   printf 'FAILED step: %s\n' "${failures[@]}"

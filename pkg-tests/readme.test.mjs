@@ -1,0 +1,26 @@
+// Runs the README's quick start, as written, against the built Node package (pkg/nodejs).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+test("the README quick start runs as written", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Quick start"));
+  const snippet = section.match(/```js\n([\s\S]*?)```/)[1];
+  const dir = mkdtempSync(join(tmpdir(), "mqlscore-readme-"));
+  mkdirSync(join(dir, "node_modules"));
+  symlinkSync(join(root, "pkg", "nodejs"), join(dir, "node_modules", "mqlscore"));
+  symlinkSync(join(root, "models"), join(dir, "models"));
+  writeFileSync(join(dir, "quickstart.cjs"), snippet);
+  const out = execFileSync(process.execPath, ["quickstart.cjs"], { cwd: dir, encoding: "utf8" });
+  assert.match(out, /^true B2 \[/, out);
+  assert.match(out, /'Requested a demo: once \(\+40\)'/, out);
+  assert.match(out, /'C-level, VP or head-of title \(\+25\)'/, out);
+  assert.match(out.trim(), /\ntrue$/, "restore gives the same score");
+});
