@@ -1,7 +1,7 @@
 //! What every call returns: the score, its halves, the grade, the MQL flag, and the reasons.
 
 use crate::grade::Grade;
-use crate::model::{Model, Tallied, Trigger};
+use crate::model::{EngagementRule, FitRule, Model, Tallied, Trigger};
 use crate::session::Session;
 use serde::Serialize;
 use std::fmt;
@@ -96,45 +96,54 @@ fn bound(sum: f64, min: Option<f64>, max: Option<f64>) -> f64 {
 }
 
 /// Each engagement rule's points at `now` (epoch seconds), with its count.
-fn engagement_points<'m>(
-    model: &'m Model,
-    session: &Session,
+fn engagement_points<'a>(
+    model: &'a Model,
+    session: &'a Session,
     now: f64,
-) -> impl Iterator<Item = (usize, f64, u32)> + 'm {
-    let readings: Vec<_> = model
+) -> impl Iterator<Item = (&'a EngagementRule, f64, u32)> + 'a {
+    model
         .engagement
         .rules
         .iter()
         .enumerate()
-        .map(|(i, rule)| (i, session.reading(i, Tallied::Rule(rule), now)))
-        .collect();
-    readings.into_iter().map(move |(i, reading)| {
-        let rule = &model.engagement.rules[i];
-        let mut points = if reading.count >= rule.min_count {
-            rule.points * reading.weight
-        } else {
-            0.0
-        };
-        if let Some(cap) = rule.max_points {
-            points = points.clamp(-cap, cap);
-        }
-        (i, points, reading.count)
-    })
+        .map(move |(i, rule)| {
+            let reading = session.reading(i, Tallied::Rule(rule), now);
+            let mut points = if reading.count >= rule.min_count {
+                rule.points * reading.weight
+            } else {
+                0.0
+            };
+            if let Some(cap) = rule.max_points {
+                points = points.clamp(-cap, cap);
+            }
+            (rule, points, reading.count)
+        })
+}
+
+/// The fit rules whose conditions hold for the session's traits.
+fn fit_rules_holding<'a>(
+    model: &'a Model,
+    session: &'a Session,
+) -> impl Iterator<Item = &'a FitRule> + 'a {
+    model
+        .fit
+        .rules
+        .iter()
+        .filter(|r| r.when.holds(&session.traits))
 }
 
 impl Totals {
     /// Computes the totals of `session` under `model` at `now` (epoch seconds).
     pub fn of(model: &Model, session: &Session, now: f64) -> Totals {
-        let fit: f64 = model
-            .fit
-            .rules
-            .iter()
-            .filter(|r| r.when.holds(&session.traits))
-            .map(|r| r.points)
-            .sum();
-        let engagement: f64 = engagement_points(model, session, now)
+        let fit = fit_rules_holding(model, session).map(|r| r.points).sum();
+        let engagement = engagement_points(model, session, now)
             .map(|(_, p, _)| p)
             .sum();
+        Totals::bounded(model, fit, engagement, disqualified(model, session, now))
+    }
+
+    /// Totals from the raw sums of each half, bounded and rounded.
+    fn bounded(model: &Model, fit: f64, engagement: f64, disqualified: Option<usize>) -> Totals {
         Totals {
             fit: round2(bound(fit, model.fit.min, model.fit.max)),
             engagement: round2(bound(
@@ -142,7 +151,7 @@ impl Totals {
                 model.engagement.min,
                 model.engagement.max,
             )),
-            disqualified: disqualified(model, session, now),
+            disqualified,
         }
     }
 
@@ -184,25 +193,23 @@ impl Scorecard {
     /// The full scorecard of `session` under `model` at `now_ms` (epoch milliseconds).
     pub fn of(model: &Model, session: &Session, now_ms: f64) -> Scorecard {
         let now = now_ms / 1000.0;
-        let totals = Totals::of(model, session, now);
-        let mut reasons: Vec<Reason> = model
-            .fit
-            .rules
-            .iter()
-            .filter(|r| r.when.holds(&session.traits) && r.points != 0.0)
-            .map(|r| Reason {
-                rule: r.id.clone(),
-                half: Half::Fit,
-                points: round2(r.points),
-                count: None,
-                sentence: format!("{} ({})", r.label, signed(r.points)),
-            })
-            .collect();
-        let raw_fit: f64 = reasons.iter().map(|r| r.points).sum();
+        let mut reasons = Vec::new();
+        let mut raw_fit = 0.0;
+        for rule in fit_rules_holding(model, session) {
+            raw_fit += rule.points;
+            if rule.points != 0.0 {
+                reasons.push(Reason {
+                    rule: rule.id.clone(),
+                    half: Half::Fit,
+                    points: round2(rule.points),
+                    count: None,
+                    sentence: format!("{} ({})", rule.label, signed(rule.points)),
+                });
+            }
+        }
         let mut raw_engagement = 0.0;
-        for (i, points, count) in engagement_points(model, session, now) {
+        for (rule, points, count) in engagement_points(model, session, now) {
             raw_engagement += points;
-            let rule = &model.engagement.rules[i];
             if round2(points) == 0.0 {
                 continue;
             }
@@ -227,6 +234,12 @@ impl Scorecard {
                 ),
             });
         }
+        let totals = Totals::bounded(
+            model,
+            raw_fit,
+            raw_engagement,
+            disqualified(model, session, now),
+        );
         for (half, name, raw, kept, min, max) in [
             (
                 Half::Fit,
