@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds the npm package for Node and scores the example visitor session, step by step.
+# Builds the package for browsers and serves the demo site on http://127.0.0.1:8080/ (PORT=… to change).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 MQL_NEED_BROWSER=0 . scripts/setup.sh
-wasm-pack build --release --mode no-install --target nodejs --out-dir pkg/nodejs >&2
-node scripts/demo.mjs "$@"
+scripts/build-site.sh
+exec node scripts/serve.mjs --port "${PORT:-8080}"

@@ -1,0 +1,69 @@
+// A static file server for the demo site on 127.0.0.1, with the right Content-Type for .wasm.
+// Usage: node scripts/serve.mjs [--port 8080] [--root www]   (PORT also sets the port; 0 picks a free one)
+import { createServer } from "node:http";
+import { createReadStream, statSync } from "node:fs";
+import { extname, join, normalize, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".txt": "text/plain; charset=utf-8",
+  ".ts": "text/plain; charset=utf-8",
+};
+
+/** Starts the server; resolves to the `http.Server` once it listens. */
+export function serve({ root, port = 8080, host = "127.0.0.1" }) {
+  const base = resolve(root);
+  const server = createServer((req, res) => {
+    let file = null;
+    try {
+      file = locate(base, decodeURIComponent(new URL(req.url, "http://x").pathname));
+    } catch { /* a malformed URL is simply not found */ }
+    if (!file || req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(file ? 405 : 404, { "content-type": "text/plain; charset=utf-8" });
+      res.end(file ? "method not allowed\n" : "not found\n");
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": TYPES[extname(file)] ?? "application/octet-stream",
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    });
+    if (req.method === "HEAD") res.end();
+    else createReadStream(file).pipe(res);
+  });
+  return new Promise((ok, fail) => {
+    server.once("error", fail);
+    server.listen(port, host, () => ok(server));
+  });
+}
+
+/** The file for a URL path: the file itself, or `index.html` of a folder (`/pricing` → `pricing/index.html`). */
+function locate(base, path) {
+  const target = normalize(join(base, path));
+  if (target !== base && !target.startsWith(base + sep)) return null;
+  for (const candidate of [target, join(target, "index.html")]) {
+    try {
+      if (statSync(candidate).isFile()) return candidate;
+    } catch { /* try the next */ }
+  }
+  return null;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const arg = (name, fallback) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? process.argv[i + 1] : fallback;
+  };
+  const root = arg("root", fileURLToPath(new URL("../www", import.meta.url)));
+  const port = Number(arg("port", process.env.PORT ?? 8080));
+  const server = await serve({ root, port });
+  console.log(`mqlscore demo: http://127.0.0.1:${server.address().port}/  (serving ${root}; Ctrl-C stops)`);
+}

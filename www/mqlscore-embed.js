@@ -1,0 +1,402 @@
+// mqlscore for a website, in one tag:
+//   <script type="module" src="/mqlscore-embed.js" data-model="/models/b2b-saas.json"></script>
+// It scores this visitor in the browser on every page view and action, keeps the session in
+// localStorage, shows a score panel with the reasons, and personalizes the page:
+//   [data-mql-cta]             becomes "Talk to sales" once the visitor is an MQL
+//   [data-mql-track="Name"]    a click (or a form's submit) sends `track("Name")`
+//   form[data-mql-identify]    a submit sends `identify` with the form's fields (dotted names nest)
+//   [data-mql-thanks="…"]      text shown in the next `.thanks` element after it fired
+import init, { Scorer, validateModel } from "./pkg/mqlscore.js";
+
+const DAY = 86_400_000;
+const KEY = { session: "mqlscore.session", log: "mqlscore.log", clock: "mqlscore.clock", model: "mqlscore.model" };
+const LOG_LIMIT = 200;
+
+const store = {
+  get(key) {
+    try { return localStorage.getItem(key); } catch { return null; }
+  },
+  set(key, value) {
+    try { localStorage.setItem(key, value); } catch { /* storage full or disabled: the session lives for this page only */ }
+  },
+  remove(...keys) {
+    try { keys.forEach((k) => localStorage.removeItem(k)); } catch { /* as above */ }
+  },
+};
+
+const PANEL_CSS = `
+:host { all: initial; }
+.panel { position: fixed; right: 16px; bottom: 16px; width: 360px; max-height: calc(100vh - 32px); overflow: auto;
+  background: #fff; color: #1d2433; font: 13px/1.4 system-ui, sans-serif; border: 1px solid #d5d9e4; border-radius: 12px;
+  box-shadow: 0 10px 30px rgba(20, 30, 60, .18); padding: 12px 14px; z-index: 2147483000; }
+header { display: flex; gap: 8px; align-items: baseline; }
+header .model { flex: 1; text-align: right; }
+.panel.folded > :not(header):not(.status) { display: none; }
+.model { color: #5b6578; font-size: 11px; }
+.status { margin: 8px 0; padding: 8px; border-radius: 8px; font-weight: 700; font-size: 15px; text-align: center; }
+.status.mql { background: #2b8a3e; color: #fff; }
+.status.not { background: #eef0f5; color: #5b6578; }
+.status.out { background: #c92a2a; color: #fff; }
+.numbers { display: flex; gap: 24px; }
+.numbers small { display: block; color: #5b6578; }
+.score, .grade { font-size: 26px; font-weight: 800; }
+.bar { display: grid; grid-template-columns: 150px 1fr; align-items: center; gap: 6px; margin: 4px 0; }
+.track { position: relative; height: 8px; background: #eef0f5; border-radius: 4px; }
+.fill { position: absolute; left: 0; top: 0; bottom: 0; background: #748ffc; border-radius: 4px; }
+.fill.met { background: #2b8a3e; }
+.mark { position: absolute; top: -3px; bottom: -3px; width: 2px; background: #1d2433; }
+h4 { margin: 10px 0 4px; font-size: 12px; text-transform: uppercase; color: #5b6578; }
+ol { margin: 0; padding-left: 18px; }
+.reasons li.minus b { color: #c92a2a; }
+.reasons b { color: #2b8a3e; }
+.timeline { font-size: 12px; color: #5b6578; }
+.controls { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin-top: 10px; }
+button { font: inherit; padding: 3px 8px; border: 1px solid #c9cedc; border-radius: 6px; background: #f7f8fc; cursor: pointer; }
+.about form { display: grid; gap: 4px; margin: 6px 0; }
+.about label { display: grid; grid-template-columns: 100px 1fr; align-items: center; }
+input, select { font: inherit; padding: 2px 4px; }
+.notices p { margin: 6px 0 0; padding: 6px; border-radius: 6px; background: #e7f5ff; }
+.notices p.warn { background: #fff3bf; }
+textarea { width: 100%; height: 260px; font: 11px/1.3 ui-monospace, monospace; margin-top: 8px; }
+.errors { color: #c92a2a; padding-left: 16px; }
+.errors li.keep { color: #1d2433; list-style: none; margin-left: -16px; }
+.toast { position: fixed; left: 50%; top: 84px; z-index: 2147483001; transform: translateX(-50%); background: #2b8a3e; color: #fff;
+  padding: 12px 18px; border-radius: 10px; font: 600 15px system-ui, sans-serif; box-shadow: 0 8px 24px rgba(0,0,0,.2); max-width: 80vw; }
+`;
+
+const tag = document.querySelector('script[src*="mqlscore-embed.js"]');
+const modelUrl = new URL(tag?.dataset.model ?? "/mqlscore-model.json", location.href);
+
+await init();
+const fileModel = await (await fetch(modelUrl)).json();
+const ui = mountPanel();
+let model = storedModel() ?? fileModel;
+let log = [];
+let scorer = openSession();
+scorer.clockOffsetMs = storedClock();
+show(scorer.result());
+record({ type: "page", properties: { path: location.pathname, url: location.href, title: document.title, referrer: document.referrer } });
+wireSite();
+
+function storedModel() {
+  const text = store.get(KEY.model);
+  if (!text) return null;
+  try {
+    const custom = JSON.parse(text);
+    if (validateModel(custom).length === 0) return custom;
+  } catch { /* fall through */ }
+  store.remove(KEY.model);
+  notice("The edited model saved in this browser was invalid; using the site's model.", "warn");
+  return null;
+}
+
+function storedClock() {
+  const offset = Number(store.get(KEY.clock) ?? 0);
+  return Number.isFinite(offset) && offset >= 0 ? offset : 0;
+}
+
+function openSession() {
+  const saved = store.get(KEY.session);
+  if (!saved) return new Scorer(model);
+  try {
+    const restored = Scorer.restore(model, saved);
+    log = JSON.parse(store.get(KEY.log) ?? "[]");
+    if (!Array.isArray(log)) throw new Error("the event log is not a list");
+    if (restored.restored.outcome !== "exact") notice(`Session ${restored.restored.outcome}: ${restored.restored.reason}`);
+    return restored;
+  } catch (err) {
+    store.remove(KEY.session, KEY.log, KEY.clock);
+    log = [];
+    notice(`Your saved session could not be read (${err.message}), so a fresh session has started.`, "warn");
+    return new Scorer(model);
+  }
+}
+
+/** Scores a Segment event stamped with the scorer's clock, and remembers it. */
+function record(event) {
+  const at = new Date(Date.now() + scorer.clockOffsetMs).toISOString();
+  const full = { ...event, messageId: crypto.randomUUID(), timestamp: at, context: { userAgent: navigator.userAgent } };
+  let result;
+  try {
+    result = scorer.ingest(full);
+  } catch (err) {
+    notice(err.message, "warn");
+    return;
+  }
+  log.push({ event: full, score: result.score, mql: result.mql });
+  log = log.slice(-LOG_LIMIT);
+  persist();
+  show(result);
+  if (result.becameMql) toast(`This visitor just became an MQL (${result.grade}): ${result.reasons[0]?.sentence ?? ""}`);
+}
+
+function persist() {
+  store.set(KEY.session, scorer.save());
+  store.set(KEY.log, JSON.stringify(log));
+  store.set(KEY.clock, String(scorer.clockOffsetMs));
+}
+
+/** Replays the remembered events through a fresh session under `next` (after a model edit). */
+function rescore(next) {
+  const fresh = new Scorer(next);
+  fresh.clockOffsetMs = scorer.clockOffsetMs;
+  let skipped = 0;
+  for (const entry of log) {
+    try {
+      const r = fresh.ingest(entry.event);
+      entry.score = r.score;
+      entry.mql = r.mql;
+    } catch {
+      skipped += 1;
+    }
+  }
+  model = next;
+  scorer = fresh;
+  persist();
+  show(scorer.result());
+  notice(`Re-scored ${log.length - skipped} events under ${scorer.model}${skipped ? ` (${skipped} could not be scored)` : ""}.`);
+}
+
+function wireSite() {
+  document.addEventListener("click", (e) => {
+    const el = e.target.closest?.("[data-mql-track]");
+    if (!el || el.tagName === "FORM") return;
+    record({ type: "track", event: el.dataset.mqlTrack, properties: { label: el.textContent.trim(), page: location.pathname } });
+    thank(el, el.dataset.mqlThanks);
+  });
+  document.addEventListener("submit", (e) => {
+    const form = e.target;
+    if (!form.matches("[data-mql-identify], [data-mql-track]")) return;
+    e.preventDefault();
+    if (form.matches("[data-mql-identify]")) record({ type: "identify", traits: formTraits(form) });
+    if (form.dataset.mqlTrack) record({ type: "track", event: form.dataset.mqlTrack, properties: { page: location.pathname } });
+    thank(form, form.dataset.mqlThanks);
+  });
+}
+
+function formTraits(form) {
+  const traits = {};
+  for (const [name, raw] of new FormData(form)) {
+    const value = String(raw).trim();
+    if (!value) continue;
+    const keys = name.split(".");
+    let node = traits;
+    keys.slice(0, -1).forEach((k) => (node = node[k] ??= {}));
+    node[keys.at(-1)] = /^\d+$/.test(value) ? Number(value) : value;
+  }
+  return traits;
+}
+
+function thank(el, text) {
+  const thanks = el.querySelector(".thanks") ?? el.parentElement?.parentElement?.querySelector(".thanks");
+  if (!thanks) return;
+  if (text) thanks.textContent = text;
+  thanks.hidden = false;
+}
+
+function personalize(result) {
+  const sales = result.mql && !result.disqualifier;
+  for (const el of document.querySelectorAll("[data-mql-cta]")) {
+    el.dataset.mqlOriginal ??= el.textContent;
+    el.textContent = sales ? "Talk to sales" : el.dataset.mqlOriginal;
+    el.classList.toggle("sales", sales);
+  }
+}
+
+// ---- the panel ---------------------------------------------------------------------------
+
+function mountPanel() {
+  const host = document.createElement("div");
+  host.id = "mqlscore-panel";
+  const root = host.attachShadow({ mode: "open" });
+  root.innerHTML = `<style>${PANEL_CSS}</style>
+  <aside class="panel" aria-label="Lead score (mqlscore)">
+    <header><strong>Lead score</strong><span class="model" data-testid="model"></span>
+      <button type="button" data-action="fold" aria-label="Fold the panel">–</button></header>
+    <div class="status" data-testid="mql-status"></div>
+    <div class="numbers">
+      <div><span class="score" data-testid="score">0</span><small>score</small></div>
+      <div><span class="grade" data-testid="grade">D4</span><small>grade</small></div>
+    </div>
+    <div class="bars"></div>
+    <h4>Why</h4><ol class="reasons" data-testid="reasons"></ol>
+    <h4>Timeline</h4><ol class="timeline" data-testid="timeline"></ol>
+    <details class="about"><summary>About me</summary>
+      <form data-testid="about-form">
+        <label>Email <input name="email" type="email" placeholder="ann@acme.com"></label>
+        <label>Job title <input name="title" placeholder="VP Marketing"></label>
+        <label>Company size <select name="company.employees">
+          <option value="">—</option><option value="5">1–9</option><option value="50">10–99</option>
+          <option value="500">100–999</option><option value="5000">1,000+</option></select></label>
+        <label>Industry <select name="company.industry">
+          <option value="">—</option><option>Software</option><option>Financial services</option>
+          <option>Healthcare</option><option>Retail</option><option>Education</option><option>Other</option></select></label>
+        <button type="submit">Send identify</button>
+      </form>
+    </details>
+    <div class="controls">
+      <button type="button" data-action="day">+1 day</button>
+      <button type="button" data-action="week">+7 days</button>
+      <span class="clock" data-testid="clock"></span>
+      <button type="button" data-action="reset">Reset session</button>
+      <button type="button" data-action="model">Edit model</button>
+    </div>
+    <div class="notices" data-testid="notices"></div>
+    <section class="editor" hidden>
+      <textarea spellcheck="false" data-testid="model-json" aria-label="Scoring model (JSON)"></textarea>
+      <div><button type="button" data-action="apply">Apply model</button>
+        <button type="button" data-action="revert">Use the site's model</button></div>
+      <ul class="errors" data-testid="model-errors"></ul>
+    </section>
+  </aside>
+  <div class="toast" role="status" data-testid="toast" hidden></div>`;
+  document.body.append(host);
+  const $ = (sel) => root.querySelector(sel);
+  root.addEventListener("click", (e) => {
+    const action = e.target.closest?.("[data-action]")?.dataset.action;
+    if (action) actions[action]?.();
+  });
+  $("form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    record({ type: "identify", traits: formTraits(e.target) });
+  });
+  return { root, $ };
+}
+
+const actions = {
+  fold() {
+    const folded = ui.$(".panel").classList.toggle("folded");
+    ui.$("[data-action=fold]").textContent = folded ? "+" : "–";
+  },
+  day: () => travel(1),
+  week: () => travel(7),
+  reset() {
+    store.remove(KEY.session, KEY.log, KEY.clock);
+    log = [];
+    scorer = new Scorer(model);
+    ui.$(".notices").replaceChildren();
+    show(scorer.result());
+    notice("Session reset: this visitor is new again.");
+  },
+  model() {
+    const editor = ui.$(".editor");
+    editor.hidden = !editor.hidden;
+    if (!editor.hidden) ui.$("textarea").value = JSON.stringify(model, null, 2);
+  },
+  apply() {
+    const errors = ui.$(".errors");
+    errors.replaceChildren();
+    let next;
+    try {
+      next = JSON.parse(ui.$("textarea").value);
+    } catch (err) {
+      errors.append(item(`JSON: ${err.message}`));
+      errors.append(item(`The current model (${scorer.model}) keeps running.`, "keep"));
+      return;
+    }
+    const problems = validateModel(next);
+    if (problems.length) {
+      for (const p of problems) errors.append(item(p.path ? `${p.path}: ${p.message}` : p.message));
+      errors.append(item(`The current model (${scorer.model}) keeps running.`, "keep"));
+      return;
+    }
+    store.set(KEY.model, JSON.stringify(next));
+    rescore(next);
+  },
+  revert() {
+    store.remove(KEY.model);
+    ui.$(".errors").replaceChildren();
+    ui.$("textarea").value = JSON.stringify(fileModel, null, 2);
+    rescore(fileModel);
+  },
+};
+
+function travel(days) {
+  scorer.clockOffsetMs += days * DAY;
+  persist();
+  show(scorer.result());
+}
+
+function item(text, cls) {
+  const li = document.createElement("li");
+  li.textContent = text;
+  if (cls) li.className = cls;
+  return li;
+}
+
+function show(result) {
+  const { $ } = ui;
+  const status = $(".status");
+  status.className = `status ${result.disqualifier ? "out" : result.mql ? "mql" : "not"}`;
+  status.textContent = result.disqualifier
+    ? `Disqualified: ${result.disqualifier.reason}`
+    : result.mql ? "MQL: ready for sales" : "Not an MQL yet";
+  $(".score").textContent = result.score;
+  $(".grade").textContent = result.grade;
+  $(".model").textContent = result.model;
+  const t = model.thresholds ?? {};
+  const fitMax = model.fit?.max ?? 100;
+  const engMax = model.engagement?.max ?? 100;
+  $(".bars").replaceChildren(
+    bar("Fit", result.fit, fitMax, t.fit),
+    bar("Engagement", result.engagement, engMax, t.engagement),
+    bar("Total", result.score, fitMax + engMax, t.total),
+  );
+  $(".reasons").replaceChildren(...(result.reasons.length
+    ? result.reasons.map((r) => {
+      const li = item("", r.points < 0 ? "minus" : "");
+      const pts = document.createElement("b");
+      pts.textContent = `${r.points > 0 ? "+" : ""}${r.points}`;
+      li.append(pts, ` ${r.sentence}`);
+      li.dataset.rule = r.rule;
+      return li;
+    })
+    : [item("No points yet: browse the site.", "empty")]));
+  $(".timeline").replaceChildren(...log.slice(-8).reverse().map((entry) => item(
+    `${when(entry.event.timestamp)}  ${describe(entry.event)} → ${entry.score}${entry.mql ? " (MQL)" : ""}`)));
+  const days = Math.round(scorer.clockOffsetMs / DAY);
+  $(".clock").textContent = days ? `clock: +${days} day${days === 1 ? "" : "s"}` : "clock: now";
+  ui.root.host.dataset.events = String(log.length);
+  ui.root.host.dataset.mql = String(result.mql);
+  personalize(result);
+}
+
+function bar(label, value, max, threshold) {
+  const wrap = document.createElement("div");
+  wrap.className = "bar";
+  wrap.dataset.testid = `bar-${label.toLowerCase()}`;
+  const pct = (v) => `${Math.max(0, Math.min(100, (v / max) * 100))}%`;
+  wrap.innerHTML = `<span class="label"></span><span class="track"><span class="fill"></span><span class="mark"></span></span>`;
+  wrap.querySelector(".label").textContent = threshold === undefined ? `${label} ${value}` : `${label} ${value} / ${threshold}`;
+  wrap.querySelector(".fill").style.width = pct(value);
+  wrap.querySelector(".fill").classList.toggle("met", threshold !== undefined && value >= threshold);
+  const mark = wrap.querySelector(".mark");
+  if (threshold === undefined) mark.remove();
+  else mark.style.left = pct(threshold);
+  return wrap;
+}
+
+function describe(event) {
+  if (event.type === "page") return `page ${event.properties.path}`;
+  if (event.type === "track") return `track ${event.event}`;
+  return `${event.type} ${Object.keys(event.traits ?? {}).join(", ")}`;
+}
+
+function when(iso) {
+  return new Date(iso).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}
+
+function notice(text, kind = "info") {
+  const p = document.createElement("p");
+  p.className = kind;
+  p.textContent = text;
+  ui.$(".notices").append(p);
+}
+
+function toast(text) {
+  const el = ui.$(".toast");
+  el.textContent = text;
+  el.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => (el.hidden = true), 6000);
+}
