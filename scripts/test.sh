@@ -38,6 +38,8 @@ step "build the Node package" no wasm-pack build --release --mode no-install --t
 step "package tests (node --test)" yes node --test pkg-tests/
 step "build the demo site" no scripts/build-site.sh
 step "demo site in headless Chromium (node --test)" yes node --test tests/browser/
+step "build the edge worker" no scripts/build-edge.sh
+step "edge worker on workerd (node --test)" yes node --test edge/tests/
 
 passed=$( { grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed'; grep -E '^# pass [0-9]+' "$log" | awk '{print $3 " passed"}'; } | awk '{s += $1} END {print s + 0}')
 failed=$( { grep -Eo '[0-9]+ failed' "$log"; grep -E '^# fail [0-9]+' "$log" | awk '{print $3 " failed"}'; } | awk '{s += $1} END {print s + 0}')

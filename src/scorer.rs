@@ -54,6 +54,14 @@ impl Scorer {
         Ok((Scorer { model, session }, restored))
     }
 
+    /// Replaces the session with one saved by [`Scorer::save`], keeping the compiled model (the
+    /// cheap way to serve many visitors with one model). On error the session is left as it was.
+    pub fn load(&mut self, saved: &str) -> Result<Restored, RestoreError> {
+        let (session, restored) = codec::restore(&self.model, saved)?;
+        self.session = session;
+        Ok(restored)
+    }
+
     /// The model in use.
     pub fn model(&self) -> &Model {
         &self.model

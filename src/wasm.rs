@@ -89,6 +89,22 @@ impl Scorer {
         Ok(Scorer::with(engine, Some(restored)))
     }
 
+    /// Replaces this visitor's session with a saved one, keeping the compiled model: one
+    /// `Scorer` can serve visitor after visitor (an edge worker does this per request). Returns
+    /// what `restored` returns; throws if `saved` is not a saved session, leaving a fresh one.
+    pub fn load(&mut self, saved: &str) -> Result<RestoreNoteOutput, JsValue> {
+        match self.engine.load(saved) {
+            Ok(restored) => {
+                self.restored = Some(restored);
+                Ok(self.restored())
+            }
+            Err(e) => {
+                self.reset();
+                Err(error(&e.to_string(), "saved", None))
+            }
+        }
+    }
+
     /// Scores a Segment event (`page`, `track`, `identify`, `group`). Throws an `Error` naming
     /// the field if the event is invalid; the session is then unchanged.
     pub fn ingest(&mut self, event: EventInput) -> Result<ScoreResultOutput, JsValue> {

@@ -342,3 +342,19 @@ fn corrupt_saved_sessions_are_errors_never_panics() {
     }
     println!("{accepted} single-character changes still decode (unsigned saves are not tamper-proof; the edge signs them)");
 }
+
+#[test]
+fn load_swaps_sessions_under_one_compiled_model() {
+    let a = busy_session(6);
+    let mut shared = Scorer::new(example("b2b-saas"));
+    page(&mut shared, "/careers", T0);
+    assert_eq!(shared.load(&a.save()).unwrap(), Restored::Exact);
+    assert_eq!(shared.save(), a.save());
+    let before = shared.save();
+    assert!(shared.load("!!").is_err());
+    assert_eq!(
+        shared.save(),
+        before,
+        "a failed load leaves the session as it was"
+    );
+}

@@ -299,6 +299,25 @@ fn save_and_restore_across_instances_and_versions() {
 }
 
 #[wasm_bindgen_test]
+fn one_scorer_serves_visitor_after_visitor_with_load() {
+    let mut a = scorer();
+    a.page("/pricing", None).unwrap();
+    let saved_a = a.save();
+    let mut shared = scorer();
+    shared.page("/careers", None).unwrap();
+    let note: JsValue = shared.load(&saved_a).unwrap().into();
+    assert_eq!(text(&note, "outcome"), "exact");
+    assert_eq!(shared.save(), saved_a);
+    let thrown = shared.load("not a session").err().unwrap();
+    assert!(error_message(thrown).starts_with("saved: "));
+    assert_eq!(
+        num(&shared.result(None).unwrap().into(), "score"),
+        0.0,
+        "a failed load leaves a fresh session"
+    );
+}
+
+#[wasm_bindgen_test]
 fn the_clock_offset_shows_decay() {
     let mut s = scorer();
     s.page("/product/analytics", None).unwrap();

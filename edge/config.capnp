@@ -1,0 +1,37 @@
+# workerd configuration for running the mqlscore edge worker locally on 127.0.0.1:8787.
+#   MQL_ORIGIN_URL=http://127.0.0.1:8080 MQL_COOKIE_KEYS="k1:<32+ characters>" \
+#     tools/node_modules/.bin/workerd serve edge/config.capnp
+# Optional: MQL_WEBHOOK_URL, MQL_DEBUG=true, MQL_SETTINGS='{"burstLimit":20}'.
+# `--socket-addr http=127.0.0.1:PORT` moves the port. Build edge/pkg first (scripts/build-edge.sh).
+using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "mqlscore", worker = .edgeWorker),
+    # The worker reaches the origin and the webhook over the network, loopback included.
+    (name = "outbound", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [ (name = "http", address = "127.0.0.1:8787", http = (), service = "mqlscore") ],
+);
+
+const edgeWorker :Workerd.Worker = (
+  modules = [
+    (name = "worker.js", esModule = embed "worker.js"),
+    (name = "settings.js", esModule = embed "settings.js"),
+    (name = "filter.js", esModule = embed "filter.js"),
+    (name = "token.js", esModule = embed "token.js"),
+    (name = "webhook.js", esModule = embed "webhook.js"),
+    (name = "pkg/mqlscore.js", esModule = embed "pkg/mqlscore.js"),
+    (name = "pkg/mqlscore_bg.wasm", wasm = embed "pkg/mqlscore_bg.wasm"),
+  ],
+  compatibilityDate = "2026-11-01",
+  globalOutbound = "outbound",
+  bindings = [
+    (name = "MODEL", text = embed "../models/b2b-saas.json"),
+    (name = "ORIGIN_URL", fromEnvironment = "MQL_ORIGIN_URL"),
+    (name = "WEBHOOK_URL", fromEnvironment = "MQL_WEBHOOK_URL"),
+    (name = "COOKIE_KEYS", fromEnvironment = "MQL_COOKIE_KEYS"),
+    (name = "DEBUG", fromEnvironment = "MQL_DEBUG"),
+    (name = "SETTINGS", fromEnvironment = "MQL_SETTINGS"),
+  ],
+);

@@ -1,0 +1,173 @@
+// Real parts for the edge tests: workerd running edge/config.capnp, a loopback origin and a
+// loopback CRM webhook sink, all on 127.0.0.1.
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { createServer as createNetServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+export const KEY_OLD = "k1:old-secret-0123456789abcdef0123456789";
+export const KEY_NEW = "k2:new-secret-abcdef0123456789abcdef0123";
+
+function listen(server) {
+  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(`http://127.0.0.1:${server.address().port}`)));
+}
+
+/** An origin that answers every request with what it received: path and lead headers. */
+export async function startOrigin() {
+  const received = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      const seen = {
+        method: req.method,
+        path: req.url,
+        score: req.headers["x-lead-score"],
+        grade: req.headers["x-lead-grade"],
+        mql: req.headers["x-mql"],
+        model: req.headers["x-lead-model"],
+        visitor: req.headers["x-lead-visitor"],
+        ignored: req.headers["x-mql-ignored"],
+        body,
+      };
+      received.push(seen);
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(`<!doctype html><title>origin</title><pre>${JSON.stringify(seen)}</pre>`);
+    });
+  });
+  return { url: await listen(server), received, close: () => server.close() };
+}
+
+/** A CRM webhook that records every delivery; `failNext(n)` makes the next n attempts fail. */
+export async function startSink() {
+  const attempts = [];
+  const delivered = new Map();
+  let failures = 0;
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      const key = req.headers["idempotency-key"];
+      attempts.push({ key, attempt: Number(req.headers["x-mql-attempt"]) });
+      if (failures > 0) {
+        failures--;
+        res.writeHead(503).end("try later");
+        return;
+      }
+      if (delivered.has(key)) {
+        delivered.get(key).duplicates++;
+        res.writeHead(409).end("already have it");
+        return;
+      }
+      delivered.set(key, { lead: JSON.parse(body), duplicates: 0 });
+      res.writeHead(201).end("ok");
+    });
+  });
+  return {
+    url: await listen(server),
+    attempts,
+    delivered,
+    failNext: (n) => (failures = n),
+    close: () => server.close(),
+  };
+}
+
+async function freePort() {
+  const server = createNetServer();
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  const { port } = server.address();
+  await new Promise((ok) => server.close(ok));
+  return port;
+}
+
+/** Starts workerd with the edge worker; resolves once it answers. */
+export async function startWorker({ origin, webhook, keys = KEY_NEW, debug = true, settings } = {}) {
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    MQL_ORIGIN_URL: origin,
+    MQL_WEBHOOK_URL: webhook ?? "",
+    MQL_COOKIE_KEYS: keys,
+    MQL_DEBUG: String(debug),
+    MQL_SETTINGS: settings ? JSON.stringify(settings) : "",
+  };
+  const bin = `${root}tools/node_modules/.bin/workerd`;
+  const child = spawn(bin, ["serve", `${root}edge/config.capnp`, "--socket-addr", `http=127.0.0.1:${port}`], { env });
+  const output = [];
+  child.stdout.on("data", (d) => output.push(String(d)));
+  child.stderr.on("data", (d) => output.push(String(d)));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      await fetch(`${url}/healthz`);
+      break;
+    } catch {
+      if (i > 200 || child.exitCode !== null) throw new Error(`workerd did not start:\n${output.join("")}`);
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+  }
+  return {
+    url,
+    output,
+    stats: async () => (await fetch(`${url}/__mql/stats`)).json(),
+    stop: () => new Promise((ok) => { child.once("exit", ok); child.kill(); }),
+  };
+}
+
+/** A browser-like visitor with its own cookie jar. */
+export class Visitor {
+  constructor(base, userAgent = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0") {
+    Object.assign(this, { base, userAgent, cookie: null, setCookies: 0 });
+  }
+
+  headers(extra = {}) {
+    return {
+      accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+      "user-agent": this.userAgent,
+      ...(this.cookie ? { cookie: `mql=${this.cookie}` } : {}),
+      ...extra,
+    };
+  }
+
+  keep(response) {
+    for (const c of response.headers.getSetCookie()) {
+      const m = /^mql=([^;]+)/.exec(c);
+      if (m) {
+        this.cookie = m[1];
+        this.setCookies++;
+      }
+    }
+    return response;
+  }
+
+  /** GETs `path` like a browser navigation; returns what the origin saw (or the raw response). */
+  async view(path, extra = {}) {
+    const response = this.keep(await fetch(this.base + path, { headers: this.headers(extra), redirect: "manual" }));
+    const text = await response.text();
+    const m = /<pre>(.*)<\/pre>/s.exec(text);
+    return { status: response.status, origin: m ? JSON.parse(m[1]) : null, response };
+  }
+
+  async send(body, { contentType = "application/json", raw = false } = {}) {
+    const response = await fetch(`${this.base}/__mql/events`, {
+      method: "POST",
+      headers: { ...this.headers(), "content-type": contentType },
+      body: raw ? body : JSON.stringify(body),
+    });
+    const cookieBefore = this.cookie;
+    this.keep(response);
+    return { status: response.status, body: await response.json(), cookieChanged: this.cookie !== cookieBefore };
+  }
+}
+
+/** Waits until `check()` is truthy (polling), or fails after `ms`. */
+export async function eventually(check, ms = 10_000, what = "condition") {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+}

@@ -1,0 +1,58 @@
+// Signed session tokens, exhaustively, in-process (Node's WebCrypto is the same API workerd has).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { newVisitorId, parseKeys, sign, verify } from "../token.js";
+
+const keys = parseKeys("k2:new-secret-abcdef0123456789abcdef0123,k1:old-secret-0123456789abcdef0123456789");
+const now = 1_800_000_000;
+const saved = "AQpiMmItc2Fhc0AxAZWmpdgGAAAN8FIAAQCT2hgzAADGDwABAJPa_80AAQCT2isbAACVlwAASWIAAGu5AADz8gAA";
+
+test("a signed token verifies, with its visitor and session", async () => {
+  const visitor = newVisitorId();
+  const token = await sign(keys, visitor, saved, now + 60);
+  assert.match(token, /^v1\.k2\.[A-Za-z0-9_-]{22}\.[0-9a-z]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+  assert.deepEqual(await verify(keys, token, now), { status: "valid", visitor, saved, keyId: "k2" });
+});
+
+test("every single-character change and every truncation is rejected", async () => {
+  const token = await sign(keys, newVisitorId(), saved, now + 60);
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=~ ";
+  const seen = {};
+  let tried = 0;
+  for (let i = 0; i < token.length; i++) {
+    for (const c of alphabet) {
+      if (c === token[i]) continue;
+      const { status } = await verify(keys, token.slice(0, i) + c + token.slice(i + 1), now);
+      assert.notEqual(status, "valid", `position ${i} changed to ${c}`);
+      seen[status] = (seen[status] ?? 0) + 1;
+      tried++;
+    }
+  }
+  for (let n = 0; n < token.length; n++) {
+    assert.notEqual((await verify(keys, token.slice(0, n), now)).status, "valid", `truncated to ${n}`);
+  }
+  assert.equal(tried, token.length * (alphabet.length - 1));
+  assert.ok(seen["bad-signature"] > 0 && seen.malformed > 0 && seen["unknown-key"] > 0, JSON.stringify(seen));
+});
+
+test("a token re-signed with the wrong key, or expired, is rejected", async () => {
+  const visitor = newVisitorId();
+  const forged = await sign(parseKeys("k2:attacker-guess-0123456789abcdef012345"), visitor, saved, now + 60);
+  assert.equal((await verify(keys, forged, now)).status, "bad-signature");
+  const stale = await sign(keys, visitor, saved, now - 1);
+  assert.equal((await verify(keys, stale, now)).status, "expired");
+  assert.equal((await verify(keys, null, now)).status, "missing");
+});
+
+test("keys rotate: the old key still verifies, an unknown one does not", async () => {
+  const [, old] = keys;
+  const byOld = await sign([old], newVisitorId(), saved, now + 60);
+  assert.equal((await verify(keys, byOld, now)).keyId, "k1");
+  assert.equal((await verify([keys[0]], byOld, now)).status, "unknown-key");
+});
+
+test("key lists are checked", () => {
+  assert.throws(() => parseKeys(""), /at least one key is required/);
+  assert.throws(() => parseKeys("k1:short"), /the secret of key "k1" must be at least 32 characters/);
+  assert.throws(() => parseKeys("bad id!:0123456789abcdef0123456789abcdef"), /key id "bad id!" must be/);
+});

@@ -1,0 +1,82 @@
+// Signed session cookies: `v1.<keyId>.<visitorId>.<expires>.<saved>.<signature>`.
+// The signature is HMAC-SHA256 over everything before it, under the key named by keyId, so keys
+// rotate: the first key signs, every listed key verifies. The engine's saved session is URL-safe
+// base64 already; nothing in the token is trusted until the signature checks out.
+
+const encoder = new TextEncoder();
+const keyCache = new Map();
+
+/** Parses `"k2:secret-two,k1:secret-one"` (the first signs) into `[{ id, secret }]`. */
+export function parseKeys(text) {
+  const keys = String(text ?? "")
+    .split(",")
+    .map((pair) => pair.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const i = pair.indexOf(":");
+      return { id: pair.slice(0, i), secret: pair.slice(i + 1) };
+    });
+  for (const k of keys) {
+    if (!/^[A-Za-z0-9_-]{1,16}$/.test(k.id)) throw new Error(`COOKIE_KEYS: key id "${k.id}" must be 1-16 letters, digits, - or _`);
+    if (k.secret.length < 32) throw new Error(`COOKIE_KEYS: the secret of key "${k.id}" must be at least 32 characters`);
+  }
+  if (keys.length === 0) throw new Error("COOKIE_KEYS: at least one key is required (\"id:secret\", comma-separated, the first signs)");
+  return keys;
+}
+
+async function hmacKey(secret) {
+  let key = keyCache.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    keyCache.set(secret, key);
+  }
+  return key;
+}
+
+function base64url(bytes) {
+  let s = "";
+  for (const b of new Uint8Array(bytes)) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function unbase64url(text) {
+  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
+  const s = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/** A new random visitor id (128 bits). */
+export function newVisitorId() {
+  return base64url(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+/** Signs a session: returns the cookie value. `expires` is in epoch seconds. */
+export async function sign(keys, visitor, saved, expires) {
+  const { id, secret } = keys[0];
+  const body = `v1.${id}.${visitor}.${expires.toString(36)}.${saved}`;
+  const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(body));
+  return `${body}.${base64url(mac)}`;
+}
+
+/**
+ * Verifies a cookie value. Returns `{ status: "valid", visitor, saved, keyId }`, or
+ * `{ status }` with `missing`, `malformed`, `unknown-key`, `bad-signature` or `expired`.
+ */
+export async function verify(keys, token, nowSeconds) {
+  if (!token) return { status: "missing" };
+  const parts = token.split(".");
+  if (parts.length !== 6 || parts[0] !== "v1") return { status: "malformed" };
+  const [, keyId, visitor, exp, saved, sig] = parts;
+  if (!/^[A-Za-z0-9_-]{22}$/.test(visitor) || !/^[0-9a-z]{1,10}$/.test(exp) || !/^[A-Za-z0-9_-]+$/.test(saved)) {
+    return { status: "malformed" };
+  }
+  const key = keys.find((k) => k.id === keyId);
+  if (!key) return { status: "unknown-key" };
+  const mac = unbase64url(sig);
+  if (!mac || mac.length !== 32 || base64url(mac) !== sig) return { status: "malformed" };
+  const body = token.slice(0, token.length - sig.length - 1);
+  const ok = await crypto.subtle.verify("HMAC", await hmacKey(key.secret), mac, encoder.encode(body));
+  if (!ok) return { status: "bad-signature" };
+  if (parseInt(exp, 36) < nowSeconds) return { status: "expired" };
+  return { status: "valid", visitor, saved, keyId };
+}

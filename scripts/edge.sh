@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the edge worker on workerd at http://127.0.0.1:8787/, in front of the demo site served on
+# 127.0.0.1:8080 as its origin. MQL_COOKIE_KEYS, MQL_WEBHOOK_URL and MQL_DEBUG may be set;
+# without MQL_COOKIE_KEYS a random key is made for this run (sessions end when it stops).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+MQL_NEED_BROWSER=0 . scripts/setup.sh
+scripts/build-site.sh
+scripts/build-edge.sh
+node scripts/serve.mjs --port 8080 &
+trap 'kill $!' EXIT
+export MQL_ORIGIN_URL=${MQL_ORIGIN_URL:-http://127.0.0.1:8080}
+export MQL_COOKIE_KEYS=${MQL_COOKIE_KEYS:-k1:$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')}
+export MQL_DEBUG=${MQL_DEBUG:-true}
+echo "edge worker: http://127.0.0.1:8787/  (origin $MQL_ORIGIN_URL; /__mql/debug and /__mql/stats when MQL_DEBUG=true)"
+workerd serve edge/config.capnp
