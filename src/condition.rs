@@ -8,6 +8,7 @@
 
 use crate::glob::Glob;
 use crate::json::Json;
+use crate::number::Shown;
 use crate::reader::{as_number, as_string, string_list, Fields, Problems};
 use crate::value::Value;
 
@@ -333,7 +334,11 @@ fn compile_range(fields: &Fields, p: &mut Problems) -> Option<Test> {
         if lo > hi {
             p.add(
                 &fields.path("gte"),
-                format!("lower bound {lo} is above upper bound {hi}"),
+                format!(
+                    "lower bound {} is above upper bound {}",
+                    Shown(lo),
+                    Shown(hi)
+                ),
             );
             return None;
         }

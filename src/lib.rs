@@ -8,6 +8,7 @@ pub mod glob;
 pub mod grade;
 pub mod json;
 pub mod model;
+pub mod number;
 mod reader;
 pub mod scorecard;
 pub mod scorer;

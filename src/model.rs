@@ -6,6 +6,7 @@ use crate::condition::{Condition, Scope, Slots};
 use crate::errors::ModelError;
 use crate::glob::Glob;
 use crate::json::Json;
+use crate::number::Shown;
 use crate::reader::{as_string, Fields, Problems};
 use crate::time::DAY_MS;
 
@@ -260,7 +261,7 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
         check_id(id, "id", p);
     }
     let version = match top.get("version") {
-        Some(Json::Num(n)) if n.is_finite() => Some(n.to_string()),
+        Some(Json::Num(n)) if n.is_finite() => Some(Shown(*n).to_string()),
         Some(v @ Json::Str(_)) => as_string(v, "version", p).map(str::to_owned),
         Some(other) => {
             p.add(
@@ -497,7 +498,10 @@ fn id_and_label(f: &Fields, label_key: &str, p: &mut Problems) -> (Option<String
 fn days(f: &Fields, key: &str, p: &mut Problems) -> Option<f64> {
     let d = f.opt_positive(key, p)?;
     if d > MAX_DAYS {
-        p.add(&f.path(key), format!("must be at most {MAX_DAYS} days"));
+        p.add(
+            &f.path(key),
+            format!("must be at most {} days", Shown(MAX_DAYS)),
+        );
         return None;
     }
     Some(d)
@@ -521,7 +525,10 @@ fn group<R>(
     let max = f.opt_number("max", p);
     if let (Some(lo), Some(hi)) = (min, max) {
         if lo > hi {
-            p.add(&f.path("min"), format!("must not exceed max ({hi})"));
+            p.add(
+                &f.path("min"),
+                format!("must not exceed max ({})", Shown(hi)),
+            );
         }
     }
     let items = f.opt_array("rules", p).unwrap_or_default();

@@ -2,6 +2,7 @@
 
 use crate::grade::Grade;
 use crate::model::{EngagementRule, FitRule, Model, Tallied, Trigger};
+use crate::number::Shown;
 use crate::session::Session;
 use serde::Serialize;
 use std::fmt;
@@ -276,7 +277,12 @@ impl Scorecard {
                     half,
                     points: excess,
                     count: None,
-                    sentence: format!("{} {word} {limit} ({})", capitalized(name), signed(excess)),
+                    sentence: format!(
+                        "{} {word} {} ({})",
+                        capitalized(name),
+                        Shown(limit),
+                        signed(excess)
+                    ),
                 });
             }
         }
@@ -310,9 +316,9 @@ impl fmt::Display for Reason {
 fn signed(points: f64) -> String {
     let p = round2(points);
     if p >= 0.0 {
-        format!("+{p}")
+        format!("+{}", Shown(p))
     } else {
-        format!("{p}")
+        format!("{}", Shown(p))
     }
 }
 
@@ -329,7 +335,7 @@ fn days(ms: f64) -> String {
     if d == 1.0 {
         "day".to_owned()
     } else {
-        format!("{d} days")
+        format!("{} days", Shown(d))
     }
 }
 

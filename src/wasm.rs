@@ -12,7 +12,6 @@ use crate::scorecard::Scorecard;
 use crate::scorer::{Rejected, Scorer as Engine};
 use crate::time::parse_iso8601;
 use js_sys::{Array, Object, Reflect};
-use serde::Serialize;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -118,11 +117,7 @@ impl Scorer {
     pub fn ingest_batch(&mut self, events: EventsInput) -> Result<BatchResultOutput, JsValue> {
         let now = self.now();
         let (card, rejected) = batch(&mut self.engine, &events, now)?;
-        Ok(to_js(&BatchResult {
-            card,
-            rejected: rejections(rejected),
-        })?
-        .unchecked_into())
+        Ok(batch_js(&card, &rejected).unchecked_into())
     }
 
     /// Scores a page view of `path` (`/pricing`, or a full URL), stamped now.
@@ -163,7 +158,7 @@ impl Scorer {
             Some(t) => time(&t, "now")?,
             None => self.now(),
         };
-        Ok(to_js(&self.engine.score(now))?.unchecked_into())
+        Ok(card_js(&self.engine.score(now)).unchecked_into())
     }
 
     /// The session as a compact URL-safe string (for `localStorage` or a cookie).
@@ -181,20 +176,17 @@ impl Scorer {
     #[wasm_bindgen(getter)]
     pub fn restored(&self) -> RestoreNoteOutput {
         let note = self.restored.as_ref().map(|r| match r {
-            Restored::Exact => RestoreNote {
-                outcome: "exact",
-                reason: "restored under the same model".to_owned(),
-            },
-            Restored::Migrated(why) => RestoreNote {
-                outcome: "migrated",
-                reason: why.clone(),
-            },
-            Restored::Reset(why) => RestoreNote {
-                outcome: "reset",
-                reason: why.clone(),
-            },
+            Restored::Exact => ("exact", "restored under the same model"),
+            Restored::Migrated(why) => ("migrated", why.as_str()),
+            Restored::Reset(why) => ("reset", why.as_str()),
         });
-        to_js(&note).unwrap_or(JsValue::UNDEFINED).unchecked_into()
+        match note {
+            Some((outcome, reason)) => {
+                object(&[("outcome", outcome.into()), ("reason", reason.into())])
+            }
+            None => JsValue::UNDEFINED,
+        }
+        .unchecked_into()
     }
 
     /// `id@version` of the model in use.
@@ -266,7 +258,7 @@ impl Scorer {
             .engine
             .ingest(event, self.now())
             .map_err(|e| event_error(&e))?;
-        Ok(to_js(&card)?.unchecked_into())
+        Ok(card_js(&card).unchecked_into())
     }
 }
 
@@ -280,14 +272,7 @@ pub fn validate_model(model: ModelInput) -> Result<ProblemsOutput, JsValue> {
             .unwrap_or_default(),
         Err(problem) => vec![problem],
     };
-    let list: Vec<ProblemJs> = problems
-        .into_iter()
-        .map(|p| ProblemJs {
-            path: p.path,
-            message: p.message,
-        })
-        .collect();
-    Ok(to_js(&list)?.unchecked_into())
+    Ok(problems_js(&problems).unchecked_into())
 }
 
 /// Scores a whole session in one call (for an edge function): a fresh visitor, `events` in
@@ -305,11 +290,7 @@ pub fn score_events(
     };
     let mut engine = Engine::new(model);
     let (card, rejected) = batch(&mut engine, &events, now)?;
-    Ok(to_js(&BatchResult {
-        card,
-        rejected: rejections(rejected),
-    })?
-    .unchecked_into())
+    Ok(batch_js(&card, &rejected).unchecked_into())
 }
 
 thread_local! {
@@ -331,43 +312,6 @@ fn cached_model(input: &JsValue) -> Result<Model, JsValue> {
     let model = compile(input)?;
     LAST_MODEL.with(|m| *m.borrow_mut() = Some((input.clone(), model.clone())));
     Ok(model)
-}
-
-#[derive(Serialize)]
-struct ProblemJs {
-    path: String,
-    message: String,
-}
-
-#[derive(Serialize)]
-struct RestoreNote {
-    outcome: &'static str,
-    reason: String,
-}
-
-#[derive(Serialize)]
-struct BatchResult {
-    #[serde(flatten)]
-    card: Scorecard,
-    rejected: Vec<RejectedJs>,
-}
-
-#[derive(Serialize)]
-struct RejectedJs {
-    index: usize,
-    field: String,
-    message: String,
-}
-
-fn rejections(rejected: Vec<Rejected>) -> Vec<RejectedJs> {
-    rejected
-        .into_iter()
-        .map(|r| RejectedJs {
-            index: r.index,
-            message: r.error.to_string(),
-            field: r.error.field,
-        })
-        .collect()
 }
 
 /// Most events one batch call accepts.
@@ -429,8 +373,8 @@ fn read_model(input: &JsValue) -> Result<Json, crate::Problem> {
         }
         None => input,
     };
-    Json::read(serde_wasm_bindgen::Deserializer::from(value.clone()))
-        .map_err(|e| problem(format!("model cannot be read: {e}")))
+    let mut budget = crate::json::MAX_NODES;
+    to_json(value, "", 0, &mut budget).map_err(|(path, message)| crate::Problem { path, message })
 }
 
 fn read_event(event: &JsValue, model: &Model) -> Result<Event, EventError> {
@@ -525,26 +469,8 @@ fn time(value: &JsValue, field: &str) -> Result<f64, JsValue> {
     })
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            JsValue::from(js_sys::Error::new(&format!(
-                "result could not be built: {e}"
-            )))
-        })
-}
-
 fn model_error(e: &ModelError) -> JsValue {
-    let list: Vec<ProblemJs> = e
-        .problems
-        .iter()
-        .map(|p| ProblemJs {
-            path: p.path.clone(),
-            message: p.message.clone(),
-        })
-        .collect();
-    error(&e.to_string(), "model", to_js(&list).ok())
+    error(&e.to_string(), "model", Some(problems_js(&e.problems)))
 }
 
 fn event_error(e: &EventError) -> JsValue {
@@ -563,4 +489,170 @@ fn error(message: &str, field: &str, problems: Option<JsValue>) -> JsValue {
         let _ = Reflect::set(&err, &JsValue::from_str("problems"), &p);
     }
     JsValue::from(err)
+}
+
+/// Longest string read from a model object (validation then applies its own limits).
+const MAX_MODEL_STRING: u32 = 65_536;
+
+/// Reads a JavaScript value as a JSON tree, as `JSON.stringify` would see it, with the same
+/// depth and size limits as any document; an error names the path of the offending value.
+fn to_json(
+    value: &JsValue,
+    path: &str,
+    depth: usize,
+    budget: &mut usize,
+) -> Result<Json, (String, String)> {
+    let fail = |message: String| Err((path.to_owned(), message));
+    if *budget == 0 {
+        return fail(format!(
+            "the model has more than {} values",
+            crate::json::MAX_NODES
+        ));
+    }
+    *budget -= 1;
+    if value.is_undefined() || value.is_null() {
+        return Ok(Json::Null);
+    }
+    if let Some(b) = value.as_bool() {
+        return Ok(Json::Bool(b));
+    }
+    if let Some(n) = value.as_f64() {
+        return Ok(Json::Num(n));
+    }
+    if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
+        if s.length() > MAX_MODEL_STRING {
+            return fail(format!(
+                "is a string of {} characters, more than {MAX_MODEL_STRING}",
+                s.length()
+            ));
+        }
+        return match s.as_string() {
+            Some(s) => Ok(Json::Str(s)),
+            None => fail("is a string that is not valid Unicode".to_owned()),
+        };
+    }
+    if !value.is_object() || value.is_function() {
+        return fail("must be JSON: a string, number, boolean, array, object or null".to_owned());
+    }
+    if depth >= crate::json::MAX_DEPTH {
+        return fail(format!(
+            "nesting is deeper than {} levels",
+            crate::json::MAX_DEPTH
+        ));
+    }
+    let child = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    if let Some(list) = value.dyn_ref::<Array>() {
+        let mut items = Vec::new();
+        for (i, item) in list.iter().enumerate() {
+            if i >= *budget {
+                return fail(format!(
+                    "the model has more than {} values",
+                    crate::json::MAX_NODES
+                ));
+            }
+            items.push(to_json(&item, &format!("{path}[{i}]"), depth + 1, budget)?);
+        }
+        return Ok(Json::Arr(items));
+    }
+    let mut entries = Vec::new();
+    let obj: &Object = value.unchecked_ref();
+    for key in Object::keys(obj).iter() {
+        let name = key.as_string().unwrap_or_default();
+        let item = Reflect::get(value, &key)
+            .map_err(|_| (child(&name), "could not be read".to_owned()))?;
+        entries.push((
+            name.clone(),
+            to_json(&item, &child(&name), depth + 1, budget)?,
+        ));
+    }
+    Ok(Json::Obj(entries))
+}
+
+/// A plain object with these properties.
+fn object(props: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (key, value) in props {
+        let _ = Reflect::set(&o, &JsValue::from_str(key), value);
+    }
+    o.into()
+}
+
+fn number_or_null(n: Option<f64>) -> JsValue {
+    n.map_or(JsValue::NULL, JsValue::from_f64)
+}
+
+/// A scorecard as the `ScoreResult` object of the TypeScript types.
+fn card_js(card: &Scorecard) -> JsValue {
+    let reasons: Array = card
+        .reasons
+        .iter()
+        .map(|r| {
+            let half = match r.half {
+                crate::Half::Fit => "fit",
+                crate::Half::Engagement => "engagement",
+            };
+            object(&[
+                ("rule", r.rule.as_str().into()),
+                ("half", half.into()),
+                ("points", r.points.into()),
+                ("count", number_or_null(r.count.map(f64::from))),
+                ("sentence", r.sentence.as_str().into()),
+            ])
+        })
+        .collect();
+    let disqualifier = card.disqualifier.as_ref().map_or(JsValue::NULL, |d| {
+        object(&[
+            ("id", d.id.as_str().into()),
+            ("reason", d.reason.as_str().into()),
+        ])
+    });
+    object(&[
+        ("score", card.score.into()),
+        ("fit", card.fit.into()),
+        ("engagement", card.engagement.into()),
+        ("grade", card.grade.to_string().into()),
+        ("mql", card.mql.into()),
+        ("becameMql", card.became_mql.into()),
+        ("mqlSince", number_or_null(card.mql_since)),
+        ("disqualifier", disqualifier),
+        ("model", card.model.as_str().into()),
+        ("at", card.at.into()),
+        ("reasons", reasons.into()),
+    ])
+}
+
+/// A scorecard with `rejected: [{ index, field, message }]`.
+fn batch_js(card: &Scorecard, rejected: &[Rejected]) -> JsValue {
+    let out = card_js(card);
+    let list: Array = rejected
+        .iter()
+        .map(|r| {
+            object(&[
+                ("index", (r.index as f64).into()),
+                ("field", r.error.field.as_str().into()),
+                ("message", r.error.to_string().into()),
+            ])
+        })
+        .collect();
+    let _ = Reflect::set(&out, &JsValue::from_str("rejected"), &list);
+    out
+}
+
+fn problems_js(problems: &[crate::Problem]) -> JsValue {
+    problems
+        .iter()
+        .map(|p| {
+            object(&[
+                ("path", p.path.as_str().into()),
+                ("message", p.message.as_str().into()),
+            ])
+        })
+        .collect::<Array>()
+        .into()
 }
