@@ -34,8 +34,8 @@ step "native tests" yes cargo test
 step "wasm tests in Node" yes wasm-pack test --mode no-install --node -- --test web
 step "wasm tests in headless Chromium" yes env WASM_BINDGEN_USE_BROWSER=1 \
   wasm-pack test --mode no-install --headless --chrome --chromedriver "$(command -v chromedriver)" -- --test web
-step "build the Node package" no wasm-pack build --release --mode no-install --target nodejs --out-dir pkg/nodejs
-step "package tests (node --test)" yes node --test pkg-tests/
+step "build the npm packages (web, bundler, nodejs)" no scripts/build-packages.sh
+step "package tests: Node, Chromium, TypeScript, webpack, schema, size (node --test)" yes node --test pkg-tests/
 step "build the demo site" no scripts/build-site.sh
 step "demo site in headless Chromium (node --test)" yes node --test tests/browser/
 step "build the edge worker" no scripts/build-edge.sh

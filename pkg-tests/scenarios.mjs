@@ -1,0 +1,145 @@
+// One suite of scenarios for the built package, run unchanged against the Node build
+// (node.test.mjs) and the web build in headless Chromium (browser.test.mjs).
+// `api` is the package's exports; `models` holds the example models as parsed JSON.
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function equal(actual, expected, what) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  check(a === e, `${what}: expected ${e}, got ${a}`);
+}
+
+function throws(fn, pattern, what) {
+  try {
+    fn();
+  } catch (err) {
+    check(err instanceof Error, `${what}: threw a ${typeof err}, not an Error`);
+    check(pattern.test(err.message), `${what}: message ${JSON.stringify(err.message)} does not match ${pattern}`);
+    return err;
+  }
+  throw new Error(`${what}: did not throw`);
+}
+
+const DAY = 86_400_000;
+
+export const scenarios = {
+  "browsing flips the MQL flag with reasons, largest first"({ Scorer }, { b2b }) {
+    const s = new Scorer(b2b);
+    const results = ["/", "/product", "/pricing", "/pricing"].map((p) => s.page(p));
+    equal(results.map((r) => [r.score, r.mql, r.becameMql]), [[1, false, false], [7, false, false], [23, false, false], [59, true, true]], "steps");
+    const r = results[3];
+    equal(Object.keys(r), ["score", "fit", "engagement", "grade", "mql", "becameMql", "mqlSince", "disqualifier", "model", "at", "reasons"], "result keys");
+    equal([r.grade, r.model, r.disqualifier, typeof r.mqlSince, typeof r.at], ["D2", "b2b-saas@1", null, "number", "number"], "result fields");
+    equal(r.reasons.map((x) => [x.rule, x.half, x.points, x.count]), [["pricing", "engagement", 30, 2], ["pricing-return", "engagement", 20, 2], ["product", "engagement", 5, 1], ["site-visit", "engagement", 4, 4]], "reasons");
+    equal(r.reasons[0].sentence, "Viewed pricing: twice in the last 30 days (+30, halving every 14 days)", "sentence");
+  },
+
+  "Segment events: ISO and epoch timestamps, duplicates, properties"({ Scorer }, { b2b }) {
+    const s = new Scorer(b2b);
+    const now = Date.now();
+    const demo = { type: "track", event: "Demo Requested", messageId: "m-1", timestamp: new Date(now - 1000).toISOString(), properties: { plan: "growth" } };
+    equal(s.ingest(demo).engagement, 40, "track");
+    equal(s.ingest(demo).engagement, 40, "the same messageId again");
+    equal(s.ingest({ type: "page", properties: { path: "/Pricing/?utm=x" }, timestamp: now - 500 }).engagement, 56, "page by path");
+    equal(s.ingest({ type: "page", properties: { url: "https://acme.io/blog/post" }, timestamp: now }).engagement, 59, "page by URL");
+    equal(s.ingest({ type: "screen", name: "Home" }).engagement, 59, "screen is accepted, not scored");
+  },
+
+  "identify and group set the fit half; traits() shows what is kept"({ Scorer }, { b2b }) {
+    const s = new Scorer(b2b);
+    s.identify({ email: "ann@acme.com", title: "Chief Marketing Officer", firstName: "Ann", country: "US" });
+    const r = s.group({ name: "Acme", employees: "1200", industry: "Software" });
+    equal([r.fit, r.grade], [75, "A4"], "fit");
+    equal(s.traits(), { title: "Chief Marketing Officer", "company.employees": "1200", "company.industry": "Software", country: "US", email: "ann@acme.com", firstName: "Ann", "company.name": "Acme" }, "traits");
+  },
+
+  "errors are Error objects naming the field"({ Scorer }, { b2b }) {
+    const bad = structuredClone(b2b);
+    bad.engagement.rules[2].halfLifeDays = 0;
+    bad.thresholds = {};
+    const err = throws(() => new Scorer(bad), /^invalid scoring model \(2 problems\)\n {2}engagement\.rules\[2\]\.halfLifeDays: must be greater than 0\n {2}thresholds: needs at least one of fit, engagement, total$/, "model");
+    equal(err.field, "model", "err.field");
+    equal(err.problems, [{ path: "engagement.rules[2].halfLifeDays", message: "must be greater than 0" }, { path: "thresholds", message: "needs at least one of fit, engagement, total" }], "err.problems");
+    const s = new Scorer(b2b);
+    const e2 = throws(() => s.ingest({ type: "page", properties: { path: "/" }, timestamp: "soon" }), /^event\.timestamp: "soon" is not an ISO-8601 date-time$/, "event");
+    equal(e2.field, "event.timestamp", "event err.field");
+    throws(() => s.ingest(null), /^event: must be an object/, "null event");
+    throws(() => s.identify({ title: "x".repeat(1000) }), /^event\.traits\.title: is 1000 long, more than 512$/, "long trait");
+    throws(() => new Scorer("{"), /model is not valid JSON/, "model text");
+    throws(() => Scorer.restore(b2b, "%%%"), /^saved: character 0 is not URL-safe base64$/, "restore");
+    equal(s.result().score, 0, "nothing was recorded by the failed calls");
+  },
+
+  "validateModel lists problems with paths"({ validateModel }, { b2b, minimal }) {
+    equal(validateModel(b2b), [], "valid");
+    equal(validateModel(JSON.stringify(minimal)), [], "valid as text");
+    equal(validateModel({ id: "x", version: 1, thresholds: { fit: "40" }, fit: { rules: [{ id: "a", points: 1 }] } }), [
+      { path: "fit.rules[0].when", message: "is required" },
+      { path: "thresholds.fit", message: "must be a number, not a string" },
+    ], "problems");
+  },
+
+  "save and restore: exact, migrated, reset, corrupt"({ Scorer }, { b2b, minimal }) {
+    const s = new Scorer(b2b);
+    s.page("/pricing");
+    s.track("Whitepaper Downloaded");
+    const saved = s.save();
+    check(/^[A-Za-z0-9_-]+$/.test(saved) && saved.length < 400, `saved is compact and URL-safe: ${saved}`);
+    const exact = Scorer.restore(b2b, saved);
+    equal([exact.restored.outcome, exact.save() === saved, exact.result().score], ["exact", true, s.result().score], "exact");
+    const v2 = Scorer.restore({ ...b2b, version: 2 }, saved);
+    equal(v2.restored.outcome, "migrated", "another version");
+    check(v2.restored.reason.startsWith("saved under b2b-saas@1, migrated to b2b-saas@2"), v2.restored.reason);
+    const other = Scorer.restore(minimal, saved);
+    equal([other.restored.outcome, other.result().score], ["reset", 0], "another model");
+    throws(() => Scorer.restore(b2b, saved.slice(0, -4)), /^saved: .* is corrupt or truncated$/, "truncated");
+  },
+
+  "one scorer serves many visitors with load()"({ Scorer }, { b2b }) {
+    const a = new Scorer(b2b);
+    a.page("/pricing");
+    const shared = new Scorer(b2b);
+    shared.page("/careers");
+    equal(shared.load(a.save()).outcome, "exact", "load");
+    equal(shared.result().score, a.result().score, "a's session");
+    shared.reset();
+    equal(shared.result().score, 0, "reset");
+  },
+
+  "batches and scoreEvents keep valid events around invalid ones"({ Scorer, scoreEvents }, { b2b }) {
+    const events = [
+      { type: "page", properties: { path: "/pricing" } },
+      { type: "page" },
+      { type: "page", properties: { path: "/pricing" } },
+    ];
+    const r = new Scorer(b2b).ingestBatch(events);
+    equal([r.engagement, r.rejected], [52, [{ index: 1, field: "properties.path", message: "event.properties.path: is required for page events (or properties.url)" }]], "batch");
+    const once = scoreEvents(b2b, events, Date.now());
+    const twice = scoreEvents(b2b, events, new Date());
+    equal([once.score, twice.score, once.rejected.length], [52, 52, 1], "stateless");
+  },
+
+  "the clock offset shows decay and windows"({ Scorer }, { b2b }) {
+    const s = new Scorer(b2b);
+    s.page("/product/analytics");
+    s.clockOffsetMs = 15 * DAY;
+    equal(s.result().engagement, 4.54, "15 days later");
+    equal(s.result(Date.now() + 31 * DAY).engagement, 2.44, "31 days later the visit left its window");
+    throws(() => (s.clockOffsetMs = Number.NaN), /clockOffsetMs: must be a finite number/, "NaN offset");
+  },
+};
+
+/** Runs every scenario; returns `[{ name, ok, error? }]`. */
+export function runScenarios(api, models) {
+  return Object.entries(scenarios).map(([name, scenario]) => {
+    try {
+      scenario(api, models);
+      return { name, ok: true };
+    } catch (err) {
+      return { name, ok: false, error: String(err?.stack ?? err) };
+    }
+  });
+}

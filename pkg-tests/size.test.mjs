@@ -1,0 +1,18 @@
+// The size budget: the release module plus its JS glue, gzipped, under the committed number.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, statSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const budget = JSON.parse(readFileSync(`${root}size-budget.json`, "utf8"));
+
+test("the web build stays within the size budget", () => {
+  const gz = (file) => gzipSync(readFileSync(`${root}pkg/web/${file}`), { level: 9 }).length;
+  const wasm = gz("mqlscore_bg.wasm");
+  const glue = gz("mqlscore.js");
+  const raw = statSync(`${root}pkg/web/mqlscore_bg.wasm`).size;
+  console.log(`size: mqlscore_bg.wasm ${raw} bytes raw, ${wasm} gzipped; mqlscore.js ${glue} gzipped; total ${wasm + glue} of a budget of ${budget.maxGzipBytes} (target ${budget.target})`);
+  assert.ok(wasm + glue <= budget.maxGzipBytes, `${wasm + glue} gzipped bytes exceed the budget of ${budget.maxGzipBytes}`);
+});

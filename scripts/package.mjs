@@ -1,0 +1,42 @@
+// Finishes the packages wasm-pack wrote to pkg/<target>: package.json metadata and entry points,
+// the package README, the license and the model's JSON Schema.
+// Usage: node scripts/package.mjs web bundler nodejs
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const SCHEMA = "mqlscore-model.schema.json";
+
+for (const target of process.argv.slice(2)) {
+  const dir = `${root}pkg/${target}/`;
+  const pkg = JSON.parse(readFileSync(`${dir}package.json`, "utf8"));
+  copyFileSync(`${root}npm/README.md`, `${dir}README.md`);
+  copyFileSync(`${root}LICENSE`, `${dir}LICENSE`);
+  copyFileSync(`${root}schema/model.schema.json`, `${dir}${SCHEMA}`);
+  const entry = pkg.main ?? pkg.module;
+  const finished = {
+    name: pkg.name,
+    version: pkg.version,
+    description: pkg.description,
+    license: pkg.license,
+    repository: { type: "git", url: "git+https://github.com/mqlscore/mqlscore.git" },
+    homepage: "https://github.com/mqlscore/mqlscore#readme",
+    keywords: [...new Set([...(pkg.keywords ?? []), "lead-scoring", "webassembly", "marketing-automation", "edge"])],
+    ...(pkg.type ? { type: pkg.type } : {}),
+    files: [...new Set([...pkg.files, "README.md", "LICENSE", SCHEMA])],
+    main: entry,
+    ...(pkg.module ? { module: pkg.module } : {}),
+    types: pkg.types,
+    exports: {
+      ".": { types: `./${pkg.types}`, default: `./${entry}` },
+      "./mqlscore_bg.wasm": "./mqlscore_bg.wasm",
+      [`./${SCHEMA}`]: `./${SCHEMA}`,
+      "./package.json": "./package.json",
+      ...(target === "web" ? { "./mqlscore.js": "./mqlscore.js" } : {}),
+    },
+    sideEffects: pkg.sideEffects ?? false,
+    engines: { node: ">=18" },
+  };
+  writeFileSync(`${dir}package.json`, `${JSON.stringify(finished, null, 2)}\n`);
+  console.log(`pkg/${target}: ${finished.name}@${finished.version} (${finished.files.join(", ")})`);
+}
