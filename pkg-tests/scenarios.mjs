@@ -48,6 +48,18 @@ export const scenarios = {
     equal(s.ingest({ type: "screen", name: "Home" }).engagement, 59, "screen is accepted, not scored");
   },
 
+  "replaying a log with an explicit now is deterministic"({ Scorer }, { b2b }) {
+    const now = "2026-11-02T12:00:00Z";
+    const log = [
+      { type: "page", properties: { path: "/pricing" }, timestamp: "2026-10-20T09:00:00Z", messageId: "a" },
+      { type: "page", properties: { path: "/pricing" }, timestamp: "2026-11-01T09:00:00Z", messageId: "b" },
+    ];
+    const a = new Scorer(b2b);
+    const last = log.map((e) => a.ingest(e, now)).at(-1);
+    const b = new Scorer(b2b).ingestBatch(log, Date.parse(now));
+    equal([last.at, last.engagement, b.engagement, a.result(now).engagement], [Date.parse(now), 44.02, 44.02, 44.02], "replay");
+  },
+
   "identify and group set the fit half; traits() shows what is kept"({ Scorer }, { b2b }) {
     const s = new Scorer(b2b);
     s.identify({ email: "ann@acme.com", title: "Chief Marketing Officer", firstName: "Ann", country: "US" });

@@ -105,17 +105,32 @@ impl Scorer {
     }
 
     /// Scores a Segment event (`page`, `track`, `identify`, `group`). Throws an `Error` naming
-    /// the field if the event is invalid; the session is then unchanged.
-    pub fn ingest(&mut self, event: EventInput) -> Result<ScoreResultOutput, JsValue> {
+    /// the field if the event is invalid; the session is then unchanged. `now` (epoch ms, ISO
+    /// text or a `Date`) replaces the scorer's clock for this call, for replaying logs.
+    pub fn ingest(
+        &mut self,
+        event: EventInput,
+        now: Option<TimeInput>,
+    ) -> Result<ScoreResultOutput, JsValue> {
         let event = read_event(&event, self.engine.model()).map_err(|e| event_error(&e))?;
-        self.scored(&event)
+        let now = self.now_or(now)?;
+        let card = self
+            .engine
+            .ingest(&event, now)
+            .map_err(|e| event_error(&e))?;
+        Ok(card_js(&card).unchecked_into())
     }
 
     /// Scores events in order and returns the result after the last, with `rejected` listing
-    /// each invalid event by index (the valid ones before and after it are kept).
+    /// each invalid event by index (the valid ones before and after it are kept). `now` as for
+    /// `ingest`.
     #[wasm_bindgen(js_name = ingestBatch)]
-    pub fn ingest_batch(&mut self, events: EventsInput) -> Result<BatchResultOutput, JsValue> {
-        let now = self.now();
+    pub fn ingest_batch(
+        &mut self,
+        events: EventsInput,
+        now: Option<TimeInput>,
+    ) -> Result<BatchResultOutput, JsValue> {
+        let now = self.now_or(now)?;
         let (card, rejected) = batch(&mut self.engine, &events, now)?;
         Ok(batch_js(&card, &rejected).unchecked_into())
     }
@@ -154,10 +169,7 @@ impl Scorer {
 
     /// The score now, or at `now` (epoch milliseconds, ISO-8601 text or a `Date`).
     pub fn result(&self, now: Option<TimeInput>) -> Result<ScoreResultOutput, JsValue> {
-        let now = match now {
-            Some(t) => time(&t, "now")?,
-            None => self.now(),
-        };
+        let now = self.now_or(now)?;
         Ok(card_js(&self.engine.score(now)).unchecked_into())
     }
 
@@ -251,6 +263,14 @@ impl Scorer {
 
     fn now(&self) -> f64 {
         js_sys::Date::now() + self.clock_offset_ms
+    }
+
+    /// `now` when given (and valid), else the scorer's clock.
+    fn now_or(&self, now: Option<TimeInput>) -> Result<f64, JsValue> {
+        match now {
+            Some(t) if !t.is_undefined() => time(&t, "now"),
+            _ => Ok(self.now()),
+        }
     }
 
     fn scored(&mut self, event: &Event) -> Result<ScoreResultOutput, JsValue> {

@@ -81,8 +81,11 @@ fn segment_events_with_iso_timestamps_and_duplicates() {
         r#"{"type":"track","event":"Demo Requested","messageId":"abc","timestamp":"2026-11-02T09:02:09.792Z","properties":{"plan":"pro"}}"#,
     );
     let now = r#""2026-11-02T10:00:00Z""#;
-    let first: JsValue = s.ingest(event.clone().unchecked_into()).unwrap().into();
-    let again: JsValue = s.ingest(event.unchecked_into()).unwrap().into();
+    let first: JsValue = s
+        .ingest(event.clone().unchecked_into(), None)
+        .unwrap()
+        .into();
+    let again: JsValue = s.ingest(event.unchecked_into(), None).unwrap().into();
     assert_eq!(num(&first, "engagement"), 40.0);
     assert_eq!(
         num(&again, "engagement"),
@@ -217,7 +220,7 @@ fn hostile_events_are_errors_naming_the_field_and_change_nothing() {
         ),
     ];
     for (event, expected) in cases {
-        let thrown = s.ingest(event.unchecked_into()).err().unwrap();
+        let thrown = s.ingest(event.unchecked_into(), None).err().unwrap();
         let message = error_message(thrown);
         assert!(message.starts_with(expected), "{message}");
     }
@@ -232,7 +235,10 @@ fn batches_reject_bad_events_alone() {
     let events = js(
         r#"[{"type":"page","properties":{"path":"/pricing"}},{"type":"page"},"junk",{"type":"page","properties":{"path":"/pricing"}}]"#,
     );
-    let r: JsValue = s.ingest_batch(events.unchecked_into()).unwrap().into();
+    let r: JsValue = s
+        .ingest_batch(events.unchecked_into(), None)
+        .unwrap()
+        .into();
     let rejected = Array::from(&get(&r, "rejected"));
     assert_eq!(rejected.length(), 2);
     assert_eq!(num(&rejected.get(0), "index"), 1.0);
@@ -240,7 +246,7 @@ fn batches_reject_bad_events_alone() {
     assert_eq!(num(&rejected.get(1), "index"), 2.0);
     assert_eq!(num(&r, "engagement"), 52.0);
     let thrown = s
-        .ingest_batch(js(r#"{"not":"an array"}"#).unchecked_into())
+        .ingest_batch(js(r#"{"not":"an array"}"#).unchecked_into(), None)
         .err()
         .unwrap();
     assert!(error_message(thrown).contains("must be an array"));
