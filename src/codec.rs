@@ -27,7 +27,7 @@ pub fn fnv1a(bytes: &[u8]) -> u32 {
 pub fn save(model: &Model, session: &Session) -> String {
     let mut out = Writer(Vec::with_capacity(256));
     out.0.push(FORMAT);
-    out.str(&model.key());
+    out.str(model.key());
     let base = session.first_seen.unwrap_or(0);
     let flags = u8::from(session.first_seen.is_some())
         | u8::from(session.mql_since.is_some()) << 1
@@ -63,8 +63,8 @@ pub fn save(model: &Model, session: &Session) -> String {
         }
     }
     out.varint(session.tallies.len() as u64);
-    for (tally, rule) in session.tallies.iter().zip(model.tallied()) {
-        out.0.extend(rule.signature().to_le_bytes());
+    for (tally, signature) in session.tallies.iter().zip(&model.signatures) {
+        out.0.extend(signature.to_le_bytes());
         match tally {
             Tally::Recent(hits) => {
                 out.0.push(0);
@@ -188,14 +188,15 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
     }
     let mut carried = vec![false; tallies.len()];
     let mut fresh = Vec::new();
-    for ((slot, rule), id) in session
+    for (((slot, rule), id), signature) in session
         .tallies
         .iter_mut()
         .zip(model.tallied())
         .zip(rule_ids(model))
+        .zip(&model.signatures)
     {
         let found = (0..tallies.len()).find(|&i| {
-            !carried[i] && tallies[i].0 == rule.signature() && fits(&tallies[i].1, rule.kind())
+            !carried[i] && tallies[i].0 == *signature && fits(&tallies[i].1, rule.kind())
         });
         match found {
             Some(i) => {

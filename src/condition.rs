@@ -423,7 +423,7 @@ mod tests {
     use super::*;
 
     fn compile_traits(text: &str) -> (Result<Condition, Vec<String>>, Slots) {
-        let json = Json::read(&mut serde_json::Deserializer::from_str(text)).unwrap();
+        let json = Json::parse(text).unwrap();
         let mut slots = Slots::default();
         let mut p = Problems::default();
         let c = Condition::compile(&json, "when", Scope::Traits, &mut slots, &mut p);

@@ -1,7 +1,6 @@
 //! Grades in the fit × engagement grid: A–D for fit, 1–4 for engagement (`A1` is best).
 
 use crate::model::Grades;
-use serde::{Serialize, Serializer};
 use std::fmt;
 
 /// A cell of the grade grid, shown as `B2`.
@@ -28,12 +27,6 @@ impl Grade {
 impl fmt::Display for Grade {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         write!(f, "{}{}", self.fit, self.engagement)
-    }
-}
-
-impl Serialize for Grade {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
     }
 }
 

@@ -7,6 +7,7 @@ pub mod event;
 pub mod glob;
 pub mod grade;
 pub mod json;
+pub mod json_writer;
 pub mod model;
 pub mod number;
 mod reader;

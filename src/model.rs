@@ -42,6 +42,9 @@ pub struct Model {
     pub traits: Slots,
     /// Event paths the rules read (`properties.plan`, `context.userAgent`).
     pub fields: Slots,
+    /// The signature of each tallied rule, in [`Model::tallied`] order.
+    pub signatures: Vec<u16>,
+    key: String,
 }
 
 /// Rules of one half of the score, with the bounds of their sum.
@@ -168,8 +171,8 @@ impl Model {
     }
 
     /// `id@version`, as every result names the model.
-    pub fn key(&self) -> String {
-        format!("{}@{}", self.id, self.version)
+    pub fn key(&self) -> &str {
+        &self.key
     }
 
     /// Rules whose events the session tallies: engagement rules, then event disqualifiers.
@@ -222,7 +225,7 @@ impl<'m> Tallied<'m> {
         };
         let kind = match self.kind() {
             TallyKind::Recent(_) => "recent".to_owned(),
-            TallyKind::Decayed(h) => format!("decayed:{h}"),
+            TallyKind::Decayed(h) => format!("decayed:{}", Shown(h)),
             TallyKind::Count => "count".to_owned(),
         };
         let h = crate::codec::fnv1a(format!("{prefix}:{id}:{kind}").as_bytes());
@@ -457,7 +460,7 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
 
     let thresholds = thresholds(&top, p);
     let grades = grades(&top, p);
-    Some(Model {
+    let mut model = Model {
         id: id?,
         version: version?,
         fit: fit?,
@@ -467,7 +470,12 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
         grades: grades?,
         traits,
         fields,
-    })
+        signatures: Vec::new(),
+        key: String::new(),
+    };
+    model.key = format!("{}@{}", model.id, model.version);
+    model.signatures = model.tallied().map(|t| t.signature()).collect();
+    Some(model)
 }
 
 fn check_id(id: &str, path: &str, p: &mut Problems) {

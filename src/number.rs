@@ -9,10 +9,11 @@ const POW10: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// Reads decimal text (`250`, `-1.5`, `1e3`, ` 42 `) as a number, exactly rounded.
+/// Reads decimal text (`250`, `-1.5`, `1e3`, ` 42 `) as a number.
 ///
-/// Accepts at most 15 significant digits and a value within `1e±22` of them (every number a
-/// person types as a company size or a revenue); anything else is not read as a number.
+/// Exactly rounded for up to 15 significant digits within `1e±22` (every number a person types
+/// as a company size or a revenue); beyond that within a few units in the last place (digits
+/// after the 19th are dropped). Text that is not a finite decimal number is not a number.
 pub fn parse(text: &str) -> Option<f64> {
     let b = text.trim().as_bytes();
     let (negative, mut i) = match b.first() {
@@ -28,13 +29,17 @@ pub fn parse(text: &str) -> Option<f64> {
                 seen = true;
                 if mantissa > 0 || d != b'0' {
                     digits += 1;
-                    if digits > 15 {
-                        return None;
-                    }
-                    mantissa = mantissa * 10 + u64::from(d - b'0');
                 }
-                if point {
-                    scale -= 1;
+                if digits > 19 {
+                    // Beyond u64's reach: the digit only moves the decimal point.
+                    if !point {
+                        scale += 1;
+                    }
+                } else {
+                    mantissa = mantissa * 10 + u64::from(d - b'0');
+                    if point {
+                        scale -= 1;
+                    }
                 }
             }
             b'.' if !point => point = true,
@@ -55,14 +60,19 @@ pub fn parse(text: &str) -> Option<f64> {
         return None;
     }
     let m = mantissa as f64;
+    let exact = mantissa < 1 << 53;
     let value = match scale {
-        0 => m,
-        1..=22 => m * POW10[scale as usize],
-        -22..=-1 => m / POW10[(-scale) as usize],
         _ if mantissa == 0 => 0.0,
+        0 => m,
+        1..=22 if exact => m * POW10[scale as usize],
+        -22..=-1 if exact => m / POW10[(-scale) as usize],
+        -400..=400 if scale < 0 => m / 10f64.powi(-scale),
+        -400..=400 => m * 10f64.powi(scale),
         _ => return None,
     };
-    Some(if negative { -value } else { value })
+    value
+        .is_finite()
+        .then_some(if negative { -value } else { value })
 }
 
 /// Displays a number as people write it: `30`, `-2.5`, `0.125` (at most six decimals).
@@ -82,14 +92,39 @@ impl fmt::Display for Shown {
         if a.is_infinite() {
             return f.write_str("Infinity");
         }
-        let scaled = (a * 1e6).round() as u128;
-        let (int, frac) = (scaled / 1_000_000, scaled % 1_000_000);
-        write!(f, "{int}")?;
-        if frac > 0 {
-            let frac = format!("{frac:06}");
-            write!(f, ".{}", frac.trim_end_matches('0'))?;
+        // Digits are written by hand: this runs for every number of every result.
+        let mut buf = [0u8; 48];
+        let mut at = buf.len();
+        let scaled = (a * 1e6).round();
+        let (mut int, mut frac) = if scaled < 1.8e19 {
+            let s = scaled as u64;
+            (u128::from(s / 1_000_000), s % 1_000_000)
+        } else {
+            (a.round() as u128, 0)
+        };
+        let mut decimals = 6;
+        while decimals > 0 && frac % 10 == 0 {
+            frac /= 10;
+            decimals -= 1;
         }
-        Ok(())
+        if decimals > 0 {
+            for _ in 0..decimals {
+                at -= 1;
+                buf[at] = b'0' + (frac % 10) as u8;
+                frac /= 10;
+            }
+            at -= 1;
+            buf[at] = b'.';
+        }
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (int % 10) as u8;
+            int /= 10;
+            if int == 0 {
+                break;
+            }
+        }
+        f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
     }
 }
 
@@ -110,7 +145,9 @@ mod tests {
             (".5", Some(0.5)),
             ("5.", Some(5.0)),
             ("123456789012345", Some(123456789012345.0)),
-            ("1234567890123456", None),
+            ("1234567890123456", Some(1234567890123456.0)),
+            ("0.30000000000000004", Some(0.30000000000000004)),
+            ("33.333333333333336", Some(33.333333333333336)),
             ("", None),
             ("-", None),
             ("1,000", None),

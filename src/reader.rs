@@ -169,6 +169,13 @@ pub fn as_string<'a>(value: &'a Json, path: &str, p: &mut Problems) -> Option<&'
             );
             None
         }
+        Json::Str(s) if s.chars().any(char::is_control) => {
+            p.add(
+                path,
+                "must not contain control characters (line breaks, tabs, …)",
+            );
+            None
+        }
         Json::Str(s) => Some(s),
         other => {
             p.add(path, format!("must be a string, not {}", other.type_name()));

@@ -4,12 +4,11 @@ use crate::grade::Grade;
 use crate::model::{EngagementRule, FitRule, Model, Tallied, Trigger};
 use crate::number::Shown;
 use crate::session::Session;
-use serde::Serialize;
+use crate::value::Value;
 use std::fmt;
 
 /// A visitor's score at one moment, with the reasons for it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Scorecard {
     /// Fit + engagement.
     pub score: f64,
@@ -36,7 +35,7 @@ pub struct Scorecard {
 }
 
 /// Why a visitor cannot be an MQL.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Disqualification {
     /// The disqualifier's id.
     pub id: String,
@@ -45,8 +44,7 @@ pub struct Disqualification {
 }
 
 /// Which half of the score a reason belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Half {
     /// Explicit: traits.
     Fit,
@@ -55,8 +53,7 @@ pub enum Half {
 }
 
 /// One rule's contribution to the score.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reason {
     /// The rule's id (or `fit.max`, `engagement.min`, … for a group bound).
     pub rule: String,
@@ -121,26 +118,72 @@ fn engagement_points<'a>(
         })
 }
 
-/// The fit rules whose conditions hold for the session's traits.
+/// What the visitor's traits give: which fit rules and which trait disqualifiers hold. It only
+/// changes when traits do, so the scorer keeps it instead of testing conditions per event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraitView {
+    holds: Vec<bool>,
+    fit: f64,
+    disqualifies: Vec<bool>,
+}
+
+impl TraitView {
+    /// Evaluates the model's trait conditions on `traits` (by slot of [`Model::traits`]).
+    pub fn of(model: &Model, traits: &[Option<Value>]) -> TraitView {
+        let holds: Vec<bool> = model
+            .fit
+            .rules
+            .iter()
+            .map(|r| r.when.holds(traits))
+            .collect();
+        let fit = model
+            .fit
+            .rules
+            .iter()
+            .zip(&holds)
+            .filter(|(_, h)| **h)
+            .map(|(r, _)| r.points)
+            .sum();
+        let disqualifies = model
+            .disqualifiers
+            .iter()
+            .map(|d| matches!(&d.trigger, Trigger::Traits(c) if c.holds(traits)))
+            .collect();
+        TraitView {
+            holds,
+            fit,
+            disqualifies,
+        }
+    }
+}
+
+/// The fit rules whose conditions hold.
 fn fit_rules_holding<'a>(
     model: &'a Model,
-    session: &'a Session,
+    view: &'a TraitView,
 ) -> impl Iterator<Item = &'a FitRule> + 'a {
     model
         .fit
         .rules
         .iter()
-        .filter(|r| r.when.holds(&session.traits))
+        .zip(&view.holds)
+        .filter(|(_, h)| **h)
+        .map(|(r, _)| r)
 }
 
 impl Totals {
     /// Computes the totals of `session` under `model` at `now` (epoch seconds).
-    pub fn of(model: &Model, session: &Session, now: f64) -> Totals {
-        let fit = fit_rules_holding(model, session).map(|r| r.points).sum();
+    pub fn of(model: &Model, session: &Session, view: &TraitView, now: f64) -> Totals {
+        let fit = view.fit;
         let engagement = engagement_points(model, session, now)
             .map(|(_, p, _)| p)
             .sum();
-        Totals::bounded(model, fit, engagement, disqualified(model, session, now))
+        Totals::bounded(
+            model,
+            fit,
+            engagement,
+            disqualified(model, session, view, now),
+        )
     }
 
     /// Totals from the raw sums of each half, bounded and rounded.
@@ -174,11 +217,12 @@ impl Totals {
     }
 }
 
-fn disqualified(model: &Model, session: &Session, now: f64) -> Option<usize> {
+fn disqualified(model: &Model, session: &Session, view: &TraitView, now: f64) -> Option<usize> {
     let tallied_before = model.engagement.rules.len();
     let mut event_index = 0;
+    let mut by_traits = view.disqualifies.iter();
     model.disqualifiers.iter().position(|d| match &d.trigger {
-        Trigger::Traits(c) => c.holds(&session.traits),
+        Trigger::Traits(_) => by_traits.next() == Some(&true),
         Trigger::Event(m) => {
             let i = tallied_before + event_index;
             event_index += 1;
@@ -192,11 +236,11 @@ fn disqualified(model: &Model, session: &Session, now: f64) -> Option<usize> {
 
 impl Scorecard {
     /// The full scorecard of `session` under `model` at `now_ms` (epoch milliseconds).
-    pub fn of(model: &Model, session: &Session, now_ms: f64) -> Scorecard {
+    pub fn of(model: &Model, session: &Session, view: &TraitView, now_ms: f64) -> Scorecard {
         let now = now_ms / 1000.0;
         let mut reasons = Vec::new();
         let mut raw_fit = 0.0;
-        for rule in fit_rules_holding(model, session) {
+        for rule in fit_rules_holding(model, view) {
             raw_fit += rule.points;
             if rule.points != 0.0 {
                 reasons.push(Reason {
@@ -239,7 +283,7 @@ impl Scorecard {
             model,
             raw_fit,
             raw_engagement,
-            disqualified(model, session, now),
+            disqualified(model, session, view, now),
         );
         for (half, name, raw, kept, min, max) in [
             (
@@ -300,7 +344,7 @@ impl Scorecard {
             became_mql: false,
             mql_since: session.mql_since.map(|s| s as f64 * 1000.0),
             disqualifier,
-            model: model.key(),
+            model: model.key().to_owned(),
             at: now_ms,
             reasons,
         }

@@ -3,8 +3,9 @@
 use crate::codec::{self, Restored};
 use crate::errors::{EventError, RestoreError};
 use crate::event::Event;
+use crate::event::EventKind;
 use crate::model::Model;
-use crate::scorecard::{Scorecard, Totals};
+use crate::scorecard::{Scorecard, Totals, TraitView};
 use crate::session::Session;
 use crate::time::{EARLIEST_MS, MAX_AHEAD_MS};
 
@@ -12,11 +13,11 @@ use crate::time::{EARLIEST_MS, MAX_AHEAD_MS};
 ///
 /// ```
 /// use mqlscore::{Model, Scorer, Event, Json};
-/// let doc: Json = Json::read(&mut serde_json::Deserializer::from_str(r#"{
+/// let doc = Json::parse(r#"{
 ///   "id": "tiny", "version": 1,
 ///   "engagement": { "rules": [ { "id": "pricing", "points": 30, "page": "/pricing" } ] },
 ///   "thresholds": { "engagement": 30 }
-/// }"#)).unwrap();
+/// }"#).unwrap();
 /// let model = Model::compile(&doc).unwrap();
 /// let mut scorer = Scorer::new(model);
 /// let now = 1_793_610_129_792.0;
@@ -29,6 +30,8 @@ use crate::time::{EARLIEST_MS, MAX_AHEAD_MS};
 pub struct Scorer {
     model: Model,
     session: Session,
+    /// The session's traits under the model, kept current as traits change.
+    view: TraitView,
 }
 
 /// An event of a batch that was rejected; the others were scored.
@@ -44,20 +47,30 @@ impl Scorer {
     /// A scorer with a fresh session.
     pub fn new(model: Model) -> Scorer {
         let session = Session::new(&model);
-        Scorer { model, session }
+        Scorer::with(model, session)
+    }
+
+    fn with(model: Model, session: Session) -> Scorer {
+        let view = TraitView::of(&model, &session.traits);
+        Scorer {
+            model,
+            session,
+            view,
+        }
     }
 
     /// Restores a session saved by [`Scorer::save`]; see [`Restored`] for what happens when it
     /// was saved under another model or version.
     pub fn restore(model: Model, saved: &str) -> Result<(Scorer, Restored), RestoreError> {
         let (session, restored) = codec::restore(&model, saved)?;
-        Ok((Scorer { model, session }, restored))
+        Ok((Scorer::with(model, session), restored))
     }
 
     /// Replaces the session with one saved by [`Scorer::save`], keeping the compiled model (the
     /// cheap way to serve many visitors with one model). On error the session is left as it was.
     pub fn load(&mut self, saved: &str) -> Result<Restored, RestoreError> {
         let (session, restored) = codec::restore(&self.model, saved)?;
+        self.view = TraitView::of(&self.model, &session.traits);
         self.session = session;
         Ok(restored)
     }
@@ -77,7 +90,7 @@ impl Scorer {
     /// leaves the session unchanged.
     pub fn ingest(&mut self, event: &Event, now_ms: f64) -> Result<Scorecard, EventError> {
         let became = self.apply(event, now_ms)?;
-        let mut card = Scorecard::of(&self.model, &self.session, now_ms);
+        let mut card = Scorecard::of(&self.model, &self.session, &self.view, now_ms);
         card.became_mql = became;
         Ok(card)
     }
@@ -96,14 +109,14 @@ impl Scorer {
                 Err(error) => rejected.push(Rejected { index, error }),
             }
         }
-        let mut card = Scorecard::of(&self.model, &self.session, now_ms);
+        let mut card = Scorecard::of(&self.model, &self.session, &self.view, now_ms);
         card.became_mql = became;
         (card, rejected)
     }
 
     /// The scorecard at `now_ms`, without new events.
     pub fn score(&self, now_ms: f64) -> Scorecard {
-        Scorecard::of(&self.model, &self.session, now_ms)
+        Scorecard::of(&self.model, &self.session, &self.view, now_ms)
     }
 
     /// The session as a compact URL-safe string, for a cookie or `localStorage`.
@@ -114,6 +127,7 @@ impl Scorer {
     /// Forgets the visitor: a fresh session under the same model.
     pub fn reset(&mut self) {
         self.session = Session::new(&self.model);
+        self.view = TraitView::of(&self.model, &self.session.traits);
     }
 
     /// Applies an event; `true` if it made the visitor an MQL for the first time.
@@ -138,10 +152,16 @@ impl Scorer {
             ));
         }
         let at = (at_ms / 1000.0).floor() as i64;
-        if !self.session.apply(&self.model, event, at) || self.session.mql_since.is_some() {
+        if !self.session.apply(&self.model, event, at) {
             return Ok(false);
         }
-        let totals = Totals::of(&self.model, &self.session, now_ms / 1000.0);
+        if matches!(event.kind, EventKind::Identify | EventKind::Group) {
+            self.view = TraitView::of(&self.model, &self.session.traits);
+        }
+        if self.session.mql_since.is_some() {
+            return Ok(false);
+        }
+        let totals = Totals::of(&self.model, &self.session, &self.view, now_ms / 1000.0);
         if totals.is_mql(&self.model) {
             self.session.mql_since = Some((now_ms / 1000.0).floor() as i64);
             return Ok(true);

@@ -13,6 +13,7 @@ use crate::scorer::{Rejected, Scorer as Engine};
 use crate::time::parse_iso8601;
 use js_sys::{Array, Object, Reflect};
 use std::cell::RefCell;
+use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -118,7 +119,7 @@ impl Scorer {
             .engine
             .ingest(&event, now)
             .map_err(|e| event_error(&e))?;
-        Ok(card_js(&card).unchecked_into())
+        Ok(card_js(&card, None).unchecked_into())
     }
 
     /// Scores events in order and returns the result after the last, with `rejected` listing
@@ -132,7 +133,7 @@ impl Scorer {
     ) -> Result<BatchResultOutput, JsValue> {
         let now = self.now_or(now)?;
         let (card, rejected) = batch(&mut self.engine, &events, now)?;
-        Ok(batch_js(&card, &rejected).unchecked_into())
+        Ok(card_js(&card, Some(&rejected)).unchecked_into())
     }
 
     /// Scores a page view of `path` (`/pricing`, or a full URL), stamped now.
@@ -170,7 +171,7 @@ impl Scorer {
     /// The score now, or at `now` (epoch milliseconds, ISO-8601 text or a `Date`).
     pub fn result(&self, now: Option<TimeInput>) -> Result<ScoreResultOutput, JsValue> {
         let now = self.now_or(now)?;
-        Ok(card_js(&self.engine.score(now)).unchecked_into())
+        Ok(card_js(&self.engine.score(now), None).unchecked_into())
     }
 
     /// The session as a compact URL-safe string (for `localStorage` or a cookie).
@@ -204,7 +205,7 @@ impl Scorer {
     /// `id@version` of the model in use.
     #[wasm_bindgen(getter)]
     pub fn model(&self) -> String {
-        self.engine.model().key()
+        self.engine.model().key().to_owned()
     }
 
     /// The traits the model keeps for this visitor (those its rules read, and `keepTraits`).
@@ -278,7 +279,7 @@ impl Scorer {
             .engine
             .ingest(event, self.now())
             .map_err(|e| event_error(&e))?;
-        Ok(card_js(&card).unchecked_into())
+        Ok(card_js(&card, None).unchecked_into())
     }
 }
 
@@ -310,7 +311,7 @@ pub fn score_events(
     };
     let mut engine = Engine::new(model);
     let (card, rejected) = batch(&mut engine, &events, now)?;
-    Ok(batch_js(&card, &rejected).unchecked_into())
+    Ok(card_js(&card, Some(&rejected)).unchecked_into())
 }
 
 thread_local! {
@@ -374,27 +375,39 @@ fn compile(input: &JsValue) -> Result<Model, JsValue> {
     Model::compile(&doc).map_err(|e| model_error(&e))
 }
 
+/// Longest model accepted, in characters of JSON.
+const MAX_MODEL_CHARS: u32 = 1_000_000;
+
+/// Reads a model given as JSON text or as an object (via `JSON.stringify`, which is far
+/// cheaper than walking the object property by property across the boundary).
 fn read_model(input: &JsValue) -> Result<Json, crate::Problem> {
     let problem = |message: String| crate::Problem {
         path: String::new(),
         message,
     };
-    let parsed;
-    let value = match input.as_string() {
-        Some(text) => {
-            parsed = js_sys::JSON::parse(&text).map_err(|e| {
+    let text = match input.dyn_ref::<js_sys::JsString>() {
+        Some(text) => text.clone(),
+        None => js_sys::JSON::stringify(input)
+            .map_err(|e| {
                 let why = e
                     .dyn_ref::<js_sys::Error>()
                     .map(|e| String::from(e.message()))
                     .unwrap_or_default();
-                problem(format!("model is not valid JSON: {why}"))
-            })?;
-            &parsed
-        }
-        None => input,
+                problem(format!("model cannot be read as JSON: {why}"))
+            })?
+            .dyn_into::<js_sys::JsString>()
+            .map_err(|_| problem("model must be an object or JSON text".to_owned()))?,
     };
-    let mut budget = crate::json::MAX_NODES;
-    to_json(value, "", 0, &mut budget).map_err(|(path, message)| crate::Problem { path, message })
+    if text.length() > MAX_MODEL_CHARS {
+        let n = text.length();
+        return Err(problem(format!(
+            "model is {n} characters of JSON, more than {MAX_MODEL_CHARS}"
+        )));
+    }
+    let text = text
+        .as_string()
+        .ok_or_else(|| problem("model is not valid Unicode".to_owned()))?;
+    Json::parse(&text).map_err(|e| problem(format!("model is {e}")))
 }
 
 fn read_event(event: &JsValue, model: &Model) -> Result<Event, EventError> {
@@ -435,23 +448,23 @@ fn traits_event(kind: &str, traits: &JsValue, model: &Model) -> Result<Event, Js
 /// Reads `path` from a JavaScript value without trusting it: getters that throw, proxies and
 /// non-objects all read as absent, and long strings are measured before being copied.
 fn js_field(root: &JsValue, path: &[&str], max: usize) -> Field {
-    let mut node = root.clone();
+    // Every probe below is a call into JavaScript, so the common cases (numbers, then strings)
+    // are asked first and property names come from a cache instead of being made each time.
+    let mut node: Option<JsValue> = None;
     for key in path {
-        if !node.is_object() {
+        let current = node.as_ref().unwrap_or(root);
+        if !current.is_object() {
             return Field::Absent;
         }
-        node = match Reflect::get(&node, &JsValue::from_str(key)) {
-            Ok(v) => v,
+        match with_js_str(key, |k| Reflect::get(current, k)) {
+            Ok(v) => node = Some(v),
             Err(_) => return Field::Absent,
-        };
+        }
     }
-    if node.is_undefined() || node.is_null() {
-        Field::Absent
-    } else if let Some(b) = node.as_bool() {
-        Field::Bool(b)
-    } else if let Some(n) = node.as_f64() {
+    let value = node.as_ref().unwrap_or(root);
+    if let Some(n) = value.as_f64() {
         Field::Num(n)
-    } else if let Some(s) = node.dyn_ref::<js_sys::JsString>() {
+    } else if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
         let len = s.length() as usize;
         if len > max {
             Field::TooLong(len)
@@ -461,11 +474,15 @@ fn js_field(root: &JsValue, path: &[&str], max: usize) -> Field {
                 Field::Str,
             )
         }
-    } else if Array::is_array(&node) {
+    } else if let Some(b) = value.as_bool() {
+        Field::Bool(b)
+    } else if value.is_undefined() || value.is_null() {
+        Field::Absent
+    } else if Array::is_array(value) {
         Field::Other("an array")
-    } else if node.is_function() {
+    } else if value.is_function() {
         Field::Other("a function")
-    } else if node.is_object() {
+    } else if value.is_object() {
         Field::Other("an object")
     } else {
         Field::Other("a value of another type")
@@ -511,89 +528,6 @@ fn error(message: &str, field: &str, problems: Option<JsValue>) -> JsValue {
     JsValue::from(err)
 }
 
-/// Longest string read from a model object (validation then applies its own limits).
-const MAX_MODEL_STRING: u32 = 65_536;
-
-/// Reads a JavaScript value as a JSON tree, as `JSON.stringify` would see it, with the same
-/// depth and size limits as any document; an error names the path of the offending value.
-fn to_json(
-    value: &JsValue,
-    path: &str,
-    depth: usize,
-    budget: &mut usize,
-) -> Result<Json, (String, String)> {
-    let fail = |message: String| Err((path.to_owned(), message));
-    if *budget == 0 {
-        return fail(format!(
-            "the model has more than {} values",
-            crate::json::MAX_NODES
-        ));
-    }
-    *budget -= 1;
-    if value.is_undefined() || value.is_null() {
-        return Ok(Json::Null);
-    }
-    if let Some(b) = value.as_bool() {
-        return Ok(Json::Bool(b));
-    }
-    if let Some(n) = value.as_f64() {
-        return Ok(Json::Num(n));
-    }
-    if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
-        if s.length() > MAX_MODEL_STRING {
-            return fail(format!(
-                "is a string of {} characters, more than {MAX_MODEL_STRING}",
-                s.length()
-            ));
-        }
-        return match s.as_string() {
-            Some(s) => Ok(Json::Str(s)),
-            None => fail("is a string that is not valid Unicode".to_owned()),
-        };
-    }
-    if !value.is_object() || value.is_function() {
-        return fail("must be JSON: a string, number, boolean, array, object or null".to_owned());
-    }
-    if depth >= crate::json::MAX_DEPTH {
-        return fail(format!(
-            "nesting is deeper than {} levels",
-            crate::json::MAX_DEPTH
-        ));
-    }
-    let child = |key: &str| {
-        if path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
-    if let Some(list) = value.dyn_ref::<Array>() {
-        let mut items = Vec::new();
-        for (i, item) in list.iter().enumerate() {
-            if i >= *budget {
-                return fail(format!(
-                    "the model has more than {} values",
-                    crate::json::MAX_NODES
-                ));
-            }
-            items.push(to_json(&item, &format!("{path}[{i}]"), depth + 1, budget)?);
-        }
-        return Ok(Json::Arr(items));
-    }
-    let mut entries = Vec::new();
-    let obj: &Object = value.unchecked_ref();
-    for key in Object::keys(obj).iter() {
-        let name = key.as_string().unwrap_or_default();
-        let item = Reflect::get(value, &key)
-            .map_err(|_| (child(&name), "could not be read".to_owned()))?;
-        entries.push((
-            name.clone(),
-            to_json(&item, &child(&name), depth + 1, budget)?,
-        ));
-    }
-    Ok(Json::Obj(entries))
-}
-
 /// A plain object with these properties.
 fn object(props: &[(&str, JsValue)]) -> JsValue {
     let o = Object::new();
@@ -603,65 +537,35 @@ fn object(props: &[(&str, JsValue)]) -> JsValue {
     o.into()
 }
 
-fn number_or_null(n: Option<f64>) -> JsValue {
-    n.map_or(JsValue::NULL, JsValue::from_f64)
+/// A scorecard as the `ScoreResult` object of the TypeScript types (with `rejected` for a batch).
+fn card_js(card: &Scorecard, rejected: Option<&[Rejected]>) -> JsValue {
+    js_sys::JSON::parse(&card.to_json(rejected)).unwrap_or(JsValue::NULL)
 }
 
-/// A scorecard as the `ScoreResult` object of the TypeScript types.
-fn card_js(card: &Scorecard) -> JsValue {
-    let reasons: Array = card
-        .reasons
-        .iter()
-        .map(|r| {
-            let half = match r.half {
-                crate::Half::Fit => "fit",
-                crate::Half::Engagement => "engagement",
-            };
-            object(&[
-                ("rule", r.rule.as_str().into()),
-                ("half", half.into()),
-                ("points", r.points.into()),
-                ("count", number_or_null(r.count.map(f64::from))),
-                ("sentence", r.sentence.as_str().into()),
-            ])
-        })
-        .collect();
-    let disqualifier = card.disqualifier.as_ref().map_or(JsValue::NULL, |d| {
-        object(&[
-            ("id", d.id.as_str().into()),
-            ("reason", d.reason.as_str().into()),
-        ])
-    });
-    object(&[
-        ("score", card.score.into()),
-        ("fit", card.fit.into()),
-        ("engagement", card.engagement.into()),
-        ("grade", card.grade.to_string().into()),
-        ("mql", card.mql.into()),
-        ("becameMql", card.became_mql.into()),
-        ("mqlSince", number_or_null(card.mql_since)),
-        ("disqualifier", disqualifier),
-        ("model", card.model.as_str().into()),
-        ("at", card.at.into()),
-        ("reasons", reasons.into()),
-    ])
+thread_local! {
+    /// JS strings made once for property names read from events.
+    static STRINGS: RefCell<HashMap<String, JsValue>> = RefCell::new(HashMap::new());
 }
 
-/// A scorecard with `rejected: [{ index, field, message }]`.
-fn batch_js(card: &Scorecard, rejected: &[Rejected]) -> JsValue {
-    let out = card_js(card);
-    let list: Array = rejected
-        .iter()
-        .map(|r| {
-            object(&[
-                ("index", (r.index as f64).into()),
-                ("field", r.error.field.as_str().into()),
-                ("message", r.error.to_string().into()),
-            ])
-        })
-        .collect();
-    let _ = Reflect::set(&out, &JsValue::from_str("rejected"), &list);
-    out
+/// Most property names kept; the set is bounded by the model, this only guards against misuse.
+const MAX_CACHED_STRINGS: usize = 1024;
+
+/// Calls `f` with a JS string for a property name, made once and kept: handing Rust text to
+/// JavaScript decodes it, which costs more than this lookup. The cache is only read while `f`
+/// runs, so JavaScript that calls back into this module (a getter) cannot upset it.
+fn with_js_str<R>(text: &str, f: impl FnOnce(&JsValue) -> R) -> R {
+    STRINGS.with(|cache| {
+        if let Some(v) = cache.borrow().get(text) {
+            return f(v);
+        }
+        let v = JsValue::from_str(text);
+        if let Ok(mut cache) = cache.try_borrow_mut() {
+            if cache.len() < MAX_CACHED_STRINGS {
+                cache.insert(text.to_owned(), v.clone());
+            }
+        }
+        f(&v)
+    })
 }
 
 fn problems_js(problems: &[crate::Problem]) -> JsValue {

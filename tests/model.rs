@@ -10,7 +10,7 @@ fn the_example_models_compile() {
     let b2b = example("b2b-saas");
     assert_eq!(
         (b2b.key(), b2b.fit.rules.len(), b2b.engagement.rules.len()),
-        ("b2b-saas@1".into(), 8, 11)
+        ("b2b-saas@1", 8, 11)
     );
     assert_eq!(example("minimal").key(), "minimal@1");
 }

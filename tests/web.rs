@@ -171,6 +171,10 @@ fn hostile_models_are_errors_not_traps() {
         let _ = Scorer::new(input.unchecked_into());
     }
     let thrown = Scorer::new(cyclic.unchecked_into()).err().unwrap();
+    assert!(error_message(thrown).contains("model cannot be read as JSON"));
+    let thrown = Scorer::new(js(&("[".repeat(40) + &"]".repeat(40))).unchecked_into())
+        .err()
+        .unwrap();
     assert!(error_message(thrown).contains("nesting is deeper than 32"));
 }
 

@@ -8,7 +8,7 @@ pub const T0: f64 = 1_793_610_000_000.0;
 pub const DAY: f64 = 86_400_000.0;
 
 pub fn json(text: &str) -> Json {
-    Json::read(&mut serde_json::Deserializer::from_str(text)).expect("test JSON parses")
+    Json::parse(text).expect("test JSON parses")
 }
 
 pub fn model(text: &str) -> Model {

@@ -1,0 +1,158 @@
+//! Results as JSON text: one string crosses into JavaScript and `JSON.parse` builds the object,
+//! which is several times cheaper than setting its properties one call at a time.
+
+use crate::number::Shown;
+use crate::scorecard::{Half, Scorecard};
+use crate::scorer::Rejected;
+
+/// Writes JSON values into a string.
+pub struct JsonWriter(pub String);
+
+impl JsonWriter {
+    /// A JSON string literal.
+    pub fn string(&mut self, s: &str) {
+        self.0.push('"');
+        // Copy runs of plain bytes at once; only quotes, backslashes and controls need escapes.
+        let mut start = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let escape = match b {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                0..=0x1f => "",
+                _ => continue,
+            };
+            self.0.push_str(&s[start..i]);
+            if escape.is_empty() {
+                self.0.push_str(&format!("\\u{b:04x}"));
+            } else {
+                self.0.push_str(escape);
+            }
+            start = i + 1;
+        }
+        self.0.push_str(&s[start..]);
+        self.0.push('"');
+    }
+
+    /// A number (`null` when not finite, as `JSON.stringify` writes it).
+    pub fn number(&mut self, n: f64) {
+        if n.is_finite() {
+            self.0.push_str(&Shown(n).to_string());
+        } else {
+            self.0.push_str("null");
+        }
+    }
+
+    /// `"key":` (the caller writes commas).
+    pub fn key(&mut self, key: &str) {
+        self.string(key);
+        self.0.push(':');
+    }
+}
+
+impl Scorecard {
+    /// The scorecard as the JSON of the `ScoreResult` type, `extra` fields appended inside it.
+    pub fn to_json(&self, extra: Option<&[Rejected]>) -> String {
+        let mut w = JsonWriter(String::with_capacity(256 + 160 * self.reasons.len()));
+        w.0.push('{');
+        for (key, n) in [
+            ("score", self.score),
+            ("fit", self.fit),
+            ("engagement", self.engagement),
+        ] {
+            w.key(key);
+            w.number(n);
+            w.0.push(',');
+        }
+        w.key("grade");
+        w.string(&self.grade.to_string());
+        w.0.push_str(if self.mql {
+            ",\"mql\":true"
+        } else {
+            ",\"mql\":false"
+        });
+        w.0.push_str(if self.became_mql {
+            ",\"becameMql\":true,"
+        } else {
+            ",\"becameMql\":false,"
+        });
+        w.key("mqlSince");
+        match self.mql_since {
+            Some(t) => w.number(t),
+            None => w.0.push_str("null"),
+        }
+        w.0.push(',');
+        w.key("disqualifier");
+        match &self.disqualifier {
+            Some(d) => {
+                w.0.push_str("{\"id\":");
+                w.string(&d.id);
+                w.0.push_str(",\"reason\":");
+                w.string(&d.reason);
+                w.0.push('}');
+            }
+            None => w.0.push_str("null"),
+        }
+        w.0.push(',');
+        w.key("model");
+        w.string(&self.model);
+        w.0.push(',');
+        w.key("at");
+        w.number(self.at);
+        w.0.push_str(",\"reasons\":[");
+        for (i, r) in self.reasons.iter().enumerate() {
+            if i > 0 {
+                w.0.push(',');
+            }
+            w.0.push_str("{\"rule\":");
+            w.string(&r.rule);
+            w.0.push_str(match r.half {
+                Half::Fit => ",\"half\":\"fit\",\"points\":",
+                Half::Engagement => ",\"half\":\"engagement\",\"points\":",
+            });
+            w.number(r.points);
+            w.0.push_str(",\"count\":");
+            match r.count {
+                Some(n) => w.number(f64::from(n)),
+                None => w.0.push_str("null"),
+            }
+            w.0.push_str(",\"sentence\":");
+            w.string(&r.sentence);
+            w.0.push('}');
+        }
+        w.0.push(']');
+        if let Some(rejected) = extra {
+            w.0.push_str(",\"rejected\":[");
+            for (i, r) in rejected.iter().enumerate() {
+                if i > 0 {
+                    w.0.push(',');
+                }
+                w.0.push_str("{\"index\":");
+                w.number(r.index as f64);
+                w.0.push_str(",\"field\":");
+                w.string(&r.error.field);
+                w.0.push_str(",\"message\":");
+                w.string(&r.error.to_string());
+                w.0.push('}');
+            }
+            w.0.push(']');
+        }
+        w.0.push('}');
+        w.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped_and_numbers_written_plainly() {
+        let mut w = JsonWriter(String::new());
+        w.string("a \"quote\", a \\ and a \u{1}");
+        w.0.push(' ');
+        w.number(29.99);
+        w.0.push(' ');
+        w.number(f64::NAN);
+        assert_eq!(w.0, r#""a \"quote\", a \\ and a \u0001" 29.99 null"#);
+    }
+}
