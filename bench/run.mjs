@@ -5,7 +5,6 @@
 // Usage: node bench/run.mjs [--visitors 100000] [--browser-visitors 20000] [--skip-native] [--skip-browser]
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -13,6 +12,7 @@ import { compare, measure } from "./measure.mjs";
 import { countEvents, generate, NOW } from "./streams.mjs";
 import { newVisitorId, parseKeys, sign, verify } from "../edge/token.js";
 import { serve } from "../scripts/serve.mjs";
+import { launchChromium } from "../scripts/chromium.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const arg = (name, fallback) => {
@@ -92,14 +92,8 @@ const state = { tenEvents: sizeAfter(10), tenThousandEvents: sizeAfter(10_000) }
 let chromium = null;
 if (!flag("skip-browser")) {
   log(`Chromium: ${browserVisitors} sessions`);
-  const require = createRequire(`${root}tools/package.json`);
-  const { chromium: launcher } = require("playwright-core");
   const server = await serve({ root, port: 0 });
-  const browser = await launcher.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  const browser = await launchChromium();
   const base = `http://127.0.0.1:${server.address().port}/bench/browser.html`;
   const run = async (query) => {
     const page = await browser.newPage();

@@ -1,13 +1,11 @@
 // The same package scenarios as node.test.mjs, against the web build in headless Chromium.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { launchChromium } from "../scripts/chromium.mjs";
 import { serve } from "../scripts/serve.mjs";
 import { scenarios } from "./scenarios.mjs";
 
-const require = createRequire(new URL("../tools/package.json", import.meta.url));
-const { chromium } = require("playwright-core");
 const root = fileURLToPath(new URL("..", import.meta.url));
 
 let server;
@@ -17,11 +15,7 @@ const consoleErrors = [];
 
 before(async () => {
   server = await serve({ root, port: 0 });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run"],
-  });
+  browser = await launchChromium();
   const page = await browser.newPage();
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
   page.on("pageerror", (e) => consoleErrors.push(e.message));

@@ -9,7 +9,7 @@
 use crate::glob::Glob;
 use crate::json::Json;
 use crate::number::Shown;
-use crate::reader::{as_number, as_string, string_list, Fields, Problems};
+use crate::reader::{as_number, as_string, items, string_list, Fields, Problems};
 use crate::value::Value;
 
 /// Where a condition's values come from.
@@ -159,14 +159,7 @@ fn compile(
         if let Some((_, inner)) = entries.iter().find(|(k, _)| k == key) {
             Fields::of(value, path, &[key], p)?;
             let at = format!("{path}.{key}");
-            let Json::Arr(items) = inner else {
-                p.add(&at, "must be an array of conditions");
-                return None;
-            };
-            if items.is_empty() {
-                p.add(&at, "must hold at least one condition");
-                return None;
-            }
+            let items = items(inner, &at, ("conditions", "condition"), p)?;
             let compiled: Vec<_> = items
                 .iter()
                 .enumerate()
@@ -260,14 +253,7 @@ fn compile_operator(fields: &Fields, op: &str, p: &mut Problems) -> Option<Test>
     let test = match op {
         "equals" => Test::OneOf(vec![expected(value, &at, p)?]),
         "oneOf" => {
-            let Json::Arr(items) = value else {
-                p.add(&at, "must be an array of values");
-                return None;
-            };
-            if items.is_empty() {
-                p.add(&at, "must list at least one value");
-                return None;
-            }
+            let items = items(value, &at, ("values", "value"), p)?;
             let list: Vec<_> = items
                 .iter()
                 .enumerate()

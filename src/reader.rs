@@ -199,6 +199,27 @@ pub fn as_number(value: &Json, path: &str, p: &mut Problems) -> Option<f64> {
     }
 }
 
+/// Reads a non-empty array: errors say it must be an array of `plural` with at least one
+/// `singular`.
+pub fn items<'a>(
+    value: &'a Json,
+    path: &str,
+    (plural, singular): (&str, &str),
+    p: &mut Problems,
+) -> Option<&'a [Json]> {
+    match value {
+        Json::Arr(items) if items.is_empty() => {
+            p.add(path, format!("must list at least one {singular}"));
+            None
+        }
+        Json::Arr(items) => Some(items),
+        _ => {
+            p.add(path, format!("must be an array of {plural}"));
+            None
+        }
+    }
+}
+
 /// Reads a string or an array of strings as a list (`"vp*"` or `["vp*", "*chief*"]`).
 pub fn string_list(value: &Json, path: &str, p: &mut Problems) -> Vec<String> {
     match value {

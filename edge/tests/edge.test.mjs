@@ -2,23 +2,19 @@
 // loopback CRM webhook. Needs edge/pkg built (scripts/build-edge.sh); the test command does that.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { KEY_NEW, KEY_OLD, Visitor, eventually, startOrigin, startSink, startWorker } from "./harness.mjs";
+import { KEY_NEW, KEY_OLD, Visitor, eventually, startStack, startWorker } from "./harness.mjs";
 
+let stack;
 let origin;
 let sink;
 let worker;
 
 before(async () => {
-  origin = await startOrigin();
-  sink = await startSink();
-  worker = await startWorker({ origin: origin.url, webhook: sink.url, keys: `${KEY_NEW},${KEY_OLD}` });
+  stack = await startStack({ keys: `${KEY_NEW},${KEY_OLD}` });
+  ({ origin, sink, worker } = stack);
 });
 
-after(async () => {
-  await worker?.stop();
-  origin?.close();
-  sink?.close();
-});
+after(() => stack?.stop());
 
 test("a browse sequence flips x-mql at the second pricing view and delivers one webhook", async () => {
   const v = new Visitor(worker.url);

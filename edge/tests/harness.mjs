@@ -115,6 +115,23 @@ export async function startWorker({ origin, webhook, keys = KEY_NEW, debug = tru
   };
 }
 
+/** An origin, a webhook sink and the worker in front of them; `stop()` ends all three. */
+export async function startStack(options = {}) {
+  const origin = await startOrigin();
+  const sink = await startSink();
+  const worker = await startWorker({ origin: origin.url, webhook: sink.url, ...options });
+  return {
+    origin,
+    sink,
+    worker,
+    stop: async () => {
+      await worker.stop();
+      origin.close();
+      sink.close();
+    },
+  };
+}
+
 /** A browser-like visitor with its own cookie jar. */
 export class Visitor {
   constructor(base, userAgent = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0") {

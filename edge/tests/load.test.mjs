@@ -5,27 +5,22 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
-import { Visitor, eventually, startOrigin, startSink, startWorker } from "./harness.mjs";
+import { Visitor, eventually, startStack } from "./harness.mjs";
 
 const VISITORS = 500;
 const VIEWS = 20;
 const CONCURRENCY = 50;
 
-let origin;
+let stack;
 let sink;
 let worker;
 
 before(async () => {
-  origin = await startOrigin();
-  sink = await startSink();
-  worker = await startWorker({ origin: origin.url, webhook: sink.url, settings: { burstLimit: 1_000_000 } });
+  stack = await startStack({ settings: { burstLimit: 1_000_000 } });
+  ({ sink, worker } = stack);
 });
 
-after(async () => {
-  await worker?.stop();
-  origin?.close();
-  sink?.close();
-});
+after(() => stack?.stop());
 
 /** Visitor i's page views: every fourth one goes to pricing twice and qualifies. */
 function script(i) {
