@@ -1,0 +1,262 @@
+//! Invariants as properties, over generated models, event streams and saved strings.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+use common::*;
+use mqlscore::{Event, Json, Model, Scorer};
+use proptest::prelude::*;
+
+const NOW: f64 = T0 + 40.0 * DAY;
+
+/// JSON-like values whose keys come from the model vocabulary, so validation goes deep.
+fn json_value() -> impl Strategy<Value = Json> {
+    let keys = prop::sample::select(vec![
+        "id",
+        "version",
+        "fit",
+        "engagement",
+        "rules",
+        "points",
+        "when",
+        "page",
+        "track",
+        "where",
+        "all",
+        "any",
+        "not",
+        "trait",
+        "property",
+        "context",
+        "glob",
+        "equals",
+        "oneOf",
+        "contains",
+        "gte",
+        "lt",
+        "emailDomain",
+        "exists",
+        "maxCount",
+        "maxPoints",
+        "withinDays",
+        "minCount",
+        "halfLifeDays",
+        "disqualifiers",
+        "reason",
+        "thresholds",
+        "total",
+        "require",
+        "grades",
+        "keepTraits",
+        "min",
+        "max",
+        "label",
+        "x",
+    ]);
+    let leaf = prop_oneof![
+        Just(Json::Null),
+        any::<bool>().prop_map(Json::Bool),
+        prop_oneof![any::<f64>(), -1000.0..1000.0f64, Just(0.0), Just(f64::NAN)]
+            .prop_map(Json::Num),
+        prop_oneof![
+            ".{0,12}",
+            Just("/pricing".to_owned()),
+            Just("vp*".to_owned()),
+            Just("**".to_owned())
+        ]
+        .prop_map(Json::Str),
+    ];
+    leaf.prop_recursive(6, 96, 8, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Json::Arr),
+            prop::collection::vec((keys.clone().prop_map(str::to_owned), inner), 0..8)
+                .prop_map(Json::Obj),
+        ]
+    })
+}
+
+/// One Segment event, as JSON text, from a small vocabulary so that rules match often.
+fn event_json() -> impl Strategy<Value = String> {
+    let path = prop::sample::select(vec![
+        "/",
+        "/pricing",
+        "/product/a",
+        "/careers",
+        "/blog/x",
+        "/support/faq",
+        "/Pricing/?q=1",
+    ]);
+    let name = prop::sample::select(vec![
+        "Demo Requested",
+        "Whitepaper Downloaded",
+        "Email Link Clicked",
+        "Unsubscribed",
+        "Other",
+    ]);
+    let title = prop::sample::select(vec![
+        "VP Sales",
+        "Engineer",
+        "Student",
+        "CEO",
+        "Director of Ops",
+    ]);
+    let email = prop::sample::select(vec![
+        "a@acme.com",
+        "b@gmail.com",
+        "c@rivalytics.com",
+        "d@mit.edu",
+    ]);
+    let stamp = (0u32..40 * 24).prop_map(|h| T0 + f64::from(h) * 3_600_000.0);
+    let id = prop::option::of(0u8..30);
+    (0u8..4, path, name, title, email, stamp, id, 1u32..5000).prop_map(|(kind, path, name, title, email, at, id, employees)| {
+        let id = id.map_or(String::new(), |i| format!(r#""messageId":"m{i}","#));
+        match kind {
+            0 | 1 => format!(r#"{{"type":"page",{id}"timestamp":{at},"properties":{{"path":"{path}"}}}}"#),
+            2 => format!(r#"{{"type":"track",{id}"timestamp":{at},"event":"{name}"}}"#),
+            _ => format!(r#"{{"type":"identify",{id}"timestamp":{at},"traits":{{"title":"{title}","email":"{email}","company":{{"employees":{employees}}}}}}}"#),
+        }
+    })
+}
+
+fn events(texts: &[String], model: &Model) -> Vec<Event> {
+    texts
+        .iter()
+        .map(|t| Event::read(&json(t), model).expect("generated events are valid"))
+        .collect()
+}
+
+fn positive_model() -> Model {
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/b2b-saas.json"))
+            .unwrap();
+    let mut doc = json(&text);
+    if let Some(Json::Obj(entries)) = match &mut doc {
+        Json::Obj(top) => top
+            .iter_mut()
+            .find(|(k, _)| k == "engagement")
+            .map(|(_, v)| v),
+        _ => None,
+    } {
+        if let Some((_, Json::Arr(rules))) = entries.iter_mut().find(|(k, _)| k == "rules") {
+            rules.retain(|r| !matches!(r.get("points"), Some(Json::Num(p)) if *p < 0.0));
+        }
+    }
+    Model::compile(&doc).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_model_document_is_compiled_or_rejected_never_a_panic(doc in json_value()) {
+        match Model::compile(&doc) {
+            Ok(model) => { let _ = Scorer::new(model).score(NOW); }
+            Err(e) => prop_assert!(!e.problems.is_empty()),
+        }
+    }
+
+    #[test]
+    fn any_text_is_parsed_or_rejected_never_a_panic(text in ".{0,200}") {
+        let _ = Json::parse(&text);
+    }
+
+    #[test]
+    fn any_saved_string_is_restored_or_rejected_never_a_panic(text in "[A-Za-z0-9_-]{0,400}") {
+        if let Ok((scorer, _)) = Scorer::restore(example("b2b-saas"), &text) {
+            let saved = scorer.save();
+            let (again, _) = Scorer::restore(example("b2b-saas"), &saved).unwrap();
+            prop_assert_eq!(again.save(), saved);
+        }
+    }
+
+    #[test]
+    fn scores_stay_within_the_caps_and_add_up(texts in prop::collection::vec(event_json(), 0..40)) {
+        let model = example("b2b-saas");
+        let mut s = Scorer::new(model.clone());
+        for e in events(&texts, &model) {
+            let card = s.ingest(&e, NOW).unwrap();
+            prop_assert!(card.fit <= 100.0 && card.engagement <= 100.0, "{:?}", card);
+            let sum: f64 = card.reasons.iter().map(|r| r.points).sum();
+            prop_assert!((sum - card.score).abs() < 0.01 * card.reasons.len() as f64 + 1e-9, "reasons {} vs score {}", sum, card.score);
+            prop_assert!(!(card.mql && card.disqualifier.is_some()));
+        }
+    }
+
+    #[test]
+    fn save_restore_save_is_byte_identical(texts in prop::collection::vec(event_json(), 0..40)) {
+        let model = example("b2b-saas");
+        let mut s = Scorer::new(model.clone());
+        for e in events(&texts, &model) {
+            s.ingest(&e, NOW).unwrap();
+        }
+        let saved = s.save();
+        let (restored, _) = Scorer::restore(model, &saved).unwrap();
+        prop_assert_eq!(restored.save(), saved);
+        prop_assert_eq!(restored.score(NOW), s.score(NOW));
+    }
+
+    #[test]
+    fn a_redelivered_message_changes_nothing(texts in prop::collection::vec(event_json(), 1..30)) {
+        let model = example("b2b-saas");
+        let mut s = Scorer::new(model.clone());
+        for e in events(&texts, &model) {
+            s.ingest(&e, NOW).unwrap();
+            if e.message.is_some() {
+                let before = s.save();
+                prop_assert!(!s.ingest(&e, NOW).unwrap().became_mql);
+                prop_assert_eq!(s.save(), before);
+            }
+        }
+    }
+
+    #[test]
+    fn results_do_not_depend_on_how_a_batch_is_split(texts in prop::collection::vec(event_json(), 0..40), cut in 0usize..40) {
+        let model = example("b2b-saas");
+        let all = events(&texts, &model);
+        let cut = cut.min(all.len());
+        let mut whole = Scorer::new(model.clone());
+        let (a, _) = whole.ingest_all(all.iter().cloned().map(Ok), NOW);
+        let mut split = Scorer::new(model);
+        let (first, _) = split.ingest_all(all[..cut].iter().cloned().map(Ok), NOW);
+        let (second, _) = split.ingest_all(all[cut..].iter().cloned().map(Ok), NOW);
+        prop_assert_eq!(whole.save(), split.save());
+        prop_assert_eq!(a.score, second.score);
+        prop_assert_eq!(a.became_mql, first.became_mql || second.became_mql);
+    }
+
+    #[test]
+    fn without_new_events_a_score_never_rises(texts in prop::collection::vec(event_json(), 0..30), steps in prop::collection::vec(0u32..2000, 1..8)) {
+        let model = positive_model();
+        let mut s = Scorer::new(model.clone());
+        for e in events(&texts, &model) {
+            s.ingest(&e, NOW).unwrap();
+        }
+        let mut at = NOW;
+        let mut last = s.score(at).score;
+        for hours in steps {
+            at += f64::from(hours) * 3_600_000.0;
+            let score = s.score(at).score;
+            prop_assert!(score <= last, "{} then {} at {}", last, score, at);
+            last = score;
+        }
+    }
+
+    #[test]
+    fn decay_matches_the_closed_form(ages in prop::collection::vec(0u32..10_000, 1..8), half_life in 1u32..60, later in 0u32..5000) {
+        let model = model(&format!(r#"{{"id":"d","version":1,"engagement":{{"rules":[
+            {{"id":"capped","points":7,"page":"/a","maxCount":10,"halfLifeDays":{half_life}}},
+            {{"id":"running","points":7,"page":"/a","halfLifeDays":{half_life}}}]}},"thresholds":{{"engagement":1000}}}}"#));
+        let mut s = Scorer::new(model);
+        for (i, age) in ages.iter().enumerate() {
+            let at = NOW - f64::from(*age) * 60_000.0;
+            let e = event(&s, &format!(r#"{{"type":"page","messageId":"m{i}","properties":{{"path":"/a"}},"timestamp":{at}}}"#));
+            s.ingest(&e, NOW).unwrap();
+        }
+        let now = NOW + f64::from(later) * 60_000.0;
+        let h = f64::from(half_life) * DAY;
+        let exact: f64 = ages.iter().map(|a| 7.0 * 0.5f64.powf((now - (NOW - f64::from(*a) * 60_000.0)) / h)).sum();
+        for rule in ["capped", "running"] {
+            let points = s.score(now).reasons.iter().find(|r| r.rule == rule).map_or(0.0, |r| r.points);
+            prop_assert!((points - exact).abs() <= 0.005 + 1e-9, "{}: {} vs closed form {}", rule, points, exact);
+        }
+    }
+}
