@@ -31,7 +31,8 @@ export const scenarios = {
     const results = ["/", "/product", "/pricing", "/pricing"].map((p) => s.page(p));
     equal(results.map((r) => [r.score, r.mql, r.becameMql]), [[1, false, false], [7, false, false], [23, false, false], [59, true, true]], "steps");
     const r = results[3];
-    equal(Object.keys(r), ["score", "fit", "engagement", "grade", "mql", "becameMql", "mqlSince", "disqualifier", "model", "at", "reasons"], "result keys");
+    equal(Object.keys(r), ["score", "fit", "engagement", "grade", "mql", "becameMql", "mqlSince", "disqualifier", "model", "at", "reasons", "filtered", "filteredBy"], "result keys");
+    equal([r.filtered, r.filteredBy], [{ total: 0, botUserAgent: 0, burst: 0, clickWithoutPageView: 0 }, null], "nothing filtered");
     equal([r.grade, r.model, r.disqualifier, typeof r.mqlSince, typeof r.at], ["D2", "b2b-saas@1", null, "number", "number"], "result fields");
     equal(r.reasons.map((x) => [x.rule, x.half, x.points, x.count]), [["pricing", "engagement", 30, 2], ["pricing-return", "engagement", 20, 2], ["product", "engagement", 5, 1], ["site-visit", "engagement", 4, 4]], "reasons");
     equal(r.reasons[0].sentence, "Viewed pricing: twice in the last 30 days (+30, halving every 14 days)", "sentence");
@@ -132,6 +133,18 @@ export const scenarios = {
     const once = scoreEvents(b2b, events, Date.now());
     const twice = scoreEvents(b2b, events, new Date());
     equal([once.score, twice.score, once.rejected.length], [52, 52, 1], "stateless");
+  },
+
+  "a link scanner's clicks are filtered, counted and never qualify"({ Scorer }, { b2b }) {
+    const guarded = { ...b2b, bots: { burst: { events: 5, seconds: 2 }, clicks: { events: ["Email Link Clicked"] } } };
+    const s = new Scorer(guarded);
+    const now = Date.now();
+    const results = Array.from({ length: 8 }, (_, i) =>
+      s.ingest({ type: "track", event: "Email Link Clicked", messageId: `c${i}`, timestamp: now - 1000 + i * 10 }, now));
+    equal(results.map((r) => r.filteredBy), [...Array(5).fill("clickWithoutPageView"), ...Array(3).fill("burst")], "reasons");
+    equal([results[7].engagement, results[7].filtered], [0, { total: 8, botUserAgent: 0, burst: 3, clickWithoutPageView: 5 }], "counts");
+    const bot = s.ingest({ type: "page", properties: { path: "/pricing" }, context: { userAgent: "Mozilla/5.0 (compatible; bingbot/2.0)" } }, now + 60_000);
+    equal([bot.filteredBy, bot.engagement], ["botUserAgent", 0], "crawler");
   },
 
   "the clock offset shows decay and windows"({ Scorer }, { b2b }) {

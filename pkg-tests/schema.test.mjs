@@ -24,6 +24,7 @@ const valid = {
     version: "2026-q4",
     disqualifiers: [{ id: "bot", reason: "Bot", page: "/**", where: { context: "userAgent", contains: ["bot", "spider"] } }],
   },
+  "a bot filter": { ...base(), bots: { userAgents: ["*bot*"], burst: { events: 5, seconds: 2 }, clicks: { events: ["Email Link Clicked"], pageViewWithinMinutes: 30 } } },
 };
 
 const invalid = {
@@ -51,6 +52,8 @@ const invalid = {
   "two grade cut points": { ...base(), grades: { fit: [50, 20] } },
   "a disqualifier with a condition and an event": { ...base(), disqualifiers: [{ id: "d", reason: "R", when: { trait: "t", exists: true }, track: "X" }] },
   "a disqualifier without a reason": { ...base(), disqualifiers: [{ id: "d", track: "X" }] },
+  "a burst without seconds": { ...base(), bots: { burst: { events: 5 } } },
+  "click filtering without events": { ...base(), bots: { clicks: {} } },
 };
 
 // What a JSON Schema cannot say; the engine checks these (and the schema says so).

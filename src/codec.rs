@@ -29,9 +29,13 @@ pub fn save(model: &Model, session: &Session) -> String {
     out.0.push(FORMAT);
     out.str(model.key());
     let base = session.first_seen.unwrap_or(0);
+    let bot_state = !session.recent_times.is_empty()
+        || session.last_page_view.is_some()
+        || session.filtered != [0; 3];
     let flags = u8::from(session.first_seen.is_some())
         | u8::from(session.mql_since.is_some()) << 1
-        | u8::from(session.traits_at.is_some()) << 2;
+        | u8::from(session.traits_at.is_some()) << 2
+        | u8::from(bot_state) << 3;
     out.0.push(flags);
     if session.first_seen.is_some() {
         out.varint(base as u64);
@@ -90,6 +94,22 @@ pub fn save(model: &Model, session: &Session) -> String {
     for m in &session.recent {
         out.0.extend(m.to_le_bytes());
     }
+    if bot_state {
+        out.varint(session.recent_times.len() as u64);
+        for t in &session.recent_times {
+            out.zigzag(t - base);
+        }
+        match session.last_page_view {
+            Some(t) => {
+                out.0.push(1);
+                out.zigzag(t - base);
+            }
+            None => out.0.push(0),
+        }
+        for n in session.filtered {
+            out.varint(u64::from(n));
+        }
+    }
     base64url(&out.0)
 }
 
@@ -125,7 +145,7 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
     let key = r.str("model id")?;
     let saved_id = key.rsplit_once('@').map_or(key.as_str(), |(id, _)| id);
     let flags = r.u8("flags")?;
-    if flags > 7 {
+    if flags > 15 {
         return Err(RestoreError::Corrupt("flags"));
     }
     let mut session = Session::new(model);
@@ -166,6 +186,29 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
         session
             .recent
             .push(u32::from_le_bytes(r.array("message ids")?));
+    }
+    if flags & 8 != 0 {
+        for _ in 0..r.count("bot filter", 100)? {
+            let t = r.time(base, "bot filter")?;
+            if session.recent_times.last().is_some_and(|last| *last > t) {
+                return Err(RestoreError::Corrupt("bot filter"));
+            }
+            session.recent_times.push(t);
+        }
+        session.last_page_view = match r.u8("bot filter")? {
+            0 => None,
+            1 => Some(r.time(base, "bot filter")?),
+            _ => return Err(RestoreError::Corrupt("bot filter")),
+        };
+        for n in &mut session.filtered {
+            *n = r.u32("bot filter")?;
+        }
+        if session.recent_times.is_empty()
+            && session.last_page_view.is_none()
+            && session.filtered == [0; 3]
+        {
+            return Err(RestoreError::Corrupt("bot filter"));
+        }
     }
     if r.at != bytes.len() {
         return Err(RestoreError::Corrupt("the end"));

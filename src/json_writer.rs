@@ -1,6 +1,7 @@
 //! Results as JSON text: one string crosses into JavaScript and `JSON.parse` builds the object,
 //! which is several times cheaper than setting its properties one call at a time.
 
+use crate::bots::FilterReason;
 use crate::number::Shown;
 use crate::scorecard::{Half, Scorecard};
 use crate::scorer::Rejected;
@@ -119,7 +120,18 @@ impl Scorecard {
             w.string(&r.sentence);
             w.0.push('}');
         }
-        w.0.push(']');
+        w.0.push_str("],\"filtered\":{\"total\":");
+        w.number(f64::from(self.filtered.iter().sum::<u32>()));
+        for reason in FilterReason::ALL {
+            w.0.push(',');
+            w.key(reason.name());
+            w.number(f64::from(self.filtered[reason.index()]));
+        }
+        w.0.push_str("},\"filteredBy\":");
+        match self.filtered_by {
+            Some(reason) => w.string(reason.name()),
+            None => w.0.push_str("null"),
+        }
         if let Some(rejected) = extra {
             w.0.push_str(",\"rejected\":[");
             for (i, r) in rejected.iter().enumerate() {

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+pub mod bots;
 pub mod codec;
 pub mod condition;
 pub mod errors;

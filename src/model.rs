@@ -2,6 +2,7 @@
 //!
 //! See `models/b2b-saas.json` for a full example and the README for the format.
 
+use crate::bots::BotFilter;
 use crate::condition::{Condition, Scope, Slots};
 use crate::errors::ModelError;
 use crate::glob::Glob;
@@ -38,6 +39,8 @@ pub struct Model {
     pub thresholds: Thresholds,
     /// Cut points of the fit × engagement grade grid.
     pub grades: Grades,
+    /// The filter for non-human traffic, when the model has a `bots` section.
+    pub bots: Option<BotFilter>,
     /// Trait paths the session keeps: those the rules read, then `keepTraits`.
     pub traits: Slots,
     /// Event paths the rules read (`properties.plan`, `context.userAgent`).
@@ -244,7 +247,7 @@ pub enum TallyKind {
     Count,
 }
 
-const TOP: [&str; 10] = [
+const TOP: [&str; 11] = [
     "$schema",
     "id",
     "version",
@@ -255,6 +258,7 @@ const TOP: [&str; 10] = [
     "thresholds",
     "grades",
     "keepTraits",
+    "bots",
 ];
 
 fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
@@ -458,6 +462,14 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
         }
     }
 
+    let bots = top
+        .get("bots")
+        .map(|b| BotFilter::compile(b, &mut fields, p));
+    let bots = match bots {
+        Some(None) => return None,
+        Some(Some(b)) => Some(b),
+        None => None,
+    };
     let thresholds = thresholds(&top, p);
     let grades = grades(&top, p);
     let mut model = Model {
@@ -468,6 +480,7 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
         disqualifiers,
         thresholds: thresholds?,
         grades: grades?,
+        bots,
         traits,
         fields,
         signatures: Vec::new(),

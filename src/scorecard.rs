@@ -1,5 +1,6 @@
 //! What every call returns: the score, its halves, the grade, the MQL flag, and the reasons.
 
+use crate::bots::FilterReason;
 use crate::grade::Grade;
 use crate::model::{EngagementRule, FitRule, Model, Tallied, Trigger};
 use crate::number::Shown;
@@ -32,6 +33,10 @@ pub struct Scorecard {
     pub at: f64,
     /// Every rule that contributed, largest first (by size, so penalties rank too).
     pub reasons: Vec<Reason>,
+    /// Events the bot filter kept from scoring, by [`FilterReason::index`].
+    pub filtered: [u32; 3],
+    /// Why this call's event was kept from scoring, if it was.
+    pub filtered_by: Option<FilterReason>,
 }
 
 /// Why a visitor cannot be an MQL.
@@ -347,6 +352,8 @@ impl Scorecard {
             model: model.key().to_owned(),
             at: now_ms,
             reasons,
+            filtered: session.filtered,
+            filtered_by: None,
         }
     }
 }

@@ -1,11 +1,13 @@
 //! The engine's entry point: one visitor's session scored under one model.
 
+use crate::bots::FilterReason;
 use crate::codec::{self, Restored};
 use crate::errors::{EventError, RestoreError};
 use crate::event::Event;
 use crate::event::EventKind;
 use crate::model::Model;
 use crate::scorecard::{Scorecard, Totals, TraitView};
+use crate::session::Applied;
 use crate::session::Session;
 use crate::time::{EARLIEST_MS, MAX_AHEAD_MS};
 
@@ -89,9 +91,12 @@ impl Scorer {
     /// scorer's clock). An event without a timestamp happened at `now_ms`. A rejected event
     /// leaves the session unchanged.
     pub fn ingest(&mut self, event: &Event, now_ms: f64) -> Result<Scorecard, EventError> {
-        let became = self.apply(event, now_ms)?;
+        let applied = self.apply(event, now_ms)?;
         let mut card = Scorecard::of(&self.model, &self.session, &self.view, now_ms);
-        card.became_mql = became;
+        card.became_mql = applied == Outcome::BecameMql;
+        if let Outcome::Filtered(reason) = applied {
+            card.filtered_by = Some(reason);
+        }
         Ok(card)
     }
 
@@ -105,7 +110,7 @@ impl Scorer {
         let mut became = false;
         for (index, event) in events.into_iter().enumerate() {
             match event.and_then(|e| self.apply(&e, now_ms)) {
-                Ok(b) => became |= b,
+                Ok(outcome) => became |= outcome == Outcome::BecameMql,
                 Err(error) => rejected.push(Rejected { index, error }),
             }
         }
@@ -131,7 +136,7 @@ impl Scorer {
     }
 
     /// Applies an event; `true` if it made the visitor an MQL for the first time.
-    fn apply(&mut self, event: &Event, now_ms: f64) -> Result<bool, EventError> {
+    fn apply(&mut self, event: &Event, now_ms: f64) -> Result<Outcome, EventError> {
         if !now_ms.is_finite() || now_ms < EARLIEST_MS {
             return Err(EventError::new(
                 "now",
@@ -152,20 +157,33 @@ impl Scorer {
             ));
         }
         let at = (at_ms / 1000.0).floor() as i64;
-        if !self.session.apply(&self.model, event, at) {
-            return Ok(false);
+        match self.session.apply(&self.model, event, at) {
+            Applied::Unchanged => return Ok(Outcome::Scored),
+            Applied::Filtered(reason) => return Ok(Outcome::Filtered(reason)),
+            Applied::Changed => {}
         }
         if matches!(event.kind, EventKind::Identify | EventKind::Group) {
             self.view = TraitView::of(&self.model, &self.session.traits);
         }
         if self.session.mql_since.is_some() {
-            return Ok(false);
+            return Ok(Outcome::Scored);
         }
         let totals = Totals::of(&self.model, &self.session, &self.view, now_ms / 1000.0);
         if totals.is_mql(&self.model) {
             self.session.mql_since = Some((now_ms / 1000.0).floor() as i64);
-            return Ok(true);
+            return Ok(Outcome::BecameMql);
         }
-        Ok(false)
+        Ok(Outcome::Scored)
     }
+}
+
+/// What one accepted event did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// Scored (or a duplicate that changed nothing).
+    Scored,
+    /// Scored, and made the visitor an MQL for the first time.
+    BecameMql,
+    /// Kept from scoring by the bot filter.
+    Filtered(FilterReason),
 }

@@ -4,6 +4,7 @@
 //! most recent `maxCount` events (so windows and decay are exact), a decaying rule without a
 //! cap keeps a count and a sum decayed in closed form, and every other rule keeps a count.
 
+use crate::bots::{BotFilter, FilterReason};
 use crate::event::{Event, EventKind};
 use crate::model::{EventMatcher, Model, Tallied, TallyKind, Target};
 use crate::value::Value;
@@ -28,6 +29,23 @@ pub struct Session {
     pub tallies: Vec<Tally>,
     /// Hashes of the `messageId`s of the latest scored events, oldest first.
     pub recent: Vec<u32>,
+    /// Times (epoch seconds) of the latest page and track events, for the burst filter.
+    pub recent_times: Vec<i64>,
+    /// Time of the latest scored page view (epoch seconds), for the click filter.
+    pub last_page_view: Option<i64>,
+    /// Events the bot filter kept from scoring, by [`FilterReason::index`].
+    pub filtered: [u32; 3],
+}
+
+/// What applying an event did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// Nothing changed (a redelivered message, or nothing matched).
+    Unchanged,
+    /// The session changed.
+    Changed,
+    /// The bot filter kept the event from scoring, for this reason (it is counted).
+    Filtered(FilterReason),
 }
 
 /// A rule's tally; which kind a rule gets is fixed by [`TallyKind`].
@@ -181,15 +199,27 @@ impl Session {
             traits_at: None,
             tallies: model.tallied().map(|t| Tally::new(t.kind())).collect(),
             recent: Vec::new(),
+            recent_times: Vec::new(),
+            last_page_view: None,
+            filtered: [0; 3],
         }
     }
 
-    /// Applies an event stamped `at` (epoch seconds); `false` when it changed nothing.
-    pub fn apply(&mut self, model: &Model, event: &Event, at: i64) -> bool {
+    /// Applies an event stamped `at` (epoch seconds).
+    pub fn apply(&mut self, model: &Model, event: &Event, at: i64) -> Applied {
         if let Some(m) = event.message {
             if self.recent.contains(&m) {
-                return false;
+                return Applied::Unchanged;
             }
+        }
+        let filtered = match (&model.bots, event.kind) {
+            (Some(bots), EventKind::Page | EventKind::Track) => self.screen(bots, event, at),
+            _ => None,
+        };
+        if let Some(reason) = filtered {
+            self.filtered[reason.index()] = self.filtered[reason.index()].saturating_add(1);
+            self.remember(event.message);
+            return Applied::Filtered(reason);
         }
         let mut changed = false;
         match event.kind {
@@ -207,6 +237,10 @@ impl Session {
                 self.traits_at = Some(self.traits_at.map_or(at, |t| t.max(at)));
             }
             EventKind::Page | EventKind::Track => {
+                let clicks_need_views = model.bots.as_ref().is_some_and(|b| b.clicks.is_some());
+                if event.kind == EventKind::Page && clicks_need_views {
+                    self.last_page_view = Some(self.last_page_view.map_or(at, |t| t.max(at)));
+                }
                 let tag = event.message.map_or(0, |m| (m as u16).max(1));
                 for (tally, rule) in self.tallies.iter_mut().zip(model.tallied()) {
                     if rule.matcher().matches(event) {
@@ -218,13 +252,61 @@ impl Session {
         }
         self.first_seen = Some(self.first_seen.map_or(at, |t| t.min(at)));
         self.last_seen = Some(self.last_seen.map_or(at, |t| t.max(at)));
-        if let (true, Some(m)) = (changed, event.message) {
+        if changed {
+            self.remember(event.message);
+            Applied::Changed
+        } else {
+            Applied::Unchanged
+        }
+    }
+
+    /// Remembers a message id so that its redelivery is skipped.
+    fn remember(&mut self, message: Option<u32>) {
+        if let Some(m) = message {
             if self.recent.len() == RECENT_MESSAGES {
                 self.recent.remove(0);
             }
             self.recent.push(m);
         }
-        changed
+    }
+
+    /// Why the bot filter keeps this page or track event from scoring, if it does. Every such
+    /// event counts towards a burst, filtered or not.
+    fn screen(&mut self, bots: &BotFilter, event: &Event, at: i64) -> Option<FilterReason> {
+        let burst = bots.burst.is_some_and(|(events, seconds)| {
+            let within = self
+                .recent_times
+                .iter()
+                .filter(|t| **t > at - seconds && **t <= at)
+                .count();
+            let i = self.recent_times.partition_point(|t| *t <= at);
+            self.recent_times.insert(i, at);
+            if self.recent_times.len() > events as usize {
+                self.recent_times.remove(0);
+            }
+            within >= events as usize
+        });
+        let agent = event
+            .fields
+            .get(bots.user_agent_slot)
+            .and_then(Option::as_ref)
+            .map(Value::to_lower_text);
+        if agent.is_some_and(|ua| bots.user_agents.iter().any(|g| g.matches(ua.trim()))) {
+            return Some(FilterReason::BotUserAgent);
+        }
+        if burst {
+            return Some(FilterReason::Burst);
+        }
+        if let (EventKind::Track, Some((names, within))) = (event.kind, &bots.clicks) {
+            let is_click = names.iter().any(|g| g.matches(&event.name));
+            let seen = self
+                .last_page_view
+                .is_some_and(|t| t <= at && at - t <= *within);
+            if is_click && !seen {
+                return Some(FilterReason::ClickWithoutPageView);
+            }
+        }
+        None
     }
 
     /// The reading of the tally of `rule` (the `i`-th tallied rule) at `now` seconds.

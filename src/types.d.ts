@@ -12,6 +12,17 @@ export interface ScoringModel {
   grades?: { fit?: [number, number, number]; engagement?: [number, number, number] };
   /** Traits to keep in the session although no rule reads them (e.g. `email` for the CRM). */
   keepTraits?: string[];
+  /** Keeps non-human traffic from scoring; absent means no filtering. */
+  bots?: BotFilter;
+}
+
+export interface BotFilter {
+  /** User-agent globs to filter (default: crawlers, scanners, headless browsers, HTTP libraries). */
+  userAgents?: string[];
+  /** More than `events` page or track events within `seconds` is a burst. */
+  burst?: { events: number; seconds: number };
+  /** Link clicks count only after a page view within `pageViewWithinMinutes` (default 30). */
+  clicks?: { events: string[]; pageViewWithinMinutes?: number };
 }
 
 export interface RuleGroup<R> {
@@ -146,6 +157,10 @@ export interface ScoreResult {
   at: number;
   /** Largest first. */
   reasons: Reason[];
+  /** Events the bot filter kept from scoring in this session, by reason. */
+  filtered: { total: number; botUserAgent: number; burst: number; clickWithoutPageView: number };
+  /** Why this call's event was kept from scoring, or null. */
+  filteredBy: "botUserAgent" | "burst" | "clickWithoutPageView" | null;
 }
 
 export interface BatchResult extends ScoreResult {
