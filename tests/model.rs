@@ -118,3 +118,38 @@ fn non_finite_numbers_are_rejected() {
         "invalid scoring model (1 problem)\n  thresholds.fit: must be a finite number"
     );
 }
+
+#[test]
+fn trait_and_field_counts_are_bounded() {
+    let rules: Vec<String> = (0..33)
+        .map(|i| format!(r#"{{"id":"f{i}","points":1,"when":{{"trait":"t{i}","exists":true}}}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"id":"x","version":1,"fit":{{"rules":[{}]}},"thresholds":{{"fit":1}}}}"#,
+        rules.join(",")
+    );
+    assert_eq!(
+        problems(&text),
+        ["keepTraits: the model reads and keeps 33 traits, more than 32"]
+    );
+    let rules: Vec<String> = (0..33)
+        .map(|i| format!(r#"{{"id":"e{i}","points":1,"track":"x","where":{{"property":"p{i}","exists":true}}}}"#))
+        .collect();
+    let text = format!(
+        r#"{{"id":"x","version":1,"engagement":{{"rules":[{}]}},"thresholds":{{"engagement":1}}}}"#,
+        rules.join(",")
+    );
+    assert_eq!(
+        problems(&text),
+        ["engagement: the model reads 33 event fields, more than 32"]
+    );
+}
+
+#[test]
+fn control_characters_in_model_text_are_rejected() {
+    let text = r#"{"id":"x","version":1,"engagement":{"rules":[{"id":"p","label":"Viewed\npricing","points":1,"page":"/"}]},"thresholds":{"engagement":1}}"#;
+    assert_eq!(
+        problems(text),
+        ["engagement.rules[0].label: must not contain control characters (line breaks, tabs, …)"]
+    );
+}

@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use mqlscore::{Event, RestoreError, Restored, Scorer};
+use mqlscore::{Event, Json, RestoreError, Restored, Scorer};
 
 const DEDUPE_MODEL: &str = r#"{"id":"dd","version":1,"engagement":{"rules":[
     {"id":"recent","points":1,"page":"/a","maxCount":50},
@@ -357,4 +357,46 @@ fn load_swaps_sessions_under_one_compiled_model() {
         before,
         "a failed load leaves the session as it was"
     );
+}
+
+#[test]
+fn names_and_ids_longer_than_256_are_rejected() {
+    let m = example("b2b-saas");
+    let long = "x".repeat(300);
+    for (text, field) in [
+        (format!(r#"{{"type":"track","event":"{long}"}}"#), "event"),
+        (
+            format!(r#"{{"type":"track","event":"x","messageId":"{long}"}}"#),
+            "messageId",
+        ),
+        (format!(r#"{{"type":"{long}"}}"#), "type"),
+    ] {
+        let err = Event::read(&json(&text), &m).unwrap_err();
+        assert_eq!(
+            (err.field.as_str(), err.message.as_str()),
+            (field, "is 300 long, more than 256")
+        );
+    }
+}
+
+#[test]
+fn unread_properties_do_not_matter_however_many() {
+    let m = example("b2b-saas");
+    let props: Vec<String> = (0..20_000).map(|i| format!(r#""p{i}":"{i}""#)).collect();
+    let text = format!(
+        r#"{{"type":"page","properties":{{"path":"/pricing",{}}}}}"#,
+        props.join(",")
+    );
+    let err = Json::parse(&text).unwrap_err();
+    assert!(err.contains("more than 20000 values"), "{err}");
+    let props: Vec<String> = (0..5_000).map(|i| format!(r#""p{i}":"{i}""#)).collect();
+    let text = format!(
+        r#"{{"type":"page","properties":{{"path":"/pricing",{}}}}}"#,
+        props.join(",")
+    );
+    let mut s = Scorer::new(m.clone());
+    let card = s
+        .ingest(&Event::read(&json(&text), &m).unwrap(), T0)
+        .unwrap();
+    assert_eq!(card.engagement, 16.0);
 }

@@ -257,6 +257,39 @@ fn batches_reject_bad_events_alone() {
 }
 
 #[wasm_bindgen_test]
+fn batch_and_model_size_limits_are_errors() {
+    let mut s = scorer();
+    let events = Array::new();
+    for _ in 0..10_001 {
+        events.push(&js(r#"{"type":"page","properties":{"path":"/"}}"#));
+    }
+    let thrown = s.ingest_batch(events.unchecked_into(), None).err().unwrap();
+    assert_eq!(
+        error_message(thrown),
+        "events: has 10001 events, more than 10000 in one call"
+    );
+    let huge = format!(
+        r#"{{"id":"x","version":1,"description":"{}","thresholds":{{"fit":1}}}}"#,
+        "d".repeat(1_000_001)
+    );
+    let thrown = Scorer::new(JsValue::from_str(&huge).unchecked_into())
+        .err()
+        .unwrap();
+    assert!(error_message(thrown).contains("characters of JSON, more than 1000000"));
+    let many_props = Function::new_no_args(
+        "const e = { type: 'page', properties: { path: '/pricing' } }; for (let i = 0; i < 100000; i++) e.properties['p' + i] = i; return e;",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    let r: JsValue = s.ingest(many_props.unchecked_into(), None).unwrap().into();
+    assert_eq!(
+        num(&r, "engagement"),
+        16.0,
+        "unread properties are never looked at"
+    );
+}
+
+#[wasm_bindgen_test]
 fn score_events_is_stateless() {
     let model = js(B2B);
     let events = js(
