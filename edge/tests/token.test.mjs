@@ -56,3 +56,28 @@ test("key lists are checked", () => {
   assert.throws(() => parseKeys("k1:short"), /the secret of key "k1" must be at least 32 characters/);
   assert.throws(() => parseKeys("bad id!:0123456789abcdef0123456789abcdef"), /key id "bad id!" must be/);
 });
+
+test("a valid token from another model or version is reset or migrated, never read as this model's", async () => {
+  const { createRequire } = await import("node:module");
+  const { readFileSync } = await import("node:fs");
+  const require = createRequire(import.meta.url);
+  const { Scorer } = require("../../pkg/nodejs/mqlscore.js");
+  const model = (name) => JSON.parse(readFileSync(new URL(`../../models/${name}.json`, import.meta.url), "utf8"));
+  const b2b = model("b2b-saas");
+  const minimal = model("minimal");
+  const visitor = newVisitorId();
+  const other = new Scorer(minimal);
+  for (let i = 0; i < 5; i++) other.page("/pricing");
+  const foreign = await sign(keys, visitor, other.save(), now + 60);
+  const checked = await verify(keys, foreign, now);
+  assert.equal(checked.status, "valid", "the signature is fine: it is our token");
+  const scorer = new Scorer(b2b);
+  const note = scorer.load(checked.saved);
+  assert.equal(note.outcome, "reset");
+  assert.match(note.reason, /saved under model minimal@1, not b2b-saas@1/);
+  assert.equal(scorer.result().score, 0, "nothing of the other model's session is carried over");
+  const old = new Scorer({ ...b2b, version: 0 });
+  old.page("/pricing");
+  const migrated = new Scorer(b2b).load(old.save());
+  assert.equal(migrated.outcome, "migrated");
+});
