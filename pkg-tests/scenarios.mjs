@@ -31,7 +31,7 @@ export const scenarios = {
     const results = ["/", "/product", "/pricing", "/pricing"].map((p) => s.page(p));
     equal(results.map((r) => [r.score, r.mql, r.becameMql]), [[1, false, false], [7, false, false], [23, false, false], [59, true, true]], "steps");
     const r = results[3];
-    equal(Object.keys(r), ["score", "fit", "engagement", "grade", "mql", "becameMql", "mqlSince", "disqualifier", "model", "at", "reasons", "filtered", "filteredBy"], "result keys");
+    equal(Object.keys(r), ["score", "fit", "engagement", "grade", "mql", "becameMql", "mqlSince", "disqualifier", "model", "at", "reasons", "filtered", "filteredBy", "probability"], "result keys");
     equal([r.filtered, r.filteredBy], [{ total: 0, botUserAgent: 0, burst: 0, clickWithoutPageView: 0 }, null], "nothing filtered");
     equal([r.grade, r.model, r.disqualifier, typeof r.mqlSince, typeof r.at], ["D2", "b2b-saas@1", null, "number", "number"], "result fields");
     equal(r.reasons.map((x) => [x.rule, x.half, x.points, x.count]), [["pricing", "engagement", 30, 2], ["pricing-return", "engagement", 20, 2], ["product", "engagement", 5, 1], ["site-visit", "engagement", 4, 4]], "reasons");

@@ -2,6 +2,7 @@
 //! which is several times cheaper than setting its properties one call at a time.
 
 use crate::bots::FilterReason;
+use crate::json::Json;
 use crate::number::Shown;
 use crate::scorecard::{Half, Scorecard};
 use crate::scorer::Rejected;
@@ -47,6 +48,69 @@ impl JsonWriter {
     pub fn key(&mut self, key: &str) {
         self.string(key);
         self.0.push(':');
+    }
+}
+
+impl Json {
+    /// The value as JSON text, indented by two spaces per level (as model files are written).
+    pub fn to_pretty(&self) -> String {
+        let mut w = JsonWriter(String::new());
+        w.value(self, Some(0));
+        w.0
+    }
+}
+
+impl JsonWriter {
+    /// Writes a value on one line (as JSON Lines are written).
+    pub fn compact(&mut self, value: &Json) {
+        self.value(value, None);
+    }
+
+    /// Writes a value, indented from `depth` when given.
+    fn value(&mut self, value: &Json, depth: Option<usize>) {
+        let inner = depth.map(|d| d + 1);
+        let newline = |w: &mut JsonWriter, d: Option<usize>| {
+            if let Some(d) = d {
+                w.0.push('\n');
+                w.0.push_str(&"  ".repeat(d));
+            }
+        };
+        match value {
+            Json::Null => self.0.push_str("null"),
+            Json::Bool(b) => self.0.push_str(if *b { "true" } else { "false" }),
+            Json::Num(n) => self.number(*n),
+            Json::Str(s) => self.string(s),
+            Json::Arr(items) if items.is_empty() => self.0.push_str("[]"),
+            Json::Obj(entries) if entries.is_empty() => self.0.push_str("{}"),
+            Json::Arr(items) => {
+                self.0.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.0.push(',');
+                    }
+                    newline(self, inner);
+                    self.value(item, inner);
+                }
+                newline(self, depth);
+                self.0.push(']');
+            }
+            Json::Obj(entries) => {
+                self.0.push('{');
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        self.0.push(',');
+                    }
+                    newline(self, inner);
+                    self.key(k);
+                    if depth.is_some() {
+                        self.0.push(' ');
+                    }
+                    self.value(v, inner);
+                }
+                newline(self, depth);
+                self.0.push('}');
+            }
+        }
     }
 }
 
@@ -130,6 +194,11 @@ impl Scorecard {
         w.0.push_str("},\"filteredBy\":");
         match self.filtered_by {
             Some(reason) => w.string(reason.name()),
+            None => w.0.push_str("null"),
+        }
+        w.0.push_str(",\"probability\":");
+        match self.probability {
+            Some(p) => w.number(p),
             None => w.0.push_str("null"),
         }
         if let Some(rejected) = extra {

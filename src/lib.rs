@@ -3,19 +3,25 @@
 pub mod bots;
 pub mod codec;
 pub mod condition;
+pub mod dataset;
 pub mod errors;
 pub mod event;
+pub mod features;
 pub mod glob;
 pub mod grade;
 pub mod json;
 pub mod json_writer;
+pub mod logistic;
+pub mod metrics;
 pub mod model;
 pub mod number;
 mod reader;
 pub mod scorecard;
 pub mod scorer;
 pub mod session;
+pub mod synthetic;
 pub mod time;
+pub mod training;
 pub mod value;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -41,6 +41,9 @@ pub struct Model {
     pub grades: Grades,
     /// The filter for non-human traffic, when the model has a `bots` section.
     pub bots: Option<BotFilter>,
+    /// Score to conversion probability, `1 / (1 + e^-(slope × score + intercept))`, when the
+    /// model was learned from outcomes.
+    pub calibration: Option<Calibration>,
     /// Trait paths the session keeps: those the rules read, then `keepTraits`.
     pub traits: Slots,
     /// Event paths the rules read (`properties.plan`, `context.userAgent`).
@@ -148,6 +151,22 @@ pub struct Thresholds {
     pub all: bool,
 }
 
+/// A logistic map from score to conversion probability, fitted on outcomes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Calibration {
+    /// Change in log-odds per point.
+    pub slope: f64,
+    /// Log-odds at a score of 0.
+    pub intercept: f64,
+}
+
+impl Calibration {
+    /// The conversion probability of a score.
+    pub fn probability(&self, score: f64) -> f64 {
+        1.0 / (1.0 + (-(self.slope * score + self.intercept)).exp())
+    }
+}
+
 /// Cut points for the grade grid: fit gives A–D, engagement 1–4.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grades {
@@ -247,7 +266,7 @@ pub enum TallyKind {
     Count,
 }
 
-const TOP: [&str; 11] = [
+const TOP: [&str; 12] = [
     "$schema",
     "id",
     "version",
@@ -259,6 +278,7 @@ const TOP: [&str; 11] = [
     "grades",
     "keepTraits",
     "bots",
+    "calibration",
 ];
 
 fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
@@ -470,6 +490,13 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
         Some(Some(b)) => Some(b),
         None => None,
     };
+    let calibration = top.get("calibration").and_then(|c| {
+        let f = Fields::of(c, "calibration", &["slope", "intercept"], p)?;
+        Some(Calibration {
+            slope: f.number("slope", p)?,
+            intercept: f.number("intercept", p)?,
+        })
+    });
     let thresholds = thresholds(&top, p);
     let grades = grades(&top, p);
     let mut model = Model {
@@ -481,6 +508,7 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
         thresholds: thresholds?,
         grades: grades?,
         bots,
+        calibration,
         traits,
         fields,
         signatures: Vec::new(),

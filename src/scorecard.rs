@@ -37,6 +37,8 @@ pub struct Scorecard {
     pub filtered: [u32; 3],
     /// Why this call's event was kept from scoring, if it was.
     pub filtered_by: Option<FilterReason>,
+    /// Estimated conversion probability, for a model with a calibration (learned from outcomes).
+    pub probability: Option<f64>,
 }
 
 /// Why a visitor cannot be an MQL.
@@ -133,6 +135,11 @@ pub struct TraitView {
 }
 
 impl TraitView {
+    /// Which fit rules hold, in model order.
+    pub fn holds(&self) -> &[bool] {
+        &self.holds
+    }
+
     /// Evaluates the model's trait conditions on `traits` (by slot of [`Model::traits`]).
     pub fn of(model: &Model, traits: &[Option<Value>]) -> TraitView {
         let holds: Vec<bool> = model
@@ -354,6 +361,10 @@ impl Scorecard {
             reasons,
             filtered: session.filtered,
             filtered_by: None,
+            probability: model.calibration.map(|c| {
+                (c.probability(round2(totals.fit + totals.engagement)) * 10_000.0).round()
+                    / 10_000.0
+            }),
         }
     }
 }

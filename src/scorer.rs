@@ -82,6 +82,17 @@ impl Scorer {
         &self.model
     }
 
+    /// The feature values of the session at `now_ms` (see [`crate::features`]), and whether
+    /// a disqualifier applies.
+    pub fn features(&self, now_ms: f64) -> (Vec<f64>, bool) {
+        let now = now_ms / 1000.0;
+        let values = crate::features::values(&self.model, &self.session, &self.view, now);
+        let disqualified = Totals::of(&self.model, &self.session, &self.view, now)
+            .disqualified
+            .is_some();
+        (values, disqualified)
+    }
+
     /// The session as it stands.
     pub fn session(&self) -> &Session {
         &self.session

@@ -14,6 +14,8 @@ export interface ScoringModel {
   keepTraits?: string[];
   /** Keeps non-human traffic from scoring; absent means no filtering. */
   bots?: BotFilter;
+  /** Score to conversion probability, written by `mqlscore train`. */
+  calibration?: { slope: number; intercept: number };
 }
 
 export interface BotFilter {
@@ -161,6 +163,8 @@ export interface ScoreResult {
   filtered: { total: number; botUserAgent: number; burst: number; clickWithoutPageView: number };
   /** Why this call's event was kept from scoring, or null. */
   filteredBy: "botUserAgent" | "burst" | "clickWithoutPageView" | null;
+  /** Estimated conversion probability, for a model learned from outcomes (else null). */
+  probability: number | null;
 }
 
 export interface BatchResult extends ScoreResult {

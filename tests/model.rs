@@ -36,7 +36,7 @@ fn every_problem_is_listed_with_its_path() {
     }"#,
     );
     let expected = [
-        "colour: unknown field (expected one of: $schema, id, version, description, fit, engagement, disqualifiers, thresholds, grades, keepTraits, bots)",
+        "colour: unknown field (expected one of: $schema, id, version, description, fit, engagement, disqualifiers, thresholds, grades, keepTraits, bots, calibration)",
         "id: must be at most 64 letters, digits, '-', '_' or '.'",
         "fit.min: must not exceed max (10)",
         "fit.rules[0].points: must be a number, not a string",

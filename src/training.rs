@@ -1,0 +1,500 @@
+//! Learning a model's points from outcomes: a regularised logistic regression on the model's
+//! own rules, written back as an ordinary model (points scaled like a credit scorecard, so that
+//! a fixed number of points doubles the odds), with a calibration from score to probability and
+//! an MQL threshold chosen for a target. Honest with little data: it refuses, with the counts.
+
+use crate::dataset::Lead;
+use crate::event::Event;
+use crate::features::{features, Feature};
+use crate::json::Json;
+use crate::logistic::Logistic;
+use crate::metrics::{auc, brier, lift_by_decile, log_loss};
+use crate::model::Model;
+use crate::number::Shown;
+use crate::scorer::Scorer;
+use std::fmt;
+
+/// Fewest conversions, and fewest non-conversions, to learn from.
+pub const MIN_PER_CLASS: usize = 30;
+
+/// What the MQL threshold should achieve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    /// At most this share of leads become MQLs.
+    MqlRate(f64),
+    /// At least this share of MQLs convert.
+    Precision(f64),
+}
+
+/// How to train.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// Seed of the fold assignment: same data and seed, same model.
+    pub seed: u64,
+    /// L2 penalty on the weights.
+    pub l2: f64,
+    /// Points that double the odds of converting.
+    pub points_to_double: f64,
+    /// Folds of the cross-validation.
+    pub folds: usize,
+    /// The threshold's target.
+    pub target: Target,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            seed: 1,
+            l2: 1.0,
+            points_to_double: 20.0,
+            folds: 5,
+            target: Target::MqlRate(0.2),
+        }
+    }
+}
+
+/// Why a model was not learned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrainError {
+    /// Too few leads of one outcome to learn from.
+    TooLittleData {
+        /// Leads used.
+        leads: usize,
+        /// Of which converted.
+        converted: usize,
+    },
+}
+
+impl fmt::Display for TrainError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            TrainError::TooLittleData { leads, converted } => write!(
+                f,
+                "too little data to learn from: {converted} converted and {} did not, among {leads} leads; \
+                 at least {MIN_PER_CLASS} of each are needed (predictive scoring tools ask for about 100 conversions). \
+                 Keep the hand-written model until more outcomes come back.",
+                leads - converted
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TrainError {}
+
+/// A lead as the learner sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// One value per rule of the model.
+    pub features: Vec<f64>,
+    /// Whether it converted.
+    pub converted: bool,
+    /// Its score under the model as written.
+    pub score: f64,
+    /// Whether the model as written made it an MQL.
+    pub mql: bool,
+}
+
+/// What reading the leads found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Census {
+    /// Leads scored.
+    pub used: usize,
+    /// Leads left out because a disqualifier applies.
+    pub disqualified: usize,
+    /// Leads left out because they have no dated event.
+    pub undated: usize,
+    /// Events that could not be read (left out, the rest of the lead kept).
+    pub bad_events: usize,
+}
+
+/// Scores each lead under `model` as of its conversion (or its last event).
+pub fn samples(model: &Model, leads: &[Lead]) -> (Vec<Sample>, Census) {
+    let mut scorer = Scorer::new(model.clone());
+    let mut census = Census::default();
+    let mut out = Vec::new();
+    for lead in leads {
+        scorer.reset();
+        let events: Vec<Event> = lead
+            .events
+            .iter()
+            .filter_map(|e| {
+                Event::read(e, model)
+                    .map_err(|_| census.bad_events += 1)
+                    .ok()
+            })
+            .collect();
+        let last = events
+            .iter()
+            .filter_map(|e| e.timestamp_ms)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let Some(as_of) = lead
+            .converted_at
+            .or(last.is_finite().then_some(last + 1000.0))
+        else {
+            census.undated += 1;
+            continue;
+        };
+        for e in &events {
+            if e.timestamp_ms.is_none_or(|t| t <= as_of) && scorer.ingest(e, as_of).is_err() {
+                census.bad_events += 1;
+            }
+        }
+        let (features, disqualified) = scorer.features(as_of);
+        if disqualified {
+            census.disqualified += 1;
+            continue;
+        }
+        let card = scorer.score(as_of);
+        census.used += 1;
+        out.push(Sample {
+            features,
+            converted: lead.converted,
+            score: card.score,
+            mql: card.mql,
+        });
+    }
+    (out, census)
+}
+
+/// How a set of scores does on outcomes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quality {
+    /// ROC AUC of the scores.
+    pub auc: Option<f64>,
+    /// Log loss of the probabilities (learned models only).
+    pub log_loss: Option<f64>,
+    /// Brier score of the probabilities (learned models only).
+    pub brier: Option<f64>,
+}
+
+/// The threshold chosen, and what it yields on the data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Threshold {
+    /// MQL when the total score is at least this.
+    pub score: f64,
+    /// Share of leads that are MQLs.
+    pub mql_rate: f64,
+    /// Share of MQLs that converted.
+    pub precision: f64,
+    /// Share of converted leads that were MQLs.
+    pub recall: f64,
+    /// Precision over the base conversion rate.
+    pub lift: f64,
+}
+
+/// One rule's learned weight and points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weight {
+    /// The rule.
+    pub feature: Feature,
+    /// Change in log-odds per unit of the feature.
+    pub weight: f64,
+    /// The points written into the model (weight × points-to-double / ln 2).
+    pub points: f64,
+}
+
+/// Everything training reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// What reading the leads found.
+    pub census: Census,
+    /// Converted leads among those used.
+    pub converted: usize,
+    /// The learned weights.
+    pub weights: Vec<Weight>,
+    /// The model as written, on all the data.
+    pub hand_written: Quality,
+    /// The learned model, out of fold in the cross-validation.
+    pub cross_validated: Quality,
+    /// The learned model on a 25% hold-out, trained on the other 75%.
+    pub hold_out: Quality,
+    /// The model as written on the same hold-out.
+    pub hand_written_hold_out: Quality,
+    /// The recommended MQL threshold.
+    pub threshold: Threshold,
+    /// Conversion rate of each score decile (highest first) over the base rate.
+    pub lift_by_decile: Vec<f64>,
+    /// Probability = 1 / (1 + e^-(slope × score + intercept)).
+    pub calibration: (f64, f64),
+}
+
+/// A learned model and its report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Training {
+    /// The learned model document (an ordinary scoring model).
+    pub model: Json,
+    /// What was learned and how well it does.
+    pub report: Report,
+}
+
+/// Learns the points of `model` (compiled from `doc`) from `leads`.
+pub fn train(
+    doc: &Json,
+    model: &Model,
+    leads: &[Lead],
+    options: &Options,
+) -> Result<Training, TrainError> {
+    let (samples, census) = samples(model, leads);
+    let converted = samples.iter().filter(|s| s.converted).count();
+    if converted < MIN_PER_CLASS || samples.len() - converted < MIN_PER_CLASS {
+        return Err(TrainError::TooLittleData {
+            leads: samples.len(),
+            converted,
+        });
+    }
+    let scale = options.points_to_double / std::f64::consts::LN_2;
+    let folds = fold_of(samples.len(), options.folds.max(2), options.seed);
+
+    let mut oof = vec![0.0; samples.len()];
+    for k in 0..options.folds.max(2) {
+        let (train, test): (Vec<usize>, Vec<usize>) =
+            (0..samples.len()).partition(|i| folds[*i] != k);
+        let fitted = Fitted::on(&samples, &train, options.l2, scale);
+        for i in test {
+            oof[i] = fitted.probability(&samples[i].features);
+        }
+    }
+    let outcomes: Vec<bool> = samples.iter().map(|s| s.converted).collect();
+    let hand_scores: Vec<f64> = samples.iter().map(|s| s.score).collect();
+
+    let (train_idx, test_idx): (Vec<usize>, Vec<usize>) =
+        (0..samples.len()).partition(|i| folds[*i] % 4 != 0);
+    let held = Fitted::on(&samples, &train_idx, options.l2, scale);
+    let test_outcomes: Vec<bool> = test_idx.iter().map(|i| outcomes[*i]).collect();
+    let test_p: Vec<f64> = test_idx
+        .iter()
+        .map(|i| held.probability(&samples[*i].features))
+        .collect();
+    let test_hand: Vec<f64> = test_idx.iter().map(|i| hand_scores[*i]).collect();
+
+    let all: Vec<usize> = (0..samples.len()).collect();
+    let fitted = Fitted::on(&samples, &all, options.l2, scale);
+    let scores: Vec<f64> = samples.iter().map(|s| fitted.score(&s.features)).collect();
+    let threshold = choose_threshold(&scores, &outcomes, options.target);
+    let weights = features(model)
+        .into_iter()
+        .zip(&fitted.logistic.weights)
+        .zip(&fitted.points)
+        .map(|((feature, weight), points)| Weight {
+            feature,
+            weight: *weight,
+            points: *points,
+        })
+        .collect::<Vec<_>>();
+    let report = Report {
+        census,
+        converted,
+        hand_written: Quality {
+            auc: auc(&hand_scores, &outcomes),
+            log_loss: None,
+            brier: None,
+        },
+        cross_validated: Quality {
+            auc: auc(&oof, &outcomes),
+            log_loss: Some(log_loss(&oof, &outcomes)),
+            brier: Some(brier(&oof, &outcomes)),
+        },
+        hold_out: Quality {
+            auc: auc(&test_p, &test_outcomes),
+            log_loss: Some(log_loss(&test_p, &test_outcomes)),
+            brier: Some(brier(&test_p, &test_outcomes)),
+        },
+        hand_written_hold_out: Quality {
+            auc: auc(&test_hand, &test_outcomes),
+            log_loss: None,
+            brier: None,
+        },
+        lift_by_decile: lift_by_decile(&scores, &outcomes),
+        calibration: fitted.calibration,
+        threshold,
+        weights,
+    };
+    Ok(Training {
+        model: learned_document(doc, &report, options),
+        report,
+    })
+}
+
+/// A logistic fit with its points and calibration.
+struct Fitted {
+    logistic: Logistic,
+    points: Vec<f64>,
+    calibration: (f64, f64),
+}
+
+impl Fitted {
+    fn on(samples: &[Sample], rows: &[usize], l2: f64, scale: f64) -> Fitted {
+        let x: Vec<Vec<f64>> = rows.iter().map(|i| samples[*i].features.clone()).collect();
+        let y: Vec<bool> = rows.iter().map(|i| samples[*i].converted).collect();
+        let pos = y.iter().filter(|v| **v).count().max(1) as f64;
+        let neg = (y.len() as f64 - pos).max(1.0);
+        let n = y.len() as f64;
+        // Balanced classes for the weights; the calibration below restores true rates.
+        let w: Vec<f64> = y
+            .iter()
+            .map(|v| if *v { n / (2.0 * pos) } else { n / (2.0 * neg) })
+            .collect();
+        let logistic = Logistic::fit(&x, &y, &w, l2);
+        let points: Vec<f64> = logistic
+            .weights
+            .iter()
+            .map(|b| (b * scale * 10.0).round() / 10.0)
+            .collect();
+        let scores: Vec<Vec<f64>> = x.iter().map(|row| vec![dot(row, &points)]).collect();
+        let platt = Logistic::fit(&scores, &y, &vec![1.0; y.len()], 1e-9);
+        Fitted {
+            logistic,
+            points,
+            calibration: (platt.weights[0], platt.intercept),
+        }
+    }
+
+    fn score(&self, row: &[f64]) -> f64 {
+        dot(row, &self.points)
+    }
+
+    fn probability(&self, row: &[f64]) -> f64 {
+        crate::logistic::sigmoid(self.calibration.0 * self.score(row) + self.calibration.1)
+    }
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// A fold number for each of `n` samples, shuffled by `seed` (xorshift64*).
+fn fold_of(n: usize, folds: usize, seed: u64) -> Vec<usize> {
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        let j = (state.wrapping_mul(0x2545_f491_4f6c_dd1d) % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+    let mut fold = vec![0; n];
+    for (rank, i) in order.into_iter().enumerate() {
+        fold[i] = rank % folds;
+    }
+    fold
+}
+
+/// The threshold meeting `target` with the most MQLs, and what it yields.
+pub fn choose_threshold(scores: &[f64], outcomes: &[bool], target: Target) -> Threshold {
+    let n = scores.len();
+    let total_pos = outcomes.iter().filter(|o| **o).count().max(1) as f64;
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]));
+    let at = |k: usize| {
+        // The top k leads (extended over ties) are MQLs.
+        let cut = scores[order[k - 1]];
+        let chosen: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|i| scores[*i] >= cut)
+            .collect();
+        let hits = chosen.iter().filter(|i| outcomes[**i]).count() as f64;
+        let m = chosen.len() as f64;
+        Threshold {
+            score: cut,
+            mql_rate: m / n as f64,
+            precision: hits / m,
+            recall: hits / total_pos,
+            lift: (hits / m) / (total_pos / n as f64),
+        }
+    };
+    let mut best = at(1);
+    for k in 1..=n {
+        let t = at(k);
+        let ok = match target {
+            Target::MqlRate(rate) => t.mql_rate <= rate + 1e-12,
+            Target::Precision(p) => t.precision >= p,
+        };
+        if ok && t.mql_rate >= best.mql_rate {
+            best = t;
+        }
+    }
+    best
+}
+
+/// The model document with learned points, no group caps (they would bend the learned scale),
+/// the recommended total threshold, the calibration, and a new version.
+fn learned_document(doc: &Json, report: &Report, options: &Options) -> Json {
+    let points = |id: &str| {
+        report
+            .weights
+            .iter()
+            .find(|w| w.feature.rule() == id)
+            .map(|w| w.points)
+    };
+    let rules = |group: &Json| -> Json {
+        let Json::Obj(entries) = group else {
+            return group.clone();
+        };
+        Json::Obj(
+            entries
+                .iter()
+                .filter(|(k, _)| k != "max" && k != "min")
+                .map(|(k, v)| match (k.as_str(), v) {
+                    ("rules", Json::Arr(rules)) => (
+                        k.clone(),
+                        Json::Arr(
+                            rules
+                                .iter()
+                                .map(|rule| match (rule, rule.get("id")) {
+                                    (Json::Obj(fields), Some(Json::Str(id))) => Json::Obj(
+                                        fields
+                                            .iter()
+                                            .filter(|(k, _)| k != "maxPoints")
+                                            .map(|(k, v)| match (k.as_str(), points(id)) {
+                                                ("points", Some(p)) => (k.clone(), Json::Num(p)),
+                                                _ => (k.clone(), v.clone()),
+                                            })
+                                            .collect(),
+                                    ),
+                                    _ => rule.clone(),
+                                })
+                                .collect(),
+                        ),
+                    ),
+                    _ => (k.clone(), v.clone()),
+                })
+                .collect(),
+        )
+    };
+    let Json::Obj(top) = doc else {
+        return doc.clone();
+    };
+    let mut out: Vec<(String, Json)> = top
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "thresholds" | "calibration" | "grades"))
+        .map(|(k, v)| match k.as_str() {
+            "fit" | "engagement" => (k.clone(), rules(v)),
+            "version" => {
+                let v = match v {
+                    Json::Str(s) => s.clone(),
+                    Json::Num(n) => Shown(*n).to_string(),
+                    other => format!("{other:?}"),
+                };
+                (
+                    k.clone(),
+                    Json::Str(format!("{v}-learned-{}", options.seed)),
+                )
+            }
+            _ => (k.clone(), v.clone()),
+        })
+        .collect();
+    out.push((
+        "thresholds".into(),
+        Json::Obj(vec![("total".into(), Json::Num(report.threshold.score))]),
+    ));
+    out.push((
+        "calibration".into(),
+        Json::Obj(vec![
+            ("slope".into(), Json::Num(report.calibration.0)),
+            ("intercept".into(), Json::Num(report.calibration.1)),
+        ]),
+    ));
+    Json::Obj(out)
+}

@@ -1,0 +1,164 @@
+//! Learning from outcomes: recovery of known weights, honesty with little data, CSV import.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+use common::*;
+use mqlscore::dataset::{read_csv, read_jsonl};
+use mqlscore::synthetic::{generate, to_jsonl, TRUE_WEIGHTS};
+use mqlscore::training::{choose_threshold, train, Options, Target, TrainError};
+use mqlscore::{Json, Model, Scorer};
+
+fn b2b_doc() -> Json {
+    json(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/b2b-saas.json"))
+            .unwrap(),
+    )
+}
+
+#[test]
+fn training_recovers_known_weights_and_beats_the_hand_written_model() {
+    let doc = b2b_doc();
+    let model = Model::compile(&doc).unwrap();
+    let leads = generate(&model, 6000, 11);
+    let options = Options {
+        l2: 0.5,
+        ..Options::default()
+    };
+    let t = train(&doc, &model, &leads, &options).unwrap();
+    let r = &t.report;
+    let mut worst = (String::new(), 0.0f64);
+    for w in &r.weights {
+        let truth = TRUE_WEIGHTS
+            .iter()
+            .find(|(id, _)| *id == w.feature.rule())
+            .map_or(0.0, |(_, v)| *v);
+        let off = (w.weight - truth).abs();
+        if off > worst.1 {
+            worst = (w.feature.rule().to_owned(), off);
+        }
+    }
+    assert!(
+        worst.1 < 0.45,
+        "learned weights within 0.45 of the truth; worst: {worst:?}\n{:#?}",
+        r.weights
+    );
+    let (learned, hand) = (
+        r.hold_out.auc.unwrap(),
+        r.hand_written_hold_out.auc.unwrap(),
+    );
+    assert!(
+        learned > hand + 0.01,
+        "hold-out AUC: learned {learned:.3} vs hand-written {hand:.3}"
+    );
+    assert!(r.cross_validated.auc.unwrap() > r.hand_written.auc.unwrap());
+    assert!(r.lift_by_decile[0] > 2.0, "{:?}", r.lift_by_decile);
+    assert!(
+        (r.threshold.mql_rate - 0.2).abs() < 0.02,
+        "{:?}",
+        r.threshold
+    );
+}
+
+#[test]
+fn the_learned_model_runs_unchanged_in_the_scorer_and_shows_a_probability() {
+    let doc = b2b_doc();
+    let model = Model::compile(&doc).unwrap();
+    let t = train(
+        &doc,
+        &model,
+        &generate(&model, 1500, 3),
+        &Options::default(),
+    )
+    .unwrap();
+    let text = t.model.to_pretty();
+    let learned = Model::compile(&json(&text)).unwrap();
+    assert_eq!(learned.key(), "b2b-saas@1-learned-1");
+    assert!(learned.fit.max.is_none() && learned.engagement.max.is_none());
+    let mut s = Scorer::new(learned);
+    let card = track(&mut s, "Demo Requested", T0);
+    let p = card.probability.expect("a learned model has a calibration");
+    assert!(p > 0.0 && p < 1.0);
+    let demo = t
+        .report
+        .weights
+        .iter()
+        .find(|w| w.feature.rule() == "demo-request")
+        .unwrap();
+    assert_eq!(card.score, demo.points);
+}
+
+#[test]
+fn training_is_reproducible() {
+    let doc = b2b_doc();
+    let model = Model::compile(&doc).unwrap();
+    let leads = generate(&model, 800, 5);
+    let a = train(&doc, &model, &leads, &Options::default()).unwrap();
+    let b = train(&doc, &model, &leads, &Options::default()).unwrap();
+    assert_eq!(a.model.to_pretty(), b.model.to_pretty());
+    let text: String = leads.iter().map(|l| to_jsonl(l) + "\n").collect();
+    assert_eq!(read_jsonl(&text).unwrap(), leads, "JSON Lines round-trip");
+}
+
+#[test]
+fn too_little_data_is_said_plainly_with_the_counts() {
+    let doc = b2b_doc();
+    let model = Model::compile(&doc).unwrap();
+    let leads = generate(&model, 50, 9);
+    let err = train(&doc, &model, &leads, &Options::default()).unwrap_err();
+    let TrainError::TooLittleData {
+        leads: n,
+        converted,
+    } = err.clone();
+    assert_eq!(n, 50);
+    assert!(err.to_string().starts_with(&format!(
+        "too little data to learn from: {converted} converted and {} did not, among 50 leads",
+        50 - converted
+    )));
+}
+
+#[test]
+fn thresholds_meet_their_targets() {
+    let scores: Vec<f64> = (0..100).map(f64::from).collect();
+    let outcomes: Vec<bool> = (0..100).map(|i| i >= 80 || i % 10 == 0).collect();
+    let by_rate = choose_threshold(&scores, &outcomes, Target::MqlRate(0.1));
+    assert_eq!(
+        (by_rate.score, by_rate.mql_rate, by_rate.precision),
+        (90.0, 0.1, 1.0)
+    );
+    let by_precision = choose_threshold(&scores, &outcomes, Target::Precision(0.9));
+    assert_eq!(
+        by_precision.score, 78.0,
+        "22 MQLs of which 20 convert: the most MQLs at 90% precision"
+    );
+    assert_eq!(by_precision.recall, 20.0 / 28.0);
+}
+
+#[test]
+fn a_crm_csv_export_is_read_with_a_mapping() {
+    let csv = "Lead ID,Title,Employees,Status,Pricing Views,Demo Requests,Last Activity\n\
+               1,VP Sales,250,Closed Won,2,1,2026-10-01T10:00:00Z\n\
+               2,\"Engineer, Platform\",40,Open,0,0,2026-10-02T10:00:00Z\n";
+    let mapping = json(
+        r#"{"id":"Lead ID","converted":{"column":"Status","values":["Closed Won"]},"asOf":"Last Activity",
+        "traits":{"Title":"title","Employees":"company.employees"},
+        "counts":{"Pricing Views":{"page":"/pricing"},"Demo Requests":{"track":"Demo Requested"}}}"#,
+    );
+    let leads = read_csv(csv, &mapping).unwrap();
+    assert_eq!(leads.len(), 2);
+    assert_eq!(
+        (
+            leads[0].converted,
+            leads[0].events.len(),
+            leads[1].converted
+        ),
+        (true, 4, false)
+    );
+    let (samples, census) = mqlscore::training::samples(&example("b2b-saas"), &leads);
+    assert_eq!(census.used, 2);
+    assert_eq!(samples[0].score, 25.0 + 20.0 + 2.0 + 30.0 + 20.0 + 40.0);
+    let bad = json(r#"{"converted":{"column":"Stage"},"at":"2026-10-01"}"#);
+    assert_eq!(
+        read_csv(csv, &bad).unwrap_err().to_string(),
+        "mapping.converted.column: no column \"Stage\" in the CSV header"
+    );
+}
