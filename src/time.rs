@@ -84,6 +84,20 @@ pub fn parse_iso8601(text: &str) -> Option<f64> {
     Some(ms as f64)
 }
 
+/// `YYYY-MM-DD` of epoch milliseconds (UTC).
+pub fn iso_date(ms: f64) -> String {
+    let z = (ms / 86_400_000.0).floor() as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
@@ -136,6 +150,13 @@ mod tests {
             parse_iso8601("2024-02-29T12:00Z"),
             Some(1_709_208_000_000.0)
         );
+    }
+
+    #[test]
+    fn dates_are_written_back() {
+        assert_eq!(iso_date(1_793_610_129_792.0), "2026-11-02");
+        assert_eq!(iso_date(0.0), "1970-01-01");
+        assert_eq!(iso_date(1_709_208_000_000.0), "2024-02-29");
     }
 
     #[test]

@@ -269,7 +269,11 @@ pub fn train(
 
     let all: Vec<usize> = (0..samples.len()).collect();
     let fitted = Fitted::on(&samples, &all, options.l2, scale);
-    let scores: Vec<f64> = samples.iter().map(|s| fitted.score(&s.features)).collect();
+    // Scores are compared with thresholds in hundredths, as the engine does.
+    let scores: Vec<f64> = samples
+        .iter()
+        .map(|s| crate::scorecard::round2(fitted.score(&s.features)))
+        .collect();
     let threshold = choose_threshold(&scores, &outcomes, options.target);
     let weights = features(model)
         .into_iter()

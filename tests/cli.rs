@@ -1,0 +1,167 @@
+//! The `mqlscore` command line, run as a user runs it.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::process::Command;
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mqlscore"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn generate_train_eval_on_json_lines() {
+    let dir = std::env::temp_dir().join(format!("mqlscore-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (ok, leads, _) = run(&["generate", "--leads", "1500", "--seed", "3"]);
+    assert!(ok);
+    let data = dir.join("leads.jsonl");
+    std::fs::write(&data, &leads).unwrap();
+    let learned = dir.join("learned.json");
+    let (ok, out, err) = run(&[
+        "train",
+        "--model",
+        "models/b2b-saas.json",
+        "--data",
+        data.to_str().unwrap(),
+        "--out",
+        learned.to_str().unwrap(),
+        "--target-precision",
+        "0.5",
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("recommended MQL threshold: total >= "),
+        "{out}"
+    );
+    assert!(out.contains("at least 50.0% of MQLs convert"), "{out}");
+    let (ok, again, _) = run(&[
+        "train",
+        "--model",
+        "models/b2b-saas.json",
+        "--data",
+        data.to_str().unwrap(),
+        "--target-precision",
+        "0.5",
+    ]);
+    assert!(
+        ok && again.contains(&std::fs::read_to_string(&learned).unwrap()),
+        "training is reproducible"
+    );
+    let (ok, eval, err) = run(&[
+        "eval",
+        "--model",
+        learned.to_str().unwrap(),
+        "--data",
+        data.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        eval.starts_with("b2b-saas@1-learned-1: 1500 leads scored"),
+        "{eval}"
+    );
+    assert!(
+        eval.contains("log loss"),
+        "a learned model is calibrated: {eval}"
+    );
+}
+
+#[test]
+fn train_on_a_csv_export_and_refuse_with_little_data() {
+    let dir = std::env::temp_dir().join(format!("mqlscore-csv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut csv = String::from("id,title,employees,won,pricing,demo,last\n");
+    for i in 0..40 {
+        let won = if i % 3 == 0 { "yes" } else { "no" };
+        csv += &format!(
+            "{i},VP Sales,{},{won},{},{},2026-10-01T00:00:00Z\n",
+            50 + i * 10,
+            i % 4,
+            i % 3 == 0
+        );
+    }
+    let csv = csv.replace(",true,", ",1,").replace(",false,", ",0,");
+    std::fs::write(dir.join("leads.csv"), csv).unwrap();
+    std::fs::write(
+        dir.join("map.json"),
+        r#"{"id":"id","converted":{"column":"won","values":["yes"]},"asOf":"last",
+        "traits":{"title":"title","employees":"company.employees"},
+        "counts":{"pricing":{"page":"/pricing"},"demo":{"track":"Demo Requested"}}}"#,
+    )
+    .unwrap();
+    let (ok, _, err) = run(&[
+        "train",
+        "--model",
+        "models/b2b-saas.json",
+        "--csv",
+        dir.join("leads.csv").to_str().unwrap(),
+        "--mapping",
+        dir.join("map.json").to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(
+        err.starts_with(
+            "mqlscore: too little data to learn from: 14 converted and 26 did not, among 40 leads"
+        ),
+        "{err}"
+    );
+    let (ok, out, err) = run(&[
+        "eval",
+        "--model",
+        "models/b2b-saas.json",
+        "--csv",
+        dir.join("leads.csv").to_str().unwrap(),
+        "--mapping",
+        dir.join("map.json").to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("40 leads scored (14 converted)"), "{out}");
+}
+
+#[test]
+fn replay_counts_mqls_by_day() {
+    let dir = std::env::temp_dir().join(format!("mqlscore-replay-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut log = String::new();
+    for v in 0..3 {
+        for (i, path) in ["/", "/product", "/pricing", "/pricing"].iter().enumerate() {
+            log += &format!(
+                r#"{{"type":"page","userId":"u{v}","messageId":"m{v}-{i}","timestamp":"2026-11-0{}T10:0{i}:00Z","properties":{{"path":"{path}"}}}}"#,
+                v + 1
+            );
+            log.push('\n');
+        }
+    }
+    log += "{\"type\":\"page\"}\n";
+    std::fs::write(dir.join("events.jsonl"), log).unwrap();
+    let (ok, out, err) = run(&[
+        "replay",
+        "--model",
+        "models/b2b-saas.json",
+        "--events",
+        dir.join("events.jsonl").to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        out.starts_with("b2b-saas@1: 13 events, 3 visitors, 1 events rejected"),
+        "{out}"
+    );
+    let last: Vec<&str> = out.lines().last().unwrap().split_whitespace().collect();
+    assert_eq!(last, ["2026-11-03", "4", "1", "3"], "{out}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_mqlscore"))
+        .arg("fly")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
