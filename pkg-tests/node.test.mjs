@@ -23,7 +23,7 @@ for (const { name, ok, error } of runScenarios(api, models)) {
 test("the scenarios cover the whole public API", () => {
   const used = Object.values(scenarios).map(String).join("\n");
   const scorerMethods = Object.getOwnPropertyNames(api.Scorer.prototype).filter((m) => !["constructor", "free", "__destroy_into_raw"].includes(m) && typeof m === "string");
-  for (const name of [...scorerMethods, "restore", "validateModel", "scoreEvents"]) {
+  for (const name of [...scorerMethods, "restore", "validateModel", "scoreEvents", "train"]) {
     assert.match(used, new RegExp(`\\b${name}\\b`), `${name} is exercised`);
   }
 });

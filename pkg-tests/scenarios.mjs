@@ -147,6 +147,32 @@ export const scenarios = {
     equal([bot.filteredBy, bot.engagement], ["botUserAgent", 0], "crawler");
   },
 
+  "train learns points from outcomes and the learned model scores with a probability"({ Scorer, train }, { b2b }) {
+    const day = 86_400_000;
+    const lines = [];
+    for (let i = 0; i < 240; i++) {
+      const views = i % 4;
+      const events = Array.from({ length: views + 1 }, (_, k) => ({
+        type: "page", messageId: `l${i}-${k}`, timestamp: Date.UTC(2026, 9, 1) + i * day + k * 3_600_000,
+        properties: { path: k === 0 ? "/" : "/pricing" },
+      }));
+      const converted = (views >= 2) !== (i % 9 === 0);
+      lines.push(JSON.stringify({ id: `l${i}`, events, converted }));
+    }
+    const { model, report } = train(b2b, lines.join("\n"), { seed: 3, targetMqlRate: 0.5 });
+    const converted = lines.filter((l) => JSON.parse(l).converted).length;
+    equal([report.leads, report.converted], [240, converted], "counts");
+    // Conversions follow "two pricing views or more", which is the pricing-return rule.
+    const top = report.weights.reduce((a, b) => (b.points > a.points ? b : a));
+    equal(top.rule, "pricing-return", "the rule that carries the signal earns the most points");
+    check(report.crossValidated.auc > 0.75, `cross-validated AUC ${report.crossValidated.auc}`);
+    equal(model.version, "1-learned-3", "version");
+    const r = new Scorer(model).page("/pricing");
+    check(r.probability > 0 && r.probability < 1, `probability ${r.probability}`);
+    throws(() => train(b2b, lines.slice(0, 20).join("\n")), /^too little data to learn from: \d+ converted and \d+ did not, among 20 leads/, "little data");
+    throws(() => train(b2b, "{not json"), /^data: line 1: not valid JSON/, "bad data");
+  },
+
   "the clock offset shows decay and windows"({ Scorer }, { b2b }) {
     const s = new Scorer(b2b);
     s.page("/product/analytics");

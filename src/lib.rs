@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod model;
 pub mod number;
 mod reader;
+pub mod report_json;
 pub mod scorecard;
 pub mod scorer;
 pub mod session;

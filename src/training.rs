@@ -479,7 +479,7 @@ fn learned_document(doc: &Json, report: &Report, options: &Options) -> Json {
                 let v = match v {
                     Json::Str(s) => s.clone(),
                     Json::Num(n) => Shown(*n).to_string(),
-                    other => format!("{other:?}"),
+                    _ => "1".to_owned(),
                 };
                 (
                     k.clone(),

@@ -182,3 +182,48 @@ export interface RestoreNote {
   outcome: "exact" | "migrated" | "reset";
   reason: string;
 }
+
+export interface TrainOptions {
+  /** Seed of the cross-validation folds (same data and seed, same model). Default 1. */
+  seed?: number;
+  /** L2 penalty on the weights. Default 1. */
+  l2?: number;
+  /** Points that double the odds of converting. Default 20. */
+  pointsToDouble?: number;
+  /** Cross-validation folds, 2 to 20. Default 5. */
+  folds?: number;
+  /** Choose the MQL threshold so that at most this share of leads qualify (default 0.2)… */
+  targetMqlRate?: number;
+  /** …or so that at least this share of MQLs convert. */
+  targetPrecision?: number;
+  /** Read `data` as CSV with this mapping (see the README) instead of JSON Lines. */
+  csvMapping?: Record<string, unknown>;
+}
+
+export interface Quality {
+  auc: number | null;
+  logLoss: number | null;
+  brier: number | null;
+}
+
+export interface TrainReport {
+  leads: number;
+  converted: number;
+  disqualified: number;
+  undated: number;
+  badEvents: number;
+  weights: { rule: string; half: "fit" | "engagement"; weight: number; points: number }[];
+  handWritten: Quality;
+  crossValidated: Quality;
+  holdOut: Quality;
+  handWrittenHoldOut: Quality;
+  threshold: { score: number; mqlRate: number; precision: number; recall: number; lift: number };
+  liftByDecile: number[];
+  calibration: { slope: number; intercept: number };
+}
+
+export interface TrainResult {
+  /** The learned model: an ordinary scoring model, ready for `new Scorer(model)`. */
+  model: ScoringModel;
+  report: TrainReport;
+}

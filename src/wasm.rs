@@ -46,6 +46,12 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "BatchResult")]
     /// A scorecard with the rejected events of a batch.
     pub type BatchResultOutput;
+    /// Options of `train`.
+    #[wasm_bindgen(typescript_type = "TrainOptions")]
+    pub type TrainOptionsInput;
+    /// What `train` returns.
+    #[wasm_bindgen(typescript_type = "TrainResult")]
+    pub type TrainResultOutput;
     #[wasm_bindgen(typescript_type = "Problem[]")]
     /// The problems of a model.
     pub type ProblemsOutput;
@@ -281,6 +287,70 @@ impl Scorer {
             .map_err(|e| event_error(&e))?;
         Ok(card_js(&card, None).unchecked_into())
     }
+}
+
+/// Learns the points of `model` from labeled leads (`data`: JSON Lines, one
+/// `{ events, converted, convertedAt?, traits? }` per line; or CSV when `options.csvMapping`
+/// is given) and returns `{ model, report }`: the learned model (an ordinary scoring model with
+/// a calibration) and what was learned. Throws when the data is too little to learn from.
+#[cfg(feature = "training")]
+#[wasm_bindgen]
+pub fn train(
+    model: ModelInput,
+    data: &str,
+    options: Option<TrainOptionsInput>,
+) -> Result<TrainResultOutput, JsValue> {
+    let doc = read_model(&model).map_err(|p| error(&p.to_string(), "model", None))?;
+    let compiled = Model::compile(&doc).map_err(|e| model_error(&e))?;
+    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    let opt = |name: &str| {
+        let v = js_field(&options, &[name], 64);
+        match v {
+            Field::Num(n) if n.is_finite() => Ok(Some(n)),
+            Field::Absent => Ok(None),
+            _ => Err(error(
+                &format!("options.{name}: must be a number"),
+                &format!("options.{name}"),
+                None,
+            )),
+        }
+    };
+    let defaults = crate::training::Options::default();
+    let target = match (opt("targetMqlRate")?, opt("targetPrecision")?) {
+        (_, Some(p)) => crate::training::Target::Precision(p),
+        (Some(r), None) => crate::training::Target::MqlRate(r),
+        (None, None) => defaults.target,
+    };
+    let settings = crate::training::Options {
+        seed: opt("seed")?.map_or(defaults.seed, |s| s as u64),
+        l2: opt("l2")?.unwrap_or(defaults.l2),
+        points_to_double: opt("pointsToDouble")?.unwrap_or(defaults.points_to_double),
+        folds: opt("folds")?.map_or(defaults.folds, |f| (f as usize).clamp(2, 20)),
+        target,
+    };
+    let mapping =
+        Reflect::get(&options, &JsValue::from_str("csvMapping")).unwrap_or(JsValue::UNDEFINED);
+    let leads = if options.is_object() && !mapping.is_undefined() {
+        let mapping = read_model(&mapping).map_err(|p| {
+            error(
+                &format!("options.csvMapping: {p}"),
+                "options.csvMapping",
+                None,
+            )
+        })?;
+        crate::dataset::read_csv(data, &mapping)
+    } else {
+        crate::dataset::read_jsonl(data)
+    }
+    .map_err(|e| error(&format!("data: {e}"), "data", None))?;
+    let trained = crate::training::train(&doc, &compiled, &leads, &settings)
+        .map_err(|e| error(&e.to_string(), "data", None))?;
+    let mut w = crate::json_writer::JsonWriter(String::new());
+    w.compact(&Json::Obj(vec![
+        ("model".into(), trained.model),
+        ("report".into(), trained.report.to_json()),
+    ]));
+    Ok(js_sys::JSON::parse(&w.0)?.unchecked_into())
 }
 
 /// Lists the problems of a model (`[]` when it is valid), each `{ path, message }`.

@@ -1,0 +1,89 @@
+//! A training report as JSON (for the browser API and anyone reading it from a program).
+
+use crate::json::Json;
+use crate::training::{Quality, Report};
+
+fn num(n: f64) -> Json {
+    Json::Num(n)
+}
+
+fn opt(n: Option<f64>) -> Json {
+    n.map_or(Json::Null, Json::Num)
+}
+
+fn obj(entries: Vec<(&str, Json)>) -> Json {
+    Json::Obj(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+    )
+}
+
+fn quality(q: &Quality) -> Json {
+    obj(vec![
+        ("auc", opt(q.auc)),
+        ("logLoss", opt(q.log_loss)),
+        ("brier", opt(q.brier)),
+    ])
+}
+
+impl Report {
+    /// The report as a JSON document (camelCase keys).
+    pub fn to_json(&self) -> Json {
+        let c = &self.census;
+        let t = &self.threshold;
+        obj(vec![
+            ("leads", num(c.used as f64)),
+            ("converted", num(self.converted as f64)),
+            ("disqualified", num(c.disqualified as f64)),
+            ("undated", num(c.undated as f64)),
+            ("badEvents", num(c.bad_events as f64)),
+            (
+                "weights",
+                Json::Arr(
+                    self.weights
+                        .iter()
+                        .map(|w| {
+                            let half = match w.feature {
+                                crate::features::Feature::Fit(_) => "fit",
+                                crate::features::Feature::Engagement(_) => "engagement",
+                            };
+                            obj(vec![
+                                ("rule", Json::Str(w.feature.rule().to_owned())),
+                                ("half", Json::Str(half.to_owned())),
+                                ("weight", num(w.weight)),
+                                ("points", num(w.points)),
+                            ])
+                        })
+                        .collect(),
+                ),
+            ),
+            ("handWritten", quality(&self.hand_written)),
+            ("crossValidated", quality(&self.cross_validated)),
+            ("holdOut", quality(&self.hold_out)),
+            ("handWrittenHoldOut", quality(&self.hand_written_hold_out)),
+            (
+                "threshold",
+                obj(vec![
+                    ("score", num(t.score)),
+                    ("mqlRate", num(t.mql_rate)),
+                    ("precision", num(t.precision)),
+                    ("recall", num(t.recall)),
+                    ("lift", num(t.lift)),
+                ]),
+            ),
+            (
+                "liftByDecile",
+                Json::Arr(self.lift_by_decile.iter().map(|l| num(*l)).collect()),
+            ),
+            (
+                "calibration",
+                obj(vec![
+                    ("slope", num(self.calibration.0)),
+                    ("intercept", num(self.calibration.1)),
+                ]),
+            ),
+        ])
+    }
+}
