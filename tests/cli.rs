@@ -165,3 +165,24 @@ fn usage_errors_exit_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_readme_csv_example_trains() {
+    let (ok, out, err) = run(&[
+        "train",
+        "--model",
+        "models/b2b-saas.json",
+        "--csv",
+        "examples/crm-export.csv",
+        "--mapping",
+        "examples/crm-mapping.json",
+        "--target-mql-rate",
+        "0.2",
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("leads: 400 used (119 converted"), "{out}");
+    assert!(
+        out.contains("\"calibration\""),
+        "the learned model is printed: {out}"
+    );
+}

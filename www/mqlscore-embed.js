@@ -6,7 +6,7 @@
 //   [data-mql-track="Name"]    a click (or a form's submit) sends `track("Name")`
 //   form[data-mql-identify]    a submit sends `identify` with the form's fields (dotted names nest)
 //   [data-mql-thanks="…"]      text shown in the next `.thanks` element after it fired
-import init, { Scorer, validateModel } from "./pkg/mqlscore.js";
+import init, { Scorer, train, validateModel } from "./pkg/mqlscore.js";
 
 const DAY = 86_400_000;
 const KEY = { session: "mqlscore.session", log: "mqlscore.log", clock: "mqlscore.clock", model: "mqlscore.model" };
@@ -59,6 +59,11 @@ input, select { font: inherit; padding: 2px 4px; }
 .notices p.warn { background: #fff3bf; }
 textarea { width: 100%; height: 260px; font: 11px/1.3 ui-monospace, monospace; margin-top: 8px; }
 .errors { color: #c92a2a; padding-left: 16px; }
+.hint { color: #5b6578; margin: 4px 0; }
+.training li, .training p { margin: 4px 0; }
+.training { margin-top: 6px; }
+.training .warn { color: #c92a2a; }
+.probability span { font-size: 26px; font-weight: 800; color: #2b8a3e; }
 .errors li.keep { color: #1d2433; list-style: none; margin-left: -16px; }
 .toast { position: fixed; left: 50%; top: 84px; z-index: 2147483001; transform: translateX(-50%); background: #2b8a3e; color: #fff;
   padding: 12px 18px; border-radius: 10px; font: 600 15px system-ui, sans-serif; box-shadow: 0 8px 24px rgba(0,0,0,.2); max-width: 80vw; }
@@ -217,6 +222,7 @@ function mountPanel() {
     <div class="numbers">
       <div><span class="score" data-testid="score">0</span><small>score</small></div>
       <div><span class="grade" data-testid="grade">D4</span><small>grade</small></div>
+      <div class="probability" hidden><span data-testid="probability"></span><small>est. conversion</small></div>
     </div>
     <div class="bars"></div>
     <h4>Why</h4><ol class="reasons" data-testid="reasons"></ol>
@@ -247,6 +253,11 @@ function mountPanel() {
       <div><button type="button" data-action="apply">Apply model</button>
         <button type="button" data-action="revert">Use the site's model</button></div>
       <ul class="errors" data-testid="model-errors"></ul>
+      <h4>Learn the points from outcomes</h4>
+      <p class="hint">Drop labeled leads (JSON Lines: one <code>{"events": [...], "converted": true}</code> per line)
+        to fit the rules' points to what converted. <a href="/data/sample-leads.jsonl" download>Sample dataset</a></p>
+      <input type="file" accept=".jsonl,.json,.txt" data-testid="training-file" aria-label="Labeled leads (JSON Lines)">
+      <ul class="training" data-testid="training-report"></ul>
     </section>
   </aside>
   <div class="toast" role="status" data-testid="toast" hidden></div>`;
@@ -255,6 +266,10 @@ function mountPanel() {
   root.addEventListener("click", (e) => {
     const action = e.target.closest?.("[data-action]")?.dataset.action;
     if (action) actions[action]?.();
+  });
+  $("[data-testid=training-file]").addEventListener("change", async (e) => {
+    const file = e.target.files?.[0];
+    if (file) learnFrom(await file.text());
   });
   $("form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -311,6 +326,39 @@ const actions = {
   },
 };
 
+/** Fits the active model's points to labeled leads and offers the result. */
+function learnFrom(text) {
+  const box = ui.$(".training");
+  box.replaceChildren();
+  let learned;
+  try {
+    learned = train(model, text, { targetMqlRate: 0.2 });
+  } catch (err) {
+    box.append(item(err.message, "warn"));
+    return;
+  }
+  const r = learned.report;
+  const auc = (q) => (q.auc === null ? "—" : q.auc.toFixed(3));
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  const top = [...r.weights].sort((a, b) => Math.abs(b.points) - Math.abs(a.points)).slice(0, 5);
+  box.append(
+    item(`${r.leads} leads, ${r.converted} converted. Ranking (AUC, hold-out): learned ${auc(r.holdOut)} vs this model ${auc(r.handWrittenHoldOut)}.`),
+    item(`MQL at total >= ${r.threshold.score}: ${pct(r.threshold.mqlRate)} of leads, ${pct(r.threshold.precision)} of them convert (lift ${r.threshold.lift.toFixed(2)}x).`),
+    item(`Largest points: ${top.map((w) => `${w.rule} ${w.points > 0 ? "+" : ""}${w.points}`).join(", ")}.`),
+  );
+  const apply = document.createElement("button");
+  apply.type = "button";
+  apply.textContent = `Use the learned model (${learned.model.id}@${learned.model.version})`;
+  apply.dataset.testid = "apply-learned";
+  apply.addEventListener("click", () => {
+    ui.$("textarea").value = JSON.stringify(learned.model, null, 2);
+    actions.apply();
+  });
+  const li = item("");
+  li.append(apply);
+  box.append(li);
+}
+
 function travel(days) {
   scorer.clockOffsetMs += days * DAY;
   persist();
@@ -332,6 +380,8 @@ function show(result) {
     ? `Disqualified: ${result.disqualifier.reason}`
     : result.mql ? "MQL: ready for sales" : "Not an MQL yet";
   $(".score").textContent = result.score;
+  $(".probability").hidden = result.probability === null;
+  $("[data-testid=probability]").textContent = result.probability === null ? "" : `${Math.round(result.probability * 100)}%`;
   $(".grade").textContent = result.grade;
   $(".model").textContent = result.model;
   const t = model.thresholds ?? {};

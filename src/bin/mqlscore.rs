@@ -16,7 +16,15 @@ use mqlscore::time::parse_iso8601;
 use mqlscore::training::{samples, train, Options, Target};
 use mqlscore::{Event, Json, Model, Scorer};
 use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::process::ExitCode;
+
+/// Appends a line to the command's output (written at the end, so a closed pipe is no panic).
+macro_rules! say {
+    ($out:expr) => {{ let _ = writeln!($out); }};
+    ($out:expr, $($arg:tt)*) => {{ let _ = writeln!($out, $($arg)*); }};
+}
 
 const USAGE: &str = "usage: mqlscore train|eval|replay|generate [options]  (see `mqlscore help`)";
 
@@ -46,7 +54,10 @@ fn main() -> ExitCode {
         }
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(output) => {
+            let _ = std::io::stdout().write_all(output.as_bytes());
+            ExitCode::SUCCESS
+        }
         Err(message) => {
             eprintln!("mqlscore: {message}");
             ExitCode::FAILURE
@@ -114,8 +125,9 @@ fn opt3(x: Option<f64>) -> String {
     x.map_or("—".to_owned(), |v| format!("{v:.3}"))
 }
 
-fn cmd_train(raw: &[String]) -> Result<(), String> {
+fn cmd_train(raw: &[String]) -> Result<String, String> {
     let args = Args(raw);
+    let mut o = String::new();
     let (doc, model) = load_model(args.require("model")?)?;
     let leads = load_leads(&args)?;
     let target = match (args.get("target-mql-rate"), args.get("target-precision")) {
@@ -131,23 +143,26 @@ fn cmd_train(raw: &[String]) -> Result<(), String> {
     };
     let t = train(&doc, &model, &leads, &options).map_err(|e| e.to_string())?;
     let r = &t.report;
-    println!("leads: {} used ({} converted, base rate {}); left out: {} disqualified, {} undated; {} events unreadable",
+    say!(o, "leads: {} used ({} converted, base rate {}); left out: {} disqualified, {} undated; {} events unreadable",
         r.census.used, r.converted, pct(r.converted as f64 / r.census.used as f64), r.census.disqualified, r.census.undated, r.census.bad_events);
-    println!(
+    say!(
+        o,
         "\nlearned points ({} points double the odds):",
         options.points_to_double
     );
     for w in &r.weights {
-        println!(
+        say!(
+            o,
             "  {:>8}  {:<20} (log-odds {:+.3} per unit)",
             format!("{:+}", w.points),
             w.feature.rule(),
             w.weight
         );
     }
-    println!("\nranking quality (ROC AUC): hand-written {} on all leads; learned {} cross-validated ({} folds)",
+    say!(o, "\nranking quality (ROC AUC): hand-written {} on all leads; learned {} cross-validated ({} folds)",
         opt3(r.hand_written.auc), opt3(r.cross_validated.auc), options.folds);
-    println!(
+    say!(
+        o,
         "hold-out (25%): learned AUC {}, log loss {}, Brier {}; hand-written AUC {}",
         opt3(r.hold_out.auc),
         opt3(r.hold_out.log_loss),
@@ -155,7 +170,8 @@ fn cmd_train(raw: &[String]) -> Result<(), String> {
         opt3(r.hand_written_hold_out.auc)
     );
     let th = &r.threshold;
-    println!(
+    say!(
+        o,
         "\nrecommended MQL threshold: total >= {} ({})",
         th.score,
         match options.target {
@@ -163,9 +179,10 @@ fn cmd_train(raw: &[String]) -> Result<(), String> {
             Target::Precision(x) => format!("at least {} of MQLs convert", pct(x)),
         }
     );
-    println!("  yields: MQL rate {}, MQL->conversion {}, recall of converted leads {}, lift {:.2}x over the base rate",
+    say!(o, "  yields: MQL rate {}, MQL->conversion {}, recall of converted leads {}, lift {:.2}x over the base rate",
         pct(th.mql_rate), pct(th.precision), pct(th.recall), th.lift);
-    println!(
+    say!(
+        o,
         "lift by decile: {}",
         r.lift_by_decile
             .iter()
@@ -173,30 +190,34 @@ fn cmd_train(raw: &[String]) -> Result<(), String> {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    println!(
+    say!(
+        o,
         "calibration: probability = 1 / (1 + e^-({:.5} x score {:+.4}))",
-        r.calibration.0, r.calibration.1
+        r.calibration.0,
+        r.calibration.1
     );
     let text = t.model.to_pretty() + "\n";
     match args.get("out") {
         Some(path) => {
             std::fs::write(path, text).map_err(|e| format!("{path}: {e}"))?;
-            println!("\nwrote {path}");
+            say!(o, "\nwrote {path}");
         }
-        None => println!("\n{text}"),
+        None => say!(o, "\n{text}"),
     }
-    Ok(())
+    Ok(o)
 }
 
-fn cmd_eval(raw: &[String]) -> Result<(), String> {
+fn cmd_eval(raw: &[String]) -> Result<String, String> {
     let args = Args(raw);
+    let mut o = String::new();
     let (_, model) = load_model(args.require("model")?)?;
     let leads = load_leads(&args)?;
     let (samples, census) = samples(&model, &leads);
     let outcomes: Vec<bool> = samples.iter().map(|s| s.converted).collect();
     let scores: Vec<f64> = samples.iter().map(|s| s.score).collect();
     let converted = outcomes.iter().filter(|o| **o).count();
-    println!(
+    say!(
+        o,
         "{}: {} leads scored ({} converted), {} disqualified, {} undated",
         model.key(),
         census.used,
@@ -204,10 +225,11 @@ fn cmd_eval(raw: &[String]) -> Result<(), String> {
         census.disqualified,
         census.undated
     );
-    println!("ROC AUC {}", opt3(auc(&scores, &outcomes)));
+    say!(o, "ROC AUC {}", opt3(auc(&scores, &outcomes)));
     if let Some(c) = model.calibration {
         let p: Vec<f64> = scores.iter().map(|s| c.probability(*s)).collect();
-        println!(
+        say!(
+            o,
             "log loss {:.3}, Brier {:.3}",
             log_loss(&p, &outcomes),
             brier(&p, &outcomes)
@@ -215,13 +237,15 @@ fn cmd_eval(raw: &[String]) -> Result<(), String> {
     }
     let mqls = samples.iter().filter(|s| s.mql).count();
     let hits = samples.iter().filter(|s| s.mql && s.converted).count();
-    println!(
+    say!(
+        o,
         "at the model's MQL definition: MQL rate {}, MQL->conversion {}, recall {}",
         pct(mqls as f64 / samples.len().max(1) as f64),
         pct(hits as f64 / mqls.max(1) as f64),
         pct(hits as f64 / converted.max(1) as f64)
     );
-    println!(
+    say!(
+        o,
         "lift by decile: {}",
         lift_by_decile(&scores, &outcomes)
             .iter()
@@ -229,11 +253,12 @@ fn cmd_eval(raw: &[String]) -> Result<(), String> {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    Ok(())
+    Ok(o)
 }
 
-fn cmd_replay(raw: &[String]) -> Result<(), String> {
+fn cmd_replay(raw: &[String]) -> Result<String, String> {
     let args = Args(raw);
+    let mut o = String::new();
     let (_, model) = load_model(args.require("model")?)?;
     let path = args.require("events")?;
     let now = match args.get("now") {
@@ -277,36 +302,40 @@ fn cmd_replay(raw: &[String]) -> Result<(), String> {
             Err(_) => rejected += 1,
         }
     }
-    println!(
+    say!(
+        o,
         "{}: {total} events, {} visitors, {rejected} events rejected",
         model.key(),
         visitors.len()
     );
-    println!(
+    say!(
+        o,
         "{:<12} {:>8} {:>9} {:>11}",
-        "day", "events", "new MQLs", "total MQLs"
+        "day",
+        "events",
+        "new MQLs",
+        "total MQLs"
     );
     let mut cumulative = 0;
     for (day, (events, mqls)) in by_day {
         cumulative += mqls;
         let date = mqlscore::time::iso_date(day as f64 * 86_400_000.0);
-        println!("{date:<12} {events:>8} {mqls:>9} {cumulative:>11}");
+        say!(o, "{date:<12} {events:>8} {mqls:>9} {cumulative:>11}");
     }
-    Ok(())
+    Ok(o)
 }
 
-fn cmd_generate(raw: &[String]) -> Result<(), String> {
+fn cmd_generate(raw: &[String]) -> Result<String, String> {
     let args = Args(raw);
+    let mut o = String::new();
     let (_, model) = load_model(
         args.get("model")
             .unwrap_or(concat!(env!("CARGO_MANIFEST_DIR"), "/models/b2b-saas.json")),
     )?;
     let n = args.number("leads", 5000.0)? as usize;
     let seed = args.number("seed", 7.0)? as u64;
-    let out: String = generate(&model, n, seed)
-        .iter()
-        .map(|l| to_jsonl(l) + "\n")
-        .collect();
-    print!("{out}");
-    Ok(())
+    for lead in generate(&model, n, seed) {
+        say!(o, "{}", to_jsonl(&lead));
+    }
+    Ok(o)
 }

@@ -174,6 +174,23 @@ test("time travel shows decay and windows", async () => {
   assert.notEqual(timeline[0].slice(0, 6), timeline[1].slice(0, 6), "the new event is stamped 35 days later");
 });
 
+test("learning the points from a labeled file shows what it yields and a conversion probability", async () => {
+  const page = await visitor();
+  await open(page, "/pricing", 1);
+  await page.locator("button[data-action=model]").click();
+  assert.equal(await page.locator("[data-testid=probability]").isVisible(), false, "a hand-written model has no probability");
+  await page.locator("[data-testid=training-file]").setInputFiles(`${root}www/data/sample-leads.jsonl`);
+  const report = page.locator("[data-testid=training-report] li");
+  await report.first().waitFor();
+  const lines = await report.allInnerTexts();
+  assert.match(lines[0], /^2000 leads, \d+ converted\. Ranking \(AUC, hold-out\): learned 0\.\d+ vs this model 0\.\d+\.$/);
+  assert.match(lines[1], /^MQL at total >= [\d.]+: 2\d\.\d% of leads/);
+  await page.locator("[data-testid=apply-learned]").click();
+  await page.waitForSelector("[data-testid=notices] >> text=Re-scored 1 events under b2b-saas@1-learned-1.");
+  assert.match(await text(page, "probability"), /^\d+%$/);
+  assert.equal(await text(page, "model"), "b2b-saas@1-learned-1");
+});
+
 test("reset session forgets the visitor", async () => {
   const page = await visitor();
   await open(page, "/pricing", 1);
