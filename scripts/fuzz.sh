@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Runs each fuzz target (model, events, restore) for SECONDS (default 600) with libFuzzer, on
+# Runs each fuzz target (model, events, restore; or those named after SECONDS) for SECONDS
+# (default 600) with libFuzzer, on
 # the native engine. Crashes land in fuzz/artifacts/<target>/ and fail the run; each one found
 # becomes a regression test in tests/regressions.rs. cargo-fuzz needs nightly features: the
 # stable toolchain provides them with RUSTC_BOOTSTRAP=1, without a sanitizer (`-s none`).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 seconds=${1:-600}
+targets=("${@:2}")
+[ ${#targets[@]} -gt 0 ] || targets=(model events restore)
 export PATH="$HOME/.cargo/bin:$PATH" RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
-for target in model events restore; do
+for target in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$target"
   echo "==> fuzzing $target for ${seconds}s"
   cargo fuzz run -s none -O "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- \

@@ -1,6 +1,6 @@
-//! Any text as a stream of events against the example model: ingestion never panics, scores
-//! stay within the model's caps, save → restore → save is byte-identical, and a redelivered
-//! messageId changes nothing.
+//! Any text as a stream of events against the example model with a bot filter: ingestion never
+//! panics, scores stay within the model's caps, save → restore → save is byte-identical, and a
+//! redelivered messageId changes nothing.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,8 +12,12 @@ const NOW: f64 = 1_793_610_000_000.0;
 fn model() -> &'static Model {
     static MODEL: OnceLock<Model> = OnceLock::new();
     MODEL.get_or_init(|| {
-        let text = include_str!("../../models/b2b-saas.json");
-        Model::compile(&Json::parse(text).expect("example parses")).expect("example compiles")
+        let text = include_str!("../../models/b2b-saas.json").replacen(
+            "\"thresholds\"",
+            r#""bots": { "burst": { "events": 5, "seconds": 2 }, "clicks": { "events": ["Email Link Clicked"] } }, "thresholds""#,
+            1,
+        );
+        Model::compile(&Json::parse(&text).expect("example parses")).expect("example compiles")
     })
 }
 
