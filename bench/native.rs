@@ -85,39 +85,10 @@ const PLANS: [&str; 3] = ["starter", "growth", "enterprise"];
 const BROWSER: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15";
 const CRAWLER: &str = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
 
+use mqlscore::time::iso_datetime as iso;
+
 fn s(text: &str) -> Json {
-    Json::Str(text.to_owned())
-}
-
-fn obj(entries: Vec<(&str, Json)>) -> Json {
-    Json::Obj(
-        entries
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
-    )
-}
-
-/// `Date.prototype.toISOString` of epoch milliseconds.
-fn iso(ms: f64) -> String {
-    let ms = ms as i64;
-    let (days, rest) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let (h, min, sec, milli) = (
-        rest / 3_600_000,
-        rest / 60_000 % 60,
-        rest / 1000 % 60,
-        rest % 1000,
-    );
-    format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{sec:02}.{milli:03}Z")
+    Json::str(text)
 }
 
 fn generate(visitors: usize) -> Vec<Vec<Json>> {
@@ -143,51 +114,57 @@ fn generate(visitors: usize) -> Vec<Vec<Json>> {
             let x = r.next();
             let event = if x < 0.7 {
                 let mut e = common("page");
-                e.push(("properties", obj(vec![("path", s(r.pick(&PAGES)))])));
+                e.push((
+                    "properties",
+                    Json::object(vec![("path", s(r.pick(&PAGES)))]),
+                ));
                 e.push((
                     "context",
-                    obj(vec![(
+                    Json::object(vec![(
                         "userAgent",
                         s(if crawler { CRAWLER } else { BROWSER }),
                     )]),
                 ));
-                obj(e)
+                Json::object(e)
             } else if x < 0.85 {
                 let mut e = common("track");
                 e.push(("event", s(r.pick(&TRACKS))));
-                e.push(("properties", obj(vec![("plan", s(r.pick(&PLANS)))])));
-                obj(e)
+                e.push((
+                    "properties",
+                    Json::object(vec![("plan", s(r.pick(&PLANS)))]),
+                ));
+                Json::object(e)
             } else if x < 0.95 {
                 let domain = r.pick(&DOMAINS);
                 let email = format!("user{v}@{domain}");
                 let title = r.pick(&TITLES);
                 let country = r.pick(&COUNTRIES);
-                let company = obj(vec![
+                let company = Json::object(vec![
                     ("employees", Json::Num(r.pick(&EMPLOYEES))),
                     ("industry", s(r.pick(&INDUSTRIES))),
                 ]);
                 let mut e = common("identify");
                 e.push((
                     "traits",
-                    obj(vec![
+                    Json::object(vec![
                         ("email", s(&email)),
                         ("title", s(title)),
                         ("country", s(country)),
                         ("company", company),
                     ]),
                 ));
-                obj(e)
+                Json::object(e)
             } else {
                 let mut e = common("group");
                 let employees = Json::Num(r.pick(&EMPLOYEES));
                 e.push((
                     "traits",
-                    obj(vec![
+                    Json::object(vec![
                         ("employees", employees),
                         ("industry", s(r.pick(&INDUSTRIES))),
                     ]),
                 ));
-                obj(e)
+                Json::object(e)
             };
             events.push(event);
             if k > 0 && r.next() < 0.05 {

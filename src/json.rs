@@ -43,6 +43,21 @@ impl Json {
         Ok(value)
     }
 
+    /// A string value.
+    pub fn str(text: &str) -> Json {
+        Json::Str(text.to_owned())
+    }
+
+    /// An object from `(key, value)` pairs, in order.
+    pub fn object(entries: Vec<(&str, Json)>) -> Json {
+        Json::Obj(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+        )
+    }
+
     /// The value under `key` when this is an object.
     pub fn get(&self, key: &str) -> Option<&Json> {
         match self {

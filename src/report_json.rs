@@ -11,17 +11,8 @@ fn opt(n: Option<f64>) -> Json {
     n.map_or(Json::Null, Json::Num)
 }
 
-fn obj(entries: Vec<(&str, Json)>) -> Json {
-    Json::Obj(
-        entries
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
-    )
-}
-
 fn quality(q: &Quality) -> Json {
-    obj(vec![
+    Json::object(vec![
         ("auc", opt(q.auc)),
         ("logLoss", opt(q.log_loss)),
         ("brier", opt(q.brier)),
@@ -33,7 +24,7 @@ impl Report {
     pub fn to_json(&self) -> Json {
         let c = &self.census;
         let t = &self.threshold;
-        obj(vec![
+        Json::object(vec![
             ("leads", num(c.used as f64)),
             ("converted", num(self.converted as f64)),
             ("disqualified", num(c.disqualified as f64)),
@@ -49,7 +40,7 @@ impl Report {
                                 crate::features::Feature::Fit(_) => "fit",
                                 crate::features::Feature::Engagement(_) => "engagement",
                             };
-                            obj(vec![
+                            Json::object(vec![
                                 ("rule", Json::Str(w.feature.rule().to_owned())),
                                 ("half", Json::Str(half.to_owned())),
                                 ("weight", num(w.weight)),
@@ -65,7 +56,7 @@ impl Report {
             ("handWrittenHoldOut", quality(&self.hand_written_hold_out)),
             (
                 "threshold",
-                obj(vec![
+                Json::object(vec![
                     ("score", num(t.score)),
                     ("mqlRate", num(t.mql_rate)),
                     ("precision", num(t.precision)),
@@ -79,7 +70,7 @@ impl Report {
             ),
             (
                 "calibration",
-                obj(vec![
+                Json::object(vec![
                     ("slope", num(self.calibration.0)),
                     ("intercept", num(self.calibration.1)),
                 ]),

@@ -63,15 +63,6 @@ fn s(text: &str) -> Json {
     Json::Str(text.to_owned())
 }
 
-fn obj(entries: Vec<(&str, Json)>) -> Json {
-    Json::Obj(
-        entries
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
-    )
-}
-
 /// `n` leads scored under `model` (the B2B example), converted per [`TRUE_WEIGHTS`].
 pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
     let mut r = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
@@ -107,17 +98,17 @@ pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
         let country = r.pick(&["US", "DE", "IN", "BR"]);
         let domain = r.pick(&["acme.com", "gmail.com", "initech.io", "globex.com"]);
         if r.next() < 0.8 {
-            let company = obj(vec![
+            let company = Json::object(vec![
                 ("employees", Json::Num(employees)),
                 ("industry", s(industry)),
             ]);
-            let traits = obj(vec![
+            let traits = Json::object(vec![
                 ("email", s(&format!("lead{i}@{domain}"))),
                 ("title", s(title)),
                 ("country", s(country)),
                 ("company", company),
             ]);
-            events.push(obj(vec![
+            events.push(Json::object(vec![
                 ("type", s("identify")),
                 ("timestamp", stamp(&mut r)),
                 ("traits", traits),
@@ -134,10 +125,10 @@ pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
         for (path, max) in pages {
             for _ in 0..r.count(max) {
                 let at = stamp(&mut r);
-                events.push(obj(vec![
+                events.push(Json::object(vec![
                     ("type", s("page")),
                     ("timestamp", at),
-                    ("properties", obj(vec![("path", s(path))])),
+                    ("properties", Json::object(vec![("path", s(path))])),
                 ]));
             }
         }
@@ -149,7 +140,7 @@ pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
         for (name, max) in tracks {
             for _ in 0..r.count(max) {
                 let at = stamp(&mut r);
-                events.push(obj(vec![
+                events.push(Json::object(vec![
                     ("type", s("track")),
                     ("timestamp", at),
                     ("event", s(name)),
@@ -158,7 +149,7 @@ pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
         }
         if r.next() < 0.12 {
             let at = stamp(&mut r);
-            events.push(obj(vec![
+            events.push(Json::object(vec![
                 ("type", s("track")),
                 ("timestamp", at),
                 ("event", s("Demo Requested")),
@@ -204,6 +195,6 @@ pub fn to_jsonl(lead: &Lead) -> String {
         fields.push(("value", Json::Num(v)));
     }
     let mut w = crate::json_writer::JsonWriter(String::new());
-    w.compact(&obj(fields));
+    w.compact(&Json::object(fields));
     w.0
 }

@@ -86,7 +86,14 @@ pub fn parse_iso8601(text: &str) -> Option<f64> {
 
 /// `YYYY-MM-DD` of epoch milliseconds (UTC).
 pub fn iso_date(ms: f64) -> String {
-    let z = (ms / 86_400_000.0).floor() as i64 + 719_468;
+    iso_datetime(ms)[..10].to_owned()
+}
+
+/// `YYYY-MM-DDTHH:MM:SS.mmmZ` of epoch milliseconds, as `Date.prototype.toISOString` writes it.
+pub fn iso_datetime(ms: f64) -> String {
+    let ms = ms.floor() as i64;
+    let rest = ms.rem_euclid(86_400_000);
+    let z = ms.div_euclid(86_400_000) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -95,7 +102,13 @@ pub fn iso_date(ms: f64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
+    let (h, min, sec, milli) = (
+        rest / 3_600_000,
+        rest / 60_000 % 60,
+        rest / 1000 % 60,
+        rest % 1000,
+    );
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{sec:02}.{milli:03}Z")
 }
 
 fn is_leap(y: i64) -> bool {
@@ -157,6 +170,10 @@ mod tests {
         assert_eq!(iso_date(1_793_610_129_792.0), "2026-11-02");
         assert_eq!(iso_date(0.0), "1970-01-01");
         assert_eq!(iso_date(1_709_208_000_000.0), "2024-02-29");
+        assert_eq!(
+            iso_datetime(1_793_610_129_792.0),
+            "2026-11-02T09:02:09.792Z"
+        );
     }
 
     #[test]
