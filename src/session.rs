@@ -221,7 +221,10 @@ impl Session {
             self.remember(event.message);
             return Applied::Filtered(reason);
         }
-        let mut changed = false;
+        // The burst filter has recorded this event's time: that is a change, and a redelivery
+        // of the same message must not record it again.
+        let mut changed = matches!(event.kind, EventKind::Page | EventKind::Track)
+            && model.bots.as_ref().is_some_and(|b| b.burst.is_some());
         match event.kind {
             EventKind::Identify | EventKind::Group => {
                 // An identify that arrives late fills gaps but never overwrites newer traits.
