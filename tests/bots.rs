@@ -7,13 +7,11 @@ use mqlscore::bots::FilterReason;
 use mqlscore::{Model, Scorer};
 
 fn guarded() -> Model {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/b2b-saas.json"))
-            .unwrap();
-    let bots = r#""bots": { "burst": { "events": 5, "seconds": 2 },
-                 "clicks": { "events": ["Email Link Clicked"], "pageViewWithinMinutes": 30 } },
-               "thresholds""#;
-    model(&text.replacen(r#""thresholds""#, bots, 1))
+    example_with(
+        "b2b-saas",
+        r#""bots": { "burst": { "events": 5, "seconds": 2 },
+                     "clicks": { "events": ["Email Link Clicked"], "pageViewWithinMinutes": 30 } }"#,
+    )
 }
 
 fn click(s: &mut Scorer, i: usize, at: f64, ua: &str) -> mqlscore::Scorecard {

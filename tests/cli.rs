@@ -3,6 +3,13 @@
 
 use std::process::Command;
 
+/// A fresh folder for one test's files.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("mqlscore-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 fn run(args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_mqlscore"))
         .args(args)
@@ -18,8 +25,7 @@ fn run(args: &[&str]) -> (bool, String, String) {
 
 #[test]
 fn generate_train_eval_on_json_lines() {
-    let dir = std::env::temp_dir().join(format!("mqlscore-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("cli");
     let (ok, leads, _) = run(&["generate", "--leads", "1500", "--seed", "3"]);
     assert!(ok);
     let data = dir.join("leads.jsonl");
@@ -75,8 +81,7 @@ fn generate_train_eval_on_json_lines() {
 
 #[test]
 fn train_on_a_csv_export_and_refuse_with_little_data() {
-    let dir = std::env::temp_dir().join(format!("mqlscore-csv-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("csv");
     let mut csv = String::from("id,title,employees,won,pricing,demo,last\n");
     for i in 0..40 {
         let won = if i % 3 == 0 { "yes" } else { "no" };
@@ -127,8 +132,7 @@ fn train_on_a_csv_export_and_refuse_with_little_data() {
 
 #[test]
 fn replay_counts_mqls_by_day() {
-    let dir = std::env::temp_dir().join(format!("mqlscore-replay-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("replay");
     let mut log = String::new();
     for v in 0..3 {
         for (i, path) in ["/", "/product", "/pricing", "/pricing"].iter().enumerate() {

@@ -125,10 +125,7 @@ fn events(texts: &[String], model: &Model) -> Vec<Event> {
 }
 
 fn positive_model() -> Model {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/b2b-saas.json"))
-            .unwrap();
-    let mut doc = json(&text);
+    let mut doc = json(&example_text("b2b-saas"));
     if let Some(Json::Obj(entries)) = match &mut doc {
         Json::Obj(top) => top
             .iter_mut()

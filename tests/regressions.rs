@@ -7,11 +7,10 @@ use mqlscore::{Event, Json, Model, Scorer};
 
 /// The events fuzz target's model: the B2B example with a bot filter.
 fn guarded() -> Model {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/b2b-saas.json"))
-            .unwrap();
-    let bots = r#""bots": { "burst": { "events": 5, "seconds": 2 }, "clicks": { "events": ["Email Link Clicked"] } }, "thresholds""#;
-    model(&text.replacen(r#""thresholds""#, bots, 1))
+    example_with(
+        "b2b-saas",
+        r#""bots": { "burst": { "events": 5, "seconds": 2 }, "clicks": { "events": ["Email Link Clicked"] } }"#,
+    )
 }
 
 /// fuzz/seeds/events/regression-redelivered-burst.json: a track event that no rule matches

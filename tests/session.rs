@@ -248,12 +248,7 @@ fn saved_size_is_small_and_does_not_grow_with_events() {
 #[test]
 fn restoring_under_a_new_version_migrates_rules_by_id() {
     let s = busy_session(12);
-    let text = std::fs::read_to_string(format!(
-        "{}/models/b2b-saas.json",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap();
-    let v2 = text
+    let v2 = example_text("b2b-saas")
         .replace(r#""version": 1"#, r#""version": 2"#)
         .replace(
             r#"{ "id": "blog", "label": "Read the blog", "points": 2,"#,

@@ -9,10 +9,7 @@ use mqlscore::training::{choose_threshold, train, Options, Target, TrainError};
 use mqlscore::{Json, Model, Scorer};
 
 fn b2b_doc() -> Json {
-    json(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/models/b2b-saas.json"))
-            .unwrap(),
-    )
+    json(&example_text("b2b-saas"))
 }
 
 #[test]

@@ -15,9 +15,21 @@ pub fn model(text: &str) -> Model {
     Model::compile(&json(text)).unwrap_or_else(|e| panic!("{e}"))
 }
 
-pub fn example(name: &str) -> Model {
+/// The text of `models/<name>.json`.
+pub fn example_text(name: &str) -> String {
     let path = format!("{}/models/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    model(&std::fs::read_to_string(path).unwrap())
+    std::fs::read_to_string(path).unwrap()
+}
+
+pub fn example(name: &str) -> Model {
+    model(&example_text(name))
+}
+
+/// An example model with one more top-level section (`"bots": {...}`), placed before its
+/// thresholds.
+pub fn example_with(name: &str, section: &str) -> Model {
+    let text = example_text(name);
+    model(&text.replacen(r#""thresholds""#, &format!(r#"{section}, "thresholds""#), 1))
 }
 
 pub fn problems(text: &str) -> Vec<String> {
