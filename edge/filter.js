@@ -20,24 +20,39 @@ export function ignoreReason(request, url, settings) {
   if (!/text\/html/i.test(accept)) return "not-html";
   const dest = h.get("sec-fetch-dest");
   if (dest && dest !== "document") return "not-document";
-  const ua = h.get("user-agent") ?? "";
-  if (!ua || BOT.test(ua)) return "bot";
+  if (isBot(h.get("user-agent"))) return "bot";
   return null;
 }
 
-/** Page views per visitor in a sliding window; beyond the limit, the rest of a burst is ignored. */
-export class BurstGuard {
-  constructor({ limit, windowMs, maxVisitors = 50_000 }) {
-    Object.assign(this, { limit, windowMs, maxVisitors, seen: new Map() });
+/** Whether a user agent is missing or names a crawler, scanner, HTTP library or headless browser. */
+export function isBot(userAgent) {
+  return !userAgent || BOT.test(userAgent);
+}
+
+/**
+ * Hits per key (a visitor, a client address) in a sliding window; beyond `limit` within
+ * `windowMs`, the rest are over it. Held in the isolate: a soft limit, per isolate, that bounds
+ * what one client can push through before anything is scored or stored; the most recently seen
+ * `maxKeys` keys are remembered.
+ */
+export class RateLimit {
+  constructor({ limit, windowMs, maxKeys = 50_000 }) {
+    Object.assign(this, { limit, windowMs, maxKeys, seen: new Map() });
   }
 
-  /** Records a page view of `visitor` at `now`; `true` when it is over the limit. */
-  isBurst(visitor, now) {
-    const times = (this.seen.get(visitor) ?? []).filter((t) => now - t < this.windowMs);
-    times.push(now);
-    this.seen.delete(visitor);
-    this.seen.set(visitor, times);
-    if (this.seen.size > this.maxVisitors) this.seen.delete(this.seen.keys().next().value);
+  /** Records `n` hits of `key` at `now`; `true` when that takes it over the limit. */
+  isOver(key, now, n = 1) {
+    const times = (this.seen.get(key) ?? []).filter((t) => now - t < this.windowMs);
+    for (let i = 0; i < n && times.length <= this.limit; i++) times.push(now);
+    this.seen.delete(key);
+    this.seen.set(key, times);
+    if (this.seen.size > this.maxKeys) this.seen.delete(this.seen.keys().next().value);
     return times.length > this.limit;
+  }
+
+  /** Seconds until `key` has room again (at least 1). */
+  retryAfter(key, now) {
+    const oldest = this.seen.get(key)?.[0] ?? now;
+    return Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
   }
 }

@@ -8,6 +8,19 @@ const DEFAULTS = {
   maxCookieBytes: 3800,
   burstLimit: 12,
   burstWindowMs: 10_000,
+  // Page views and posted events of one visitor, and of one client address, per window.
+  visitorRateLimit: 120,
+  visitorRateWindowMs: 60_000,
+  clientRateLimit: 600,
+  clientRateWindowMs: 60_000,
+  // The header that carries the client's address: Cloudflare sets cf-connecting-ip, and a
+  // client cannot. Where it is absent, every client shares one budget.
+  clientAddressHeader: "cf-connecting-ip",
+  // Scored page views a visitor needs before qualifying: events posted to /__mql/events add
+  // points and traits, but never qualify a visitor on their own.
+  minPageViews: 2,
+  // Origins (scheme://host[:port]) besides the site's own that may post events.
+  allowedOrigins: [],
   healthPaths: ["/health", "/healthz", "/ready", "/readyz", "/livez", "/_health", "/ping"],
   maxEventBytes: 16_384,
   maxEventsPerRequest: 20,
@@ -45,6 +58,15 @@ export function readSettings(env) {
   }
   const unknown = Object.keys(overrides).filter((k) => !(k in DEFAULTS));
   if (unknown.length) problems.push(`SETTINGS has unknown keys: ${unknown.join(", ")}`);
+  for (const key of ["burstLimit", "visitorRateLimit", "clientRateLimit", "minPageViews"]) {
+    if (key in overrides && !(Number.isInteger(overrides[key]) && overrides[key] >= 0)) problems.push(`SETTINGS.${key} must be a whole number >= 0`);
+  }
+  if ("allowedOrigins" in overrides) {
+    const list = overrides.allowedOrigins;
+    if (!Array.isArray(list) || list.some((o) => typeof o !== "string" || !/^https?:\/\/[^/]+$/.test(o))) {
+      problems.push("SETTINGS.allowedOrigins must be a list of origins such as \"https://www.example.com\" (no path)");
+    }
+  }
   if (origin && !/^https?:\/\//.test(origin)) problems.push("ORIGIN_URL must be an http(s) URL");
   if (env.WEBHOOK_URL && !/^https?:\/\//.test(env.WEBHOOK_URL)) problems.push("WEBHOOK_URL must be an http(s) URL");
   if (problems.length) throw new Error(`mqlscore edge configuration: ${problems.join("; ")}`);

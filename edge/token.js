@@ -1,23 +1,37 @@
-// Signed session cookies: `v1.<keyId>.<visitorId>.<expires>.<saved>.<signature>`.
+// Signed session cookies: `v2.<keyId>.<visitorId>.<expires>.<visit>.<saved>.<signature>`.
 // The signature is HMAC-SHA256 over everything before it, under the key named by keyId, so keys
 // rotate: the first key signs, every listed key verifies. The engine's saved session is URL-safe
 // base64 already; nothing in the token is trusted until the signature checks out.
+// `<visit>` is what the worker itself knows of the visit, beside the engine's session: the number
+// of scored page views (base 36) and `-h` once the lead was handed off. Events posted to the
+// worker never raise the page-view count, so a session made of posted events alone cannot pass
+// the minimum of page views that qualifying requires. Tokens of the earlier `v1` layout (no
+// `<visit>`) still verify, with no page views counted.
 
 const encoder = new TextEncoder();
 const keyCache = new Map();
 
-/** Parses `"k2:secret-two,k1:secret-one"` (the first signs) into `[{ id, secret }]`. */
+/**
+ * Parses `"k2:secret-two,k1:secret-one"` (the first signs) into `[{ id, secret }]`. Errors name
+ * an entry by its position and key id, never by its text: a malformed entry may be all secret.
+ */
 export function parseKeys(text) {
-  const keys = String(text ?? "")
+  const entries = String(text ?? "")
     .split(",")
     .map((pair) => pair.trim())
-    .filter(Boolean)
-    .map((pair) => {
-      const i = pair.indexOf(":");
-      return { id: pair.slice(0, i), secret: pair.slice(i + 1) };
-    });
+    .filter(Boolean);
+  const keys = entries.map((pair, n) => {
+    const i = pair.indexOf(":");
+    const id = i < 0 ? "" : pair.slice(0, i);
+    if (!/^[A-Za-z0-9_-]{1,16}$/.test(id)) {
+      throw new Error(`COOKIE_KEYS: entry ${n + 1} must be "id:secret" with an id of 1-16 letters, digits, - or _`);
+    }
+    return { id, secret: pair.slice(i + 1) };
+  });
+  const ids = new Set();
   for (const k of keys) {
-    if (!/^[A-Za-z0-9_-]{1,16}$/.test(k.id)) throw new Error(`COOKIE_KEYS: key id "${k.id}" must be 1-16 letters, digits, - or _`);
+    if (ids.has(k.id)) throw new Error(`COOKIE_KEYS: key id "${k.id}" is listed twice`);
+    ids.add(k.id);
     if (k.secret.length < 32) throw new Error(`COOKIE_KEYS: the secret of key "${k.id}" must be at least 32 characters`);
   }
   if (keys.length === 0) throw new Error("COOKIE_KEYS: at least one key is required (\"id:secret\", comma-separated, the first signs)");
@@ -50,24 +64,34 @@ export function newVisitorId() {
   return base64url(crypto.getRandomValues(new Uint8Array(16)));
 }
 
-/** Signs a session: returns the cookie value. `expires` is in epoch seconds. */
-export async function sign(keys, visitor, saved, expires) {
+const MAX_VIEWS = 36 ** 4 - 1;
+
+/**
+ * Signs a session: returns the cookie value. `visit` is `{ views, handedOff }` (page views scored
+ * by the worker, and whether the lead was handed off); `expires` is in epoch seconds.
+ */
+export async function sign(keys, visitor, saved, expires, visit = { views: 0, handedOff: false }) {
   const { id, secret } = keys[0];
-  const body = `v1.${id}.${visitor}.${expires.toString(36)}.${saved}`;
+  const views = Math.min(Math.max(0, Math.floor(visit.views)), MAX_VIEWS);
+  const state = `${views.toString(36)}${visit.handedOff ? "-h" : ""}`;
+  const body = `v2.${id}.${visitor}.${expires.toString(36)}.${state}.${saved}`;
   const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(body));
   return `${body}.${base64url(mac)}`;
 }
 
 /**
- * Verifies a cookie value. Returns `{ status: "valid", visitor, saved, keyId }`, or
- * `{ status }` with `missing`, `malformed`, `unknown-key`, `bad-signature` or `expired`.
+ * Verifies a cookie value. Returns `{ status: "valid", visitor, saved, keyId, views, handedOff }`,
+ * or `{ status }` with `missing`, `malformed`, `unknown-key`, `bad-signature` or `expired`.
  */
 export async function verify(keys, token, nowSeconds) {
   if (!token) return { status: "missing" };
   const parts = token.split(".");
-  if (parts.length !== 6 || parts[0] !== "v1") return { status: "malformed" };
-  const [, keyId, visitor, exp, saved, sig] = parts;
-  if (!/^[A-Za-z0-9_-]{22}$/.test(visitor) || !/^[0-9a-z]{1,10}$/.test(exp) || !/^[A-Za-z0-9_-]+$/.test(saved)) {
+  let keyId, visitor, exp, state, saved, sig;
+  if (parts.length === 7 && parts[0] === "v2") [, keyId, visitor, exp, state, saved, sig] = parts;
+  else if (parts.length === 6 && parts[0] === "v1") [, keyId, visitor, exp, saved, sig] = parts;
+  else return { status: "malformed" };
+  const visit = state === undefined ? ["", "0", ""] : /^([0-9a-z]{1,4})(-h)?$/.exec(state);
+  if (!visit || !/^[A-Za-z0-9_-]{22}$/.test(visitor) || !/^[0-9a-z]{1,10}$/.test(exp) || !/^[A-Za-z0-9_-]+$/.test(saved)) {
     return { status: "malformed" };
   }
   const key = keys.find((k) => k.id === keyId);
@@ -78,5 +102,5 @@ export async function verify(keys, token, nowSeconds) {
   const ok = await crypto.subtle.verify("HMAC", await hmacKey(key.secret), mac, encoder.encode(body));
   if (!ok) return { status: "bad-signature" };
   if (parseInt(exp, 36) < nowSeconds) return { status: "expired" };
-  return { status: "valid", visitor, saved, keyId };
+  return { status: "valid", visitor, saved, keyId, views: parseInt(visit[1], 36), handedOff: Boolean(visit[2]) };
 }

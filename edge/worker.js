@@ -4,13 +4,18 @@
 // cookie, and posts a visitor who just became an MQL to the CRM webhook, once, in the background.
 //
 // Endpoints it answers itself:
-//   POST /__mql/events   identify / track events from the page (JSON, size-limited, validated)
+//   POST /__mql/events   identify / track events from the page (JSON, size-limited, validated),
+//                        only within a visit: a valid session cookie that a scored page view set
 //   GET  /__mql/debug    this visitor's scoring result (only when DEBUG is "true")
-//   GET  /__mql/stats    counters: scored, ignored by reason, cookies by status, webhooks (DEBUG only)
+//   GET  /__mql/stats    counters: scored, ignored by reason, cookies by status, events, webhooks (DEBUG only)
+//
+// A visitor qualifies (x-mql: true, the handoff to the CRM) when the model says MQL and the
+// worker has scored at least `minPageViews` of their page views: posted events alone never make
+// a lead.
 import { initSync, Scorer } from "./pkg/mqlscore.js";
 import wasm from "./pkg/mqlscore_bg.wasm";
 import { readSettings } from "./settings.js";
-import { BurstGuard, ignoreReason } from "./filter.js";
+import { RateLimit, ignoreReason, isBot } from "./filter.js";
 import { newVisitorId, sign, verify } from "./token.js";
 import { deliverLead } from "./webhook.js";
 
@@ -24,13 +29,13 @@ const stats = {
   scored: 0,
   ignored: {},
   cookies: {},
-  events: { accepted: 0, rejected: 0 },
+  events: { accepted: 0, rejected: 0, refused: {} },
   webhooks: { queued: 0, delivered: 0, failed: 0, attempts: 0 },
   errors: 0,
 };
 let settings;
 let scorer;
-let bursts;
+let limits;
 const notified = new Set();
 
 const count = (group, key) => (stats[group][key] = (stats[group][key] ?? 0) + 1);
@@ -42,24 +47,31 @@ export default {
     try {
       settings ??= readSettings(env);
       scorer ??= new Scorer(settings.model);
-      bursts ??= new BurstGuard({ limit: settings.burstLimit, windowMs: settings.burstWindowMs });
+      limits ??= {
+        burst: new RateLimit({ limit: settings.burstLimit, windowMs: settings.burstWindowMs }),
+        visitor: new RateLimit({ limit: settings.visitorRateLimit, windowMs: settings.visitorRateWindowMs }),
+        client: new RateLimit({ limit: settings.clientRateLimit, windowMs: settings.clientRateWindowMs }),
+      };
     } catch (err) {
       log({ mql: "config-error", error: err.message });
       return new Response("mqlscore edge worker is misconfigured; see its log\n", { status: 500 });
     }
     const url = new URL(request.url);
-    if (url.pathname === "/__mql/events") return acceptEvents(request, ctx);
+    if (url.pathname === "/__mql/events") return acceptEvents(request, url, ctx);
     if (settings.debug && url.pathname === "/__mql/debug") return debug(request);
     if (settings.debug && url.pathname === "/__mql/stats") return json(200, stats);
 
     const reason = ignoreReason(request, url, settings);
     if (reason) return ignore(request, url, reason);
+    if (limits.client.isOver(clientAddress(request), Date.now())) return ignore(request, url, "client-rate");
 
     let scored;
     try {
       const checked = await checkCookie(request);
       const session = openSession(checked);
-      if (bursts.isBurst(session.visitor, Date.now())) return ignore(request, url, "burst");
+      const now = Date.now();
+      if (limits.burst.isOver(session.visitor, now)) return ignore(request, url, "burst");
+      if (limits.visitor.isOver(session.visitor, now)) return ignore(request, url, "visitor-rate");
       scored = scorePageView(session, request, url);
     } catch (err) {
       // Scoring must never cost the visitor their page.
@@ -68,11 +80,16 @@ export default {
       return ignore(request, url, "error");
     }
     const response = await forward(request, url, scored.headers);
-    await setCookie(response, scored.visitor, scored.saved);
-    if (scored.result.becameMql) notify(ctx, scored, url);
+    await setCookie(response, scored);
+    if (scored.handoff) notify(ctx, scored, url);
     return response;
   },
 };
+
+/** The client's address as the platform reports it (one shared budget where it does not). */
+function clientAddress(request) {
+  return request.headers.get(settings.clientAddressHeader) ?? "unknown";
+}
 
 /** Verifies the session cookie's signature (the only asynchronous step of a visit). */
 function checkCookie(request) {
@@ -98,7 +115,23 @@ function openSession(checked) {
   }
   count("cookies", status);
   if (!["valid", "missing", "model-migrated"].includes(status)) log({ mql: "cookie-rejected", status });
-  return { visitor: checked.status === "valid" ? checked.visitor : newVisitorId(), fresh: checked.status !== "valid" };
+  const valid = checked.status === "valid";
+  return {
+    visitor: valid ? checked.visitor : newVisitorId(),
+    fresh: !valid,
+    views: valid ? checked.views : 0,
+    handedOff: valid && checked.handedOff,
+  };
+}
+
+/**
+ * What the worker makes of the engine's result for this visit: whether the visitor qualifies
+ * (the model's MQL, and enough scored page views), and whether this request hands the lead off.
+ */
+function qualify(session, result) {
+  const mql = result.mql && session.views >= settings.minPageViews;
+  const handoff = mql && !session.handedOff;
+  return { mql, handoff, visit: { views: session.views, handedOff: session.handedOff || handoff } };
 }
 
 function scorePageView(session, request, url) {
@@ -109,15 +142,19 @@ function scorePageView(session, request, url) {
     context: { userAgent: request.headers.get("user-agent") ?? "" },
   });
   stats.scored++;
+  session.views++;
+  const { mql, handoff, visit } = qualify(session, result);
   return {
     visitor: session.visitor,
     result,
+    handoff,
+    visit,
     saved: scorer.save(),
-    traits: result.becameMql ? scorer.traits() : null,
+    traits: handoff ? scorer.traits() : null,
     headers: {
       "x-lead-score": String(result.score),
       "x-lead-grade": result.grade,
-      "x-mql": String(result.mql),
+      "x-mql": String(mql),
       "x-lead-model": result.model,
       "x-lead-visitor": session.visitor,
     },
@@ -141,9 +178,9 @@ async function forward(request, url, leadHeaders) {
   return new Response(upstream.body, upstream);
 }
 
-async function setCookie(response, visitor, saved) {
+async function setCookie(response, { visitor, saved, visit }) {
   const expires = Math.floor(Date.now() / 1000) + settings.cookieMaxAgeDays * 86_400;
-  const value = await sign(settings.keys, visitor, saved, expires);
+  const value = await sign(settings.keys, visitor, saved, expires, visit);
   if (value.length > settings.maxCookieBytes) {
     count("cookies", "too-large");
     log({ mql: "cookie-too-large", bytes: value.length });
@@ -190,53 +227,102 @@ function notify(ctx, scored, url) {
   ctx.waitUntil(delivery);
 }
 
-async function acceptEvents(request, ctx) {
-  const reject = (status, error, extra = {}) => {
+/**
+ * POST /__mql/events. Only within a visit: a browser-like client from an allowed origin, with a
+ * valid session cookie that a scored page view set, within the rate limits. Each refusal has a
+ * reason, is counted in `stats.events.refused`, and changes nothing.
+ */
+async function acceptEvents(request, url, ctx) {
+  const refuse = (status, reason, error, headers = {}, extra = {}) => {
     stats.events.rejected++;
-    return json(status, { error, ...extra });
+    stats.events.refused[reason] = (stats.events.refused[reason] ?? 0) + 1;
+    if (settings.debug) log({ mql: "events-refused", reason });
+    return json(status, { error, reason, ...extra }, { ...corsHeaders(request), ...headers });
   };
+  const origin = request.headers.get("origin");
+  const crossSite = request.headers.get("sec-fetch-site") === "cross-site";
+  if ((origin && origin !== url.origin && !settings.allowedOrigins.includes(origin)) || (crossSite && !origin)) {
+    return refuse(403, "cross-origin", `origin: ${origin ?? "a cross-site page"} may not post events here`);
+  }
+  if (request.method === "OPTIONS" && origin) return new Response(null, { status: 204, headers: corsHeaders(request, true) });
   if (request.method !== "POST") return json(405, { error: "use POST" }, { allow: "POST" });
   if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) {
-    return reject(415, "content-type: must be application/json");
+    return refuse(415, "content-type", "content-type: must be application/json");
   }
+  const userAgent = request.headers.get("user-agent") ?? "";
+  if (isBot(userAgent)) return refuse(403, "bot", "user-agent: automated clients may not post events");
+  const client = clientAddress(request);
+  if (limits.client.isOver(client, Date.now())) {
+    return refuse(429, "client-rate", "too many requests from this client", { "retry-after": String(limits.client.retryAfter(client, Date.now())) });
+  }
+  const checked = await checkCookie(request);
+  if (checked.status !== "valid") {
+    return refuse(401, `session-${checked.status}`, `cookie: a valid session from a page view of this site is required (${checked.status})`);
+  }
+
   const text = await readLimited(request, settings.maxEventBytes);
-  if (text === null) return reject(413, `body: larger than ${settings.maxEventBytes} bytes`);
+  if (text === null) return refuse(413, "too-large", `body: larger than ${settings.maxEventBytes} bytes`);
   let body;
   try {
     body = JSON.parse(text);
   } catch (err) {
-    return reject(400, `body: not valid JSON (${err.message})`);
+    return refuse(400, "invalid", `body: not valid JSON (${err.message})`);
   }
   const events = Array.isArray(body) ? body : Array.isArray(body?.events) ? body.events : [body];
   if (events.length === 0 || events.length > settings.maxEventsPerRequest) {
-    return reject(400, `events: send 1 to ${settings.maxEventsPerRequest} events`);
+    return refuse(400, "invalid", `events: send 1 to ${settings.maxEventsPerRequest} events`);
   }
   for (const [i, e] of events.entries()) {
     const problem = schemaProblem(e);
-    if (problem) return reject(400, `events[${i}].${problem}`);
+    if (problem) return refuse(400, "invalid", `events[${i}].${problem}`);
   }
-  const checked = await checkCookie(request);
+  const now = Date.now();
+  for (const [limit, reason] of [[limits.burst, "burst"], [limits.visitor, "visitor-rate"]]) {
+    if (limit.isOver(checked.visitor, now, events.length)) {
+      return refuse(429, reason, "too many events from this visitor", { "retry-after": String(limit.retryAfter(checked.visitor, now)) });
+    }
+  }
+  // The engine's bot filter reads the user agent of the request, not one the page claims.
+  const stamped = events.map((e) => ({ ...e, context: { ...(e.context ?? {}), userAgent } }));
   let scored;
   try {
     const session = openSession(checked);
-    const result = scorer.ingestBatch(events);
+    const result = scorer.ingestBatch(stamped);
     if (result.rejected.length) {
       // All or nothing: the cookie is not updated, so the session is as it was.
       const [first] = result.rejected;
-      return reject(400, `events[${first.index}]: ${first.message}`, { rejected: result.rejected });
+      return refuse(400, "invalid", `events[${first.index}]: ${first.message}`, {}, { rejected: result.rejected });
     }
     stats.events.accepted += events.length;
-    scored = { visitor: session.visitor, result, saved: scorer.save(), traits: result.becameMql ? scorer.traits() : null };
+    const { mql, handoff, visit } = qualify(session, result);
+    scored = { visitor: session.visitor, result, mql, handoff, visit, saved: scorer.save(), traits: handoff ? scorer.traits() : null };
   } catch (err) {
     stats.errors++;
     log({ mql: "events-error", error: String(err?.message ?? err) });
-    return reject(400, String(err?.message ?? err));
+    return refuse(400, "invalid", String(err?.message ?? err));
   }
-  const { result } = scored;
-  const response = json(200, { score: result.score, grade: result.grade, mql: result.mql, becameMql: result.becameMql, model: result.model });
-  await setCookie(response, scored.visitor, scored.saved);
-  if (result.becameMql) notify(ctx, scored, new URL(request.url));
+  const { result, mql, handoff } = scored;
+  const response = json(
+    200,
+    { score: result.score, grade: result.grade, mql, becameMql: handoff, model: result.model },
+    corsHeaders(request),
+  );
+  await setCookie(response, scored);
+  if (handoff) notify(ctx, scored, url);
   return response;
+}
+
+/** CORS headers for an allowed other origin (none for the site's own pages). */
+function corsHeaders(request, preflight = false) {
+  const origin = request.headers.get("origin");
+  if (!origin || !settings.allowedOrigins.includes(origin)) return {};
+  const headers = { "access-control-allow-origin": origin, "access-control-allow-credentials": "true", vary: "origin" };
+  if (preflight) {
+    headers["access-control-allow-methods"] = "POST";
+    headers["access-control-allow-headers"] = "content-type";
+    headers["access-control-max-age"] = "600";
+  }
+  return headers;
 }
 
 /** What is wrong with an event from the page, as `field: message`, or null. */

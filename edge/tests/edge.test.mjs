@@ -45,20 +45,26 @@ test("a browse sequence flips x-mql at the second pricing view and delivers one 
   assert.deepEqual(lead.reasons.map((r) => [r.rule, r.points]), [["pricing", 30], ["pricing-return", 20], ["product", 5], ["site-visit", 4]]);
 });
 
-test("identify and track from the page move the score; the lead carries the traits", async () => {
+test("events posted within a visit move the score; qualifying takes page views; the lead carries the traits", async () => {
   const v = new Visitor(worker.url);
-  await v.view("/");
+  const { origin: first } = await v.view("/");
+  const key = `b2b-saas:${first.visitor}`;
   const identify = await v.send({ type: "identify", traits: { email: "ann@acme.com", firstName: "Ann", title: "VP Marketing", company: { name: "Acme", employees: 400 } } });
   assert.equal(identify.status, 200);
   assert.deepEqual([identify.body.score, identify.body.grade, identify.body.mql], [56, "B4", false]);
   const demo = await v.send([{ type: "track", event: "Demo Requested", properties: { plan: "growth" } }]);
-  assert.deepEqual([demo.body.score, demo.body.mql, demo.body.becameMql], [96, true, true]);
+  assert.deepEqual([demo.body.score, demo.body.mql, demo.body.becameMql], [96, false, false], "one page view: posted events do not qualify on their own");
+  await new Promise((ok) => setTimeout(ok, 300));
+  assert.equal(sink.attempts.filter((a) => a.key === key).length, 0, "no lead from posted events alone");
   const { origin: o } = await v.view("/pricing");
-  assert.deepEqual([o.score, o.mql], ["112", "true"]);
-  const key = `b2b-saas:${o.visitor}`;
+  assert.deepEqual([o.score, o.mql, o.visitor], ["112", "true", first.visitor]);
   const { lead } = await eventually(() => sink.delivered.get(key), 10_000, "the webhook");
   assert.deepEqual(lead.traits, { title: "VP Marketing", "company.employees": 400, email: "ann@acme.com", firstName: "Ann", "company.name": "Acme" });
-  assert.equal(lead.page, "/__mql/events");
+  assert.equal(lead.page, "/pricing");
+  const again = await v.send({ type: "track", event: "Demo Requested" });
+  assert.deepEqual([again.body.mql, again.body.becameMql], [true, false]);
+  await new Promise((ok) => setTimeout(ok, 300));
+  assert.equal(sink.attempts.filter((a) => a.key === key).length, 1, "handed off once");
 });
 
 test("assets, prefetches, health checks, bots, API calls and bursts pass through unscored, counted", async () => {
@@ -199,12 +205,12 @@ test("a cookie signed with the old key is accepted and re-signed with the new on
   } finally {
     await old.stop();
   }
-  assert.match(cookie, /^v1\.k1\./);
+  assert.match(cookie, /^v2\.k1\./);
   const v = new Visitor(worker.url);
   v.cookie = cookie;
   const { origin: o } = await v.view("/pricing");
   assert.equal(o.score, "52", "the session carried over: 2 visits, 2 pricing views");
-  assert.match(v.cookie, /^v1\.k2\./);
+  assert.match(v.cookie, /^v2\.k2\./);
 });
 
 test("a misconfigured worker says so instead of guessing", async () => {

@@ -6,6 +6,8 @@ import { createServer as createNetServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+/** Every line any worker of this test process wrote, for the check that no secret is logged. */
+export const workerLog = [];
 export const KEY_OLD = "k1:old-secret-0123456789abcdef0123456789";
 export const KEY_NEW = "k2:new-secret-abcdef0123456789abcdef0123";
 
@@ -95,8 +97,12 @@ export async function startWorker({ origin, webhook, keys = KEY_NEW, debug = tru
   const bin = `${root}tools/node_modules/.bin/workerd`;
   const child = spawn(bin, ["serve", `${root}edge/config.capnp`, "--socket-addr", `http=127.0.0.1:${port}`], { env });
   const output = [];
-  child.stdout.on("data", (d) => output.push(String(d)));
-  child.stderr.on("data", (d) => output.push(String(d)));
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on("data", (d) => {
+      output.push(String(d));
+      workerLog.push(String(d));
+    });
+  }
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -166,15 +172,15 @@ export class Visitor {
     return { status: response.status, origin: m ? JSON.parse(m[1]) : null, response };
   }
 
-  async send(body, { contentType = "application/json", raw = false } = {}) {
+  async send(body, { contentType = "application/json", raw = false, headers = {} } = {}) {
     const response = await fetch(`${this.base}/__mql/events`, {
       method: "POST",
-      headers: { ...this.headers(), "content-type": contentType },
+      headers: { ...this.headers(), "content-type": contentType, ...headers },
       body: raw ? body : JSON.stringify(body),
     });
     const cookieBefore = this.cookie;
     this.keep(response);
-    return { status: response.status, body: await response.json(), cookieChanged: this.cookie !== cookieBefore };
+    return { status: response.status, body: await response.json(), cookieChanged: this.cookie !== cookieBefore, headers: response.headers };
   }
 }
 

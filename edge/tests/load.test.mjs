@@ -1,7 +1,8 @@
 // A bounded load run through workerd on loopback: 10,000 page views at concurrency 50 across
 // 500 visitors (each visitor's views in order, carrying its cookie). Asserts zero 5xx and exactly
 // one webhook per visitor who became an MQL; prints throughput and latency as figures, not tests.
-// The burst filter is lifted here (its own test is in edge.test.mjs): this run measures throughput.
+// The burst filter and rate limits are lifted here (their own tests are in edge.test.mjs and
+// abuse.test.mjs): this run measures throughput.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
@@ -16,7 +17,7 @@ let sink;
 let worker;
 
 before(async () => {
-  stack = await startStack({ settings: { burstLimit: 1_000_000 } });
+  stack = await startStack({ settings: { burstLimit: 1_000_000, visitorRateLimit: 1_000_000, clientRateLimit: 1_000_000 } });
   ({ sink, worker } = stack);
 });
 

@@ -9,9 +9,33 @@ const saved = "AQpiMmItc2Fhc0AxAZWmpdgGAAAN8FIAAQCT2hgzAADGDwABAJPa_80AAQCT2isbA
 
 test("a signed token verifies, with its visitor and session", async () => {
   const visitor = newVisitorId();
-  const token = await sign(keys, visitor, saved, now + 60);
-  assert.match(token, /^v1\.k2\.[A-Za-z0-9_-]{22}\.[0-9a-z]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
-  assert.deepEqual(await verify(keys, token, now), { status: "valid", visitor, saved, keyId: "k2" });
+  const token = await sign(keys, visitor, saved, now + 60, { views: 3, handedOff: false });
+  assert.match(token, /^v2\.k2\.[A-Za-z0-9_-]{22}\.[0-9a-z]+\.3\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+  assert.deepEqual(await verify(keys, token, now), { status: "valid", visitor, saved, keyId: "k2", views: 3, handedOff: false });
+  const handed = await sign(keys, visitor, saved, now + 60, { views: 40, handedOff: true });
+  assert.match(handed, /^v2\.k2\.[^.]+\.[^.]+\.14-h\./);
+  assert.deepEqual(await verify(keys, handed, now), { status: "valid", visitor, saved, keyId: "k2", views: 40, handedOff: true });
+});
+
+test("a token of the earlier v1 layout still verifies, with no page views counted", async () => {
+  const { createHmac } = await import("node:crypto");
+  const visitor = newVisitorId();
+  const body = `v1.k2.${visitor}.${(now + 60).toString(36)}.${saved}`;
+  const mac = createHmac("sha256", keys[0].secret).update(body).digest("base64url");
+  assert.deepEqual(await verify(keys, `${body}.${mac}`, now), { status: "valid", visitor, saved, keyId: "k2", views: 0, handedOff: false });
+  assert.equal((await verify(keys, `${body}.${mac.slice(1)}A`, now)).status, "bad-signature");
+});
+
+test("the page-view count and the handoff flag are signed: changing either is rejected", async () => {
+  const token = await sign(keys, newVisitorId(), saved, now + 60, { views: 1, handedOff: false });
+  for (const state of ["2", "1-h", "zz", "0"]) {
+    const forged = token.replace(/^(v2\.k2\.[^.]+\.[^.]+)\.1\./, `$1.${state}.`);
+    assert.equal((await verify(keys, forged, now)).status, "bad-signature", state);
+  }
+  for (const state of ["", "-h", "1-x", "12345", "A"]) {
+    const bad = token.replace(/^(v2\.k2\.[^.]+\.[^.]+)\.1\./, `$1.${state}.`);
+    assert.equal((await verify(keys, bad, now)).status, "malformed", JSON.stringify(state));
+  }
 });
 
 test("every single-character change and every truncation is rejected", async () => {
@@ -54,7 +78,22 @@ test("keys rotate: the old key still verifies, an unknown one does not", async (
 test("key lists are checked", () => {
   assert.throws(() => parseKeys(""), /at least one key is required/);
   assert.throws(() => parseKeys("k1:short"), /the secret of key "k1" must be at least 32 characters/);
-  assert.throws(() => parseKeys("bad id!:0123456789abcdef0123456789abcdef"), /key id "bad id!" must be/);
+  assert.throws(() => parseKeys("bad id!:0123456789abcdef0123456789abcdef"), /entry 1 must be "id:secret"/);
+  assert.throws(() => parseKeys("k1:0123456789abcdef0123456789abcdef,k1:abcdef0123456789abcdef0123456789"), /key id "k1" is listed twice/);
+});
+
+test("a key list error never quotes the secret it could not read", () => {
+  const secret = "no-id-here-0123456789abcdef0123456789abcdef";
+  for (const text of [secret, `k1:0123456789abcdef0123456789abcdef,${secret}`, `:${secret}`, `bad id!:${secret}`]) {
+    let message = "";
+    try {
+      parseKeys(text);
+    } catch (err) {
+      message = err.message;
+    }
+    assert.match(message, /^COOKIE_KEYS: entry [12] must be "id:secret"/);
+    for (let cut = 0; cut < 8; cut++) assert.ok(!message.includes(secret.slice(cut, cut + 24)), message);
+  }
 });
 
 test("a valid token from another model or version is reset or migrated, never read as this model's", async () => {
