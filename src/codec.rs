@@ -368,6 +368,11 @@ impl Reader<'_> {
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.u8(part)?;
+            // The tenth byte holds bit 63 only: anything above it would be dropped, and two
+            // strings would decode to one session.
+            if shift == 63 && b & 0x7e != 0 {
+                return Err(RestoreError::Corrupt(part));
+            }
             v |= u64::from(b & 0x7f) << shift;
             if b & 0x80 == 0 {
                 // A redundant trailing zero byte would make two encodings of one value.
@@ -475,4 +480,27 @@ fn unbase64url(text: &str) -> Result<Vec<u8>, RestoreError> {
         return Err(RestoreError::NotBase64(text.len()));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn varint(bytes: &[u8]) -> Result<u64, RestoreError> {
+        Reader { bytes, at: 0 }.varint("n")
+    }
+
+    #[test]
+    fn every_varint_has_one_encoding() {
+        let max = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
+        assert_eq!(varint(&max), Ok(u64::MAX));
+        // Before issue 10 these overflow bits were dropped: the same value as `max`.
+        for last in [0x03, 0x7f, 0x41] {
+            let mut overflow = max;
+            overflow[9] = last;
+            assert_eq!(varint(&overflow), Err(RestoreError::Corrupt("n")), "{last:#x}");
+        }
+        assert_eq!(varint(&[0x80, 0x00]), Err(RestoreError::Corrupt("n")));
+        assert_eq!(varint(&[0x96, 0x01]), Ok(150));
+    }
 }

@@ -1,9 +1,16 @@
-//! A JSON value tree, parsed with bounded depth and size.
+//! A JSON value tree that keeps object keys in document order.
 //!
-//! Models (and events, natively) arrive as untrusted text. They are first parsed into this
-//! tree so that validation can walk it and report *every* problem with its path, instead of
-//! stopping at the first type error as a derived deserializer would. The parser is small on
-//! purpose: it is the only JSON code in the WebAssembly module.
+//! Models and events arrive as untrusted documents. They are read into this tree so that
+//! validation can walk it and report *every* problem with its path. The tree is read through
+//! serde: from text by serde_json natively, from a JavaScript value by serde-wasm-bindgen in the
+//! browser (text is `JSON.parse`d first), so the module has no JSON parser of its own. Reading
+//! is bounded: nesting deeper than [`MAX_DEPTH`] or more than [`MAX_NODES`] values is refused.
+//! A key given twice keeps its last value, as `JSON.parse` does.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use std::cell::Cell;
+use std::fmt;
 
 /// Deepest nesting accepted in any document (a deeper one is rejected, not recursed into).
 pub const MAX_DEPTH: usize = 32;
@@ -28,19 +35,30 @@ pub enum Json {
 }
 
 impl Json {
-    /// Parses JSON text with the depth and size limits applied; an error says where and why.
+    /// Reads JSON text with the depth and size limits applied; an error says where and why
+    /// (`line 1, column 5`).
     pub fn parse(text: &str) -> Result<Json, String> {
-        let mut p = Parser {
-            b: text.as_bytes(),
-            at: 0,
-            budget: MAX_NODES,
-        };
-        let value = p.value(0)?;
-        p.space();
-        if p.at != p.b.len() {
-            return Err(p.error("unexpected text after the end"));
-        }
+        let mut de = serde_json::Deserializer::from_str(text);
+        let value = Json::read(&mut de).map_err(|e| located(&e, text))?;
+        de.end().map_err(|e| located(&e, text))?;
         Ok(value)
+    }
+
+    /// Reads a value from any serde deserializer with the depth and size limits applied.
+    pub fn read<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Json, D::Error> {
+        BUDGET.with(|b| b.set((0, MAX_NODES)));
+        Json::deserialize(deserializer)
+    }
+
+    /// This value as pretty-printed JSON text; numbers are written exactly (they read back as
+    /// the same `f64`).
+    pub fn to_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// This value as compact JSON text, numbers written exactly.
+    pub fn to_compact(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
     }
 
     /// A string value.
@@ -84,190 +102,162 @@ impl Json {
     }
 }
 
-struct Parser<'a> {
-    b: &'a [u8],
-    at: usize,
-    budget: usize,
+/// serde_json's error with its column counted in characters, not bytes.
+fn located(e: &serde_json::Error, text: &str) -> String {
+    let message = e.to_string();
+    let message = message.split(" at line ").next().unwrap_or_default();
+    if e.line() == 0 {
+        return format!("not valid JSON: {message}");
+    }
+    let line = text.split('\n').nth(e.line() - 1).unwrap_or_default();
+    let bytes = e.column().min(line.len());
+    let upto = (0..=bytes)
+        .rev()
+        .find(|&i| line.is_char_boundary(i))
+        .unwrap_or(0);
+    let column =
+        line[..upto].chars().count() + usize::from(bytes > upto || e.column() > line.len());
+    format!(
+        "not valid JSON: {message} at line {} column {column}",
+        e.line()
+    )
 }
 
-impl Parser<'_> {
-    fn error(&self, what: &str) -> String {
-        format!("not valid JSON at character {}: {what}", self.at)
+thread_local! {
+    /// Depth now and values left while a document is read (reset by [`Json::read`]).
+    static BUDGET: Cell<(usize, usize)> = const { Cell::new((0, MAX_NODES)) };
+}
+
+/// Counts one value against the budget and, for arrays and objects, one level of nesting.
+fn enter<E: de::Error>(nested: bool) -> Result<(), E> {
+    BUDGET.with(|b| {
+        let (depth, left) = b.get();
+        if left == 0 {
+            return Err(E::custom(format!(
+                "document has more than {MAX_NODES} values"
+            )));
+        }
+        if nested && depth >= MAX_DEPTH {
+            return Err(E::custom(format!(
+                "nesting is deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        b.set((depth + usize::from(nested), left - 1));
+        Ok(())
+    })
+}
+
+fn leave() {
+    BUDGET.with(|b| {
+        let (depth, left) = b.get();
+        b.set((depth.saturating_sub(1), left));
+    });
+}
+
+struct JsonVisitor;
+
+impl<'de> Visitor<'de> for JsonVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
     }
 
-    fn space(&mut self) {
-        while matches!(self.b.get(self.at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-            self.at += 1;
-        }
+    fn visit_unit<E: de::Error>(self) -> Result<Json, E> {
+        enter(false).map(|()| Json::Null)
     }
 
-    fn eat(&mut self, c: u8) -> bool {
-        self.space();
-        if self.b.get(self.at) == Some(&c) {
-            self.at += 1;
-            true
-        } else {
-            false
-        }
+    fn visit_none<E: de::Error>(self) -> Result<Json, E> {
+        enter(false).map(|()| Json::Null)
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json, String> {
-        if self.budget == 0 {
-            return Err(format!("document has more than {MAX_NODES} values"));
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Json, E> {
+        enter(false).map(|()| Json::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Json, E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Json, E> {
+        self.visit_f64(v as f64)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
+        enter(false).map(|()| Json::Num(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Json, E> {
+        enter(false).map(|()| Json::Str(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Json, E> {
+        enter(false).map(|()| Json::Str(v))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        enter(true)?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Json>()? {
+            items.push(item);
         }
-        self.budget -= 1;
-        self.space();
-        let nested = || {
-            if depth >= MAX_DEPTH {
-                Err(format!("nesting is deeper than {MAX_DEPTH} levels"))
-            } else {
-                Ok(())
+        leave();
+        Ok(Json::Arr(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        enter(true)?;
+        let mut entries: Vec<(String, Json)> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value::<Json>()?;
+            // A repeated key keeps its first place and its last value, as JSON.parse does.
+            match entries.iter_mut().find(|(k, _)| *k == key) {
+                Some(entry) => entry.1 = value,
+                None => entries.push((key, value)),
             }
-        };
-        match self.b.get(self.at) {
-            Some(b'{') => {
-                nested()?;
-                self.at += 1;
-                let mut entries = Vec::new();
-                if !self.eat(b'}') {
-                    loop {
-                        self.space();
-                        let key = self.string()?;
-                        if !self.eat(b':') {
-                            return Err(self.error("expected ':'"));
-                        }
-                        entries.push((key, self.value(depth + 1)?));
-                        if self.eat(b'}') {
-                            break;
-                        }
-                        if !self.eat(b',') {
-                            return Err(self.error("expected ',' or '}'"));
-                        }
-                    }
+        }
+        leave();
+        Ok(Json::Obj(entries))
+    }
+}
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Json, D::Error> {
+        deserializer.deserialize_any(JsonVisitor)
+    }
+}
+
+impl Serialize for Json {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Json::Null => s.serialize_unit(),
+            Json::Bool(b) => s.serialize_bool(*b),
+            // Whole numbers are written without a fraction (`5`, not `5.0`).
+            Json::Num(n) if n.fract() == 0.0 && n.abs() < 9.007_199_254_740_992e15 => {
+                s.serialize_i64(*n as i64)
+            }
+            Json::Num(n) if n.is_finite() => s.serialize_f64(*n),
+            Json::Num(_) => s.serialize_unit(),
+            Json::Str(text) => s.serialize_str(text),
+            Json::Arr(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
                 }
-                Ok(Json::Obj(entries))
+                seq.end()
             }
-            Some(b'[') => {
-                nested()?;
-                self.at += 1;
-                let mut items = Vec::new();
-                if !self.eat(b']') {
-                    loop {
-                        items.push(self.value(depth + 1)?);
-                        if self.eat(b']') {
-                            break;
-                        }
-                        if !self.eat(b',') {
-                            return Err(self.error("expected ',' or ']'"));
-                        }
-                    }
+            Json::Obj(entries) => {
+                let mut map = s.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
                 }
-                Ok(Json::Arr(items))
-            }
-            Some(b'"') => Ok(Json::Str(self.string()?)),
-            Some(b't') => self.word("true", Json::Bool(true)),
-            Some(b'f') => self.word("false", Json::Bool(false)),
-            Some(b'n') => self.word("null", Json::Null),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            Some(_) => Err(self.error("expected a value")),
-            None => Err(self.error("unexpected end")),
-        }
-    }
-
-    fn word(&mut self, word: &str, value: Json) -> Result<Json, String> {
-        if self.b[self.at..].starts_with(word.as_bytes()) {
-            self.at += word.len();
-            Ok(value)
-        } else {
-            Err(self.error("expected a value"))
-        }
-    }
-
-    fn number(&mut self) -> Result<Json, String> {
-        let start = self.at;
-        while matches!(
-            self.b.get(self.at),
-            Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
-        ) {
-            self.at += 1;
-        }
-        let text = std::str::from_utf8(&self.b[start..self.at]).unwrap_or_default();
-        match crate::number::parse(text) {
-            Some(n) => Ok(Json::Num(n)),
-            None => Err(format!(
-                "not valid JSON at character {start}: {text} is not a number"
-            )),
-        }
-    }
-
-    fn string(&mut self) -> Result<String, String> {
-        if self.b.get(self.at) != Some(&b'"') {
-            return Err(self.error("expected a string"));
-        }
-        self.at += 1;
-        let mut out = String::new();
-        loop {
-            let start = self.at;
-            while matches!(self.b.get(self.at), Some(c) if *c != b'"' && *c != b'\\' && *c >= 0x20)
-            {
-                self.at += 1;
-            }
-            // The input is a &str, so a run between ASCII delimiters is valid UTF-8.
-            out.push_str(std::str::from_utf8(&self.b[start..self.at]).unwrap_or_default());
-            match self.b.get(self.at) {
-                Some(b'"') => {
-                    self.at += 1;
-                    return Ok(out);
-                }
-                Some(b'\\') => {
-                    self.at += 1;
-                    let c = match self.b.get(self.at) {
-                        Some(b'"') => '"',
-                        Some(b'\\') => '\\',
-                        Some(b'/') => '/',
-                        Some(b'b') => '\u{8}',
-                        Some(b'f') => '\u{c}',
-                        Some(b'n') => '\n',
-                        Some(b'r') => '\r',
-                        Some(b't') => '\t',
-                        Some(b'u') => {
-                            let high = self.hex4()?;
-                            if (0xd800..0xdc00).contains(&high)
-                                && self.b[self.at + 1..].starts_with(b"\\u")
-                            {
-                                self.at += 2;
-                                let low = self.hex4()?;
-                                char::from_u32(
-                                    0x10000
-                                        + ((high - 0xd800) << 10)
-                                        + (low.wrapping_sub(0xdc00) & 0x3ff),
-                                )
-                                .unwrap_or('\u{fffd}')
-                            } else {
-                                char::from_u32(high).unwrap_or('\u{fffd}')
-                            }
-                        }
-                        _ => return Err(self.error("bad escape in a string")),
-                    };
-                    out.push(c);
-                    self.at += 1;
-                }
-                Some(_) => return Err(self.error("control character in a string")),
-                None => return Err(self.error("unterminated string")),
+                map.end()
             }
         }
-    }
-
-    /// Reads the 4 hex digits after `\\u` (leaving `at` on the last one).
-    fn hex4(&mut self) -> Result<u32, String> {
-        let digits = self
-            .b
-            .get(self.at + 1..self.at + 5)
-            .ok_or_else(|| self.error("bad \\u escape"))?;
-        let text = std::str::from_utf8(digits).map_err(|_| self.error("bad \\u escape"))?;
-        let n = u32::from_str_radix(text, 16).map_err(|_| self.error("bad \\u escape"))?;
-        self.at += 4;
-        Ok(n)
     }
 }
 
@@ -301,31 +291,63 @@ mod tests {
     }
 
     #[test]
-    fn says_where_text_is_not_json() {
-        for (text, error) in [
-            ("", "not valid JSON at character 0: unexpected end"),
-            ("{\"a\" 1}", "not valid JSON at character 5: expected ':'"),
-            ("[1,]", "not valid JSON at character 3: expected a value"),
-            (
-                "[1 2]",
-                "not valid JSON at character 3: expected ',' or ']'",
-            ),
-            (
-                "\"abc",
-                "not valid JSON at character 4: unterminated string",
-            ),
-            ("nul", "not valid JSON at character 0: expected a value"),
-            (
-                "{} x",
-                "not valid JSON at character 3: unexpected text after the end",
-            ),
-            (
-                "\"\\x\"",
-                "not valid JSON at character 2: bad escape in a string",
-            ),
+    fn rejects_what_json_does_not_allow() {
+        // Each was accepted by the hand-written parser this replaced (issue 10).
+        for text in [
+            r#""\ud83d\u0041""#,
+            r#""\u+041""#,
+            "007",
+            "5.",
+            "-.5",
+            "[1,]",
+            "{} x",
+            "nul",
         ] {
-            assert_eq!(Json::parse(text).unwrap_err(), error, "{text:?}");
+            assert!(Json::parse(text).is_err(), "{text:?} was accepted");
         }
+    }
+
+    #[test]
+    fn says_where_text_is_not_json_by_line_and_column() {
+        let err = Json::parse("{\n  \"a\" 1}").unwrap_err();
+        assert_eq!(err, "not valid JSON: expected `:` at line 2 column 7");
+        let err = Json::parse("\"é\" x").unwrap_err();
+        assert!(err.contains("line 1 column 5"), "{err}");
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_the_last_value_as_json_parse_does() {
+        let json = Json::parse(r#"{"a":1,"b":2,"a":3}"#).unwrap();
+        assert_eq!(
+            json,
+            Json::Obj(vec![
+                ("a".into(), Json::Num(3.0)),
+                ("b".into(), Json::Num(2.0))
+            ])
+        );
+    }
+
+    #[test]
+    fn numbers_round_trip_exactly() {
+        for n in [
+            1e300,
+            1e-7,
+            1e-300,
+            5e-324,
+            0.1 + 0.2,
+            -2.5,
+            123_456_789.123_456_79,
+            2f64.powi(60),
+        ] {
+            let text = Json::Num(n).to_compact();
+            assert_eq!(
+                Json::parse(&text).unwrap(),
+                Json::Num(n),
+                "{n:e} written as {text}"
+            );
+        }
+        assert_eq!(Json::Num(5.0).to_compact(), "5");
+        assert_eq!(Json::parse("1e-300").unwrap(), Json::Num(1e-300));
     }
 
     #[test]

@@ -2,7 +2,6 @@
 //! which is several times cheaper than setting its properties one call at a time.
 
 use crate::bots::FilterReason;
-use crate::json::Json;
 use crate::number::Shown;
 use crate::scorecard::{Half, Scorecard};
 use crate::scorer::Rejected;
@@ -35,12 +34,15 @@ impl JsonWriter {
         self.0.push('"');
     }
 
-    /// A number (`null` when not finite, as `JSON.stringify` writes it).
+    /// A number, written exactly: it reads back as the same `f64` (`null` when not finite, as
+    /// `JSON.stringify` writes it). Whole numbers take a short path of their own.
     pub fn number(&mut self, n: f64) {
-        if n.is_finite() {
+        if !n.is_finite() {
+            self.0.push_str("null");
+        } else if n.fract() == 0.0 && n.abs() < 1e15 {
             self.0.push_str(&Shown(n).to_string());
         } else {
-            self.0.push_str("null");
+            self.0.push_str(&n.to_string());
         }
     }
 
@@ -48,69 +50,6 @@ impl JsonWriter {
     pub fn key(&mut self, key: &str) {
         self.string(key);
         self.0.push(':');
-    }
-}
-
-impl Json {
-    /// The value as JSON text, indented by two spaces per level (as model files are written).
-    pub fn to_pretty(&self) -> String {
-        let mut w = JsonWriter(String::new());
-        w.value(self, Some(0));
-        w.0
-    }
-}
-
-impl JsonWriter {
-    /// Writes a value on one line (as JSON Lines are written).
-    pub fn compact(&mut self, value: &Json) {
-        self.value(value, None);
-    }
-
-    /// Writes a value, indented from `depth` when given.
-    fn value(&mut self, value: &Json, depth: Option<usize>) {
-        let inner = depth.map(|d| d + 1);
-        let newline = |w: &mut JsonWriter, d: Option<usize>| {
-            if let Some(d) = d {
-                w.0.push('\n');
-                w.0.push_str(&"  ".repeat(d));
-            }
-        };
-        match value {
-            Json::Null => self.0.push_str("null"),
-            Json::Bool(b) => self.0.push_str(if *b { "true" } else { "false" }),
-            Json::Num(n) => self.number(*n),
-            Json::Str(s) => self.string(s),
-            Json::Arr(items) if items.is_empty() => self.0.push_str("[]"),
-            Json::Obj(entries) if entries.is_empty() => self.0.push_str("{}"),
-            Json::Arr(items) => {
-                self.0.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        self.0.push(',');
-                    }
-                    newline(self, inner);
-                    self.value(item, inner);
-                }
-                newline(self, depth);
-                self.0.push(']');
-            }
-            Json::Obj(entries) => {
-                self.0.push('{');
-                for (i, (k, v)) in entries.iter().enumerate() {
-                    if i > 0 {
-                        self.0.push(',');
-                    }
-                    newline(self, inner);
-                    self.key(k);
-                    if depth.is_some() {
-                        self.0.push(' ');
-                    }
-                    self.value(v, inner);
-                }
-                newline(self, depth);
-                self.0.push('}');
-            }
-        }
     }
 }
 
@@ -235,5 +174,23 @@ mod tests {
         w.0.push(' ');
         w.number(f64::NAN);
         assert_eq!(w.0, r#""a \"quote\", a \\ and a \u0001" 29.99 null"#);
+    }
+
+    #[test]
+    fn numbers_programs_read_round_trip_exactly() {
+        // Rounded to six decimals before issue 10: 1e300 came out as 2^128 - 1 and 1e-7 as 0.
+        for n in [
+            1e300,
+            1e-7,
+            0.1 + 0.2,
+            -1234.5678901234567,
+            5e-324,
+            42.0,
+            -0.0,
+        ] {
+            let mut w = JsonWriter(String::new());
+            w.number(n);
+            assert_eq!(w.0.parse::<f64>().unwrap(), n, "{n:e} written as {}", w.0);
+        }
     }
 }

@@ -194,7 +194,5 @@ pub fn to_jsonl(lead: &Lead) -> String {
     if let Some(v) = lead.value {
         fields.push(("value", Json::Num(v)));
     }
-    let mut w = crate::json_writer::JsonWriter(String::new());
-    w.compact(&Json::object(fields));
-    w.0
+    Json::object(fields).to_compact()
 }

@@ -340,17 +340,18 @@ pub fn train(
         })?;
         crate::dataset::read_csv(data, &mapping)
     } else {
-        crate::dataset::read_jsonl(data)
+        crate::dataset::read_jsonl_with(data, |line| {
+            read_json_text(line).map_err(|why| format!("not valid JSON: {why}"))
+        })
     }
     .map_err(|e| error(&format!("data: {e}"), "data", None))?;
     let trained = crate::training::train(&doc, &compiled, &leads, &settings)
         .map_err(|e| error(&e.to_string(), "data", None))?;
-    let mut w = crate::json_writer::JsonWriter(String::new());
-    w.compact(&Json::Obj(vec![
+    let out = Json::Obj(vec![
         ("model".into(), trained.model),
         ("report".into(), trained.report.to_json()),
-    ]));
-    Ok(js_sys::JSON::parse(&w.0)?.unchecked_into())
+    ]);
+    Ok(to_js(&out)?.unchecked_into())
 }
 
 /// Lists the problems of a model (`[]` when it is valid), each `{ path, message }`.
@@ -385,23 +386,31 @@ pub fn score_events(
 }
 
 thread_local! {
-    /// The last model `scoreEvents` compiled, by object identity: an edge worker passes the
-    /// same model object on every request and should not pay to compile it each time.
+    /// The last model `scoreEvents` compiled, by its JSON text: an edge worker passes the same
+    /// model on every request and should not pay to compile it each time, while a model object
+    /// changed in place must score with its new rules.
     static LAST_MODEL: RefCell<Option<(JsValue, Model)>> = const { RefCell::new(None) };
 }
 
 fn cached_model(input: &JsValue) -> Result<Model, JsValue> {
+    let key = if input.is_string() {
+        input.clone()
+    } else {
+        js_sys::JSON::stringify(input).map_or(JsValue::UNDEFINED, JsValue::from)
+    };
     let hit = LAST_MODEL.with(|m| {
         m.borrow()
             .as_ref()
-            .filter(|(js, _)| input.is_object() && Object::is(js, input))
+            .filter(|(text, _)| key.is_string() && *text == key)
             .map(|(_, model)| model.clone())
     });
     if let Some(model) = hit {
         return Ok(model);
     }
     let model = compile(input)?;
-    LAST_MODEL.with(|m| *m.borrow_mut() = Some((input.clone(), model.clone())));
+    if key.is_string() {
+        LAST_MODEL.with(|m| *m.borrow_mut() = Some((key, model.clone())));
+    }
     Ok(model)
 }
 
@@ -445,39 +454,57 @@ fn compile(input: &JsValue) -> Result<Model, JsValue> {
     Model::compile(&doc).map_err(|e| model_error(&e))
 }
 
-/// Longest model accepted, in characters of JSON.
+/// Longest model accepted as text, in characters of JSON.
 const MAX_MODEL_CHARS: u32 = 1_000_000;
 
-/// Reads a model given as JSON text or as an object (via `JSON.stringify`, which is far
-/// cheaper than walking the object property by property across the boundary).
+/// Reads a model given as an object or as JSON text (`JSON.parse`d first) into the document
+/// tree through serde-wasm-bindgen: the module carries no JSON parser of its own. Nesting and
+/// size are bounded while reading (see [`Json::read`]).
 fn read_model(input: &JsValue) -> Result<Json, crate::Problem> {
     let problem = |message: String| crate::Problem {
         path: String::new(),
         message,
     };
-    let text = match input.dyn_ref::<js_sys::JsString>() {
-        Some(text) => text.clone(),
-        None => js_sys::JSON::stringify(input)
-            .map_err(|e| {
-                let why = e
-                    .dyn_ref::<js_sys::Error>()
-                    .map(|e| String::from(e.message()))
-                    .unwrap_or_default();
-                problem(format!("model cannot be read as JSON: {why}"))
-            })?
-            .dyn_into::<js_sys::JsString>()
-            .map_err(|_| problem("model must be an object or JSON text".to_owned()))?,
+    let parsed;
+    let value = match input.dyn_ref::<js_sys::JsString>() {
+        Some(text) if text.length() > MAX_MODEL_CHARS => {
+            let n = text.length();
+            return Err(problem(format!(
+                "model is {n} characters of JSON, more than {MAX_MODEL_CHARS}"
+            )));
+        }
+        Some(text) => {
+            let text = text
+                .as_string()
+                .ok_or_else(|| problem("model is not valid Unicode".to_owned()))?;
+            parsed = js_sys::JSON::parse(&text).map_err(|e| {
+                problem(format!("model is not valid JSON: {}", js_message(&e)))
+            })?;
+            &parsed
+        }
+        None => input,
     };
-    if text.length() > MAX_MODEL_CHARS {
-        let n = text.length();
-        return Err(problem(format!(
-            "model is {n} characters of JSON, more than {MAX_MODEL_CHARS}"
-        )));
-    }
-    let text = text
-        .as_string()
-        .ok_or_else(|| problem("model is not valid Unicode".to_owned()))?;
-    Json::parse(&text).map_err(|e| problem(format!("model is {e}")))
+    read_json(value).map_err(|why| problem(format!("model cannot be read: {why}")))
+}
+
+/// Reads a JavaScript value into the document tree, bounded (see [`Json::read`]).
+fn read_json(value: &JsValue) -> Result<Json, String> {
+    Json::read(serde_wasm_bindgen::Deserializer::from(value.clone()))
+        .map_err(|e| e.to_string().trim_start_matches("Error: ").to_owned())
+}
+
+/// Reads JSON text with `JSON.parse`, then into the document tree.
+#[cfg(feature = "training")]
+fn read_json_text(text: &str) -> Result<Json, String> {
+    let value = js_sys::JSON::parse(text).map_err(|e| js_message(&e))?;
+    read_json(&value)
+}
+
+/// The message of a thrown JavaScript error.
+fn js_message(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_default()
 }
 
 fn read_event(event: &JsValue, model: &Model) -> Result<Event, EventError> {
@@ -599,6 +626,14 @@ fn error(message: &str, field: &str, problems: Option<JsValue>) -> JsValue {
 }
 
 /// A plain object with these properties.
+/// A document as a plain JavaScript value (objects, not maps), numbers exact.
+#[cfg(feature = "training")]
+fn to_js(value: &Json) -> Result<JsValue, JsValue> {
+    use serde::Serialize;
+    let s = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&s).map_err(JsValue::from)
+}
+
 fn object(props: &[(&str, JsValue)]) -> JsValue {
     let o = Object::new();
     for (key, value) in props {

@@ -171,7 +171,11 @@ fn hostile_models_are_errors_not_traps() {
         let _ = Scorer::new(input.unchecked_into());
     }
     let thrown = Scorer::new(cyclic.unchecked_into()).err().unwrap();
-    assert!(error_message(thrown).contains("model cannot be read as JSON"));
+    let message = error_message(thrown);
+    assert!(
+        message.contains("model cannot be read: nesting is deeper than 32"),
+        "a cyclic object is cut at the depth limit: {message}"
+    );
     let thrown = Scorer::new(js(&("[".repeat(40) + &"]".repeat(40))).unchecked_into())
         .err()
         .unwrap();
@@ -312,6 +316,31 @@ fn score_events_is_stateless() {
         59.0,
         "a second call starts from a fresh visitor"
     );
+}
+
+#[wasm_bindgen_test]
+fn score_events_follows_a_model_object_changed_in_place() {
+    let model = js(B2B);
+    let events = js(r#"[{"type":"page","properties":{"path":"/pricing"}}]"#);
+    let score = |model: &JsValue| -> f64 {
+        let r: JsValue = score_events(
+            model.clone().unchecked_into(),
+            events.clone().unchecked_into(),
+            None,
+        )
+        .unwrap()
+        .into();
+        num(&r, "score")
+    };
+    let before = score(&model);
+    // Before issue 10 the model was cached by object identity: the change went unseen.
+    Function::new_with_args(
+        "m",
+        "const r = m.engagement.rules.find((r) => r.id === 'pricing'); r.points += 10;",
+    )
+    .call1(&JsValue::NULL, &model)
+    .unwrap();
+    assert_eq!(score(&model), before + 10.0);
 }
 
 #[wasm_bindgen_test]
