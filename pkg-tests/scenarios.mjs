@@ -171,6 +171,11 @@ export const scenarios = {
     check(r.probability > 0 && r.probability < 1, `probability ${r.probability}`);
     throws(() => train(b2b, lines.slice(0, 20).join("\n")), /^too little data to learn from: \d+ converted and \d+ did not, among 20 leads/, "little data");
     throws(() => train(b2b, "{not json"), /^data: line 1: not valid JSON/, "bad data");
+    // One reader of training options, shared with the command line (issue 10).
+    throws(() => train(b2b, lines.join("\n"), { folds: 1 }), /^options\.folds: must be a whole number from 2 to 20$/, "one fold");
+    throws(() => train(b2b, lines.join("\n"), { l2: 0 }), /^options\.l2: must be a number greater than 0$/, "no penalty");
+    throws(() => train(b2b, lines.join("\n"), { fold: 3 }), /^options: unknown field `fold`/, "misspelt option");
+    throws(() => train(b2b, "a,b\n1,2", { csvMapping: { converted: {} } }), /^options\.csvMapping\.converted: missing field `column`/, "mapping");
   },
 
   "the clock offset shows decay and windows"({ Scorer }, { b2b }) {

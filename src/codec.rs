@@ -498,7 +498,11 @@ mod tests {
         for last in [0x03, 0x7f, 0x41] {
             let mut overflow = max;
             overflow[9] = last;
-            assert_eq!(varint(&overflow), Err(RestoreError::Corrupt("n")), "{last:#x}");
+            assert_eq!(
+                varint(&overflow),
+                Err(RestoreError::Corrupt("n")),
+                "{last:#x}"
+            );
         }
         assert_eq!(varint(&[0x80, 0x00]), Err(RestoreError::Corrupt("n")));
         assert_eq!(varint(&[0x96, 0x01]), Ok(150));

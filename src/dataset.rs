@@ -4,6 +4,8 @@
 use crate::json::Json;
 use crate::number::parse as parse_number;
 use crate::time::parse_iso8601;
+use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// One lead with its history and its outcome.
@@ -123,93 +125,104 @@ pub fn read_jsonl_with(
     Ok(leads)
 }
 
-/// Splits CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF) into rows.
-pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', true) => quoted = false,
-            ('"', false) if field.is_empty() => quoted = true,
-            (',', false) => row.push(std::mem::take(&mut field)),
-            ('\r', false) => {}
-            ('\n', false) => {
-                row.push(std::mem::take(&mut field));
-                if row.iter().any(|f| !f.is_empty()) {
-                    rows.push(std::mem::take(&mut row));
-                }
-                row.clear();
-            }
-            (c, _) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
+/// How a CRM's CSV export maps to leads: which column is what. Read from JSON (a mapping file,
+/// or `options.csvMapping` in JavaScript):
+///
+/// ```json
+/// { "id": "Lead ID", "converted": { "column": "Lead Status", "values": ["Closed Won"] },
+///   "asOf": "Last Activity Date", "traits": { "Job Title": "title", "Employees": "company.employees" },
+///   "numeric": ["Employees"], "counts": { "Pricing Page Views": { "page": "/pricing" } } }
+/// ```
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CsvMapping {
+    /// The column with each lead's id (default: its row number).
+    pub id: Option<String>,
+    /// The outcome column, and the values in it that mean "converted".
+    pub converted: OutcomeColumn,
+    /// The column with the date of conversion.
+    pub converted_at: Option<String>,
+    /// The column with each row's date: the time of its events.
+    pub as_of: Option<String>,
+    /// One date for every row's events, when no column has one (ISO-8601).
+    pub at: Option<String>,
+    /// Columns read as traits: column name to trait path (`company.employees`). Cells are text.
+    #[serde(default)]
+    pub traits: BTreeMap<String, String>,
+    /// Trait columns whose cells are numbers (a cell that is not one is an error); all others
+    /// stay text, so that a zip code `02139` keeps its leading zero.
+    #[serde(default)]
+    pub numeric: Vec<String>,
+    /// Columns that count events: each count becomes that many page views or track events.
+    #[serde(default)]
+    pub counts: BTreeMap<String, CountColumn>,
+}
+
+/// The outcome column of a CSV export.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeColumn {
+    /// Its name in the header.
+    pub column: String,
+    /// Values that mean converted, compared without case (default: `true`, `yes`, `1`).
+    pub values: Option<Vec<String>>,
+}
+
+/// What a count column counts: page views of a path, or a track event.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountColumn {
+    /// A page path.
+    pub page: Option<String>,
+    /// A track event name.
+    pub track: Option<String>,
 }
 
 /// Most events one CSV count column may stand for.
 pub const MAX_COUNT_PER_CELL: usize = 1000;
 
-/// Reads a CSV export with a mapping (JSON):
-/// `{"id": col, "converted": {"column": col, "values": [...]}, "convertedAt": col?,
-///   "asOf": col | "at": ISO, "traits": {col: trait}, "counts": {col: {"page": path} | {"track": name}}}`.
-/// Each count becomes that many events at the row's `asOf` time (or `at`).
-pub fn read_csv(text: &str, mapping: &Json) -> Result<Vec<Lead>, DatasetError> {
-    let rows = parse_csv(text);
-    let Some((header, body)) = rows.split_first() else {
+/// Reads a CSV export (RFC 4180; a UTF-8 byte-order mark, as spreadsheets write, is skipped)
+/// with its mapping. Each count becomes that many events at the row's `asOf` time (or `at`).
+pub fn read_csv(text: &str, mapping: &CsvMapping) -> Result<Vec<Lead>, DatasetError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| error("csv", e.to_string()))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    if header.iter().all(String::is_empty) {
         return Err(error("csv", "is empty"));
-    };
+    }
     let column = |name: &str, place: &str| {
         header
             .iter()
-            .position(|h| h.trim() == name)
+            .position(|h| h == name.trim())
             .ok_or_else(|| error(place, format!("no column \"{name}\" in the CSV header")))
     };
-    let text_of = |key: &str| match mapping.get(key) {
-        Some(Json::Str(s)) => Some(s.as_str()),
-        _ => None,
+    let outcome_col = column(&mapping.converted.column, "mapping.converted.column")?;
+    let yes: Vec<String> = match &mapping.converted.values {
+        Some(values) => values.iter().map(|v| v.to_lowercase()).collect(),
+        None => vec!["true".into(), "yes".into(), "1".into()],
     };
-    let outcome = mapping.get("converted").ok_or_else(|| {
-        error(
-            "mapping.converted",
-            "is required: {\"column\": ..., \"values\": [...]}",
-        )
-    })?;
-    let Some(Json::Str(outcome_col)) = outcome.get("column") else {
-        return Err(error("mapping.converted.column", "is required"));
-    };
-    let outcome_col = column(outcome_col, "mapping.converted.column")?;
-    let yes: Vec<String> = match outcome.get("values") {
-        Some(Json::Arr(values)) => values
-            .iter()
-            .filter_map(|v| {
-                if let Json::Str(s) = v {
-                    Some(s.to_lowercase())
-                } else {
-                    None
-                }
-            })
-            .collect(),
-        _ => vec!["true".into(), "yes".into(), "1".into()],
-    };
-    let id_col = text_of("id").map(|c| column(c, "mapping.id")).transpose()?;
-    let converted_at_col = text_of("convertedAt")
+    let id_col = mapping
+        .id
+        .as_deref()
+        .map(|c| column(c, "mapping.id"))
+        .transpose()?;
+    let converted_at_col = mapping
+        .converted_at
+        .as_deref()
         .map(|c| column(c, "mapping.convertedAt"))
         .transpose()?;
-    let as_of_col = text_of("asOf")
+    let as_of_col = mapping
+        .as_of
+        .as_deref()
         .map(|c| column(c, "mapping.asOf"))
         .transpose()?;
-    let at = match text_of("at") {
+    let at = match &mapping.at {
         Some(s) => Some(
             parse_iso8601(s).ok_or_else(|| error("mapping.at", "must be an ISO-8601 date-time"))?,
         ),
@@ -218,35 +231,45 @@ pub fn read_csv(text: &str, mapping: &Json) -> Result<Vec<Lead>, DatasetError> {
     if as_of_col.is_none() && at.is_none() {
         return Err(error("mapping", "needs asOf (a column with each row's date) or at (one date for all rows): events need a time"));
     }
-    let mut traits = Vec::new();
-    if let Some(Json::Obj(entries)) = mapping.get("traits") {
-        for (col, name) in entries {
-            let Json::Str(name) = name else {
-                return Err(error(format!("mapping.traits.{col}"), "must name a trait"));
-            };
-            traits.push((column(col, &format!("mapping.traits.{col}"))?, name.clone()));
+    for col in &mapping.numeric {
+        if !mapping.traits.contains_key(col) {
+            return Err(error(
+                "mapping.numeric",
+                format!("\"{col}\" is not one of the trait columns"),
+            ));
         }
+    }
+    let mut traits = Vec::new();
+    for (col, name) in &mapping.traits {
+        let numeric = mapping.numeric.contains(col);
+        traits.push((
+            column(col, &format!("mapping.traits.{col}"))?,
+            name,
+            numeric,
+        ));
     }
     let mut counts = Vec::new();
-    if let Some(Json::Obj(entries)) = mapping.get("counts") {
-        for (col, target) in entries {
-            let place = format!("mapping.counts.{col}");
-            let event = match (target.get("page"), target.get("track")) {
-                (Some(Json::Str(path)), None) => ("page", path.clone()),
-                (None, Some(Json::Str(name))) => ("track", name.clone()),
-                _ => {
-                    return Err(error(
-                        place,
-                        "must be {\"page\": path} or {\"track\": event name}",
-                    ))
-                }
-            };
-            counts.push((column(col, &place)?, col.clone(), event));
-        }
+    for (col, target) in &mapping.counts {
+        let place = format!("mapping.counts.{col}");
+        let event = match (&target.page, &target.track) {
+            (Some(path), None) => ("page", path.clone()),
+            (None, Some(name)) => ("track", name.clone()),
+            _ => {
+                return Err(error(
+                    place,
+                    "must be {\"page\": path} or {\"track\": event name}",
+                ))
+            }
+        };
+        counts.push((column(col, &place)?, col, event));
     }
     let mut leads = Vec::new();
-    for (r, row) in body.iter().enumerate() {
-        let cell = |i: usize| row.get(i).map(|s| s.trim()).unwrap_or("");
+    for (r, row) in reader.records().enumerate() {
+        let row = row.map_err(|e| error(format!("row {}", r + 2), e.to_string()))?;
+        if row.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let cell = |i: usize| row.get(i).map(str::trim).unwrap_or("");
         let place = |col: usize| format!("row {}, column \"{}\"", r + 2, header[col]);
         let id = id_col.map_or_else(|| (r + 2).to_string(), |c| cell(c).to_owned());
         let converted_at = match converted_at_col.map(cell) {
@@ -265,12 +288,19 @@ pub fn read_csv(text: &str, mapping: &Json) -> Result<Vec<Lead>, DatasetError> {
         };
         let mut events = Vec::new();
         let mut trait_values = Vec::new();
-        for (col, name) in &traits {
+        for (col, name, numeric) in &traits {
             let v = cell(*col);
             if v.is_empty() {
                 continue;
             }
-            let value = parse_number(v).map_or_else(|| Json::Str(v.to_owned()), Json::Num);
+            let value = if *numeric {
+                Json::Num(
+                    parse_number(v)
+                        .ok_or_else(|| error(place(*col), format!("\"{v}\" is not a number")))?,
+                )
+            } else {
+                Json::Str(v.to_owned())
+            };
             let mut node = &mut trait_values;
             let mut parts = name.split('.').peekable();
             while let Some(part) = parts.next() {
@@ -342,16 +372,68 @@ pub fn read_csv(text: &str, mapping: &Json) -> Result<Vec<Lead>, DatasetError> {
 mod tests {
     use super::*;
 
+    fn mapping(json: &str) -> CsvMapping {
+        serde_json::from_str(json).unwrap()
+    }
+
+    const MAPPING: &str = r#"{"id":"Email","converted":{"column":"Won"},"at":"2026-10-01T00:00:00Z",
+        "traits":{"Email":"email","Zip":"zip","Employees":"company.employees","Note":"note"},"numeric":["Employees"]}"#;
+
+    fn traits(lead: &Lead) -> &Json {
+        lead.events[0].get("traits").unwrap()
+    }
+
     #[test]
-    fn csv_fields_may_be_quoted() {
-        let rows = parse_csv("a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",3\n\n4,,6");
+    fn quoted_fields_and_blank_lines() {
+        let csv = "Email,Won,Zip,Employees,Note\r\n\"a@x.com\",yes,1,2,\"say \"\"hi\"\", twice\"\n\n\"b@x.com\",no,,,\"two\nlines\"\n";
+        let leads = read_csv(csv, &mapping(MAPPING)).unwrap();
+        assert_eq!(leads.len(), 2);
         assert_eq!(
-            rows,
-            vec![
-                vec!["a", "b", "c"],
-                vec!["x, y", "say \"hi\"", "3"],
-                vec!["4", "", "6"]
-            ]
+            traits(&leads[0]).get("note"),
+            Some(&Json::str("say \"hi\", twice"))
+        );
+        assert_eq!(
+            traits(&leads[1]).get("note"),
+            Some(&Json::str("two\nlines"))
+        );
+        assert_eq!((leads[0].converted, leads[1].converted), (true, false));
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_first_column() {
+        // Before issue 10: `no column "Email"`.
+        let csv = "\u{feff}Email,Won,Zip,Employees,Note\na@x.com,1,02139,250,\n";
+        let leads = read_csv(csv, &mapping(MAPPING)).unwrap();
+        assert_eq!(leads[0].id, "a@x.com");
+    }
+
+    #[test]
+    fn trait_cells_stay_text_unless_the_mapping_says_numeric() {
+        // Before issue 10 the zip code 02139 became the number 2139.
+        let csv = "Email,Won,Zip,Employees,Note\na@x.com,1,02139,250,007\n";
+        let leads = read_csv(csv, &mapping(MAPPING)).unwrap();
+        let t = traits(&leads[0]);
+        assert_eq!(t.get("zip"), Some(&Json::str("02139")));
+        assert_eq!(t.get("note"), Some(&Json::str("007")));
+        assert_eq!(t.at("company.employees"), Some(&Json::Num(250.0)));
+        let bad = "Email,Won,Zip,Employees,Note\na@x.com,1,02139,lots,\n";
+        assert_eq!(
+            read_csv(bad, &mapping(MAPPING)).unwrap_err().to_string(),
+            "row 2, column \"Employees\": \"lots\" is not a number"
+        );
+    }
+
+    #[test]
+    fn mapping_mistakes_name_the_field() {
+        let err = serde_json::from_str::<CsvMapping>(r#"{"converted":{"column":"W"},"trait":{}}"#)
+            .unwrap_err();
+        assert!(err.to_string().contains("unknown field `trait`"), "{err}");
+        let m = mapping(
+            r#"{"converted":{"column":"Won"},"at":"2026-10-01T00:00:00Z","traits":{"Zip":"zip"},"numeric":["Employees"]}"#,
+        );
+        assert_eq!(
+            read_csv("Zip,Won\n1,1\n", &m).unwrap_err().to_string(),
+            "mapping.numeric: \"Employees\" is not one of the trait columns"
         );
     }
 }

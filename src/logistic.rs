@@ -17,8 +17,9 @@ pub struct Logistic {
 
 impl Logistic {
     /// Fits rows `x` to outcomes `y`, each row weighted by `w` (for class balance), with an L2
-    /// penalty `l2` on the weights (not the intercept).
-    pub fn fit(x: &[Vec<f64>], y: &[bool], w: &[f64], l2: f64) -> Logistic {
+    /// penalty `l2` on the weights (not the intercept). Fails, saying after how many steps,
+    /// when a Newton step cannot be solved (the system is not positive definite, or not finite).
+    pub fn fit(x: &[Vec<f64>], y: &[bool], w: &[f64], l2: f64) -> Result<Logistic, NotFitted> {
         let k = x.first().map_or(0, Vec::len) + 1;
         let mut beta = vec![0.0; k];
         let mut iterations = 0;
@@ -51,7 +52,9 @@ impl Logistic {
                     hess[a][b] = hess[b][a];
                 }
             }
-            let Some(step) = solve(hess, grad) else { break };
+            let Some(step) = solve(hess, grad) else {
+                return Err(NotFitted { iterations });
+            };
             let size = step.iter().map(|s| s.abs()).fold(0.0, f64::max);
             for (b, s) in beta.iter_mut().zip(&step) {
                 *b -= s;
@@ -60,11 +63,11 @@ impl Logistic {
                 break;
             }
         }
-        Logistic {
+        Ok(Logistic {
             intercept: beta[0],
             weights: beta[1..].to_vec(),
             iterations,
-        }
+        })
     }
 
     /// The probability of the positive outcome for a row.
@@ -78,6 +81,13 @@ impl Logistic {
                     .sum::<f64>(),
         )
     }
+}
+
+/// A fit that stopped because a Newton step could not be solved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotFitted {
+    /// The step that failed (1 is the first).
+    pub iterations: usize,
 }
 
 /// `1 / (1 + e^-z)`, without overflow at either end.
@@ -133,11 +143,19 @@ mod tests {
             y.push(next() < p);
             x.push(row);
         }
-        let fit = Logistic::fit(&x, &y, &vec![1.0; y.len()], 1e-6);
+        let fit = Logistic::fit(&x, &y, &vec![1.0; y.len()], 1e-6).unwrap();
         assert!((fit.weights[0] - 0.8).abs() < 0.06, "{fit:?}");
         assert!((fit.weights[1] + 1.2).abs() < 0.1, "{fit:?}");
         assert!((fit.intercept + 0.5).abs() < 0.1, "{fit:?}");
         assert!(fit.iterations < 20);
+    }
+
+    #[test]
+    fn a_step_that_cannot_be_solved_is_an_error_not_a_silent_stop() {
+        // Before issue 10 the fit stopped here and returned zeros as if it had converged.
+        let x = vec![vec![f64::NAN], vec![1.0]];
+        let fit = Logistic::fit(&x, &[true, false], &[1.0, 1.0], 1.0);
+        assert_eq!(fit, Err(NotFitted { iterations: 1 }));
     }
 
     #[test]

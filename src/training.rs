@@ -12,6 +12,7 @@ use crate::metrics::{auc, brier, lift_by_decile, log_loss};
 use crate::model::Model;
 use crate::number::Shown;
 use crate::scorer::Scorer;
+use serde::Deserialize;
 use std::fmt;
 
 /// Fewest conversions, and fewest non-conversions, to learn from.
@@ -53,6 +54,95 @@ impl Default for Options {
     }
 }
 
+/// Training options as people give them, before they are checked: the command line's flags and
+/// the options of `train` in JavaScript (camelCase) are read into this one type, and
+/// [`TrainOptions::check`] is the one place their bounds are enforced.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TrainOptions {
+    /// Seed of the fold assignment (a whole number, default 1).
+    pub seed: Option<f64>,
+    /// L2 penalty on the weights (greater than 0, default 1).
+    pub l2: Option<f64>,
+    /// Points that double the odds of converting (greater than 0, default 20).
+    pub points_to_double: Option<f64>,
+    /// Folds of the cross-validation (2 to 20, default 5).
+    pub folds: Option<f64>,
+    /// Recommend the threshold at which at most this share of leads are MQLs (default 0.2).
+    pub target_mql_rate: Option<f64>,
+    /// Or the threshold at which at least this share of MQLs convert.
+    pub target_precision: Option<f64>,
+    /// How to read CSV data (JavaScript's `train`; the command line takes `--mapping`).
+    pub csv_mapping: Option<crate::dataset::CsvMapping>,
+}
+
+/// A training option out of bounds: its name (camelCase) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionError {
+    /// `folds`, `l2`, `targetPrecision`, …
+    pub option: &'static str,
+    /// `must be a whole number from 2 to 20`.
+    pub message: String,
+}
+
+impl TrainOptions {
+    /// The options with defaults filled in, or the first one out of bounds.
+    pub fn check(&self) -> Result<Options, OptionError> {
+        let bad = |option: &'static str, message: &str| OptionError {
+            option,
+            message: message.to_owned(),
+        };
+        let positive = |value: Option<f64>, option: &'static str, default: f64| match value {
+            None => Ok(default),
+            Some(v) if v.is_finite() && v > 0.0 => Ok(v),
+            Some(_) => Err(bad(option, "must be a number greater than 0")),
+        };
+        let share = |value: f64, option: &'static str| {
+            if value > 0.0 && value <= 1.0 {
+                Ok(value)
+            } else {
+                Err(bad(
+                    option,
+                    "must be a share above 0 and at most 1 (0.2 is 20%)",
+                ))
+            }
+        };
+        let defaults = Options::default();
+        let seed = match self.seed {
+            None => defaults.seed,
+            Some(s) if s.fract() == 0.0 && (0.0..=9_007_199_254_740_991.0).contains(&s) => s as u64,
+            Some(_) => return Err(bad("seed", "must be a whole number from 0 to 2^53 - 1")),
+        };
+        let folds = match self.folds {
+            None => defaults.folds,
+            Some(f) if f.fract() == 0.0 && (2.0..=20.0).contains(&f) => f as usize,
+            Some(_) => return Err(bad("folds", "must be a whole number from 2 to 20")),
+        };
+        let target = match (self.target_mql_rate, self.target_precision) {
+            (Some(_), Some(_)) => {
+                return Err(bad(
+                    "targetPrecision",
+                    "give targetMqlRate or targetPrecision, not both",
+                ))
+            }
+            (None, Some(p)) => Target::Precision(share(p, "targetPrecision")?),
+            (Some(r), None) => Target::MqlRate(share(r, "targetMqlRate")?),
+            (None, None) => defaults.target,
+        };
+        Ok(Options {
+            seed,
+            l2: positive(self.l2, "l2", defaults.l2)?,
+            points_to_double: positive(
+                self.points_to_double,
+                "pointsToDouble",
+                defaults.points_to_double,
+            )?,
+            folds,
+            target,
+        })
+    }
+}
+
 /// Why a model was not learned.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TrainError {
@@ -62,6 +152,13 @@ pub enum TrainError {
         leads: usize,
         /// Of which converted.
         converted: usize,
+    },
+    /// Newton's method could not take a step (`what`: the points or the calibration).
+    NotFitted {
+        /// What was being fitted.
+        what: &'static str,
+        /// The step that failed.
+        step: usize,
     },
 }
 
@@ -74,6 +171,11 @@ impl fmt::Display for TrainError {
                  at least {MIN_PER_CLASS} of each are needed (predictive scoring tools ask for about 100 conversions). \
                  Keep the hand-written model until more outcomes come back.",
                 leads - converted
+            ),
+            TrainError::NotFitted { what, step } => write!(
+                f,
+                "could not fit the {what}: Newton's method failed at step {step} (the rules' \
+                 features may be constant or duplicated; a larger l2 penalty may help)"
             ),
         }
     }
@@ -249,7 +351,7 @@ pub fn train(
     for k in 0..options.folds.max(2) {
         let (train, test): (Vec<usize>, Vec<usize>) =
             (0..samples.len()).partition(|i| folds[*i] != k);
-        let fitted = Fitted::on(&samples, &train, options.l2, scale);
+        let fitted = Fitted::on(&samples, &train, options.l2, scale)?;
         for i in test {
             oof[i] = fitted.probability(&samples[i].features);
         }
@@ -259,7 +361,7 @@ pub fn train(
 
     let (train_idx, test_idx): (Vec<usize>, Vec<usize>) =
         (0..samples.len()).partition(|i| folds[*i] % 4 != 0);
-    let held = Fitted::on(&samples, &train_idx, options.l2, scale);
+    let held = Fitted::on(&samples, &train_idx, options.l2, scale)?;
     let test_outcomes: Vec<bool> = test_idx.iter().map(|i| outcomes[*i]).collect();
     let test_p: Vec<f64> = test_idx
         .iter()
@@ -268,7 +370,7 @@ pub fn train(
     let test_hand: Vec<f64> = test_idx.iter().map(|i| hand_scores[*i]).collect();
 
     let all: Vec<usize> = (0..samples.len()).collect();
-    let fitted = Fitted::on(&samples, &all, options.l2, scale);
+    let fitted = Fitted::on(&samples, &all, options.l2, scale)?;
     // Scores are compared with thresholds in hundredths, as the engine does.
     let scores: Vec<f64> = samples
         .iter()
@@ -327,7 +429,7 @@ struct Fitted {
 }
 
 impl Fitted {
-    fn on(samples: &[Sample], rows: &[usize], l2: f64, scale: f64) -> Fitted {
+    fn on(samples: &[Sample], rows: &[usize], l2: f64, scale: f64) -> Result<Fitted, TrainError> {
         let x: Vec<Vec<f64>> = rows.iter().map(|i| samples[*i].features.clone()).collect();
         let y: Vec<bool> = rows.iter().map(|i| samples[*i].converted).collect();
         let pos = y.iter().filter(|v| **v).count().max(1) as f64;
@@ -338,19 +440,27 @@ impl Fitted {
             .iter()
             .map(|v| if *v { n / (2.0 * pos) } else { n / (2.0 * neg) })
             .collect();
-        let logistic = Logistic::fit(&x, &y, &w, l2);
+        let logistic = Logistic::fit(&x, &y, &w, l2).map_err(|e| TrainError::NotFitted {
+            what: "points",
+            step: e.iterations,
+        })?;
         let points: Vec<f64> = logistic
             .weights
             .iter()
             .map(|b| (b * scale * 10.0).round() / 10.0)
             .collect();
         let scores: Vec<Vec<f64>> = x.iter().map(|row| vec![dot(row, &points)]).collect();
-        let platt = Logistic::fit(&scores, &y, &vec![1.0; y.len()], 1e-9);
-        Fitted {
+        let platt = Logistic::fit(&scores, &y, &vec![1.0; y.len()], 1e-9).map_err(|e| {
+            TrainError::NotFitted {
+                what: "calibration",
+                step: e.iterations,
+            }
+        })?;
+        Ok(Fitted {
             logistic,
             points,
             calibration: (platt.weights[0], platt.intercept),
-        }
+        })
     }
 
     fn score(&self, row: &[f64]) -> f64 {

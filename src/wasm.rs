@@ -303,46 +303,32 @@ pub fn train(
     let doc = read_model(&model).map_err(|p| error(&p.to_string(), "model", None))?;
     let compiled = Model::compile(&doc).map_err(|e| model_error(&e))?;
     let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
-    let opt = |name: &str| {
-        let v = js_field(&options, &[name], 64);
-        match v {
-            Field::Num(n) if n.is_finite() => Ok(Some(n)),
-            Field::Absent => Ok(None),
-            _ => Err(error(
-                &format!("options.{name}: must be a number"),
-                &format!("options.{name}"),
-                None,
-            )),
-        }
-    };
-    let defaults = crate::training::Options::default();
-    let target = match (opt("targetMqlRate")?, opt("targetPrecision")?) {
-        (_, Some(p)) => crate::training::Target::Precision(p),
-        (Some(r), None) => crate::training::Target::MqlRate(r),
-        (None, None) => defaults.target,
-    };
-    let settings = crate::training::Options {
-        seed: opt("seed")?.map_or(defaults.seed, |s| s as u64),
-        l2: opt("l2")?.unwrap_or(defaults.l2),
-        points_to_double: opt("pointsToDouble")?.unwrap_or(defaults.points_to_double),
-        folds: opt("folds")?.map_or(defaults.folds, |f| (f as usize).clamp(2, 20)),
-        target,
-    };
-    let mapping =
-        Reflect::get(&options, &JsValue::from_str("csvMapping")).unwrap_or(JsValue::UNDEFINED);
-    let leads = if options.is_object() && !mapping.is_undefined() {
-        let mapping = read_model(&mapping).map_err(|p| {
-            error(
-                &format!("options.csvMapping: {p}"),
-                "options.csvMapping",
-                None,
-            )
-        })?;
-        crate::dataset::read_csv(data, &mapping)
+    let given: crate::training::TrainOptions = if options.is_undefined() || options.is_null() {
+        Default::default()
     } else {
-        crate::dataset::read_jsonl_with(data, |line| {
+        serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(options)).map_err(
+            |e| {
+                let at = e.path().to_string();
+                let path = if at == "." {
+                    "options".to_owned()
+                } else {
+                    format!("options.{at}")
+                };
+                let why = e.into_inner().to_string();
+                let msg = format!("{path}: {}", why.trim_start_matches("Error: "));
+                error(&msg, &path, None)
+            },
+        )?
+    };
+    let settings = given.check().map_err(|e| {
+        let path = format!("options.{}", e.option);
+        error(&format!("{path}: {}", e.message), &path, None)
+    })?;
+    let leads = match &given.csv_mapping {
+        Some(mapping) => crate::dataset::read_csv(data, mapping),
+        None => crate::dataset::read_jsonl_with(data, |line| {
             read_json_text(line).map_err(|why| format!("not valid JSON: {why}"))
-        })
+        }),
     }
     .map_err(|e| error(&format!("data: {e}"), "data", None))?;
     let trained = crate::training::train(&doc, &compiled, &leads, &settings)
@@ -477,9 +463,8 @@ fn read_model(input: &JsValue) -> Result<Json, crate::Problem> {
             let text = text
                 .as_string()
                 .ok_or_else(|| problem("model is not valid Unicode".to_owned()))?;
-            parsed = js_sys::JSON::parse(&text).map_err(|e| {
-                problem(format!("model is not valid JSON: {}", js_message(&e)))
-            })?;
+            parsed = js_sys::JSON::parse(&text)
+                .map_err(|e| problem(format!("model is not valid JSON: {}", js_message(&e))))?;
             &parsed
         }
         None => input,

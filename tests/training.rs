@@ -3,9 +3,9 @@
 
 mod common;
 use common::*;
-use mqlscore::dataset::{read_csv, read_jsonl};
+use mqlscore::dataset::{read_csv, read_jsonl, CsvMapping};
 use mqlscore::synthetic::{generate, to_jsonl, TRUE_WEIGHTS};
-use mqlscore::training::{choose_threshold, train, Options, Target, TrainError};
+use mqlscore::training::{choose_threshold, train, Options, Target, TrainError, TrainOptions};
 use mqlscore::{Json, Model, Scorer};
 
 fn b2b_doc() -> Json {
@@ -105,7 +105,10 @@ fn too_little_data_is_said_plainly_with_the_counts() {
     let TrainError::TooLittleData {
         leads: n,
         converted,
-    } = err.clone();
+    } = err.clone()
+    else {
+        panic!("{err}")
+    };
     assert_eq!(n, 50);
     assert!(err.to_string().starts_with(&format!(
         "too little data to learn from: {converted} converted and {} did not, among 50 leads",
@@ -135,11 +138,12 @@ fn a_crm_csv_export_is_read_with_a_mapping() {
     let csv = "Lead ID,Title,Employees,Status,Pricing Views,Demo Requests,Last Activity\n\
                1,VP Sales,250,Closed Won,2,1,2026-10-01T10:00:00Z\n\
                2,\"Engineer, Platform\",40,Open,0,0,2026-10-02T10:00:00Z\n";
-    let mapping = json(
+    let mapping: CsvMapping = serde_json::from_str(
         r#"{"id":"Lead ID","converted":{"column":"Status","values":["Closed Won"]},"asOf":"Last Activity",
         "traits":{"Title":"title","Employees":"company.employees"},
         "counts":{"Pricing Views":{"page":"/pricing"},"Demo Requests":{"track":"Demo Requested"}}}"#,
-    );
+    )
+    .unwrap();
     let leads = read_csv(csv, &mapping).unwrap();
     assert_eq!(leads.len(), 2);
     assert_eq!(
@@ -153,9 +157,56 @@ fn a_crm_csv_export_is_read_with_a_mapping() {
     let (samples, census) = mqlscore::training::samples(&example("b2b-saas"), &leads);
     assert_eq!(census.used, 2);
     assert_eq!(samples[0].score, 25.0 + 20.0 + 2.0 + 30.0 + 20.0 + 40.0);
-    let bad = json(r#"{"converted":{"column":"Stage"},"at":"2026-10-01"}"#);
+    let bad: CsvMapping =
+        serde_json::from_str(r#"{"converted":{"column":"Stage"},"at":"2026-10-01"}"#).unwrap();
     assert_eq!(
         read_csv(csv, &bad).unwrap_err().to_string(),
         "mapping.converted.column: no column \"Stage\" in the CSV header"
     );
+}
+
+#[test]
+fn training_options_are_checked_in_one_place() {
+    let check = |json: &str| {
+        serde_json::from_str::<TrainOptions>(json)
+            .map_err(|e| e.to_string())?
+            .check()
+            .map(|o| (o.seed, o.l2, o.folds))
+            .map_err(|e| format!("{}: {}", e.option, e.message))
+    };
+    assert_eq!(check("{}"), Ok((1, 1.0, 5)));
+    assert_eq!(check(r#"{"seed":3,"l2":0.5,"folds":10}"#), Ok((3, 0.5, 10)));
+    // --folds 0 and 1 ran 2 folds and l2 = 0 was accepted before issue 10.
+    for (json, error) in [
+        (
+            r#"{"folds":0}"#,
+            "folds: must be a whole number from 2 to 20",
+        ),
+        (
+            r#"{"folds":1}"#,
+            "folds: must be a whole number from 2 to 20",
+        ),
+        (
+            r#"{"folds":21}"#,
+            "folds: must be a whole number from 2 to 20",
+        ),
+        (r#"{"l2":0}"#, "l2: must be a number greater than 0"),
+        (
+            r#"{"pointsToDouble":-20}"#,
+            "pointsToDouble: must be a number greater than 0",
+        ),
+        (
+            r#"{"targetMqlRate":0.2,"targetPrecision":0.5}"#,
+            "targetPrecision: give targetMqlRate or targetPrecision, not both",
+        ),
+        (
+            r#"{"targetPrecision":0}"#,
+            "targetPrecision: must be a share above 0 and at most 1 (0.2 is 20%)",
+        ),
+    ] {
+        assert_eq!(check(json), Err(error.to_owned()), "{json}");
+    }
+    assert!(check(r#"{"fold":3}"#)
+        .unwrap_err()
+        .contains("unknown field `fold`"));
 }

@@ -10,10 +10,15 @@ fn scratch(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// Runs the command from the repository's root (where `models/` and `examples/` are).
 fn run(args: &[&str]) -> (bool, String, String) {
+    run_in(concat!(env!("CARGO_MANIFEST_DIR"), "/.."), args)
+}
+
+fn run_in(dir: impl AsRef<std::path::Path>, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_mqlscore"))
         .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .current_dir(dir)
         .output()
         .unwrap();
     (
@@ -97,7 +102,7 @@ fn train_on_a_csv_export_and_refuse_with_little_data() {
     std::fs::write(
         dir.join("map.json"),
         r#"{"id":"id","converted":{"column":"won","values":["yes"]},"asOf":"last",
-        "traits":{"title":"title","employees":"company.employees"},
+        "traits":{"title":"title","employees":"company.employees"},"numeric":["employees"],
         "counts":{"pricing":{"page":"/pricing"},"demo":{"track":"Demo Requested"}}}"#,
     )
     .unwrap();
@@ -168,6 +173,102 @@ fn usage_errors_exit_2() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+// Each of the following was a bug of the hand-written argument parser (issue 10).
+
+#[test]
+fn an_unknown_or_misspelt_flag_is_an_error_not_ignored() {
+    let out = Command::new(env!("CARGO_BIN_EXE_mqlscore"))
+        .args([
+            "eval",
+            "--model",
+            "models/b2b-saas.json",
+            "--data",
+            "x.jsonl",
+            "--foldz",
+            "3",
+        ])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unexpected argument '--foldz'"), "{err}");
+}
+
+#[test]
+fn flag_equals_value_is_understood() {
+    let (ok, out, err) = run(&[
+        "eval",
+        "--model=models/b2b-saas.json",
+        "--csv=examples/crm-export.csv",
+        "--mapping=examples/crm-mapping.json",
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("b2b-saas@1: 400 leads scored"), "{out}");
+}
+
+#[test]
+fn training_options_out_of_bounds_are_refused_naming_the_flag() {
+    for (flag, value, message) in [
+        (
+            "--folds",
+            "0",
+            "--folds: must be a whole number from 2 to 20",
+        ),
+        (
+            "--folds",
+            "1",
+            "--folds: must be a whole number from 2 to 20",
+        ),
+        (
+            "--folds",
+            "2.5",
+            "--folds: must be a whole number from 2 to 20",
+        ),
+        ("--l2", "0", "--l2: must be a number greater than 0"),
+        (
+            "--target-mql-rate",
+            "1.5",
+            "--target-mql-rate: must be a share above 0 and at most 1 (0.2 is 20%)",
+        ),
+        (
+            "--seed",
+            "-1",
+            "--seed: must be a whole number from 0 to 2^53 - 1",
+        ),
+    ] {
+        let (ok, _, err) = run(&[
+            "train",
+            "--model",
+            "models/b2b-saas.json",
+            "--csv",
+            "examples/crm-export.csv",
+            "--mapping",
+            "examples/crm-mapping.json",
+            flag,
+            value,
+        ]);
+        assert!(!ok, "{flag} {value} was accepted");
+        assert_eq!(err.trim(), format!("mqlscore: {message}"), "{flag} {value}");
+    }
+}
+
+#[test]
+fn help_is_generated_and_clean() {
+    let (ok, out, _) = run(&["help", "train"]);
+    assert!(ok);
+    assert!(out.contains("--target-precision <SHARE>"), "{out}");
+    assert!(!out.contains("```"), "no stray code fence: {out}");
+}
+
+#[test]
+fn generate_works_wherever_the_binary_runs() {
+    let dir = scratch("elsewhere");
+    let (ok, out, err) = run_in(&dir, &["generate", "--leads", "3"]);
+    assert!(ok, "{err}");
+    assert_eq!(out.lines().count(), 3);
 }
 
 #[test]
