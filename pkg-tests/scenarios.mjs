@@ -89,9 +89,10 @@ export const scenarios = {
   "validateModel lists problems with paths"({ validateModel }, { b2b, minimal }) {
     equal(validateModel(b2b), [], "valid");
     equal(validateModel(JSON.stringify(minimal)), [], "valid as text");
+    // Problems of shape come in document order, each with its path.
     equal(validateModel({ id: "x", version: 1, thresholds: { fit: "40" }, fit: { rules: [{ id: "a", points: 1 }] } }), [
-      { path: "fit.rules[0].when", message: "is required" },
       { path: "thresholds.fit", message: "must be a number, not a string" },
+      { path: "fit.rules[0].when", message: "is required" },
     ], "problems");
   },
 
@@ -174,7 +175,7 @@ export const scenarios = {
     // One reader of training options, shared with the command line (issue 10).
     throws(() => train(b2b, lines.join("\n"), { folds: 1 }), /^options\.folds: must be a whole number from 2 to 20$/, "one fold");
     throws(() => train(b2b, lines.join("\n"), { l2: 0 }), /^options\.l2: must be a number greater than 0$/, "no penalty");
-    throws(() => train(b2b, lines.join("\n"), { fold: 3 }), /^options: unknown field `fold`/, "misspelt option");
+    throws(() => train(b2b, lines.join("\n"), { fold: 3 }), /^options\.fold: unknown field `fold`, expected one of `seed`/, "misspelt option");
     throws(() => train(b2b, "a,b\n1,2", { csvMapping: { converted: {} } }), /^options\.csvMapping\.converted: missing field `column`/, "mapping");
   },
 

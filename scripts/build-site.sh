@@ -8,4 +8,4 @@ rm -rf www/pkg && cp -r pkg/web www/pkg
 mkdir -p www/models && cp models/*.json www/models/
 # A labeled sample for the demo's "learn the points" panel (synthetic, fixed seed).
 mkdir -p www/data
-cargo run --quiet --release --bin mqlscore -- generate --leads 2000 --seed 7 > www/data/sample-leads.jsonl
+cargo run --quiet --release -p mqlscore-cli -- generate --leads 2000 --seed 7 > www/data/sample-leads.jsonl

@@ -12,9 +12,9 @@
 //! ```
 
 use crate::condition::Slots;
+use crate::document::BotSettings;
 use crate::glob::Glob;
-use crate::json::Json;
-use crate::reader::{string_list, Fields, Problems};
+use crate::reader::{count, text_list, Problems};
 
 /// User agents filtered when a model's `bots` section does not list its own.
 pub const DEFAULT_USER_AGENTS: [&str; 24] = [
@@ -93,45 +93,30 @@ pub struct BotFilter {
 
 impl BotFilter {
     /// Compiles the `bots` section; `fields` gets the user-agent slot.
-    pub fn compile(value: &Json, fields: &mut Slots, p: &mut Problems) -> Option<BotFilter> {
-        let f = Fields::of(value, "bots", &["userAgents", "burst", "clicks"], p)?;
-        let user_agents = match f.get("userAgents") {
-            Some(list) => string_list(list, &f.path("userAgents"), p),
+    pub fn compile(doc: &BotSettings, fields: &mut Slots, p: &mut Problems) -> Option<BotFilter> {
+        let user_agents = match &doc.user_agents {
+            Some(list) => text_list(list, "bots.userAgents", p),
             None => DEFAULT_USER_AGENTS
                 .iter()
                 .map(|s| (*s).to_owned())
                 .collect(),
         };
-        let burst = match f.get("burst") {
+        let burst = match &doc.burst {
             None => None,
             Some(b) => {
-                let b = Fields::of(b, "bots.burst", &["events", "seconds"], p)?;
-                let events = b.opt_count("events", 100, p);
-                let seconds = b.opt_count("seconds", 3600, p);
-                if events.is_none() || seconds.is_none() {
-                    p.add(
-                        "bots.burst",
-                        "needs events (1 to 100) and seconds (1 to 3600)",
-                    );
-                }
+                let events = count(b.events, 100, "bots.burst.events", p);
+                let seconds = count(b.seconds, 3600, "bots.burst.seconds", p);
                 Some((events?, i64::from(seconds?)))
             }
         };
-        let clicks = match f.get("clicks") {
+        let clicks = match &doc.clicks {
             None => None,
             Some(c) => {
-                let c = Fields::of(c, "bots.clicks", &["events", "pageViewWithinMinutes"], p)?;
-                let names = match c.get("events") {
-                    Some(list) => string_list(list, &c.path("events"), p),
-                    None => {
-                        p.add(
-                            &c.path("events"),
-                            "is required: the track events that are link clicks",
-                        );
-                        Vec::new()
-                    }
+                let names = text_list(&c.events, "bots.clicks.events", p);
+                let minutes = match c.page_view_within_minutes {
+                    Some(m) => count(m, 1440, "bots.clicks.pageViewWithinMinutes", p)?,
+                    None => 30,
                 };
-                let minutes = c.opt_count("pageViewWithinMinutes", 1440, p).unwrap_or(30);
                 Some((
                     names.iter().map(|n| Glob::new(n, false)).collect(),
                     i64::from(minutes) * 60,

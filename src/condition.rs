@@ -6,10 +6,10 @@
 //!            { "not": { "trait": "email", "emailDomain": ["gmail.com"] } } ] }
 //! ```
 
+use crate::document::{self, Scalar, TextOrList, EVENT_SOURCES, OPERATORS, RANGE, TRAIT_SOURCES};
 use crate::glob::Glob;
-use crate::json::Json;
 use crate::number::Shown;
-use crate::reader::{as_number, as_string, items, string_list, Fields, Problems};
+use crate::reader::{join, number, text, text_list, Problems};
 use crate::value::Value;
 
 /// Where a condition's values come from.
@@ -92,32 +92,20 @@ pub enum Expected {
     Bool(bool),
 }
 
-const OPERATORS: [&str; 10] = [
-    "equals",
-    "oneOf",
-    "contains",
-    "glob",
-    "gte",
-    "gt",
-    "lte",
-    "lt",
-    "emailDomain",
-    "exists",
-];
-const RANGE: [&str; 4] = ["gte", "gt", "lte", "lt"];
 /// Deepest `all`/`any`/`not` nesting a model may use.
 pub const MAX_NESTING: usize = 8;
 
 impl Condition {
-    /// Compiles a condition, recording problems at `path`; slots come from `slots`.
+    /// Compiles a condition of the document, recording problems at `path`; the values it reads
+    /// get slots in `slots`.
     pub fn compile(
-        value: &Json,
+        doc: &document::Condition,
         path: &str,
         scope: Scope,
         slots: &mut Slots,
         p: &mut Problems,
     ) -> Option<Condition> {
-        compile(value, path, scope, slots, p, 0)
+        compile(doc, path, scope, slots, p, 0)
     }
 
     /// Whether the condition holds for these slot values.
@@ -133,8 +121,31 @@ impl Condition {
     }
 }
 
+/// The names of the fields set in a condition, in document order.
+fn present(doc: &document::Condition) -> Vec<&'static str> {
+    let set = [
+        ("all", doc.all.is_some()),
+        ("any", doc.any.is_some()),
+        ("not", doc.not.is_some()),
+        ("trait", doc.trait_path.is_some()),
+        ("property", doc.property.is_some()),
+        ("context", doc.context.is_some()),
+        ("equals", doc.equals.is_some()),
+        ("oneOf", doc.one_of.is_some()),
+        ("contains", doc.contains.is_some()),
+        ("glob", doc.glob.is_some()),
+        ("gte", doc.gte.is_some()),
+        ("gt", doc.gt.is_some()),
+        ("lte", doc.lte.is_some()),
+        ("lt", doc.lt.is_some()),
+        ("emailDomain", doc.email_domain.is_some()),
+        ("exists", doc.exists.is_some()),
+    ];
+    set.iter().filter(|(_, on)| *on).map(|(k, _)| *k).collect()
+}
+
 fn compile(
-    value: &Json,
+    doc: &document::Condition,
     path: &str,
     scope: Scope,
     slots: &mut Slots,
@@ -148,57 +159,76 @@ fn compile(
         );
         return None;
     }
-    let Json::Obj(entries) = value else {
-        p.add(
-            path,
-            format!("must be a condition object, not {}", value.type_name()),
-        );
-        return None;
-    };
-    for key in ["all", "any"] {
-        if let Some((_, inner)) = entries.iter().find(|(k, _)| k == key) {
-            Fields::of(value, path, &[key], p)?;
-            let at = format!("{path}.{key}");
-            let items = items(inner, &at, ("conditions", "condition"), p)?;
-            let compiled: Vec<_> = items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| compile(item, &format!("{at}[{i}]"), scope, slots, p, depth + 1))
-                .collect();
-            let compiled: Option<Vec<_>> = compiled.into_iter().collect();
-            return compiled.map(|c| {
-                if key == "all" {
-                    Condition::All(c)
-                } else {
-                    Condition::Any(c)
-                }
-            });
+    let fields = present(doc);
+    for (key, list) in [("all", &doc.all), ("any", &doc.any)] {
+        let Some(items) = list else { continue };
+        alone(key, &fields, path, p)?;
+        let at = join(path, key);
+        if items.is_empty() {
+            p.add(&at, "must list at least one condition");
+            return None;
         }
+        let compiled: Vec<_> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| compile(item, &format!("{at}[{i}]"), scope, slots, p, depth + 1))
+            .collect();
+        let compiled: Vec<Condition> = compiled.into_iter().collect::<Option<_>>()?;
+        return Some(if key == "all" {
+            Condition::All(compiled)
+        } else {
+            Condition::Any(compiled)
+        });
     }
-    if let Some((_, inner)) = entries.iter().find(|(k, _)| k == "not") {
-        Fields::of(value, path, &["not"], p)?;
-        let inner = compile(inner, &format!("{path}.not"), scope, slots, p, depth + 1)?;
+    if let Some(inner) = &doc.not {
+        alone("not", &fields, path, p)?;
+        let inner = compile(inner, &join(path, "not"), scope, slots, p, depth + 1)?;
         return Some(Condition::Not(Box::new(inner)));
     }
-    compile_test(value, path, scope, slots, p)
+    compile_test(doc, &fields, path, scope, slots, p)
+}
+
+/// `all`, `any` and `not` take no other field beside them.
+fn alone(key: &str, fields: &[&str], path: &str, p: &mut Problems) -> Option<()> {
+    let others: Vec<&str> = fields.iter().copied().filter(|f| *f != key).collect();
+    if others.is_empty() {
+        return Some(());
+    }
+    for other in others {
+        p.add(
+            &join(path, other),
+            format!("unknown field beside {key} (a condition with {key} has no other field)"),
+        );
+    }
+    None
 }
 
 fn compile_test(
-    value: &Json,
+    doc: &document::Condition,
+    fields: &[&str],
     path: &str,
     scope: Scope,
     slots: &mut Slots,
     p: &mut Problems,
 ) -> Option<Condition> {
-    let sources: &[&str] = match scope {
-        Scope::Traits => &["trait"],
-        Scope::Event => &["property", "context"],
+    let (sources, others): (&[&str], &[&str]) = match scope {
+        Scope::Traits => (&TRAIT_SOURCES, &EVENT_SOURCES),
+        Scope::Event => (&EVENT_SOURCES, &TRAIT_SOURCES),
     };
     let mut known: Vec<&str> = sources.to_vec();
     known.extend(OPERATORS);
-    let fields = Fields::of(value, path, &known, p)?;
-    let present: Vec<&str> = sources.iter().copied().filter(|s| fields.has(s)).collect();
-    let [source] = present[..] else {
+    for other in others.iter().filter(|o| fields.contains(o)) {
+        p.add(
+            &join(path, other),
+            format!("unknown field (expected one of: {})", known.join(", ")),
+        );
+    }
+    let given: Vec<&str> = sources
+        .iter()
+        .copied()
+        .filter(|s| fields.contains(s))
+        .collect();
+    let [source] = given[..] else {
         let wanted = match scope {
             Scope::Traits => "\"trait\" (fit rules and disqualifiers test visitor traits)",
             Scope::Event => "one of \"property\" or \"context\" (event conditions test the event)",
@@ -209,7 +239,13 @@ fn compile_test(
         );
         return None;
     };
-    let name = fields.string(source, p)?;
+    let name = match source {
+        "trait" => doc.trait_path.as_deref(),
+        "property" => doc.property.as_deref(),
+        _ => doc.context.as_deref(),
+    }
+    .unwrap_or_default();
+    let name = text(name, &join(path, source), p)?;
     let slot_path = match source {
         "property" => format!("properties.{name}"),
         "context" => format!("context.{name}"),
@@ -218,7 +254,7 @@ fn compile_test(
     let ops: Vec<&str> = OPERATORS
         .iter()
         .copied()
-        .filter(|o| fields.has(o))
+        .filter(|o| fields.contains(o))
         .collect();
     let test = match ops[..] {
         [] => {
@@ -228,8 +264,8 @@ fn compile_test(
             );
             return None;
         }
-        [op] if !RANGE.contains(&op) => compile_operator(&fields, op, p)?,
-        _ if ops.iter().all(|o| RANGE.contains(o)) => compile_range(&fields, p)?,
+        [op] if !RANGE.contains(&op) => compile_operator(doc, op, &join(path, op), p)?,
+        _ if ops.iter().all(|o| RANGE.contains(o)) => compile_range(doc, path, p)?,
         _ => {
             p.add(
                 path,
@@ -247,13 +283,20 @@ fn compile_test(
     })
 }
 
-fn compile_operator(fields: &Fields, op: &str, p: &mut Problems) -> Option<Test> {
-    let value = fields.get(op)?;
-    let at = fields.path(op);
+fn compile_operator(
+    doc: &document::Condition,
+    op: &str,
+    at: &str,
+    p: &mut Problems,
+) -> Option<Test> {
     let test = match op {
-        "equals" => Test::OneOf(vec![expected(value, &at, p)?]),
+        "equals" => Test::OneOf(vec![expected(doc.equals.as_ref()?, at, p)?]),
         "oneOf" => {
-            let items = items(value, &at, ("values", "value"), p)?;
+            let items = doc.one_of.as_ref()?;
+            if items.is_empty() {
+                p.add(at, "must list at least one value");
+                return None;
+            }
             let list: Vec<_> = items
                 .iter()
                 .enumerate()
@@ -261,55 +304,41 @@ fn compile_operator(fields: &Fields, op: &str, p: &mut Problems) -> Option<Test>
                 .collect();
             Test::OneOf(list.into_iter().collect::<Option<_>>()?)
         }
-        "contains" => Test::Contains(lower_list(value, &at, p)?),
+        "contains" => Test::Contains(lower_list(doc.contains.as_ref()?, at, p)?),
         "glob" => Test::Glob(
-            lower_list(value, &at, p)?
+            lower_list(doc.glob.as_ref()?, at, p)?
                 .iter()
                 .map(|g| Glob::new(g, false))
                 .collect(),
         ),
         "emailDomain" => {
-            let domains = lower_list(value, &at, p)?;
+            let domains = lower_list(doc.email_domain.as_ref()?, at, p)?;
             let domains: Vec<String> = domains
                 .into_iter()
                 .map(|d| d.trim_start_matches('@').to_owned())
                 .collect();
             if let Some(bad) = domains.iter().find(|d| d.is_empty() || d.contains('@')) {
-                p.add(&at, format!("\"{bad}\" is not a domain"));
+                p.add(at, format!("\"{bad}\" is not a domain"));
                 return None;
             }
             Test::EmailDomain(domains)
         }
-        "exists" => match value {
-            Json::Bool(b) => Test::Exists(*b),
-            other => {
-                p.add(
-                    &at,
-                    format!("must be true or false, not {}", other.type_name()),
-                );
-                return None;
-            }
-        },
-        _ => unreachable!("operators are listed in OPERATORS"),
+        _ => Test::Exists(doc.exists?),
     };
     Some(test)
 }
 
-fn compile_range(fields: &Fields, p: &mut Problems) -> Option<Test> {
-    let bound = |key: &str, p: &mut Problems| {
-        fields
-            .get(key)
-            .and_then(|v| as_number(v, &fields.path(key), p))
-    };
+fn compile_range(doc: &document::Condition, path: &str, p: &mut Problems) -> Option<Test> {
+    let mut bound = |value: Option<f64>, key: &str| number(value?, &join(path, key), p);
     let (gte, gt, lte, lt) = (
-        bound("gte", p),
-        bound("gt", p),
-        bound("lte", p),
-        bound("lt", p),
+        bound(doc.gte, "gte"),
+        bound(doc.gt, "gt"),
+        bound(doc.lte, "lte"),
+        bound(doc.lt, "lt"),
     );
     if (gte.is_some() && gt.is_some()) || (lte.is_some() && lt.is_some()) {
         p.add(
-            &fields.path("gte"),
+            &join(path, "gte"),
             "use one lower bound (gte or gt) and one upper bound (lte or lt)",
         );
         return None;
@@ -319,7 +348,7 @@ fn compile_range(fields: &Fields, p: &mut Problems) -> Option<Test> {
     if let (Some((lo, _)), Some((hi, _))) = (low, high) {
         if lo > hi {
             p.add(
-                &fields.path("gte"),
+                &join(path, "gte"),
                 format!(
                     "lower bound {} is above upper bound {}",
                     Shown(lo),
@@ -335,27 +364,17 @@ fn compile_range(fields: &Fields, p: &mut Problems) -> Option<Test> {
     Some(Test::Range { low, high })
 }
 
-fn expected(value: &Json, path: &str, p: &mut Problems) -> Option<Expected> {
+fn expected(value: &Scalar, path: &str, p: &mut Problems) -> Option<Expected> {
     match value {
-        Json::Str(_) => as_string(value, path, p).map(|s| Expected::Text(s.to_lowercase())),
-        Json::Num(_) => as_number(value, path, p).map(Expected::Num),
-        Json::Bool(b) => Some(Expected::Bool(*b)),
-        other => {
-            p.add(
-                path,
-                format!(
-                    "must be a string, number or boolean, not {}",
-                    other.type_name()
-                ),
-            );
-            None
-        }
+        Scalar::Text(s) => text(s, path, p).map(|s| Expected::Text(s.to_lowercase())),
+        Scalar::Number(n) => number(*n, path, p).map(Expected::Num),
+        Scalar::Bool(b) => Some(Expected::Bool(*b)),
     }
 }
 
-fn lower_list(value: &Json, path: &str, p: &mut Problems) -> Option<Vec<String>> {
+fn lower_list(value: &TextOrList, path: &str, p: &mut Problems) -> Option<Vec<String>> {
     let before = p.0.len();
-    let list = string_list(value, path, p);
+    let list = text_list(value, path, p);
     (p.0.len() == before).then(|| list.iter().map(|s| s.to_lowercase()).collect())
 }
 
@@ -409,10 +428,12 @@ mod tests {
     use super::*;
 
     fn compile_traits(text: &str) -> (Result<Condition, Vec<String>>, Slots) {
-        let json = Json::parse(text).unwrap();
+        use serde::Deserialize;
+        let json = crate::json::Json::parse(text).unwrap();
+        let doc = document::Condition::deserialize(json).unwrap();
         let mut slots = Slots::default();
         let mut p = Problems::default();
-        let c = Condition::compile(&json, "when", Scope::Traits, &mut slots, &mut p);
+        let c = Condition::compile(&doc, "when", Scope::Traits, &mut slots, &mut p);
         let result = match c {
             Some(c) if p.0.is_empty() => Ok(c),
             _ => Err(p.0.iter().map(ToString::to_string).collect()),

@@ -134,6 +134,7 @@ pub fn read_jsonl_with(
 ///   "numeric": ["Employees"], "counts": { "Pricing Page Views": { "page": "/pricing" } } }
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CsvMapping {
     /// The column with each lead's id (default: its row number).
@@ -160,6 +161,7 @@ pub struct CsvMapping {
 
 /// The outcome column of a CSV export.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeColumn {
     /// Its name in the header.
@@ -170,6 +172,7 @@ pub struct OutcomeColumn {
 
 /// What a count column counts: page views of a path, or a track event.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CountColumn {
     /// A page path.

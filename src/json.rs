@@ -261,6 +261,212 @@ impl Serialize for Json {
     }
 }
 
+/// A step into a document: an object's key or an array's index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// A key of an object.
+    Key(String),
+    /// An index of an array.
+    Index(usize),
+}
+
+/// Writes a path as people read it: `fit.rules[0].points`.
+pub fn path_text(steps: &[Step]) -> String {
+    let mut out = String::new();
+    for step in steps {
+        match step {
+            Step::Key(k) if out.is_empty() => out.push_str(k),
+            Step::Key(k) => {
+                out.push('.');
+                out.push_str(k);
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    out
+}
+
+/// A document that does not fit the type it is read into: where, and serde's words for what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadError {
+    /// Where in the document (for a missing field, the object that lacks it; for an unknown
+    /// field, the field itself).
+    pub path: Vec<Step>,
+    /// serde's message: `invalid type: string "ten", expected f64`, `missing field `when``.
+    pub message: String,
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match path_text(&self.path) {
+            at if at.is_empty() => f.write_str(&self.message),
+            at => write!(f, "{at}: {}", self.message),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+impl de::Error for ReadError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        ReadError {
+            path: AT.with(|at| at.borrow().clone()),
+            message: msg.to_string(),
+        }
+    }
+}
+
+thread_local! {
+    /// Where reading a typed document from a tree is now (see [`Json::into_typed`]).
+    static AT: std::cell::RefCell<Vec<Step>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Json {
+    /// Reads this tree into a typed document (a model, a CSV mapping, training options); an
+    /// error says where, as a path of keys and indices, so that no wrapper is needed to find it.
+    pub fn into_typed<T: de::DeserializeOwned>(self) -> Result<T, ReadError> {
+        AT.with(|at| at.borrow_mut().clear());
+        T::deserialize(self)
+    }
+}
+
+struct Items {
+    items: std::vec::IntoIter<Json>,
+    index: usize,
+}
+
+impl<'de> SeqAccess<'de> for Items {
+    type Error = ReadError;
+
+    fn next_element_seed<T: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, ReadError> {
+        let Some(item) = self.items.next() else {
+            return Ok(None);
+        };
+        AT.with(|at| at.borrow_mut().push(Step::Index(self.index)));
+        self.index += 1;
+        let value = seed.deserialize(item)?;
+        AT.with(|at| at.borrow_mut().pop());
+        Ok(Some(value))
+    }
+}
+
+struct Entries {
+    entries: std::vec::IntoIter<(String, Json)>,
+    value: Option<Json>,
+}
+
+impl<'de> MapAccess<'de> for Entries {
+    type Error = ReadError;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, ReadError> {
+        let Some((key, value)) = self.entries.next() else {
+            return Ok(None);
+        };
+        // The key is on the path while it is read: an unknown field is named by its path.
+        AT.with(|at| at.borrow_mut().push(Step::Key(key.clone())));
+        self.value = Some(value);
+        seed.deserialize(Json::Str(key)).map(Some)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, ReadError> {
+        let value = seed.deserialize(self.value.take().unwrap_or(Json::Null))?;
+        AT.with(|at| at.borrow_mut().pop());
+        Ok(value)
+    }
+}
+
+/// A document tree is itself a serde deserializer: typed documents (a model, a CSV mapping,
+/// training options) are read from it, so that both builds share one bounded path from text
+/// or JavaScript to types.
+impl<'de> Deserializer<'de> for Json {
+    type Error = ReadError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        match self {
+            Json::Null => visitor.visit_unit(),
+            Json::Bool(b) => visitor.visit_bool(b),
+            Json::Num(n) => visitor.visit_f64(n),
+            Json::Str(s) => visitor.visit_string(s),
+            Json::Arr(items) => visitor.visit_seq(Items {
+                items: items.into_iter(),
+                index: 0,
+            }),
+            Json::Obj(entries) => visitor.visit_map(Entries {
+                entries: entries.into_iter(),
+                value: None,
+            }),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+        match self {
+            Json::Null => visitor.visit_none(),
+            other => visitor.visit_some(other),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        match self {
+            Json::Str(s) => visitor.visit_enum(de::value::StringDeserializer::new(s)),
+            other => Err(de::Error::invalid_type(other.unexpected(), &visitor)),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ReadError> {
+        // A struct is an object, never an array of its fields in order.
+        match self {
+            Json::Obj(_) => self.deserialize_any(visitor),
+            other => Err(de::Error::invalid_type(other.unexpected(), &visitor)),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map identifier ignored_any
+    }
+}
+
+impl Json {
+    /// What serde calls this value in an "invalid type" error.
+    fn unexpected(&self) -> de::Unexpected<'_> {
+        match self {
+            Json::Null => de::Unexpected::Unit,
+            Json::Bool(b) => de::Unexpected::Bool(*b),
+            Json::Num(n) => de::Unexpected::Float(*n),
+            Json::Str(s) => de::Unexpected::Str(s),
+            Json::Arr(_) => de::Unexpected::Seq,
+            Json::Obj(_) => de::Unexpected::Map,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

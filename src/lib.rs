@@ -4,6 +4,7 @@ pub mod bots;
 pub mod codec;
 pub mod condition;
 pub mod dataset;
+pub mod document;
 pub mod errors;
 pub mod event;
 pub mod features;

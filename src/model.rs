@@ -4,11 +4,12 @@
 
 use crate::bots::BotFilter;
 use crate::condition::{Condition, Scope, Slots};
-use crate::errors::ModelError;
+use crate::document::{self, GradeCuts, ModelDocument, Require, Version};
+use crate::errors::{ModelError, Problem};
 use crate::glob::Glob;
-use crate::json::Json;
+use crate::json::{path_text, Json, Step};
 use crate::number::Shown;
-use crate::reader::{as_string, Fields, Problems};
+use crate::reader::{count, join, number, positive, text, Problems};
 use crate::time::DAY_MS;
 
 /// Most fit rules, engagement rules or disqualifiers a model may have, each.
@@ -177,8 +178,31 @@ pub struct Grades {
 }
 
 impl Model {
-    /// Validates and compiles a model document, listing every problem found.
+    /// Validates and compiles a model given as a JSON tree: its shape first (the first type,
+    /// missing or unknown field, with its path), then its meaning (every problem, each with its
+    /// path).
     pub fn compile(doc: &Json) -> Result<Model, ModelError> {
+        let (document, mut problems, set_aside) = read_shape(doc);
+        let Some(document) = document else {
+            return Err(ModelError { problems });
+        };
+        if problems.is_empty() {
+            return Model::from_document(&document);
+        }
+        // Meaning is checked too, except under what was set aside (stand-ins are not the
+        // writer's words).
+        let mut p = Problems::default();
+        compile(&document, &mut p);
+        problems.extend(p.0.into_iter().filter(|problem| {
+            !set_aside.iter().any(|s| {
+                under(&problem.path, s) || under(s, &problem.path) && !problem.path.is_empty()
+            })
+        }));
+        Err(ModelError { problems })
+    }
+
+    /// Validates and compiles a model document, listing every problem found.
+    pub fn from_document(doc: &ModelDocument) -> Result<Model, ModelError> {
         let mut p = Problems::default();
         let model = compile(doc, &mut p);
         match model {
@@ -266,102 +290,247 @@ pub enum TallyKind {
     Count,
 }
 
-const TOP: [&str; 12] = [
-    "$schema",
-    "id",
-    "version",
-    "description",
-    "fit",
-    "engagement",
-    "disqualifiers",
-    "thresholds",
-    "grades",
-    "keepTraits",
-    "bots",
-    "calibration",
-];
+impl ModelDocument {
+    /// Reads the model document from a JSON tree: its shape (types, required and unknown
+    /// fields) through serde. Every shape problem is listed with its path: after each, the
+    /// offending part is set aside (an unknown field dropped, a wrong or missing value replaced
+    /// by a stand-in of the expected type) and reading goes on.
+    pub fn read(doc: &Json) -> Result<ModelDocument, ModelError> {
+        let (document, problems, _) = read_shape(doc);
+        match document {
+            Some(d) if problems.is_empty() => Ok(d),
+            _ => Err(ModelError { problems }),
+        }
+    }
+}
 
-fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
-    let top = Fields::of(doc, "", &TOP, p)?;
-    let id = top.string("id", p).map(str::to_owned);
-    if let Some(id) = &id {
-        check_id(id, "id", p);
+/// Most shape problems listed before reading gives up.
+const MAX_SHAPE_PROBLEMS: usize = 50;
+
+/// The document read as far as it goes, its shape problems, and the paths set aside (nothing
+/// said of what lies under them is the writer's doing).
+fn read_shape(doc: &Json) -> (Option<ModelDocument>, Vec<Problem>, Vec<String>) {
+    let mut doc = doc.clone();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut set_aside: Vec<String> = Vec::new();
+    for _ in 0..MAX_SHAPE_PROBLEMS * 2 {
+        let e = match doc.clone().into_typed::<ModelDocument>() {
+            Ok(d) => return (Some(d), problems, set_aside),
+            Err(e) => e,
+        };
+        let problem = shape_problem(&path_text(&e.path), &e.message);
+        let repaired = repair(&mut doc, &e.path, &e.message);
+        let under = set_aside.iter().any(|p| under(&problem.path, p));
+        if !under {
+            set_aside.push(problem.path.clone());
+            problems.push(problem);
+        }
+        if !repaired || problems.len() >= MAX_SHAPE_PROBLEMS {
+            break;
+        }
     }
-    let version = match top.get("version") {
-        Some(Json::Num(n)) if n.is_finite() => Some(Shown(*n).to_string()),
-        Some(v @ Json::Str(_)) => as_string(v, "version", p).map(str::to_owned),
-        Some(other) => {
-            p.add(
-                "version",
-                format!("must be a string or number, not {}", other.type_name()),
-            );
-            None
-        }
-        None => {
-            p.add("version", "is required");
-            None
-        }
+    (None, problems, set_aside)
+}
+
+/// Whether `path` is `top` or lies within it (everything lies within the root, `""`).
+fn under(path: &str, top: &str) -> bool {
+    top.is_empty()
+        || path == top
+        || path.starts_with(&format!("{top}."))
+        || path.starts_with(&format!("{top}["))
+}
+
+/// Sets aside what serde could not read at `segments`, so that reading can go on: `true` when
+/// something changed.
+fn repair(doc: &mut Json, segments: &[Step], message: &str) -> bool {
+    let Some(node) = node_at(doc, segments) else {
+        return false;
     };
-    if let Some(v) = &version {
-        check_id(v, "version", p);
+    if message.starts_with("unknown field ") {
+        // The path ends at the unknown field: drop it from its object.
+        let Some(Step::Key(field)) = segments.last() else {
+            return false;
+        };
+        let parent = node_at(doc, &segments[..segments.len() - 1]);
+        if let Some(Json::Obj(entries)) = parent {
+            let before = entries.len();
+            entries.retain(|(k, _)| k != field);
+            return entries.len() != before;
+        }
+        return false;
     }
-    if let Some(d) = top.get("description") {
-        as_string(d, "description", p);
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        let field = rest.split('`').nth(1).unwrap_or_default().to_owned();
+        if let Json::Obj(entries) = node {
+            entries.push((field, Json::Null));
+            return true;
+        }
+        return false;
+    }
+    let wanted = message.rsplit("expected ").next().unwrap_or_default();
+    let stand_in =
+        if wanted.starts_with("f64") || wanted.contains("number") && !wanted.contains("string") {
+            Json::Num(1.0)
+        } else if wanted.starts_with("a boolean") {
+            Json::Bool(true)
+        } else if wanted.starts_with("struct") || wanted.starts_with("a map") {
+            Json::Obj(Vec::new())
+        } else if wanted.starts_with("a sequence") {
+            Json::Arr(Vec::new())
+        } else if wanted.contains("`all`") {
+            Json::str("all")
+        } else {
+            Json::str("set-aside")
+        };
+    if *node == stand_in {
+        return false;
+    }
+    *node = stand_in;
+    true
+}
+
+fn node_at<'a>(doc: &'a mut Json, segments: &[Step]) -> Option<&'a mut Json> {
+    let mut node = doc;
+    for s in segments {
+        node = match (s, node) {
+            (Step::Key(k), Json::Obj(entries)) => {
+                &mut entries.iter_mut().rev().find(|(key, _)| key == k)?.1
+            }
+            (Step::Index(i), Json::Arr(items)) => items.get_mut(*i)?,
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// serde's words for a document that does not fit its types, in the words of the rest of the
+/// model's problems: `fit.rules[0].points: must be a number, not a string`.
+fn shape_problem(path: &str, serde_message: &str) -> Problem {
+    let quoted = |text: &str| text.split('`').nth(1).unwrap_or_default().to_owned();
+    let (path, message) = if let Some(rest) = serde_message.strip_prefix("unknown field ") {
+        let expected: Vec<String> = rest
+            .split("expected one of ")
+            .nth(1)
+            .or_else(|| rest.split("expected ").nth(1))
+            .unwrap_or_default()
+            .split(", ")
+            .map(|s| s.trim_start_matches("or ").trim_matches('`').to_owned())
+            .collect();
+        (
+            path.to_owned(),
+            format!("unknown field (expected one of: {})", expected.join(", ")),
+        )
+    } else if let Some(rest) = serde_message.strip_prefix("missing field ") {
+        let field = quoted(rest);
+        let hint = match field.as_str() {
+            "thresholds" => ": when is a visitor an MQL? (e.g. {\"fit\": 40, \"engagement\": 30})",
+            "events" if path == "bots.clicks" => ": the track events that are link clicks",
+            _ => "",
+        };
+        (join(path, &field), format!("is required{hint}"))
+    } else if let Some(rest) = serde_message.strip_prefix("invalid type: ") {
+        let (found, wanted) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another type"));
+        (
+            path.to_owned(),
+            format!("must be {}, not {}", kind(wanted), kind(found)),
+        )
+    } else if let Some(rest) = serde_message.strip_prefix("unknown variant ") {
+        let wanted = rest.split_once(", expected ").map_or("", |(_, w)| w);
+        (
+            path.to_owned(),
+            format!("must be {}", wanted.replace('`', "\"")),
+        )
+    } else {
+        (path.to_owned(), format!("must be {serde_message}"))
+    };
+    Problem { path, message }
+}
+
+/// `a string`, `a number`, … for serde's names of types and values.
+fn kind(serde_name: &str) -> String {
+    let name = serde_name.trim();
+    if name == "a boolean" {
+        return "true or false".to_owned();
+    }
+    let word = match name.split_whitespace().next().unwrap_or_default() {
+        "string" | "a" if name.contains("string") => "a string",
+        "f64" | "floating" | "integer" | "u32" | "u64" | "i64" => "a number",
+        "boolean" | "bool" => "a boolean",
+        "map" | "struct" => "an object",
+        "sequence" => "an array",
+        "null" | "unit" => "null",
+        _ => return name.to_owned(),
+    };
+    word.to_owned()
+}
+
+fn compile(doc: &ModelDocument, p: &mut Problems) -> Option<Model> {
+    let id = check_id(&doc.id, "id", p);
+    let version = match &doc.version {
+        Version::Text(v) => text(v, "version", p).map(str::to_owned),
+        Version::Number(n) => number(*n, "version", p).map(|n| Shown(n).to_string()),
+    };
+    let version = version.filter(|v| check_id(v, "version", p).is_some());
+    if let Some(d) = &doc.description {
+        text(d, "description", p);
     }
     let mut traits = Slots::default();
     let mut fields = Slots::default();
     let mut ids = Vec::new();
 
-    let fit = group(&top, "fit", p, |item, path, p| {
-        let f = Fields::of(item, path, &["id", "label", "points", "when"], p)?;
-        let (id, label) = id_and_label(&f, "label", p);
-        let points = f.number("points", p);
-        let when = match f.get("when") {
-            Some(w) => Condition::compile(w, &f.path("when"), Scope::Traits, &mut traits, p),
-            None => {
-                p.add(&f.path("when"), "is required");
-                None
-            }
-        };
-        ids.push((id.clone()?, f.path("id")));
+    let fit = group(doc.fit.as_ref(), "fit", p, |rule, path, p| {
+        let id = check_id(&rule.id, &join(path, "id"), p);
+        let label = label(rule.label.as_deref(), &rule.id, path, p);
+        let points = number(rule.points, &join(path, "points"), p);
+        let when = Condition::compile(
+            &rule.when.0,
+            &join(path, "when"),
+            Scope::Traits,
+            &mut traits,
+            p,
+        );
+        ids.push((rule.id.clone(), join(path, "id")));
         Some(FitRule {
-            id: id?,
+            id: id?.to_owned(),
             label: label?,
             points: points?,
             when: when?,
         })
     });
 
-    let engagement = group(&top, "engagement", p, |item, path, p| {
-        let f = Fields::of(
-            item,
+    let engagement = group(doc.engagement.as_ref(), "engagement", p, |rule, path, p| {
+        let id = check_id(&rule.id, &join(path, "id"), p);
+        let label = label(rule.label.as_deref(), &rule.id, path, p);
+        let points = number(rule.points, &join(path, "points"), p);
+        let matcher = matcher(
+            rule.page.as_deref(),
+            rule.track.as_deref(),
+            rule.filter.as_ref(),
             path,
-            &[
-                "id",
-                "label",
-                "points",
-                "page",
-                "track",
-                "where",
-                "maxCount",
-                "maxPoints",
-                "withinDays",
-                "minCount",
-                "halfLifeDays",
-            ],
+            &mut fields,
             p,
-        )?;
-        let (id, label) = id_and_label(&f, "label", p);
-        let points = f.number("points", p);
-        let matcher = matcher(&f, &mut fields, p);
-        let max_count = f.opt_count("maxCount", MAX_COUNT, p);
-        let max_points = f.opt_positive("maxPoints", p);
-        let within = days(&f, "withinDays", p);
-        let half_life = days(&f, "halfLifeDays", p);
-        let min_count = f.opt_count("minCount", MAX_COUNT, p).unwrap_or(1);
-        if within.is_some() && !f.has("maxCount") {
+        );
+        let max_count = rule
+            .max_count
+            .and_then(|n| count(n, MAX_COUNT, &join(path, "maxCount"), p));
+        let max_points = rule
+            .max_points
+            .and_then(|n| positive(n, &join(path, "maxPoints"), p));
+        let within = rule
+            .within_days
+            .and_then(|d| days(d, &join(path, "withinDays"), p));
+        let half_life = rule
+            .half_life_days
+            .and_then(|d| days(d, &join(path, "halfLifeDays"), p));
+        let min_count = rule
+            .min_count
+            .and_then(|n| count(n, MAX_COUNT, &join(path, "minCount"), p))
+            .unwrap_or(1);
+        if rule.within_days.is_some() && rule.max_count.is_none() {
             p.add(
-                &f.path("maxCount"),
+                &join(path, "maxCount"),
                 format!(
                     "is required with withinDays (the session keeps the times of at most \
                      maxCount events per rule, up to {MAX_COUNT})"
@@ -371,14 +540,14 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
         if let Some(cap) = max_count {
             if min_count > cap {
                 p.add(
-                    &f.path("minCount"),
+                    &join(path, "minCount"),
                     format!("must not exceed maxCount ({cap})"),
                 );
             }
         }
-        ids.push((id.clone()?, f.path("id")));
+        ids.push((rule.id.clone(), join(path, "id")));
         Some(EngagementRule {
-            id: id?,
+            id: id?.to_owned(),
             label: label?,
             points: points?,
             matcher: matcher?,
@@ -390,69 +559,69 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
         })
     });
 
+    if doc.disqualifiers.len() > MAX_RULES {
+        p.add(
+            "disqualifiers",
+            format!(
+                "has {} entries, more than {MAX_RULES}",
+                doc.disqualifiers.len()
+            ),
+        );
+    }
     let mut disqualifiers = Vec::new();
-    if let Some(items) = top.opt_array("disqualifiers", p) {
-        if items.len() > MAX_RULES {
-            p.add(
-                "disqualifiers",
-                format!("has {} entries, more than {MAX_RULES}", items.len()),
-            );
-        }
-        for (path, item) in items.iter().take(MAX_RULES) {
-            let Some(f) = Fields::of(
-                item,
-                path,
-                &["id", "reason", "when", "page", "track", "where"],
+    for (i, d) in doc.disqualifiers.iter().take(MAX_RULES).enumerate() {
+        let path = format!("disqualifiers[{i}]");
+        let id = check_id(&d.id, &join(&path, "id"), p);
+        let reason = text(&d.reason, &join(&path, "reason"), p);
+        let event = d.page.is_some() || d.track.is_some();
+        let trigger = match (&d.when, event) {
+            (Some(w), false) => {
+                if d.filter.is_some() {
+                    p.add(
+                        &join(&path, "where"),
+                        "applies to page or track disqualifiers only",
+                    );
+                }
+                Condition::compile(&w.0, &join(&path, "when"), Scope::Traits, &mut traits, p)
+                    .map(Trigger::Traits)
+            }
+            (None, true) => matcher(
+                d.page.as_deref(),
+                d.track.as_deref(),
+                d.filter.as_ref(),
+                &path,
+                &mut fields,
                 p,
-            ) else {
-                continue;
-            };
-            let (id, reason) = id_and_label(&f, "reason", p);
-            let trigger = match (f.get("when"), f.has("page") || f.has("track")) {
-                (Some(w), false) => {
-                    if f.has("where") {
-                        p.add(
-                            &f.path("where"),
-                            "applies to page or track disqualifiers only",
-                        );
-                    }
-                    Condition::compile(w, &f.path("when"), Scope::Traits, &mut traits, p)
-                        .map(Trigger::Traits)
-                }
-                (None, true) => matcher(&f, &mut fields, p).map(Trigger::Event),
-                (Some(_), true) => {
-                    p.add(
-                        path,
-                        "give either when (traits) or page/track (events), not both",
-                    );
-                    None
-                }
-                (None, false) => {
-                    p.add(
-                        path,
-                        "needs when (a condition on traits) or page/track (an event)",
-                    );
-                    None
-                }
-            };
-            if let Some(id) = &id {
-                ids.push((id.clone(), f.path("id")));
+            )
+            .map(Trigger::Event),
+            (Some(_), true) => {
+                p.add(
+                    &path,
+                    "give either when (traits) or page/track (events), not both",
+                );
+                None
             }
-            if let (Some(id), Some(reason), Some(trigger)) = (id, reason, trigger) {
-                disqualifiers.push(Disqualifier {
-                    id,
-                    reason,
-                    trigger,
-                });
+            (None, false) => {
+                p.add(
+                    &path,
+                    "needs when (a condition on traits) or page/track (an event)",
+                );
+                None
             }
+        };
+        ids.push((d.id.clone(), join(&path, "id")));
+        if let (Some(id), Some(reason), Some(trigger)) = (id, reason, trigger) {
+            disqualifiers.push(Disqualifier {
+                id: id.to_owned(),
+                reason: reason.to_owned(),
+                trigger,
+            });
         }
     }
 
-    if let Some(items) = top.opt_array("keepTraits", p) {
-        for (path, item) in &items {
-            if let Some(name) = as_string(item, path, p) {
-                traits.slot(name);
-            }
+    for (i, name) in doc.keep_traits.iter().enumerate() {
+        if let Some(name) = text(name, &format!("keepTraits[{i}]"), p) {
+            traits.slot(name);
         }
     }
     if traits.paths.len() > MAX_TRAITS {
@@ -482,25 +651,25 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
         }
     }
 
-    let bots = top
-        .get("bots")
-        .map(|b| BotFilter::compile(b, &mut fields, p));
-    let bots = match bots {
-        Some(None) => return None,
-        Some(Some(b)) => Some(b),
+    let bots = match &doc.bots {
+        Some(b) => Some(BotFilter::compile(b, &mut fields, p)?),
         None => None,
     };
-    let calibration = top.get("calibration").and_then(|c| {
-        let f = Fields::of(c, "calibration", &["slope", "intercept"], p)?;
-        Some(Calibration {
-            slope: f.number("slope", p)?,
-            intercept: f.number("intercept", p)?,
-        })
-    });
-    let thresholds = thresholds(&top, p);
-    let grades = grades(&top, p);
+    let calibration = match &doc.calibration {
+        Some(c) => {
+            let slope = number(c.slope, "calibration.slope", p);
+            let intercept = number(c.intercept, "calibration.intercept", p);
+            Some(Calibration {
+                slope: slope?,
+                intercept: intercept?,
+            })
+        }
+        None => None,
+    };
+    let thresholds = thresholds(&doc.thresholds, p);
+    let grades = grades(doc.grades.as_ref(), p);
     let mut model = Model {
-        id: id?,
+        id: id?.to_owned(),
         version: version?,
         fit: fit?,
         engagement: engagement?,
@@ -519,78 +688,71 @@ fn compile(doc: &Json, p: &mut Problems) -> Option<Model> {
     Some(model)
 }
 
-fn check_id(id: &str, path: &str, p: &mut Problems) {
-    let ok = id.len() <= 64
+fn check_id<'a>(id: &'a str, path: &str, p: &mut Problems) -> Option<&'a str> {
+    let ok = !id.is_empty()
+        && id.len() <= 64
         && id
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if !ok {
         p.add(path, "must be at most 64 letters, digits, '-', '_' or '.'");
+        return None;
+    }
+    Some(id)
+}
+
+/// A rule's label, checked, or its id when it has none.
+fn label(label: Option<&str>, id: &str, path: &str, p: &mut Problems) -> Option<String> {
+    match label {
+        Some(l) => text(l, &join(path, "label"), p).map(str::to_owned),
+        None => Some(id.to_owned()),
     }
 }
 
-fn id_and_label(f: &Fields, label_key: &str, p: &mut Problems) -> (Option<String>, Option<String>) {
-    let id = f.string("id", p).map(str::to_owned);
-    if let Some(id) = &id {
-        check_id(id, &f.path("id"), p);
-    }
-    let label = match label_key {
-        "label" => f
-            .opt_string("label", p)
-            .map(str::to_owned)
-            .or_else(|| id.clone()),
-        _ => f.string(label_key, p).map(str::to_owned),
-    };
-    (id, label)
-}
-
-fn days(f: &Fields, key: &str, p: &mut Problems) -> Option<f64> {
-    let d = f.opt_positive(key, p)?;
+fn days(d: f64, path: &str, p: &mut Problems) -> Option<f64> {
+    let d = positive(d, path, p)?;
     if d > MAX_DAYS {
-        p.add(
-            &f.path(key),
-            format!("must be at most {} days", Shown(MAX_DAYS)),
-        );
+        p.add(path, format!("must be at most {} days", Shown(MAX_DAYS)));
         return None;
     }
     Some(d)
 }
 
-fn group<R>(
-    top: &Fields,
+fn group<R, C>(
+    doc: Option<&document::RuleGroup<R>>,
     key: &str,
     p: &mut Problems,
-    mut rule: impl FnMut(&Json, &str, &mut Problems) -> Option<R>,
-) -> Option<Group<R>> {
-    let Some(value) = top.get(key) else {
+    mut rule: impl FnMut(&R, &str, &mut Problems) -> Option<C>,
+) -> Option<Group<C>> {
+    let Some(doc) = doc else {
         return Some(Group {
             rules: Vec::new(),
             min: None,
             max: None,
         });
     };
-    let f = Fields::of(value, key, &["rules", "min", "max"], p)?;
-    let min = f.opt_number("min", p);
-    let max = f.opt_number("max", p);
+    let min = doc.min.and_then(|n| number(n, &join(key, "min"), p));
+    let max = doc.max.and_then(|n| number(n, &join(key, "max"), p));
     if let (Some(lo), Some(hi)) = (min, max) {
         if lo > hi {
             p.add(
-                &f.path("min"),
+                &join(key, "min"),
                 format!("must not exceed max ({})", Shown(hi)),
             );
         }
     }
-    let items = f.opt_array("rules", p).unwrap_or_default();
-    if items.len() > MAX_RULES {
+    if doc.rules.len() > MAX_RULES {
         p.add(
-            &f.path("rules"),
-            format!("has {} rules, more than {MAX_RULES}", items.len()),
+            &join(key, "rules"),
+            format!("has {} rules, more than {MAX_RULES}", doc.rules.len()),
         );
     }
-    let rules: Vec<Option<R>> = items
+    let rules: Vec<Option<C>> = doc
+        .rules
         .iter()
         .take(MAX_RULES)
-        .map(|(path, item)| rule(item, path, p))
+        .enumerate()
+        .map(|(i, item)| rule(item, &format!("{key}.rules[{i}]"), p))
         .collect();
     Some(Group {
         rules: rules.into_iter().collect::<Option<_>>()?,
@@ -599,13 +761,20 @@ fn group<R>(
     })
 }
 
-fn matcher(f: &Fields, fields: &mut Slots, p: &mut Problems) -> Option<EventMatcher> {
-    let target = match (f.get("page"), f.get("track")) {
+fn matcher(
+    page: Option<&str>,
+    track: Option<&str>,
+    filter: Option<&document::EventCondition>,
+    path: &str,
+    fields: &mut Slots,
+    p: &mut Problems,
+) -> Option<EventMatcher> {
+    let target = match (page, track) {
         (Some(page), None) => {
-            let glob = as_string(page, &f.path("page"), p)?;
+            let glob = text(page, &join(path, "page"), p)?;
             if !glob.starts_with('/') && !glob.starts_with('*') {
                 p.add(
-                    &f.path("page"),
+                    &join(path, "page"),
                     "must be a path starting with / (e.g. /pricing or /product/**)",
                 );
                 return None;
@@ -613,24 +782,24 @@ fn matcher(f: &Fields, fields: &mut Slots, p: &mut Problems) -> Option<EventMatc
             Target::Page(Glob::new(glob, true))
         }
         (None, Some(track)) => {
-            Target::Track(Glob::new(as_string(track, &f.path("track"), p)?, false))
+            Target::Track(Glob::new(text(track, &join(path, "track"), p)?, false))
         }
         (Some(_), Some(_)) => {
-            p.add(&f.path("track"), "give page or track, not both");
+            p.add(&join(path, "track"), "give page or track, not both");
             return None;
         }
         (None, None) => {
             p.add(
-                &f.path("page"),
+                &join(path, "page"),
                 "is required: page (a path glob) or track (an event name)",
             );
             return None;
         }
     };
-    let filter = match f.get("where") {
+    let filter = match filter {
         Some(w) => Some(Condition::compile(
-            w,
-            &f.path("where"),
+            &w.0,
+            &join(path, "where"),
             Scope::Event,
             fields,
             p,
@@ -640,73 +809,51 @@ fn matcher(f: &Fields, fields: &mut Slots, p: &mut Problems) -> Option<EventMatc
     Some(EventMatcher { target, filter })
 }
 
-fn thresholds(top: &Fields, p: &mut Problems) -> Option<Thresholds> {
-    let Some(value) = top.get("thresholds") else {
-        p.add(
-            "thresholds",
-            "is required: when is a visitor an MQL? (e.g. {\"fit\": 40, \"engagement\": 30})",
-        );
-        return None;
-    };
-    let f = Fields::of(
-        value,
-        "thresholds",
-        &["fit", "engagement", "total", "require"],
-        p,
-    )?;
-    let fit = f.opt_number("fit", p);
-    let engagement = f.opt_number("engagement", p);
-    let total = f.opt_number("total", p);
-    if !(f.has("fit") || f.has("engagement") || f.has("total")) {
+fn thresholds(doc: &document::Thresholds, p: &mut Problems) -> Option<Thresholds> {
+    let fit = doc.fit.and_then(|n| number(n, "thresholds.fit", p));
+    let engagement = doc
+        .engagement
+        .and_then(|n| number(n, "thresholds.engagement", p));
+    let total = doc.total.and_then(|n| number(n, "thresholds.total", p));
+    if doc.fit.is_none() && doc.engagement.is_none() && doc.total.is_none() {
         p.add("thresholds", "needs at least one of fit, engagement, total");
     }
-    let all = match f.get("require") {
-        None => true,
-        Some(Json::Str(s)) if s == "all" => true,
-        Some(Json::Str(s)) if s == "any" => false,
-        Some(_) => {
-            p.add(
-                &f.path("require"),
-                "must be \"all\" (every threshold) or \"any\" (one is enough)",
-            );
-            true
-        }
-    };
     Some(Thresholds {
         fit,
         engagement,
         total,
-        all,
+        all: !matches!(doc.require, Some(Require::Any)),
     })
 }
 
-fn grades(top: &Fields, p: &mut Problems) -> Option<Grades> {
+fn grades(doc: Option<&GradeCuts>, p: &mut Problems) -> Option<Grades> {
     let default = [75.0, 50.0, 25.0];
-    let Some(value) = top.get("grades") else {
+    let Some(doc) = doc else {
         return Some(Grades {
             fit: default,
             engagement: default,
         });
     };
-    let f = Fields::of(value, "grades", &["fit", "engagement"], p)?;
-    let cuts = |key: &str, p: &mut Problems| -> Option<[f64; 3]> {
-        let Some(items) = f.opt_array(key, p) else {
+    let mut cuts = |cuts: &Option<Vec<f64>>, key: &str| -> Option<[f64; 3]> {
+        let Some(cuts) = cuts else {
             return Some(default);
         };
-        let nums: Vec<f64> = items
+        let path = join("grades", key);
+        let nums: Vec<f64> = cuts
             .iter()
-            .filter_map(|(path, v)| crate::reader::as_number(v, path, p))
+            .enumerate()
+            .filter_map(|(i, n)| number(*n, &format!("{path}[{i}]"), p))
             .collect();
         match nums[..] {
             [a, b, c] if a > b && b > c => Some([a, b, c]),
             _ => {
-                p.add(&f.path(key), "must be three numbers, highest first (the lowest scores of grades A, B, C or 1, 2, 3)");
+                p.add(&path, "must be three numbers, highest first (the lowest scores of grades A, B, C or 1, 2, 3)");
                 None
             }
         }
     };
-    let fit = cuts("fit", p);
-    let engagement = cuts("engagement", p);
+    let fit = cuts(&doc.fit, "fit");
+    let engagement = cuts(&doc.engagement, "engagement");
     Some(Grades {
         fit: fit?,
         engagement: engagement?,

@@ -4,13 +4,12 @@
 //! an MQL threshold chosen for a target. Honest with little data: it refuses, with the counts.
 
 use crate::dataset::Lead;
+use crate::document::{self, ModelDocument, Version};
 use crate::event::Event;
 use crate::features::{features, Feature};
-use crate::json::Json;
 use crate::logistic::Logistic;
 use crate::metrics::{auc, brier, lift_by_decile, log_loss};
 use crate::model::Model;
-use crate::number::Shown;
 use crate::scorer::Scorer;
 use serde::Deserialize;
 use std::fmt;
@@ -58,6 +57,7 @@ impl Default for Options {
 /// the options of `train` in JavaScript (camelCase) are read into this one type, and
 /// [`TrainOptions::check`] is the one place their bounds are enforced.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TrainOptions {
     /// Seed of the fold assignment (a whole number, default 1).
@@ -324,14 +324,14 @@ pub struct Report {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Training {
     /// The learned model document (an ordinary scoring model).
-    pub model: Json,
+    pub model: ModelDocument,
     /// What was learned and how well it does.
     pub report: Report,
 }
 
 /// Learns the points of `model` (compiled from `doc`) from `leads`.
 pub fn train(
-    doc: &Json,
+    doc: &ModelDocument,
     model: &Model,
     leads: &[Lead],
     options: &Options,
@@ -534,7 +534,7 @@ pub fn choose_threshold(scores: &[f64], outcomes: &[bool], target: Target) -> Th
 
 /// The model document with learned points, no group caps (they would bend the learned scale),
 /// the recommended total threshold, the calibration, and a new version.
-fn learned_document(doc: &Json, report: &Report, options: &Options) -> Json {
+fn learned_document(doc: &ModelDocument, report: &Report, options: &Options) -> ModelDocument {
     let points = |id: &str| {
         report
             .weights
@@ -542,73 +542,32 @@ fn learned_document(doc: &Json, report: &Report, options: &Options) -> Json {
             .find(|w| w.feature.rule() == id)
             .map(|w| w.points)
     };
-    let rules = |group: &Json| -> Json {
-        let Json::Obj(entries) = group else {
-            return group.clone();
-        };
-        Json::Obj(
-            entries
-                .iter()
-                .filter(|(k, _)| k != "max" && k != "min")
-                .map(|(k, v)| match (k.as_str(), v) {
-                    ("rules", Json::Arr(rules)) => (
-                        k.clone(),
-                        Json::Arr(
-                            rules
-                                .iter()
-                                .map(|rule| match (rule, rule.get("id")) {
-                                    (Json::Obj(fields), Some(Json::Str(id))) => Json::Obj(
-                                        fields
-                                            .iter()
-                                            .filter(|(k, _)| k != "maxPoints")
-                                            .map(|(k, v)| match (k.as_str(), points(id)) {
-                                                ("points", Some(p)) => (k.clone(), Json::Num(p)),
-                                                _ => (k.clone(), v.clone()),
-                                            })
-                                            .collect(),
-                                    ),
-                                    _ => rule.clone(),
-                                })
-                                .collect(),
-                        ),
-                    ),
-                    _ => (k.clone(), v.clone()),
-                })
-                .collect(),
-        )
+    let mut out = doc.clone();
+    // Group bounds and rule caps would bend the learned scale: they go.
+    if let Some(fit) = &mut out.fit {
+        (fit.min, fit.max) = (None, None);
+        for rule in &mut fit.rules {
+            rule.points = points(&rule.id).unwrap_or(rule.points);
+        }
+    }
+    if let Some(engagement) = &mut out.engagement {
+        (engagement.min, engagement.max) = (None, None);
+        for rule in &mut engagement.rules {
+            rule.points = points(&rule.id).unwrap_or(rule.points);
+            rule.max_points = None;
+        }
+    }
+    out.version = Version::Text(format!("{}-learned-{}", doc.version, options.seed));
+    out.thresholds = document::Thresholds {
+        fit: None,
+        engagement: None,
+        total: Some(report.threshold.score),
+        require: None,
     };
-    let Json::Obj(top) = doc else {
-        return doc.clone();
-    };
-    let mut out: Vec<(String, Json)> = top
-        .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "thresholds" | "calibration" | "grades"))
-        .map(|(k, v)| match k.as_str() {
-            "fit" | "engagement" => (k.clone(), rules(v)),
-            "version" => {
-                let v = match v {
-                    Json::Str(s) => s.clone(),
-                    Json::Num(n) => Shown(*n).to_string(),
-                    _ => "1".to_owned(),
-                };
-                (
-                    k.clone(),
-                    Json::Str(format!("{v}-learned-{}", options.seed)),
-                )
-            }
-            _ => (k.clone(), v.clone()),
-        })
-        .collect();
-    out.push((
-        "thresholds".into(),
-        Json::Obj(vec![("total".into(), Json::Num(report.threshold.score))]),
-    ));
-    out.push((
-        "calibration".into(),
-        Json::Obj(vec![
-            ("slope".into(), Json::Num(report.calibration.0)),
-            ("intercept".into(), Json::Num(report.calibration.1)),
-        ]),
-    ));
-    Json::Obj(out)
+    out.grades = None;
+    out.calibration = Some(document::Calibration {
+        slope: report.calibration.0,
+        intercept: report.calibration.1,
+    });
+    out
 }

@@ -18,6 +18,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(typescript_custom_section)]
+const MODEL_TYPES: &'static str = include_str!("generated.d.ts");
+
+#[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = include_str!("types.d.ts");
 
 #[wasm_bindgen]
@@ -301,24 +304,20 @@ pub fn train(
     options: Option<TrainOptionsInput>,
 ) -> Result<TrainResultOutput, JsValue> {
     let doc = read_model(&model).map_err(|p| error(&p.to_string(), "model", None))?;
-    let compiled = Model::compile(&doc).map_err(|e| model_error(&e))?;
+    let doc = crate::document::ModelDocument::read(&doc).map_err(|e| model_error(&e))?;
+    let compiled = Model::from_document(&doc).map_err(|e| model_error(&e))?;
     let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    // Through the document tree, which sees every field (serde-wasm-bindgen reads only the
+    // fields a struct names, so a misspelt option would pass unseen).
     let given: crate::training::TrainOptions = if options.is_undefined() || options.is_null() {
         Default::default()
     } else {
-        serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(options)).map_err(
-            |e| {
-                let at = e.path().to_string();
-                let path = if at == "." {
-                    "options".to_owned()
-                } else {
-                    format!("options.{at}")
-                };
-                let why = e.into_inner().to_string();
-                let msg = format!("{path}: {}", why.trim_start_matches("Error: "));
-                error(&msg, &path, None)
-            },
-        )?
+        let tree = read_json(&options)
+            .map_err(|why| error(&format!("options: {why}"), "options", None))?;
+        tree.into_typed().map_err(|e| {
+            let path = crate::reader::join("options", &crate::json::path_text(&e.path));
+            error(&format!("{path}: {}", e.message), &path, None)
+        })?
     };
     let settings = given.check().map_err(|e| {
         let path = format!("options.{}", e.option);
@@ -333,11 +332,10 @@ pub fn train(
     .map_err(|e| error(&format!("data: {e}"), "data", None))?;
     let trained = crate::training::train(&doc, &compiled, &leads, &settings)
         .map_err(|e| error(&e.to_string(), "data", None))?;
-    let out = Json::Obj(vec![
-        ("model".into(), trained.model),
-        ("report".into(), trained.report.to_json()),
-    ]);
-    Ok(to_js(&out)?.unchecked_into())
+    let out = Object::new();
+    Reflect::set(&out, &"model".into(), &to_js(&trained.model)?)?;
+    Reflect::set(&out, &"report".into(), &to_js(&trained.report.to_json())?)?;
+    Ok(JsValue::from(out).unchecked_into())
 }
 
 /// Lists the problems of a model (`[]` when it is valid), each `{ path, message }`.
@@ -613,8 +611,7 @@ fn error(message: &str, field: &str, problems: Option<JsValue>) -> JsValue {
 /// A plain object with these properties.
 /// A document as a plain JavaScript value (objects, not maps), numbers exact.
 #[cfg(feature = "training")]
-fn to_js(value: &Json) -> Result<JsValue, JsValue> {
-    use serde::Serialize;
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let s = serde_wasm_bindgen::Serializer::json_compatible();
     value.serialize(&s).map_err(JsValue::from)
 }

@@ -35,12 +35,14 @@ fn every_problem_is_listed_with_its_path() {
         "grades": { "fit": [10, 20, 30] }
     }"#,
     );
+    // The shape first (what does not fit the document's types), then the meaning.
     let expected = [
         "colour: unknown field (expected one of: $schema, id, version, description, fit, engagement, disqualifiers, thresholds, grades, keepTraits, bots, calibration)",
-        "id: must be at most 64 letters, digits, '-', '_' or '.'",
-        "fit.min: must not exceed max (10)",
         "fit.rules[0].points: must be a number, not a string",
         "fit.rules[1].when: is required",
+        "disqualifiers[0].when.exists: must be true or false, not a string",
+        "id: must be at most 64 letters, digits, '-', '_' or '.'",
+        "fit.min: must not exceed max (10)",
         "engagement.rules[0].page: must be a path starting with / (e.g. /pricing or /product/**)",
         "engagement.rules[1].track: give page or track, not both",
         "engagement.rules[2].halfLifeDays: must be greater than 0",
@@ -50,7 +52,6 @@ fn every_problem_is_listed_with_its_path() {
         "engagement.rules[5].where.trait: unknown field (expected one of: property, context, equals, oneOf, contains, glob, gte, gt, lte, lt, emailDomain, exists)",
         "engagement.rules[5].where: a condition needs all, any, not, or one of \"property\" or \"context\" (event conditions test the event)",
         "disqualifiers[0].reason: must not be empty",
-        "disqualifiers[0].when.exists: must be true or false, not a string",
         "fit.rules[1].id: \"a\" is already used by another rule; ids must be unique",
         "thresholds: needs at least one of fit, engagement, total",
         "grades.fit: must be three numbers, highest first (the lowest scores of grades A, B, C or 1, 2, 3)",

@@ -4,18 +4,19 @@
 mod common;
 use common::*;
 use mqlscore::dataset::{read_csv, read_jsonl, CsvMapping};
+use mqlscore::document::ModelDocument;
 use mqlscore::synthetic::{generate, to_jsonl, TRUE_WEIGHTS};
 use mqlscore::training::{choose_threshold, train, Options, Target, TrainError, TrainOptions};
-use mqlscore::{Json, Model, Scorer};
+use mqlscore::{Model, Scorer};
 
-fn b2b_doc() -> Json {
-    json(&example_text("b2b-saas"))
+fn b2b_doc() -> ModelDocument {
+    ModelDocument::read(&json(&example_text("b2b-saas"))).unwrap()
 }
 
 #[test]
 fn training_recovers_known_weights_and_beats_the_hand_written_model() {
     let doc = b2b_doc();
-    let model = Model::compile(&doc).unwrap();
+    let model = Model::from_document(&doc).unwrap();
     let leads = generate(&model, 6000, 11);
     let options = Options {
         l2: 0.5,
@@ -59,7 +60,7 @@ fn training_recovers_known_weights_and_beats_the_hand_written_model() {
 #[test]
 fn the_learned_model_runs_unchanged_in_the_scorer_and_shows_a_probability() {
     let doc = b2b_doc();
-    let model = Model::compile(&doc).unwrap();
+    let model = Model::from_document(&doc).unwrap();
     let t = train(
         &doc,
         &model,
@@ -67,7 +68,7 @@ fn the_learned_model_runs_unchanged_in_the_scorer_and_shows_a_probability() {
         &Options::default(),
     )
     .unwrap();
-    let text = t.model.to_pretty();
+    let text = serde_json::to_string_pretty(&t.model).unwrap();
     let learned = Model::compile(&json(&text)).unwrap();
     assert_eq!(learned.key(), "b2b-saas@1-learned-1");
     assert!(learned.fit.max.is_none() && learned.engagement.max.is_none());
@@ -87,11 +88,11 @@ fn the_learned_model_runs_unchanged_in_the_scorer_and_shows_a_probability() {
 #[test]
 fn training_is_reproducible() {
     let doc = b2b_doc();
-    let model = Model::compile(&doc).unwrap();
+    let model = Model::from_document(&doc).unwrap();
     let leads = generate(&model, 800, 5);
     let a = train(&doc, &model, &leads, &Options::default()).unwrap();
     let b = train(&doc, &model, &leads, &Options::default()).unwrap();
-    assert_eq!(a.model.to_pretty(), b.model.to_pretty());
+    assert_eq!(a.model, b.model);
     let text: String = leads.iter().map(|l| to_jsonl(l) + "\n").collect();
     assert_eq!(read_jsonl(&text).unwrap(), leads, "JSON Lines round-trip");
 }
@@ -99,7 +100,7 @@ fn training_is_reproducible() {
 #[test]
 fn too_little_data_is_said_plainly_with_the_counts() {
     let doc = b2b_doc();
-    let model = Model::compile(&doc).unwrap();
+    let model = Model::from_document(&doc).unwrap();
     let leads = generate(&model, 50, 9);
     let err = train(&doc, &model, &leads, &Options::default()).unwrap_err();
     let TrainError::TooLittleData {

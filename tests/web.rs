@@ -135,8 +135,9 @@ fn an_invalid_model_throws_an_error_listing_every_problem() {
     assert_eq!(Array::from(&problems).length(), 3);
     let listed: JsValue = validate_model(bad.unchecked_into()).unwrap().into();
     let first = Array::from(&listed).get(0);
-    assert_eq!(text(&first, "path"), "engagement.rules[0].halfLifeDays");
-    assert_eq!(text(&first, "message"), "must be greater than 0");
+    // The shape first (a string where a number belongs), then the meaning.
+    assert_eq!(text(&first, "path"), "engagement.rules[1].points");
+    assert_eq!(text(&first, "message"), "must be a number, not a string");
     let ok: JsValue = validate_model(js(MINIMAL).unchecked_into()).unwrap().into();
     assert_eq!(Array::from(&ok).length(), 0);
 }

@@ -4,6 +4,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use mqlscore::dataset::{read_csv, read_jsonl, CsvMapping, Lead};
+use mqlscore::document::ModelDocument;
 use mqlscore::metrics::{auc, brier, lift_by_decile, log_loss};
 use mqlscore::synthetic::{generate, to_jsonl};
 use mqlscore::time::parse_iso8601;
@@ -162,13 +163,14 @@ fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn compile(text: &str, name: &str) -> Result<(Json, Model), String> {
+fn compile(text: &str, name: &str) -> Result<(ModelDocument, Model), String> {
     let doc = Json::parse(text).map_err(|e| format!("{name}: {e}"))?;
-    let model = Model::compile(&doc).map_err(|e| format!("{name}: {e}"))?;
+    let doc = ModelDocument::read(&doc).map_err(|e| format!("{name}: {e}"))?;
+    let model = Model::from_document(&doc).map_err(|e| format!("{name}: {e}"))?;
     Ok((doc, model))
 }
 
-fn load_model(path: &Path) -> Result<(Json, Model), String> {
+fn load_model(path: &Path) -> Result<(ModelDocument, Model), String> {
     compile(&read(path)?, &path.display().to_string())
 }
 
@@ -178,15 +180,30 @@ fn load_leads(data: &Data) -> Result<Vec<Lead>, String> {
             read_jsonl(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))
         }
         (None, Some(path), Some(mapping_path)) => {
-            let text = read(mapping_path)?;
-            let mut de = serde_json::Deserializer::from_str(&text);
-            let mapping: CsvMapping = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-                let at = e.path().to_string();
-                format!("{}: {at}: {}", mapping_path.display(), e.into_inner())
-            })?;
+            let name = mapping_path.display();
+            let tree = Json::parse(&read(mapping_path)?).map_err(|e| format!("{name}: {e}"))?;
+            let mapping: CsvMapping = tree.into_typed().map_err(|e| format!("{name}: {e}"))?;
             read_csv(&read(path)?, &mapping).map_err(|e| format!("{}: {e}", path.display()))
         }
         _ => Err("give --data leads.jsonl, or --csv leads.csv with --mapping map.json".to_owned()),
+    }
+}
+
+/// Numbers with no fraction written as people write them (`20`, not `20.0`); all others exact.
+fn whole_numbers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9e15 => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(whole_numbers).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, whole_numbers(v)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -281,7 +298,11 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
         r.calibration.0,
         r.calibration.1
     );
-    let text = t.model.to_pretty() + "\n";
+    let text = serde_json::to_string_pretty(&whole_numbers(
+        serde_json::to_value(&t.model).map_err(|e| e.to_string())?,
+    ))
+    .map_err(|e| e.to_string())?
+        + "\n";
     match &args.out {
         Some(path) => {
             std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;

@@ -1,0 +1,289 @@
+// Generated from the engine's Rust types by scripts/generate.sh; do not edit by hand.
+
+/** A scoring model for mqlscore. Generated from the engine's types (scripts/generate.sh); the engine also checks what a schema cannot say: unique rule ids, minCount <= maxCount, grade cuts highest first, a range's lower bound below its upper bound. */
+export type ScoringModel = {
+  /** The schema this document follows (editors use it; the engine ignores it). */
+  "$schema"?: string | null;
+  /** Keeps non-human traffic from scoring; absent means no filtering. */
+  bots?: BotFilter | null;
+  /** Score to conversion probability, written by `mqlscore train`. */
+  calibration?: Calibration | null;
+  /** What the model is for. */
+  description?: string | null;
+  /** Traits or events that rule a visitor out whatever the points. */
+  disqualifiers?: Disqualifier[];
+  /** Implicit engagement: points for page views and tracked events. */
+  engagement?: RuleGroupOfEngagementRule | null;
+  /** Explicit fit: points for traits (title, company size, industry, email domain). */
+  fit?: RuleGroupOfFitRule | null;
+  /** Cut points of the fit x engagement grade grid (A-D x 1-4). */
+  grades?: GradeCuts | null;
+  /** The model's id, carried into every result as `id@version`. */
+  id: string;
+  /** Traits to keep in the session although no rule reads them (e.g. `email` for the CRM). */
+  keepTraits?: string[];
+  /** When a visitor is an MQL. */
+  thresholds: Thresholds;
+  /** The model's version (`3`, `2026-q4`); a saved session migrates across versions. */
+  version: Version;
+};
+
+/** The filter for non-human traffic. */
+export type BotFilter = {
+  /** More than `events` page or track events within `seconds` is a burst. */
+  burst?: Burst | null;
+  /** Link clicks count only after a page view within `pageViewWithinMinutes` (default 30). */
+  clicks?: Clicks | null;
+  /** User-agent globs to filter (default: crawlers, scanners, headless browsers, HTTP libraries). */
+  userAgents?: TextOrList | null;
+};
+
+/** A burst of events faster than a person makes them. */
+export interface Burst {
+  /** Events allowed within the window (1 to 100). */
+  events: number;
+  /** The window in seconds (1 to 3600). */
+  seconds: number;
+}
+
+/** Score to conversion probability: `1 / (1 + e^-(slope x score + intercept))`. */
+export interface Calibration {
+  /** Log-odds at a score of 0. */
+  intercept: number;
+  /** Change in log-odds per point. */
+  slope: number;
+}
+
+/** Tracked link clicks that need a page view shortly before them. */
+export type Clicks = {
+  /** The track events that are link clicks (names or globs). */
+  events: TextOrList;
+  /** Minutes within which a page view must come before the click (1 to 1440, default 30). */
+  pageViewWithinMinutes?: number | null;
+};
+
+/** A named reason that keeps a visitor from being an MQL: a condition on traits, or an event. */
+export type Disqualifier = {
+  /** Unique among the model's rules and disqualifiers. */
+  id: string;
+  /** A path glob: a page view that disqualifies. */
+  page?: string | null;
+  /** The sentence sales reads: `Works at a competitor`. */
+  reason: string;
+  /** A track event name or glob that disqualifies (`Unsubscribed`). */
+  track?: string | null;
+  /** A condition on traits (or give `page` / `track` for an event that disqualifies). */
+  when?: TraitCondition | null;
+  /** A further condition on the event's properties or context. */
+  where?: EventCondition | null;
+};
+
+/** Points for page views or tracked events, with caps, a window, a minimum and decay. */
+export type EngagementRule = {
+  /** Each event's points halve every N days. */
+  halfLifeDays?: number | null;
+  /** Unique among the model's rules and disqualifiers. */
+  id: string;
+  /** The words sales reads (`Viewed pricing`); default: the id. */
+  label?: string | null;
+  /** Count at most this many events (the most recent). Required with `withinDays`. */
+  maxCount?: number | null;
+  /** The rule's points never exceed this in size. */
+  maxPoints?: number | null;
+  /** Score only once at least this many events count. */
+  minCount?: number | null;
+  /** A path glob: `/pricing`, `/product/*` (one level), `/product/**` (any depth). */
+  page?: string | null;
+  /** Points per counted event; negative deducts. */
+  points: number;
+  /** A track event name or glob: `Demo Requested`, `Webinar *`. */
+  track?: string | null;
+  /** A further condition on the event's properties or context. */
+  where?: EventCondition | null;
+  /** Count only events of the last N days. */
+  withinDays?: number | null;
+};
+
+/** A condition: all / any / not of conditions, or a test of one value with one operator (gte/gt/lte/lt combine into a range). */
+export type EventCondition = {
+  all: EventCondition[];
+} | {
+  any: EventCondition[];
+} | {
+  not: EventCondition;
+} | {
+  /** Contains this text (or one of these), ignoring case. */
+  contains?: TextOrList | null;
+  /** An event context path: `userAgent`, `campaign.source`. */
+  context?: string;
+  /** An email address (or bare domain) in one of these domains or their subdomains. */
+  emailDomain?: TextOrList | null;
+  /** Equal to this (text ignores case; a number also matches text that reads as it). */
+  equals?: Scalar | null;
+  /** The value is present (`true`) or absent (`false`). */
+  exists?: boolean | null;
+  /** Matches this glob (or one of these), ignoring case: `*` any run, `?` one character. */
+  glob?: TextOrList | null;
+  /** More than this. */
+  gt?: number | null;
+  /** At least this. */
+  gte?: number | null;
+  /** Less than this. */
+  lt?: number | null;
+  /** At most this. */
+  lte?: number | null;
+  /** Equal to one of these. */
+  oneOf?: Scalar[] | null;
+  /** An event property path: `plan`, `video.title`. */
+  property?: string;
+};
+
+/** Points while a condition on traits holds. */
+export type FitRule = {
+  /** Unique among the model's rules and disqualifiers. */
+  id: string;
+  /** The words sales reads (`VP or C-level title`); default: the id. */
+  label?: string | null;
+  /** Points added (deducted when negative) while the condition holds. */
+  points: number;
+  /** The condition on traits. */
+  when: TraitCondition;
+};
+
+/** The lowest scores of grades A, B, C (fit) and 1, 2, 3 (engagement), highest first. */
+export type GradeCuts = {
+  /** Default `[75, 50, 25]`. */
+  engagement?: number[] | null;
+  /** Default `[75, 50, 25]`. */
+  fit?: number[] | null;
+};
+
+/** How thresholds combine. */
+export type Require = "all" | "any";
+
+/** Rules of one half of the score, with bounds on their sum. */
+export type RuleGroupOfEngagementRule = {
+  /** The group's sum never goes above this (HubSpot's default is 100). */
+  max?: number | null;
+  /** The group's sum never goes below this. */
+  min?: number | null;
+  /** The rules (at most 64). */
+  rules?: EngagementRule[];
+};
+
+/** Rules of one half of the score, with bounds on their sum. */
+export type RuleGroupOfFitRule = {
+  /** The group's sum never goes above this (HubSpot's default is 100). */
+  max?: number | null;
+  /** The group's sum never goes below this. */
+  min?: number | null;
+  /** The rules (at most 64). */
+  rules?: FitRule[];
+};
+
+/** A value a trait or property is compared with. */
+export type Scalar = string | number | boolean;
+
+/** One text or a list of them (`"vp*"` or `["vp*", "*chief*"]`). */
+export type TextOrList = string | string[];
+
+/** When a visitor is an MQL: thresholds on fit, engagement and total. */
+export type Thresholds = {
+  /** Engagement at least this. */
+  engagement?: number | null;
+  /** Fit at least this. */
+  fit?: number | null;
+  /** `all` (default): every threshold given must be met; `any`: one is enough. */
+  require?: Require | null;
+  /** Fit + engagement at least this. */
+  total?: number | null;
+};
+
+/** A condition: all / any / not of conditions, or a test of one value with one operator (gte/gt/lte/lt combine into a range). */
+export type TraitCondition = {
+  all: TraitCondition[];
+} | {
+  any: TraitCondition[];
+} | {
+  not: TraitCondition;
+} | {
+  /** Contains this text (or one of these), ignoring case. */
+  contains?: TextOrList | null;
+  /** An email address (or bare domain) in one of these domains or their subdomains. */
+  emailDomain?: TextOrList | null;
+  /** Equal to this (text ignores case; a number also matches text that reads as it). */
+  equals?: Scalar | null;
+  /** The value is present (`true`) or absent (`false`). */
+  exists?: boolean | null;
+  /** Matches this glob (or one of these), ignoring case: `*` any run, `?` one character. */
+  glob?: TextOrList | null;
+  /** More than this. */
+  gt?: number | null;
+  /** At least this. */
+  gte?: number | null;
+  /** Less than this. */
+  lt?: number | null;
+  /** At most this. */
+  lte?: number | null;
+  /** Equal to one of these. */
+  oneOf?: Scalar[] | null;
+  /** A trait path: `title`, `company.employees` (group traits are `company.*`). */
+  trait?: string;
+};
+
+/** A version: text or a number. */
+export type Version = string | number;
+
+/** Training options as people give them, before they are checked: the command line's flags and the options of `train` in JavaScript (camelCase) are read into this one type, and [`TrainOptions::check`] is the one place their bounds are enforced. */
+export type TrainOptions = {
+  /** How to read CSV data (JavaScript's `train`; the command line takes `--mapping`). */
+  csvMapping?: CsvMapping | null;
+  /** Folds of the cross-validation (2 to 20, default 5). */
+  folds?: number | null;
+  /** L2 penalty on the weights (greater than 0, default 1). */
+  l2?: number | null;
+  /** Points that double the odds of converting (greater than 0, default 20). */
+  pointsToDouble?: number | null;
+  /** Seed of the fold assignment (a whole number, default 1). */
+  seed?: number | null;
+  /** Recommend the threshold at which at most this share of leads are MQLs (default 0.2). */
+  targetMqlRate?: number | null;
+  /** Or the threshold at which at least this share of MQLs convert. */
+  targetPrecision?: number | null;
+};
+
+/** What a count column counts: page views of a path, or a track event. */
+export type CountColumn = {
+  /** A page path. */
+  page?: string | null;
+  /** A track event name. */
+  track?: string | null;
+};
+
+/** How a CRM's CSV export maps to leads: which column is what. Read from JSON (a mapping file, or `options.csvMapping` in JavaScript):  ```json { "id": "Lead ID", "converted": { "column": "Lead Status", "values": ["Closed Won"] },   "asOf": "Last Activity Date", "traits": { "Job Title": "title", "Employees": "company.employees" },   "numeric": ["Employees"], "counts": { "Pricing Page Views": { "page": "/pricing" } } } ``` */
+export type CsvMapping = {
+  /** The column with each row's date: the time of its events. */
+  asOf?: string | null;
+  /** One date for every row's events, when no column has one (ISO-8601). */
+  at?: string | null;
+  /** The outcome column, and the values in it that mean "converted". */
+  converted: OutcomeColumn;
+  /** The column with the date of conversion. */
+  convertedAt?: string | null;
+  /** Columns that count events: each count becomes that many page views or track events. */
+  counts?: Record<string, CountColumn>;
+  /** The column with each lead's id (default: its row number). */
+  id?: string | null;
+  /** Trait columns whose cells are numbers (a cell that is not one is an error); all others stay text, so that a zip code `02139` keeps its leading zero. */
+  numeric?: string[];
+  /** Columns read as traits: column name to trait path (`company.employees`). Cells are text. */
+  traits?: Record<string, string>;
+};
+
+/** The outcome column of a CSV export. */
+export type OutcomeColumn = {
+  /** Its name in the header. */
+  column: string;
+  /** Values that mean converted, compared without case (default: `true`, `yes`, `1`). */
+  values?: string[] | null;
+};
