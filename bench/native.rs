@@ -85,7 +85,7 @@ const PLANS: [&str; 3] = ["starter", "growth", "enterprise"];
 const BROWSER: &str = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15";
 const CRAWLER: &str = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
 
-use mqlscore::time::iso_datetime as iso;
+use mqlscore::iso_datetime as iso;
 
 fn s(text: &str) -> Json {
     Json::str(text)

@@ -77,11 +77,21 @@ pub enum RestoreError {
     /// The saved string is empty.
     Empty,
     /// The saved string is longer than any session this engine writes.
-    TooLong(usize),
+    TooLong {
+        /// Its length in characters.
+        length: usize,
+        /// The longest a saved session may be.
+        max: usize,
+    },
     /// A character outside the URL-safe base64 alphabet, at this position.
     NotBase64(usize),
     /// Written by a format this engine does not know.
-    UnknownFormat(u8),
+    UnknownFormat {
+        /// The format it names.
+        found: u8,
+        /// The format this engine reads.
+        reads: u8,
+    },
     /// The string ends, or holds a bad value, inside this part of the session.
     Corrupt(&'static str),
 }
@@ -90,18 +100,16 @@ impl fmt::Display for RestoreError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
             RestoreError::Empty => f.write_str("saved: is empty"),
-            RestoreError::TooLong(n) => write!(
+            RestoreError::TooLong { length, max } => write!(
                 f,
-                "saved: is {n} characters, longer than any saved session ({} at most)",
-                crate::codec::MAX_SAVED_LEN
+                "saved: is {length} characters, longer than any saved session ({max} at most)"
             ),
             RestoreError::NotBase64(at) => {
                 write!(f, "saved: character {at} is not URL-safe base64")
             }
-            RestoreError::UnknownFormat(v) => write!(
+            RestoreError::UnknownFormat { found, reads } => write!(
                 f,
-                "saved: format version {v} is not one this engine reads (it reads {})",
-                crate::codec::FORMAT
+                "saved: format version {found} is not one this engine reads (it reads {reads})"
             ),
             RestoreError::Corrupt(part) => write!(f, "saved: {part} is corrupt or truncated"),
         }

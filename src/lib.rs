@@ -1,39 +1,31 @@
 #![doc = include_str!("../README.md")]
+//!
+//! # The Rust API
+//!
+//! [`Model`] compiles a [`ModelDocument`](document::ModelDocument) (read from JSON with
+//! [`Json::parse`] and [`Model::compile`]); a [`Scorer`] keeps one visitor's session under it
+//! and scores [`Event`]s into a [`Scorecard`] with its [`Reason`]s; [`Scorer::save`] and
+//! [`Scorer::restore`] carry the session in a short string. [`learn`] fits a model's points to
+//! outcomes. The JavaScript API is in `wasm` (built for `wasm32` only).
 
-pub mod bots;
-pub mod codec;
-pub mod condition;
-pub mod dataset;
-pub mod document;
-pub mod errors;
-pub mod event;
-pub mod features;
-pub mod glob;
-pub mod grade;
-pub mod json;
-pub mod json_writer;
-pub mod logistic;
-pub mod metrics;
-pub mod model;
-pub mod number;
-mod reader;
-pub mod report_json;
-pub mod scorecard;
-pub mod scorer;
-pub mod session;
-pub mod synthetic;
-pub mod time;
-pub mod training;
-pub mod value;
+mod errors;
+mod format;
+pub mod learn;
+mod model;
+mod score;
+mod session;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use codec::Restored;
 pub use errors::{EventError, ModelError, Problem, RestoreError};
-pub use event::{Event, EventKind, EventSource, Field};
-pub use grade::Grade;
-pub use json::Json;
+pub use format::json::{Json, ReadError, Step};
+pub use format::time::{iso_date, iso_datetime, parse_iso8601};
+pub use format::value::Value;
+pub use model::bots::FilterReason;
+pub use model::document;
 pub use model::Model;
-pub use scorecard::{Disqualification, Half, Reason, Scorecard};
-pub use scorer::{Rejected, Scorer};
-pub use value::Value;
+pub use score::grade::Grade;
+pub use score::scorecard::{Disqualification, Half, Reason, Scorecard};
+pub use score::scorer::{Rejected, Scorer};
+pub use session::event::{Event, EventKind, EventSource, Field};
+pub use session::saved::Restored;

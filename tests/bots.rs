@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use mqlscore::bots::FilterReason;
+use mqlscore::FilterReason;
 use mqlscore::{Model, Scorer};
 
 fn guarded() -> Model {

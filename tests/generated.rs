@@ -5,9 +5,9 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
-use mqlscore::dataset::CsvMapping;
 use mqlscore::document::ModelDocument;
-use mqlscore::training::TrainOptions;
+use mqlscore::learn::CsvMapping;
+use mqlscore::learn::TrainOptions;
 use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
@@ -15,7 +15,7 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 const SCHEMA_FILE: &str = "schema/model.schema.json";
-const TYPES_FILE: &str = "src/generated.d.ts";
+const TYPES_FILE: &str = "src/wasm/generated.d.ts";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -308,11 +308,11 @@ fn corrupt_saved_sessions_are_errors_never_panics() {
     );
     assert_eq!(
         Scorer::restore(m.clone(), "AA").unwrap_err(),
-        RestoreError::UnknownFormat(0)
+        RestoreError::UnknownFormat { found: 0, reads: 1 }
     );
     assert!(matches!(
         Scorer::restore(m.clone(), &"A".repeat(20_000)),
-        Err(RestoreError::TooLong(20_000))
+        Err(RestoreError::TooLong { length: 20_000, .. })
     ));
     for cut in 0..saved.len() {
         assert!(

@@ -3,10 +3,10 @@
 
 mod common;
 use common::*;
-use mqlscore::dataset::{read_csv, read_jsonl, CsvMapping};
 use mqlscore::document::ModelDocument;
-use mqlscore::synthetic::{generate, to_jsonl, TRUE_WEIGHTS};
-use mqlscore::training::{choose_threshold, train, Options, Target, TrainError, TrainOptions};
+use mqlscore::learn::{choose_threshold, train, Options, Target, TrainError, TrainOptions};
+use mqlscore::learn::{generate, to_jsonl, TRUE_WEIGHTS};
+use mqlscore::learn::{read_csv, read_jsonl, CsvMapping};
 use mqlscore::{Model, Scorer};
 
 fn b2b_doc() -> ModelDocument {
@@ -155,7 +155,7 @@ fn a_crm_csv_export_is_read_with_a_mapping() {
         ),
         (true, 4, false)
     );
-    let (samples, census) = mqlscore::training::samples(&example("b2b-saas"), &leads);
+    let (samples, census) = mqlscore::learn::samples(&example("b2b-saas"), &leads);
     assert_eq!(census.used, 2);
     assert_eq!(samples[0].score, 25.0 + 20.0 + 2.0 + 30.0 + 20.0 + 40.0);
     let bad: CsvMapping =

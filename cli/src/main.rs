@@ -3,12 +3,12 @@
 //! options of one.
 
 use clap::{Args, Parser, Subcommand};
-use mqlscore::dataset::{read_csv, read_jsonl, CsvMapping, Lead};
 use mqlscore::document::ModelDocument;
-use mqlscore::metrics::{auc, brier, lift_by_decile, log_loss};
-use mqlscore::synthetic::{generate, to_jsonl};
-use mqlscore::time::parse_iso8601;
-use mqlscore::training::{samples, train, Options, Target, TrainOptions};
+use mqlscore::learn::{auc, brier, lift_by_decile, log_loss};
+use mqlscore::learn::{generate, to_jsonl};
+use mqlscore::learn::{read_csv, read_jsonl, CsvMapping, Lead};
+use mqlscore::learn::{samples, train, Options, Target, TrainOptions};
+use mqlscore::parse_iso8601;
 use mqlscore::{Event, Json, Model, Scorer};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -424,7 +424,7 @@ fn cmd_replay(args: &ReplayArgs) -> Result<String, String> {
     let mut cumulative = 0;
     for (day, (events, mqls)) in by_day {
         cumulative += mqls;
-        let date = mqlscore::time::iso_date(day as f64 * 86_400_000.0);
+        let date = mqlscore::iso_date(day as f64 * 86_400_000.0);
         say!(o, "{date:<12} {events:>8} {mqls:>9} {cumulative:>11}");
     }
     Ok(o)

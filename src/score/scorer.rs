@@ -1,15 +1,15 @@
 //! The engine's entry point: one visitor's session scored under one model.
 
-use crate::bots::FilterReason;
-use crate::codec::{self, Restored};
 use crate::errors::{EventError, RestoreError};
-use crate::event::Event;
-use crate::event::EventKind;
+use crate::format::time::{EARLIEST_MS, MAX_AHEAD_MS};
+use crate::model::bots::FilterReason;
 use crate::model::Model;
-use crate::scorecard::{Scorecard, Totals, TraitView};
+use crate::score::scorecard::{Scorecard, Totals, TraitView};
+use crate::session::event::Event;
+use crate::session::event::EventKind;
+use crate::session::saved::{self, Restored};
 use crate::session::Applied;
 use crate::session::Session;
-use crate::time::{EARLIEST_MS, MAX_AHEAD_MS};
 
 /// Scores one visitor: feed it events, read its [`Scorecard`], save it between requests.
 ///
@@ -64,14 +64,14 @@ impl Scorer {
     /// Restores a session saved by [`Scorer::save`]; see [`Restored`] for what happens when it
     /// was saved under another model or version.
     pub fn restore(model: Model, saved: &str) -> Result<(Scorer, Restored), RestoreError> {
-        let (session, restored) = codec::restore(&model, saved)?;
+        let (session, restored) = saved::restore(&model, saved)?;
         Ok((Scorer::with(model, session), restored))
     }
 
     /// Replaces the session with one saved by [`Scorer::save`], keeping the compiled model (the
     /// cheap way to serve many visitors with one model). On error the session is left as it was.
     pub fn load(&mut self, saved: &str) -> Result<Restored, RestoreError> {
-        let (session, restored) = codec::restore(&self.model, saved)?;
+        let (session, restored) = saved::restore(&self.model, saved)?;
         self.view = TraitView::of(&self.model, &session.traits);
         self.session = session;
         Ok(restored)
@@ -82,15 +82,16 @@ impl Scorer {
         &self.model
     }
 
-    /// The feature values of the session at `now_ms` (see [`crate::features`]), and whether
-    /// a disqualifier applies.
-    pub fn features(&self, now_ms: f64) -> (Vec<f64>, bool) {
-        let now = now_ms / 1000.0;
-        let values = crate::features::values(&self.model, &self.session, &self.view, now);
-        let disqualified = Totals::of(&self.model, &self.session, &self.view, now)
+    /// Whether a disqualifier applies at `now_ms`.
+    pub fn disqualified(&self, now_ms: f64) -> bool {
+        Totals::of(&self.model, &self.session, &self.view, now_ms / 1000.0)
             .disqualified
-            .is_some();
-        (values, disqualified)
+            .is_some()
+    }
+
+    /// The traits as the model's fit rules see them.
+    pub(crate) fn trait_view(&self) -> &TraitView {
+        &self.view
     }
 
     /// The session as it stands.
@@ -137,7 +138,7 @@ impl Scorer {
 
     /// The session as a compact URL-safe string, for a cookie or `localStorage`.
     pub fn save(&self) -> String {
-        codec::save(&self.model, &self.session)
+        saved::save(&self.model, &self.session)
     }
 
     /// Forgets the visitor: a fresh session under the same model.

@@ -6,11 +6,13 @@
 //!            { "not": { "trait": "email", "emailDomain": ["gmail.com"] } } ] }
 //! ```
 
-use crate::document::{self, Scalar, TextOrList, EVENT_SOURCES, OPERATORS, RANGE, TRAIT_SOURCES};
-use crate::glob::Glob;
-use crate::number::Shown;
-use crate::reader::{join, number, text, text_list, Problems};
-use crate::value::Value;
+use crate::format::number::Shown;
+use crate::format::value::Value;
+use crate::model::check::{join, number, text, text_list, Problems};
+use crate::model::document::{
+    self, Scalar, TextOrList, EVENT_SOURCES, OPERATORS, RANGE, TRAIT_SOURCES,
+};
+use crate::model::glob::Glob;
 
 /// Where a condition's values come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -429,7 +431,7 @@ mod tests {
 
     fn compile_traits(text: &str) -> (Result<Condition, Vec<String>>, Slots) {
         use serde::Deserialize;
-        let json = crate::json::Json::parse(text).unwrap();
+        let json = crate::format::json::Json::parse(text).unwrap();
         let doc = document::Condition::deserialize(json).unwrap();
         let mut slots = Slots::default();
         let mut p = Problems::default();

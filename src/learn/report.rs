@@ -1,7 +1,7 @@
 //! A training report as JSON (for the browser API and anyone reading it from a program).
 
-use crate::json::Json;
-use crate::training::{Quality, Report};
+use crate::format::json::Json;
+use crate::learn::training::{Quality, Report};
 
 fn num(n: f64) -> Json {
     Json::Num(n)
@@ -37,8 +37,8 @@ impl Report {
                         .iter()
                         .map(|w| {
                             let half = match w.feature {
-                                crate::features::Feature::Fit(_) => "fit",
-                                crate::features::Feature::Engagement(_) => "engagement",
+                                crate::learn::features::Feature::Fit(_) => "fit",
+                                crate::learn::features::Feature::Engagement(_) => "engagement",
                             };
                             Json::object(vec![
                                 ("rule", Json::Str(w.feature.rule().to_owned())),

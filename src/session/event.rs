@@ -5,10 +5,10 @@
 //! JavaScript into WebAssembly proportional to the model, not to the event's size.
 
 use crate::errors::EventError;
-use crate::json::Json;
+use crate::format::json::Json;
+use crate::format::time::parse_iso8601;
+use crate::format::value::Value;
 use crate::model::Model;
-use crate::time::parse_iso8601;
-use crate::value::Value;
 
 /// Longest text accepted in a scored property or trait value, in bytes.
 pub const MAX_TEXT: usize = 512;
@@ -114,8 +114,8 @@ impl Event {
             },
             None => return Err(EventError::new("type", "is required (page, track, identify or group)")),
         };
-        let message =
-            text(source, &["messageId"], MAX_NAME)?.map(|id| crate::codec::fnv1a(id.as_bytes()));
+        let message = text(source, &["messageId"], MAX_NAME)?
+            .map(|id| crate::format::fingerprint::fnv1a(id.as_bytes()));
         let timestamp_ms = match source.field(&["timestamp"], 64) {
             Field::Absent => None,
             Field::Num(n) if n.is_finite() => Some(n),

@@ -18,7 +18,7 @@ impl Value {
     pub fn as_number(&self) -> Option<f64> {
         match self {
             Value::Num(n) => Some(*n),
-            Value::Str(s) => crate::number::parse(s),
+            Value::Str(s) => crate::format::number::parse(s),
             Value::Bool(_) => None,
         }
     }
@@ -36,7 +36,7 @@ impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         match self {
             Value::Str(s) => f.write_str(s),
-            Value::Num(n) => write!(f, "{}", crate::number::Shown(*n)),
+            Value::Num(n) => write!(f, "{}", crate::format::number::Shown(*n)),
             Value::Bool(b) => write!(f, "{b}"),
         }
     }

@@ -4,10 +4,13 @@
 //! most recent `maxCount` events (so windows and decay are exact), a decaying rule without a
 //! cap keeps a count and a sum decayed in closed form, and every other rule keeps a count.
 
-use crate::bots::{BotFilter, FilterReason};
-use crate::event::{Event, EventKind};
+pub mod event;
+pub mod saved;
+
+use crate::format::value::Value;
+use crate::model::bots::{BotFilter, FilterReason};
 use crate::model::{EventMatcher, Model, Tallied, TallyKind, Target};
-use crate::value::Value;
+use crate::session::event::{Event, EventKind};
 
 /// How many recent `messageId`s of scored events are remembered to skip duplicates.
 pub const RECENT_MESSAGES: usize = 32;

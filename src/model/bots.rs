@@ -11,10 +11,10 @@
 //! }
 //! ```
 
-use crate::condition::Slots;
-use crate::document::BotSettings;
-use crate::glob::Glob;
-use crate::reader::{count, text_list, Problems};
+use crate::model::check::{count, text_list, Problems};
+use crate::model::condition::Slots;
+use crate::model::document::BotSettings;
+use crate::model::glob::Glob;
 
 /// User agents filtered when a model's `bots` section does not list its own.
 pub const DEFAULT_USER_AGENTS: [&str; 24] = [

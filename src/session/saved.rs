@@ -7,21 +7,14 @@
 //! LEB128 varints, so a typical session is a few hundred bytes.
 
 use crate::errors::RestoreError;
+use crate::format::value::Value;
 use crate::model::{Model, TallyKind};
 use crate::session::{Hit, Session, Tally};
-use crate::value::Value;
 
 /// The format version written first in every saved session.
 pub const FORMAT: u8 = 1;
 /// Longest saved string `restore` reads.
 pub const MAX_SAVED_LEN: usize = 16_384;
-
-/// 32-bit FNV-1a hash (message ids, rule signatures).
-pub fn fnv1a(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0x811c_9dc5, |h, b| {
-        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
-    })
-}
 
 /// Encodes a session of `model`.
 pub fn save(model: &Model, session: &Session) -> String {
@@ -131,7 +124,10 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
         return Err(RestoreError::Empty);
     }
     if saved.len() > MAX_SAVED_LEN {
-        return Err(RestoreError::TooLong(saved.len()));
+        return Err(RestoreError::TooLong {
+            length: saved.len(),
+            max: MAX_SAVED_LEN,
+        });
     }
     let bytes = unbase64url(saved.trim())?;
     let mut r = Reader {
@@ -140,7 +136,10 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
     };
     let format = r.u8("format")?;
     if format != FORMAT {
-        return Err(RestoreError::UnknownFormat(format));
+        return Err(RestoreError::UnknownFormat {
+            found: format,
+            reads: FORMAT,
+        });
     }
     let key = r.str("model id")?;
     let saved_id = key.rsplit_once('@').map_or(key.as_str(), |(id, _)| id);
@@ -409,7 +408,7 @@ impl Reader<'_> {
     }
 
     fn str(&mut self, part: &'static str) -> Result<String, RestoreError> {
-        let n = self.count(part, crate::event::MAX_PATH)?;
+        let n = self.count(part, crate::session::event::MAX_PATH)?;
         String::from_utf8(self.take(n, part)?.to_vec()).map_err(|_| RestoreError::Corrupt(part))
     }
 

@@ -1,10 +1,10 @@
 //! Results as JSON text: one string crosses into JavaScript and `JSON.parse` builds the object,
 //! which is several times cheaper than setting its properties one call at a time.
 
-use crate::bots::FilterReason;
-use crate::number::Shown;
-use crate::scorecard::{Half, Scorecard};
-use crate::scorer::Rejected;
+use crate::format::number::Shown;
+use crate::model::bots::FilterReason;
+use crate::score::scorecard::{Half, Scorecard};
+use crate::score::scorer::Rejected;
 
 /// Writes JSON values into a string.
 pub struct JsonWriter(pub String);

@@ -3,8 +3,8 @@
 //! it was read into its serde types; what is left is meaning: lengths, bounds, text that
 //! people will read.
 
-use crate::document::TextOrList;
 use crate::errors::Problem;
+use crate::model::document::TextOrList;
 
 /// Longest string accepted anywhere in a model (ids, labels, patterns, trait values).
 pub const MAX_STRING: usize = 256;

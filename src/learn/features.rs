@@ -2,7 +2,8 @@
 //! of the model, so that learned weights turn straight back into the rules' points.
 
 use crate::model::{Model, Tallied};
-use crate::scorecard::TraitView;
+use crate::score::scorecard::TraitView;
+use crate::score::scorer::Scorer;
 use crate::session::Session;
 
 /// What one feature is: a fit rule (1 when it holds) or an engagement rule (its events, after
@@ -47,4 +48,15 @@ pub fn values(model: &Model, session: &Session, view: &TraitView, now: f64) -> V
         }
     });
     fit.chain(engagement).collect()
+}
+
+/// The feature values of a scorer's session at `now_ms`, and whether a disqualifier applies.
+pub fn of_scorer(scorer: &Scorer, now_ms: f64) -> (Vec<f64>, bool) {
+    let values = values(
+        scorer.model(),
+        scorer.session(),
+        scorer.trait_view(),
+        now_ms / 1000.0,
+    );
+    (values, scorer.disqualified(now_ms))
 }

@@ -1,9 +1,9 @@
 //! Labeled leads for learning: JSON Lines with each lead's events and outcome, or a CRM's CSV
 //! export with a small mapping file that says which column is what.
 
-use crate::json::Json;
-use crate::number::parse as parse_number;
-use crate::time::parse_iso8601;
+use crate::format::json::Json;
+use crate::format::number::parse as parse_number;
+use crate::format::time::parse_iso8601;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -107,7 +107,7 @@ pub fn read_jsonl_with(
         };
         let id = match doc.get("id") {
             Some(Json::Str(s)) => s.clone(),
-            Some(Json::Num(n)) => crate::number::Shown(*n).to_string(),
+            Some(Json::Num(n)) => crate::format::number::Shown(*n).to_string(),
             _ => (n + 1).to_string(),
         };
         let value = match doc.get("value") {

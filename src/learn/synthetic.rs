@@ -2,12 +2,12 @@
 //! leads with traits and events, converted with the probability a known logistic model gives
 //! on the scoring model's own rule features. Fixed seed, same data.
 
-use crate::dataset::Lead;
-use crate::event::Event;
-use crate::json::Json;
-use crate::logistic::sigmoid;
+use crate::format::json::Json;
+use crate::learn::dataset::Lead;
+use crate::learn::logistic::sigmoid;
 use crate::model::Model;
-use crate::scorer::Scorer;
+use crate::score::scorer::Scorer;
+use crate::session::event::Event;
 
 /// 2026-06-01T00:00:00Z: the generated histories start around here.
 const BASE: f64 = 1_780_272_000_000.0;
@@ -66,7 +66,7 @@ fn s(text: &str) -> Json {
 /// `n` leads scored under `model` (the B2B example), converted per [`TRUE_WEIGHTS`].
 pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
     let mut r = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
-    let weights: Vec<f64> = crate::features::features(model)
+    let weights: Vec<f64> = crate::learn::features::features(model)
         .iter()
         .map(|f| {
             TRUE_WEIGHTS
@@ -167,7 +167,7 @@ pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
                 let _ = scorer.ingest(&event, as_of);
             }
         }
-        let (x, _) = scorer.features(as_of);
+        let (x, _) = crate::learn::features::of_scorer(&scorer, as_of);
         let logit = TRUE_INTERCEPT + x.iter().zip(&weights).map(|(a, b)| a * b).sum::<f64>();
         let converted = r.next() < sigmoid(logit);
         leads.push(Lead {

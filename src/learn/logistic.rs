@@ -69,18 +69,6 @@ impl Logistic {
             iterations,
         })
     }
-
-    /// The probability of the positive outcome for a row.
-    pub fn predict(&self, row: &[f64]) -> f64 {
-        sigmoid(
-            self.intercept
-                + row
-                    .iter()
-                    .zip(&self.weights)
-                    .map(|(a, b)| a * b)
-                    .sum::<f64>(),
-        )
-    }
 }
 
 /// A fit that stopped because a Newton step could not be solved.

@@ -1,11 +1,11 @@
 //! What every call returns: the score, its halves, the grade, the MQL flag, and the reasons.
 
-use crate::bots::FilterReason;
-use crate::grade::Grade;
+use crate::format::number::Shown;
+use crate::format::value::Value;
+use crate::model::bots::FilterReason;
 use crate::model::{EngagementRule, FitRule, Model, Tallied, Trigger};
-use crate::number::Shown;
+use crate::score::grade::Grade;
 use crate::session::Session;
-use crate::value::Value;
 use std::fmt;
 
 /// A visitor's score at one moment, with the reasons for it.
@@ -393,7 +393,7 @@ fn times(n: u32) -> String {
 }
 
 fn days(ms: f64) -> String {
-    let d = ms / crate::time::DAY_MS;
+    let d = ms / crate::format::time::DAY_MS;
     if d == 1.0 {
         "day".to_owned()
     } else {

@@ -484,7 +484,7 @@ impl std::fmt::Display for Version {
     fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         match self {
             Version::Text(s) => f.write_str(s),
-            Version::Number(n) => write!(f, "{}", crate::number::Shown(*n)),
+            Version::Number(n) => write!(f, "{}", crate::format::number::Shown(*n)),
         }
     }
 }

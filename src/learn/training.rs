@@ -3,14 +3,14 @@
 //! a fixed number of points doubles the odds), with a calibration from score to probability and
 //! an MQL threshold chosen for a target. Honest with little data: it refuses, with the counts.
 
-use crate::dataset::Lead;
-use crate::document::{self, ModelDocument, Version};
-use crate::event::Event;
-use crate::features::{features, Feature};
-use crate::logistic::Logistic;
-use crate::metrics::{auc, brier, lift_by_decile, log_loss};
+use crate::learn::dataset::Lead;
+use crate::learn::features::{features, Feature};
+use crate::learn::logistic::Logistic;
+use crate::learn::metrics::{auc, brier, lift_by_decile, log_loss};
+use crate::model::document::{self, ModelDocument, Version};
 use crate::model::Model;
-use crate::scorer::Scorer;
+use crate::score::scorer::Scorer;
+use crate::session::event::Event;
 use serde::Deserialize;
 use std::fmt;
 
@@ -73,7 +73,7 @@ pub struct TrainOptions {
     /// Or the threshold at which at least this share of MQLs convert.
     pub target_precision: Option<f64>,
     /// How to read CSV data (JavaScript's `train`; the command line takes `--mapping`).
-    pub csv_mapping: Option<crate::dataset::CsvMapping>,
+    pub csv_mapping: Option<crate::learn::dataset::CsvMapping>,
 }
 
 /// A training option out of bounds: its name (camelCase) and what is wrong.
@@ -241,7 +241,7 @@ pub fn samples(model: &Model, leads: &[Lead]) -> (Vec<Sample>, Census) {
                 census.bad_events += 1;
             }
         }
-        let (features, disqualified) = scorer.features(as_of);
+        let (features, disqualified) = crate::learn::features::of_scorer(&scorer, as_of);
         if disqualified {
             census.disqualified += 1;
             continue;
@@ -374,7 +374,7 @@ pub fn train(
     // Scores are compared with thresholds in hundredths, as the engine does.
     let scores: Vec<f64> = samples
         .iter()
-        .map(|s| crate::scorecard::round2(fitted.score(&s.features)))
+        .map(|s| crate::score::scorecard::round2(fitted.score(&s.features)))
         .collect();
     let threshold = choose_threshold(&scores, &outcomes, options.target);
     let weights = features(model)
@@ -468,7 +468,7 @@ impl Fitted {
     }
 
     fn probability(&self, row: &[f64]) -> f64 {
-        crate::logistic::sigmoid(self.calibration.0 * self.score(row) + self.calibration.1)
+        crate::learn::logistic::sigmoid(self.calibration.0 * self.score(row) + self.calibration.1)
     }
 }
 

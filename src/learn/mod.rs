@@ -1,0 +1,23 @@
+//! Learning a model's points from outcomes: labeled leads read from JSON Lines or a CRM's CSV
+//! export, features from the model's own rules, a regularised logistic regression, metrics,
+//! and a synthetic dataset with known weights.
+
+mod dataset;
+mod features;
+mod logistic;
+mod metrics;
+mod report;
+mod synthetic;
+mod training;
+
+pub use dataset::{
+    read_csv, read_jsonl, read_jsonl_with, CountColumn, CsvMapping, DatasetError, Lead,
+    OutcomeColumn, MAX_COUNT_PER_CELL,
+};
+pub use features::Feature;
+pub use metrics::{auc, brier, lift_by_decile, log_loss};
+pub use synthetic::{generate, to_jsonl, TRUE_INTERCEPT, TRUE_WEIGHTS};
+pub use training::{
+    choose_threshold, samples, train, Census, OptionError, Options, Quality, Report, Sample,
+    Target, Threshold, TrainError, TrainOptions, Training, Weight, MIN_PER_CLASS,
+};

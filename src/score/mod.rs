@@ -1,0 +1,7 @@
+//! Scoring a session: the scorecard with its grades and reasons, and the scorer that ties a
+//! model, a session and events together.
+
+pub mod grade;
+pub mod result_json;
+pub mod scorecard;
+pub mod scorer;

@@ -1,0 +1,119 @@
+//! The free functions: `train`, `validateModel` and `scoreEvents`.
+
+use super::read::*;
+use super::write::*;
+use super::*;
+use crate::model::Model;
+use crate::score::scorer::Scorer as Engine;
+#[cfg(feature = "training")]
+use js_sys::{Object, Reflect};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Learns the points of `model` from labeled leads (`data`: JSON Lines, one
+/// `{ events, converted, convertedAt?, traits? }` per line; or CSV when `options.csvMapping`
+/// is given) and returns `{ model, report }`: the learned model (an ordinary scoring model with
+/// a calibration) and what was learned. Throws when the data is too little to learn from.
+#[cfg(feature = "training")]
+#[wasm_bindgen]
+pub fn train(
+    model: ModelInput,
+    data: &str,
+    options: Option<TrainOptionsInput>,
+) -> Result<TrainResultOutput, JsValue> {
+    let doc = read_model(&model).map_err(|p| error(&p.to_string(), "model", None))?;
+    let doc = crate::model::document::ModelDocument::read(&doc).map_err(|e| model_error(&e))?;
+    let compiled = Model::from_document(&doc).map_err(|e| model_error(&e))?;
+    let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    // Through the document tree, which sees every field (serde-wasm-bindgen reads only the
+    // fields a struct names, so a misspelt option would pass unseen).
+    let given: crate::learn::TrainOptions = if options.is_undefined() || options.is_null() {
+        Default::default()
+    } else {
+        let tree = read_json(&options)
+            .map_err(|why| error(&format!("options: {why}"), "options", None))?;
+        tree.into_typed().map_err(|e| {
+            let path =
+                crate::model::check::join("options", &crate::format::json::path_text(&e.path));
+            error(&format!("{path}: {}", e.message), &path, None)
+        })?
+    };
+    let settings = given.check().map_err(|e| {
+        let path = format!("options.{}", e.option);
+        error(&format!("{path}: {}", e.message), &path, None)
+    })?;
+    let leads = match &given.csv_mapping {
+        Some(mapping) => crate::learn::read_csv(data, mapping),
+        None => crate::learn::read_jsonl_with(data, |line| {
+            read_json_text(line).map_err(|why| format!("not valid JSON: {why}"))
+        }),
+    }
+    .map_err(|e| error(&format!("data: {e}"), "data", None))?;
+    let trained = crate::learn::train(&doc, &compiled, &leads, &settings)
+        .map_err(|e| error(&e.to_string(), "data", None))?;
+    let out = Object::new();
+    Reflect::set(&out, &"model".into(), &to_js(&trained.model)?)?;
+    Reflect::set(&out, &"report".into(), &to_js(&trained.report.to_json())?)?;
+    Ok(JsValue::from(out).unchecked_into())
+}
+
+/// Lists the problems of a model (`[]` when it is valid), each `{ path, message }`.
+#[wasm_bindgen(js_name = validateModel)]
+pub fn validate_model(model: ModelInput) -> Result<ProblemsOutput, JsValue> {
+    let problems = match read_model(&model) {
+        Ok(doc) => Model::compile(&doc)
+            .err()
+            .map(|e| e.problems)
+            .unwrap_or_default(),
+        Err(problem) => vec![problem],
+    };
+    Ok(problems_js(&problems).unchecked_into())
+}
+
+/// Scores a whole session in one call (for an edge function): a fresh visitor, `events` in
+/// order, scored at `now` (default: the wall clock). Invalid events are listed in `rejected`.
+#[wasm_bindgen(js_name = scoreEvents)]
+pub fn score_events(
+    model: ModelInput,
+    events: EventsInput,
+    now: Option<TimeInput>,
+) -> Result<BatchResultOutput, JsValue> {
+    let model = cached_model(&model)?;
+    let now = match now {
+        Some(t) => time(&t, "now")?,
+        None => js_sys::Date::now(),
+    };
+    let mut engine = Engine::new(model);
+    let (card, rejected) = batch(&mut engine, &events, now)?;
+    Ok(card_js(&card, Some(&rejected)).unchecked_into())
+}
+
+thread_local! {
+    /// The last model `scoreEvents` compiled, by its JSON text: an edge worker passes the same
+    /// model on every request and should not pay to compile it each time, while a model object
+    /// changed in place must score with its new rules.
+    static LAST_MODEL: RefCell<Option<(JsValue, Model)>> = const { RefCell::new(None) };
+}
+
+pub(super) fn cached_model(input: &JsValue) -> Result<Model, JsValue> {
+    let key = if input.is_string() {
+        input.clone()
+    } else {
+        js_sys::JSON::stringify(input).map_or(JsValue::UNDEFINED, JsValue::from)
+    };
+    let hit = LAST_MODEL.with(|m| {
+        m.borrow()
+            .as_ref()
+            .filter(|(text, _)| key.is_string() && *text == key)
+            .map(|(_, model)| model.clone())
+    });
+    if let Some(model) = hit {
+        return Ok(model);
+    }
+    let model = compile(input)?;
+    if key.is_string() {
+        LAST_MODEL.with(|m| *m.borrow_mut() = Some((key, model.clone())));
+    }
+    Ok(model)
+}

@@ -1,0 +1,73 @@
+//! The JavaScript boundary: the only place that knows about `wasm_bindgen`, `js_sys` and
+//! `serde_wasm_bindgen`. `scorer` is the `Scorer` class, `functions` the free functions
+//! (`train`, `validateModel`, `scoreEvents`), `read` turns JavaScript values into the engine's
+//! (events field by field with `Reflect.get`, only the fields the model uses, so a call costs
+//! the same whatever else the page puts in its events), `write` the engine's results and errors
+//! into JavaScript values.
+
+mod functions;
+mod read;
+mod scorer;
+mod write;
+
+#[cfg(feature = "training")]
+pub use functions::train;
+pub use functions::{score_events, validate_model};
+pub use scorer::Scorer;
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const MODEL_TYPES: &'static str = include_str!("generated.d.ts");
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = include_str!("types.d.ts");
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(typescript_type = "ScoringModel | string")]
+    /// A scoring model, as an object or JSON text.
+    pub type ModelInput;
+    #[wasm_bindgen(typescript_type = "SegmentEvent")]
+    /// A Segment event.
+    pub type EventInput;
+    #[wasm_bindgen(typescript_type = "SegmentEvent[]")]
+    /// An array of Segment events.
+    pub type EventsInput;
+    #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
+    /// Event properties.
+    pub type PropertiesInput;
+    #[wasm_bindgen(typescript_type = "Traits")]
+    /// Visitor or company traits.
+    pub type TraitsInput;
+    #[wasm_bindgen(typescript_type = "number | string | Date")]
+    /// Epoch milliseconds, ISO-8601 text or a `Date`.
+    pub type TimeInput;
+    #[wasm_bindgen(typescript_type = "ScoreResult")]
+    /// A scorecard as a plain object.
+    pub type ScoreResultOutput;
+    #[wasm_bindgen(typescript_type = "BatchResult")]
+    /// A scorecard with the rejected events of a batch.
+    pub type BatchResultOutput;
+    /// Options of `train`.
+    #[wasm_bindgen(typescript_type = "TrainOptions")]
+    pub type TrainOptionsInput;
+    /// What `train` returns.
+    #[wasm_bindgen(typescript_type = "TrainResult")]
+    pub type TrainResultOutput;
+    #[wasm_bindgen(typescript_type = "Problem[]")]
+    /// The problems of a model.
+    pub type ProblemsOutput;
+    #[wasm_bindgen(typescript_type = "RestoreNote | undefined")]
+    /// What `restore` did.
+    pub type RestoreNoteOutput;
+    #[wasm_bindgen(typescript_type = "Record<string, string | number | boolean>")]
+    /// Kept traits by name.
+    pub type TraitsOutput;
+}
+
+#[cfg(feature = "console_error_panic_hook")]
+#[wasm_bindgen(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}

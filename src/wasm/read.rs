@@ -1,0 +1,203 @@
+//! JavaScript values into the engine's: models, events, traits, times. Nothing given is
+//! trusted: getters that throw, proxies and cycles read as absent or as errors, never panics.
+
+use super::write::*;
+use super::*;
+use crate::errors::EventError;
+use crate::format::json::Json;
+use crate::format::time::parse_iso8601;
+use crate::model::Model;
+use crate::score::scorecard::Scorecard;
+use crate::score::scorer::{Rejected, Scorer as Engine};
+use crate::session::event::{Event, Field};
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+pub(super) fn compile(input: &JsValue) -> Result<Model, JsValue> {
+    let doc = read_model(input).map_err(|p| {
+        error(
+            &format!("invalid scoring model (1 problem)\n  {p}"),
+            "model",
+            None,
+        )
+    })?;
+    Model::compile(&doc).map_err(|e| model_error(&e))
+}
+
+/// Longest model accepted as text, in characters of JSON.
+pub(super) const MAX_MODEL_CHARS: u32 = 1_000_000;
+
+/// Reads a model given as an object or as JSON text (`JSON.parse`d first) into the document
+/// tree through serde-wasm-bindgen: the module carries no JSON parser of its own. Nesting and
+/// size are bounded while reading (see [`Json::read`]).
+pub(super) fn read_model(input: &JsValue) -> Result<Json, crate::Problem> {
+    let problem = |message: String| crate::Problem {
+        path: String::new(),
+        message,
+    };
+    let parsed;
+    let value = match input.dyn_ref::<js_sys::JsString>() {
+        Some(text) if text.length() > MAX_MODEL_CHARS => {
+            let n = text.length();
+            return Err(problem(format!(
+                "model is {n} characters of JSON, more than {MAX_MODEL_CHARS}"
+            )));
+        }
+        Some(text) => {
+            let text = text
+                .as_string()
+                .ok_or_else(|| problem("model is not valid Unicode".to_owned()))?;
+            parsed = js_sys::JSON::parse(&text)
+                .map_err(|e| problem(format!("model is not valid JSON: {}", js_message(&e))))?;
+            &parsed
+        }
+        None => input,
+    };
+    read_json(value).map_err(|why| problem(format!("model cannot be read: {why}")))
+}
+
+/// Reads a JavaScript value into the document tree, bounded (see [`Json::read`]).
+pub(super) fn read_json(value: &JsValue) -> Result<Json, String> {
+    Json::read(serde_wasm_bindgen::Deserializer::from(value.clone()))
+        .map_err(|e| e.to_string().trim_start_matches("Error: ").to_owned())
+}
+
+/// Reads JSON text with `JSON.parse`, then into the document tree.
+#[cfg(feature = "training")]
+pub(super) fn read_json_text(text: &str) -> Result<Json, String> {
+    let value = js_sys::JSON::parse(text).map_err(|e| js_message(&e))?;
+    read_json(&value)
+}
+
+/// The message of a thrown JavaScript error.
+pub(super) fn js_message(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_default()
+}
+
+pub(super) fn read_event(event: &JsValue, model: &Model) -> Result<Event, EventError> {
+    if !event.is_object() || Array::is_array(event) {
+        return Err(EventError::new("", "must be an object (a Segment event)"));
+    }
+    Event::read(&|path: &[&str], max| js_field(event, path, max), model)
+}
+
+pub(super) fn call(
+    kind: &str,
+    name: &str,
+    properties: Option<PropertiesInput>,
+    model: &Model,
+) -> Result<Event, JsValue> {
+    let props: JsValue = properties.map(Into::into).unwrap_or(JsValue::UNDEFINED);
+    Event::from_call(
+        kind,
+        name,
+        &|path: &[&str], max| js_field(&props, path, max),
+        model,
+    )
+    .map_err(|e| event_error(&e))
+}
+
+pub(super) fn traits_event(kind: &str, traits: &JsValue, model: &Model) -> Result<Event, JsValue> {
+    if !traits.is_object() {
+        return Err(event_error(&EventError::new("traits", "must be an object")));
+    }
+    let source = |path: &[&str], max: usize| match path {
+        ["type"] => Field::Str(kind.to_owned()),
+        ["traits", rest @ ..] => js_field(traits, rest, max),
+        _ => Field::Absent,
+    };
+    Event::read(&source, model).map_err(|e| event_error(&e))
+}
+
+/// Reads `path` from a JavaScript value without trusting it: getters that throw, proxies and
+/// non-objects all read as absent, and long strings are measured before being copied.
+pub(super) fn js_field(root: &JsValue, path: &[&str], max: usize) -> Field {
+    // Every probe below is a call into JavaScript, so the common cases (numbers, then strings)
+    // are asked first and property names come from a cache instead of being made each time.
+    let mut node: Option<JsValue> = None;
+    for key in path {
+        let current = node.as_ref().unwrap_or(root);
+        if !current.is_object() {
+            return Field::Absent;
+        }
+        match with_js_str(key, |k| Reflect::get(current, k)) {
+            Ok(v) => node = Some(v),
+            Err(_) => return Field::Absent,
+        }
+    }
+    let value = node.as_ref().unwrap_or(root);
+    if let Some(n) = value.as_f64() {
+        Field::Num(n)
+    } else if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
+        let len = s.length() as usize;
+        if len > max {
+            Field::TooLong(len)
+        } else {
+            s.as_string().map_or(
+                Field::Other("a string that is not valid Unicode"),
+                Field::Str,
+            )
+        }
+    } else if let Some(b) = value.as_bool() {
+        Field::Bool(b)
+    } else if value.is_undefined() || value.is_null() {
+        Field::Absent
+    } else if Array::is_array(value) {
+        Field::Other("an array")
+    } else if value.is_function() {
+        Field::Other("a function")
+    } else if value.is_object() {
+        Field::Other("an object")
+    } else {
+        Field::Other("a value of another type")
+    }
+}
+
+pub(super) fn time(value: &JsValue, field: &str) -> Result<f64, JsValue> {
+    let ms = if let Some(d) = value.dyn_ref::<js_sys::Date>() {
+        Some(d.get_time())
+    } else if let Some(s) = value.as_string() {
+        parse_iso8601(&s)
+    } else {
+        value.as_f64()
+    };
+    ms.filter(|n| n.is_finite()).ok_or_else(|| {
+        error(
+            &format!("{field}: must be epoch milliseconds, ISO-8601 text or a Date"),
+            field,
+            None,
+        )
+    })
+}
+
+/// Most events one batch call accepts.
+pub(super) const MAX_BATCH: u32 = 10_000;
+
+pub(super) fn batch(
+    engine: &mut Engine,
+    events: &JsValue,
+    now: f64,
+) -> Result<(Scorecard, Vec<Rejected>), JsValue> {
+    let Some(list) = events.dyn_ref::<Array>() else {
+        return Err(error(
+            "events: must be an array of Segment events",
+            "events",
+            None,
+        ));
+    };
+    if list.length() > MAX_BATCH {
+        let msg = format!(
+            "events: has {} events, more than {MAX_BATCH} in one call",
+            list.length()
+        );
+        return Err(error(&msg, "events", None));
+    }
+    let events: Vec<_> = list
+        .iter()
+        .map(|e| read_event(&e, engine.model()))
+        .collect();
+    Ok(engine.ingest_all(events, now))
+}

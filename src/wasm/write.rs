@@ -1,0 +1,91 @@
+//! The engine's results and errors as JavaScript values.
+
+use crate::errors::{EventError, ModelError};
+use crate::score::scorecard::Scorecard;
+use crate::score::scorer::Rejected;
+use js_sys::{Array, Object, Reflect};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use wasm_bindgen::prelude::*;
+
+pub(super) fn model_error(e: &ModelError) -> JsValue {
+    error(&e.to_string(), "model", Some(problems_js(&e.problems)))
+}
+
+pub(super) fn event_error(e: &EventError) -> JsValue {
+    error(&e.to_string(), &format!("event.{}", e.field), None)
+}
+
+/// A JS `Error` with `field` (and `problems`, for a model) attached for programs to read.
+pub(super) fn error(message: &str, field: &str, problems: Option<JsValue>) -> JsValue {
+    let err = js_sys::Error::new(message);
+    let _ = Reflect::set(
+        &err,
+        &JsValue::from_str("field"),
+        &JsValue::from_str(field.trim_end_matches('.')),
+    );
+    if let Some(p) = problems {
+        let _ = Reflect::set(&err, &JsValue::from_str("problems"), &p);
+    }
+    JsValue::from(err)
+}
+
+/// A plain object with these properties.
+/// A document as a plain JavaScript value (objects, not maps), numbers exact.
+#[cfg(feature = "training")]
+pub(super) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let s = serde_wasm_bindgen::Serializer::json_compatible();
+    value.serialize(&s).map_err(JsValue::from)
+}
+
+pub(super) fn object(props: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (key, value) in props {
+        let _ = Reflect::set(&o, &JsValue::from_str(key), value);
+    }
+    o.into()
+}
+
+/// A scorecard as the `ScoreResult` object of the TypeScript types (with `rejected` for a batch).
+pub(super) fn card_js(card: &Scorecard, rejected: Option<&[Rejected]>) -> JsValue {
+    js_sys::JSON::parse(&card.to_json(rejected)).unwrap_or(JsValue::NULL)
+}
+
+thread_local! {
+    /// JS strings made once for property names read from events.
+    static STRINGS: RefCell<HashMap<String, JsValue>> = RefCell::new(HashMap::new());
+}
+
+/// Most property names kept; the set is bounded by the model, this only guards against misuse.
+pub(super) const MAX_CACHED_STRINGS: usize = 1024;
+
+/// Calls `f` with a JS string for a property name, made once and kept: handing Rust text to
+/// JavaScript decodes it, which costs more than this lookup. The cache is only read while `f`
+/// runs, so JavaScript that calls back into this module (a getter) cannot upset it.
+pub(super) fn with_js_str<R>(text: &str, f: impl FnOnce(&JsValue) -> R) -> R {
+    STRINGS.with(|cache| {
+        if let Some(v) = cache.borrow().get(text) {
+            return f(v);
+        }
+        let v = JsValue::from_str(text);
+        if let Ok(mut cache) = cache.try_borrow_mut() {
+            if cache.len() < MAX_CACHED_STRINGS {
+                cache.insert(text.to_owned(), v.clone());
+            }
+        }
+        f(&v)
+    })
+}
+
+pub(super) fn problems_js(problems: &[crate::Problem]) -> JsValue {
+    problems
+        .iter()
+        .map(|p| {
+            object(&[
+                ("path", p.path.as_str().into()),
+                ("message", p.message.as_str().into()),
+            ])
+        })
+        .collect::<Array>()
+        .into()
+}
