@@ -291,3 +291,42 @@ fn the_readme_csv_example_trains() {
         "the learned model is printed: {out}"
     );
 }
+
+#[test]
+fn the_commands_in_the_learning_doc_run_as_written() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let page = std::fs::read_to_string(format!("{root}/docs/learning.md")).unwrap();
+    let block = page
+        .split("```sh\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a sh block in docs/learning.md");
+    let dir = scratch("docs");
+    for shared in ["models", "examples"] {
+        let link = dir.join(shared);
+        if !link.exists() {
+            std::os::unix::fs::symlink(format!("{root}/{shared}"), link).unwrap();
+        }
+    }
+    let script = block.replace("\\\n", " ").replace(
+        "cargo run --release -p mqlscore-cli --",
+        env!("CARGO_BIN_EXE_mqlscore"),
+    );
+    let mut ran = 0;
+    for line in script.lines().filter(|l| !l.trim().is_empty()) {
+        let out = Command::new("sh")
+            .args(["-c", line])
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{line}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        ran += 1;
+    }
+    assert_eq!(ran, 5, "every command of the page ran");
+    let learned = std::fs::read_to_string(dir.join("learned.json")).unwrap();
+    assert!(learned.contains("\"calibration\""), "{learned}");
+}

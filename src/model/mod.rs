@@ -1,6 +1,6 @@
 //! The scoring model: what a marketer writes, validated and compiled once.
 //!
-//! See `models/b2b-saas.json` for a full example and the README for the format.
+//! See `models/b2b-saas.json` for a full example and `docs/model.md` for the format.
 
 pub mod bots;
 pub mod check;
