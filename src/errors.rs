@@ -3,7 +3,9 @@
 use std::fmt;
 
 /// One problem found in a scoring model, at a path such as `engagement.rules[2].halfLifeDays`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct Problem {
     /// Where the problem is, in the model document (`fit.rules[0].when.glob`).
     pub path: String,

@@ -25,7 +25,11 @@ pub use model::bots::FilterReason;
 pub use model::document;
 pub use model::Model;
 pub use score::grade::Grade;
+pub use score::result::{
+    BatchResult, DisqualifierShown, FilterName, Filtered, HalfName, ReasonShown, RejectedEvent,
+    ScoreResult,
+};
 pub use score::scorecard::{Disqualification, Half, Reason, Scorecard};
 pub use score::scorer::{Rejected, Scorer};
 pub use session::event::{Event, EventKind, EventSource, Field};
-pub use session::saved::Restored;
+pub use session::saved::{RestoreNote, RestoreOutcome, Restored};

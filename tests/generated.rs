@@ -1,14 +1,15 @@
-//! The JSON Schema of the model and the TypeScript declarations of the model and the training
-//! options are generated from the Rust types (`src/document.rs`, `TrainOptions`, `CsvMapping`).
+//! The JSON Schema of the model and the TypeScript declarations of everything that crosses the
+//! boundary but events (the model, results, problems, restore notes, training options and
+//! results) are generated from the Rust types.
 //! `scripts/generate.sh` writes them; this test fails when a checked-in file differs from what
 //! the types generate.
 
 #![cfg(not(target_arch = "wasm32"))]
 
 use mqlscore::document::ModelDocument;
-use mqlscore::learn::CsvMapping;
-use mqlscore::learn::TrainOptions;
-use schemars::generate::SchemaSettings;
+use mqlscore::learn::{CsvMapping, TrainOptions, TrainResult};
+use mqlscore::{BatchResult, Problem, RestoreNote, ScoreResult};
+use schemars::generate::{Contract, SchemaSettings};
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 use std::fmt::Write as _;
@@ -24,9 +25,19 @@ fn root() -> PathBuf {
 /// A draft-07 schema of `T`, without serde's `format` hints (`double`, `uint32`), which JSON
 /// Schema validators do not know.
 fn schema_of<T: JsonSchema>() -> Value {
-    let schema = SchemaSettings::draft07()
-        .into_generator()
-        .into_root_schema_for::<T>();
+    schema_with::<T>(Contract::Deserialize)
+}
+
+/// The schema of what the engine writes: a field that is always written is required, even
+/// when it may be null.
+fn output_schema_of<T: JsonSchema>() -> Value {
+    schema_with::<T>(Contract::Serialize)
+}
+
+fn schema_with<T: JsonSchema>(contract: Contract) -> Value {
+    let mut settings = SchemaSettings::draft07();
+    settings.contract = contract;
+    let schema = settings.into_generator().into_root_schema_for::<T>();
     let mut value = serde_json::to_value(schema).unwrap();
     strip_formats(&mut value);
     prune_definitions(&mut value);
@@ -261,8 +272,13 @@ fn generated() -> Vec<(&'static str, String)> {
     let schema = model_schema();
     let types = typescript(&[
         ("ScoringModel", schema.clone()),
+        ("ScoreResult", output_schema_of::<ScoreResult>()),
+        ("BatchResult", output_schema_of::<BatchResult>()),
+        ("Problem", output_schema_of::<Problem>()),
+        ("RestoreNote", output_schema_of::<RestoreNote>()),
         ("TrainOptions", schema_of::<TrainOptions>()),
         ("CsvMapping", schema_of::<CsvMapping>()),
+        ("TrainResult", output_schema_of::<TrainResult>()),
     ]);
     vec![
         (

@@ -16,6 +16,7 @@ pub use dataset::{
 };
 pub use features::Feature;
 pub use metrics::{auc, brier, lift_by_decile, log_loss};
+pub use report::{TrainReport, TrainResult, WeightShown};
 pub use synthetic::{generate, to_jsonl, TRUE_INTERCEPT, TRUE_WEIGHTS};
 pub use training::{
     choose_threshold, samples, train, Census, OptionError, Options, Quality, Report, Sample,

@@ -1,80 +1,119 @@
-//! A training report as JSON (for the browser API and anyone reading it from a program).
+//! What `train` returns to programs: the learned model and its report, as serde types (the
+//! TypeScript declarations are generated from them).
 
-use crate::format::json::Json;
-use crate::learn::training::{Quality, Report};
+use crate::learn::features::Feature;
+use crate::learn::training::{Quality, Report, Threshold, Training};
+use crate::model::document::{Calibration, ModelDocument};
+use crate::score::result::HalfName;
+use serde::{Deserialize, Serialize};
 
-fn num(n: f64) -> Json {
-    Json::Num(n)
+/// Attributes on the native build only: the schema generator never reaches the wasm module.
+macro_rules! shape {
+    ($($item:item)*) => {$(
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+        $item
+    )*};
 }
 
-fn opt(n: Option<f64>) -> Json {
-    n.map_or(Json::Null, Json::Num)
+shape! {
+    /// A learned model and what was learned.
+    #[serde(deny_unknown_fields)]
+    pub struct TrainResult {
+        /// The learned model: an ordinary scoring model, ready for `new Scorer(model)`.
+        pub model: ModelDocument,
+        /// What was learned and how well it does.
+        pub report: TrainReport,
+    }
+
+    /// What was learned and how well it does.
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct TrainReport {
+        /// Leads used.
+        pub leads: f64,
+        /// Of which converted.
+        pub converted: f64,
+        /// Leads left out because a disqualifier applied.
+        pub disqualified: f64,
+        /// Leads left out because none of their events had a time.
+        pub undated: f64,
+        /// Events that could not be read.
+        pub bad_events: f64,
+        /// The learned weight and points of each rule.
+        pub weights: Vec<WeightShown>,
+        /// The model as written, on all the data.
+        pub hand_written: Quality,
+        /// The learned model, out of fold in the cross-validation.
+        pub cross_validated: Quality,
+        /// The learned model on a 25% hold-out, trained on the other 75%.
+        pub hold_out: Quality,
+        /// The model as written on the same hold-out.
+        pub hand_written_hold_out: Quality,
+        /// The recommended MQL threshold.
+        pub threshold: Threshold,
+        /// Conversion rate of each score decile (highest first) over the base rate.
+        pub lift_by_decile: Vec<f64>,
+        /// Score to conversion probability.
+        pub calibration: Calibration,
+    }
+
+    /// A rule's learned weight and points.
+    #[serde(deny_unknown_fields)]
+    #[cfg_attr(not(target_arch = "wasm32"), schemars(rename = "Weight"))]
+    pub struct WeightShown {
+        /// The rule's id.
+        pub rule: String,
+        /// Which half it counts in.
+        pub half: HalfName,
+        /// Change in log-odds per unit (a rule that holds, or one counted event).
+        pub weight: f64,
+        /// Points per unit in the learned model.
+        pub points: f64,
+    }
 }
 
-fn quality(q: &Quality) -> Json {
-    Json::object(vec![
-        ("auc", opt(q.auc)),
-        ("logLoss", opt(q.log_loss)),
-        ("brier", opt(q.brier)),
-    ])
+impl TrainResult {
+    /// The result of a training.
+    pub fn of(training: &Training) -> TrainResult {
+        TrainResult {
+            model: training.model.clone(),
+            report: TrainReport::of(&training.report),
+        }
+    }
 }
 
-impl Report {
-    /// The report as a JSON document (camelCase keys).
-    pub fn to_json(&self) -> Json {
-        let c = &self.census;
-        let t = &self.threshold;
-        Json::object(vec![
-            ("leads", num(c.used as f64)),
-            ("converted", num(self.converted as f64)),
-            ("disqualified", num(c.disqualified as f64)),
-            ("undated", num(c.undated as f64)),
-            ("badEvents", num(c.bad_events as f64)),
-            (
-                "weights",
-                Json::Arr(
-                    self.weights
-                        .iter()
-                        .map(|w| {
-                            let half = match w.feature {
-                                crate::learn::features::Feature::Fit(_) => "fit",
-                                crate::learn::features::Feature::Engagement(_) => "engagement",
-                            };
-                            Json::object(vec![
-                                ("rule", Json::Str(w.feature.rule().to_owned())),
-                                ("half", Json::Str(half.to_owned())),
-                                ("weight", num(w.weight)),
-                                ("points", num(w.points)),
-                            ])
-                        })
-                        .collect(),
-                ),
-            ),
-            ("handWritten", quality(&self.hand_written)),
-            ("crossValidated", quality(&self.cross_validated)),
-            ("holdOut", quality(&self.hold_out)),
-            ("handWrittenHoldOut", quality(&self.hand_written_hold_out)),
-            (
-                "threshold",
-                Json::object(vec![
-                    ("score", num(t.score)),
-                    ("mqlRate", num(t.mql_rate)),
-                    ("precision", num(t.precision)),
-                    ("recall", num(t.recall)),
-                    ("lift", num(t.lift)),
-                ]),
-            ),
-            (
-                "liftByDecile",
-                Json::Arr(self.lift_by_decile.iter().map(|l| num(*l)).collect()),
-            ),
-            (
-                "calibration",
-                Json::object(vec![
-                    ("slope", num(self.calibration.0)),
-                    ("intercept", num(self.calibration.1)),
-                ]),
-            ),
-        ])
+impl TrainReport {
+    /// The report as programs read it.
+    pub fn of(r: &Report) -> TrainReport {
+        TrainReport {
+            leads: r.census.used as f64,
+            converted: r.converted as f64,
+            disqualified: r.census.disqualified as f64,
+            undated: r.census.undated as f64,
+            bad_events: r.census.bad_events as f64,
+            weights: r
+                .weights
+                .iter()
+                .map(|w| WeightShown {
+                    rule: w.feature.rule().to_owned(),
+                    half: match w.feature {
+                        Feature::Fit(_) => HalfName::Fit,
+                        Feature::Engagement(_) => HalfName::Engagement,
+                    },
+                    weight: w.weight,
+                    points: w.points,
+                })
+                .collect(),
+            hand_written: r.hand_written.clone(),
+            cross_validated: r.cross_validated.clone(),
+            hold_out: r.hold_out.clone(),
+            hand_written_hold_out: r.hand_written_hold_out.clone(),
+            threshold: r.threshold.clone(),
+            lift_by_decile: r.lift_by_decile.clone(),
+            calibration: Calibration {
+                slope: r.calibration.0,
+                intercept: r.calibration.1,
+            },
+        }
     }
 }

@@ -11,7 +11,7 @@ use crate::model::document::{self, ModelDocument, Version};
 use crate::model::Model;
 use crate::score::scorer::Scorer;
 use crate::session::event::Event;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Fewest conversions, and fewest non-conversions, to learn from.
@@ -259,7 +259,9 @@ pub fn samples(model: &Model, leads: &[Lead]) -> (Vec<Sample>, Census) {
 }
 
 /// How a set of scores does on outcomes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Quality {
     /// ROC AUC of the scores.
     pub auc: Option<f64>,
@@ -270,7 +272,9 @@ pub struct Quality {
 }
 
 /// The threshold chosen, and what it yields on the data.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Threshold {
     /// MQL when the total score is at least this.
     pub score: f64,

@@ -2,6 +2,7 @@
 //! model, a session and events together.
 
 pub mod grade;
+pub mod result;
 pub mod result_json;
 pub mod scorecard;
 pub mod scorer;

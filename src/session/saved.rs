@@ -117,6 +117,45 @@ pub enum Restored {
     Reset(String),
 }
 
+/// What restoring a saved session did, as programs read it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RestoreNote {
+    /// Exact, migrated or reset.
+    pub outcome: RestoreOutcome,
+    /// Why, in words: `saved under model minimal@1, not b2b-saas@1`.
+    pub reason: String,
+}
+
+/// How a saved session was restored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum RestoreOutcome {
+    /// Saved under this very model.
+    Exact,
+    /// Saved under another version: rules carried over by id.
+    Migrated,
+    /// Saved under another model: the session starts afresh.
+    Reset,
+}
+
+impl RestoreNote {
+    /// The note of a restore.
+    pub fn of(restored: &Restored) -> RestoreNote {
+        let (outcome, reason) = match restored {
+            Restored::Exact => (RestoreOutcome::Exact, "restored under the same model"),
+            Restored::Migrated(why) => (RestoreOutcome::Migrated, why.as_str()),
+            Restored::Reset(why) => (RestoreOutcome::Reset, why.as_str()),
+        };
+        RestoreNote {
+            outcome,
+            reason: reason.to_owned(),
+        }
+    }
+}
+
 /// Decodes a session saved by [`save`] for `model`, migrating or resetting it when it was saved
 /// under another model; an error when the string is not a saved session at all.
 pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), RestoreError> {

@@ -5,8 +5,6 @@ use super::write::*;
 use super::*;
 use crate::model::Model;
 use crate::score::scorer::Scorer as Engine;
-#[cfg(feature = "training")]
-use js_sys::{Object, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -52,10 +50,7 @@ pub fn train(
     .map_err(|e| error(&format!("data: {e}"), "data", None))?;
     let trained = crate::learn::train(&doc, &compiled, &leads, &settings)
         .map_err(|e| error(&e.to_string(), "data", None))?;
-    let out = Object::new();
-    Reflect::set(&out, &"model".into(), &to_js(&trained.model)?)?;
-    Reflect::set(&out, &"report".into(), &to_js(&trained.report.to_json())?)?;
-    Ok(JsValue::from(out).unchecked_into())
+    Ok(to_js(&crate::learn::TrainResult::of(&trained))?.unchecked_into())
 }
 
 /// Lists the problems of a model (`[]` when it is valid), each `{ path, message }`.

@@ -234,6 +234,141 @@ export type TraitCondition = {
 /** A version: text or a number. */
 export type Version = string | number;
 
+/** A visitor's score now, with the reasons. */
+export type ScoreResult = {
+  /** The moment scored, in epoch milliseconds. */
+  at: number;
+  /** True only on the call whose event made the visitor an MQL for the first time. */
+  becameMql: boolean;
+  /** The disqualifier that applies, if any. */
+  disqualifier: Disqualified | null;
+  /** The engagement half. */
+  engagement: number;
+  /** Events the bot filter kept from scoring in this session, by reason. */
+  filtered: Filtered;
+  /** Why this call's event was kept from scoring, or null. */
+  filteredBy: FilterName | null;
+  /** The fit half. */
+  fit: number;
+  /** Fit letter A-D and engagement number 1-4: `B2`. */
+  grade: string;
+  /** `id@version` of the model. */
+  model: string;
+  /** Whether the visitor is an MQL now. */
+  mql: boolean;
+  /** When the visitor first became an MQL, in epoch milliseconds. */
+  mqlSince: number | null;
+  /** Estimated conversion probability, for a model learned from outcomes (else null). */
+  probability: number | null;
+  /** Largest first; they add up to the score. */
+  reasons: Reason[];
+  /** Fit plus engagement, rounded to hundredths. */
+  score: number;
+};
+
+/** The disqualifier that keeps a visitor from being an MQL. */
+export interface Disqualified {
+  /** Its id. */
+  id: string;
+  /** The sentence sales reads. */
+  reason: string;
+}
+
+/** Why an event was kept from scoring. */
+export type FilterName = "botUserAgent" | "burst" | "clickWithoutPageView";
+
+/** Events kept from scoring, by reason. */
+export interface Filtered {
+  /** A crawler, scanner or headless browser user agent. */
+  botUserAgent: number;
+  /** More events in a few seconds than a person makes. */
+  burst: number;
+  /** A tracked link click with no page view shortly before it. */
+  clickWithoutPageView: number;
+  /** All of them. */
+  total: number;
+}
+
+/** The half of the score a reason counts in. */
+export type Half = "fit" | "engagement";
+
+/** A contributing rule, with its points now and a sentence for sales. */
+export type Reason = {
+  /** Events counted now (engagement rules). */
+  count: number | null;
+  /** Which half it counts in. */
+  half: Half;
+  /** Points now, after decay and caps. */
+  points: number;
+  /** The rule's id, or `fit.max` / `engagement.max` (`...min`) for a group bound. */
+  rule: string;
+  /** What sales reads: `Viewed pricing: twice in the last 30 days (+20)`. */
+  sentence: string;
+};
+
+/** The result after a batch, with the events that were not scored. */
+export type BatchResult = {
+  /** The moment scored, in epoch milliseconds. */
+  at: number;
+  /** True only on the call whose event made the visitor an MQL for the first time. */
+  becameMql: boolean;
+  /** The disqualifier that applies, if any. */
+  disqualifier: Disqualified | null;
+  /** The engagement half. */
+  engagement: number;
+  /** Events the bot filter kept from scoring in this session, by reason. */
+  filtered: Filtered;
+  /** Why this call's event was kept from scoring, or null. */
+  filteredBy: FilterName | null;
+  /** The fit half. */
+  fit: number;
+  /** Fit letter A-D and engagement number 1-4: `B2`. */
+  grade: string;
+  /** `id@version` of the model. */
+  model: string;
+  /** Whether the visitor is an MQL now. */
+  mql: boolean;
+  /** When the visitor first became an MQL, in epoch milliseconds. */
+  mqlSince: number | null;
+  /** Estimated conversion probability, for a model learned from outcomes (else null). */
+  probability: number | null;
+  /** Largest first; they add up to the score. */
+  reasons: Reason[];
+  /** Events that were not scored, by index; the others were. */
+  rejected: RejectedEvent[];
+  /** Fit plus engagement, rounded to hundredths. */
+  score: number;
+};
+
+/** An event of a batch that was not scored. */
+export interface RejectedEvent {
+  /** The offending field (`timestamp`, `properties.path`). */
+  field: string;
+  /** Its index in the batch. */
+  index: number;
+  /** What is wrong, with the field: `event.timestamp: ...`. */
+  message: string;
+}
+
+/** One problem found in a scoring model, at a path such as `engagement.rules[2].halfLifeDays`. */
+export interface Problem {
+  /** What is wrong there, in words a marketer can act on. */
+  message: string;
+  /** Where the problem is, in the model document (`fit.rules[0].when.glob`). */
+  path: string;
+}
+
+/** What restoring a saved session did, as programs read it. */
+export interface RestoreNote {
+  /** Exact, migrated or reset. */
+  outcome: RestoreOutcome;
+  /** Why, in words: `saved under model minimal@1, not b2b-saas@1`. */
+  reason: string;
+}
+
+/** How a saved session was restored. */
+export type RestoreOutcome = "exact" | "migrated" | "reset";
+
 /** Training options as people give them, before they are checked: the command line's flags and the options of `train` in JavaScript (camelCase) are read into this one type, and [`TrainOptions::check`] is the one place their bounds are enforced. */
 export type TrainOptions = {
   /** How to read CSV data (JavaScript's `train`; the command line takes `--mapping`). */
@@ -287,3 +422,77 @@ export type OutcomeColumn = {
   /** Values that mean converted, compared without case (default: `true`, `yes`, `1`). */
   values?: string[] | null;
 };
+
+/** A learned model and what was learned. */
+export interface TrainResult {
+  /** The learned model: an ordinary scoring model, ready for `new Scorer(model)`. */
+  model: ScoringModel;
+  /** What was learned and how well it does. */
+  report: TrainReport;
+}
+
+/** How a set of scores does on outcomes. */
+export type Quality = {
+  /** ROC AUC of the scores. */
+  auc: number | null;
+  /** Brier score of the probabilities (learned models only). */
+  brier: number | null;
+  /** Log loss of the probabilities (learned models only). */
+  logLoss: number | null;
+};
+
+/** The threshold chosen, and what it yields on the data. */
+export interface Threshold {
+  /** Precision over the base conversion rate. */
+  lift: number;
+  /** Share of leads that are MQLs. */
+  mqlRate: number;
+  /** Share of MQLs that converted. */
+  precision: number;
+  /** Share of converted leads that were MQLs. */
+  recall: number;
+  /** MQL when the total score is at least this. */
+  score: number;
+}
+
+/** What was learned and how well it does. */
+export interface TrainReport {
+  /** Events that could not be read. */
+  badEvents: number;
+  /** Score to conversion probability. */
+  calibration: Calibration;
+  /** Of which converted. */
+  converted: number;
+  /** The learned model, out of fold in the cross-validation. */
+  crossValidated: Quality;
+  /** Leads left out because a disqualifier applied. */
+  disqualified: number;
+  /** The model as written, on all the data. */
+  handWritten: Quality;
+  /** The model as written on the same hold-out. */
+  handWrittenHoldOut: Quality;
+  /** The learned model on a 25% hold-out, trained on the other 75%. */
+  holdOut: Quality;
+  /** Leads used. */
+  leads: number;
+  /** Conversion rate of each score decile (highest first) over the base rate. */
+  liftByDecile: number[];
+  /** The recommended MQL threshold. */
+  threshold: Threshold;
+  /** Leads left out because none of their events had a time. */
+  undated: number;
+  /** The learned weight and points of each rule. */
+  weights: Weight[];
+}
+
+/** A rule's learned weight and points. */
+export interface Weight {
+  /** Which half it counts in. */
+  half: Half;
+  /** Points per unit in the learned model. */
+  points: number;
+  /** The rule's id. */
+  rule: string;
+  /** Change in log-odds per unit (a rule that holds, or one counted event). */
+  weight: number;
+}

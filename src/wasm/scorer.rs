@@ -135,18 +135,11 @@ impl Scorer {
     /// What `restore` did: `{ outcome: "exact" | "migrated" | "reset", reason }`.
     #[wasm_bindgen(getter)]
     pub fn restored(&self) -> RestoreNoteOutput {
-        let note = self.restored.as_ref().map(|r| match r {
-            Restored::Exact => ("exact", "restored under the same model"),
-            Restored::Migrated(why) => ("migrated", why.as_str()),
-            Restored::Reset(why) => ("reset", why.as_str()),
-        });
-        match note {
-            Some((outcome, reason)) => {
-                object(&[("outcome", outcome.into()), ("reason", reason.into())])
-            }
-            None => JsValue::UNDEFINED,
-        }
-        .unchecked_into()
+        self.restored
+            .as_ref()
+            .and_then(|r| to_js(&crate::session::saved::RestoreNote::of(r)).ok())
+            .unwrap_or(JsValue::UNDEFINED)
+            .unchecked_into()
     }
 
     /// `id@version` of the model in use.

@@ -3,7 +3,7 @@
 use crate::errors::{EventError, ModelError};
 use crate::score::scorecard::Scorecard;
 use crate::score::scorer::Rejected;
-use js_sys::{Array, Object, Reflect};
+use js_sys::Reflect;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
@@ -31,19 +31,10 @@ pub(super) fn error(message: &str, field: &str, problems: Option<JsValue>) -> Js
 }
 
 /// A plain object with these properties.
-/// A document as a plain JavaScript value (objects, not maps), numbers exact.
-#[cfg(feature = "training")]
+/// A serde value as a plain JavaScript value (objects, not maps), numbers exact.
 pub(super) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let s = serde_wasm_bindgen::Serializer::json_compatible();
     value.serialize(&s).map_err(JsValue::from)
-}
-
-pub(super) fn object(props: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (key, value) in props {
-        let _ = Reflect::set(&o, &JsValue::from_str(key), value);
-    }
-    o.into()
 }
 
 /// A scorecard as the `ScoreResult` object of the TypeScript types (with `rejected` for a batch).
@@ -78,14 +69,5 @@ pub(super) fn with_js_str<R>(text: &str, f: impl FnOnce(&JsValue) -> R) -> R {
 }
 
 pub(super) fn problems_js(problems: &[crate::Problem]) -> JsValue {
-    problems
-        .iter()
-        .map(|p| {
-            object(&[
-                ("path", p.path.as_str().into()),
-                ("message", p.message.as_str().into()),
-            ])
-        })
-        .collect::<Array>()
-        .into()
+    to_js(&problems).unwrap_or(JsValue::UNDEFINED)
 }
