@@ -86,6 +86,28 @@ export const scenarios = {
     equal(s.result().score, 0, "nothing was recorded by the failed calls");
   },
 
+  "a compiled Model is shared by sessions that are freed when done"({ Model }, { b2b }) {
+    const model = new Model(b2b);
+    equal(model.key, "b2b-saas@1", "key");
+    const a = model.session();
+    const b = model.session();
+    a.page("/pricing");
+    equal([a.result().engagement, b.page("/").engagement], [16, 1], "independent sessions");
+    const saved = a.save();
+    const restored = model.restore(saved);
+    equal([restored.restored.outcome, restored.save() === saved], ["exact", true], "restore");
+    for (const s of [a, b, restored]) s.free();
+    throws(() => a.page("/pricing"), /null pointer|destroyed|moved/, "a freed session");
+    // A long loop that never yields to the event loop: sessions made and freed one by one.
+    for (let i = 0; i < 20_000; i++) {
+      const s = model.session();
+      s.track("Demo Requested");
+      s.free();
+    }
+    check(typeof Model.prototype[Symbol.dispose] === "function" || Symbol.dispose === undefined, "using works where Symbol.dispose exists");
+    model.free();
+  },
+
   "validateModel lists problems with paths"({ validateModel }, { b2b, minimal }) {
     equal(validateModel(b2b), [], "valid");
     equal(validateModel(JSON.stringify(minimal)), [], "valid as text");

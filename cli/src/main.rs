@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// Appends a line to the command's output (written at the end, so a closed pipe is no panic).
 macro_rules! say {
@@ -369,6 +370,8 @@ fn cmd_replay(args: &ReplayArgs) -> Result<String, String> {
         Some(t) => Some(parse_iso8601(t).ok_or_else(|| format!("--now: \"{t}\" is not a date"))?),
         None => None,
     };
+    // Compiled once, shared by every visitor's scorer.
+    let shared = Arc::new(model.clone());
     let mut visitors: HashMap<String, Scorer> = HashMap::new();
     let mut by_day: std::collections::BTreeMap<i64, (usize, usize)> = Default::default();
     let (mut rejected, mut total) = (0, 0);
@@ -395,7 +398,7 @@ fn cmd_replay(args: &ReplayArgs) -> Result<String, String> {
         };
         let scorer = visitors
             .entry(who)
-            .or_insert_with(|| Scorer::new(model.clone()));
+            .or_insert_with(|| Scorer::new(Arc::clone(&shared)));
         match scorer.ingest(&event, now.unwrap_or(at).max(at)) {
             Ok(card) => {
                 let day = by_day

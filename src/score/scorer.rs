@@ -10,6 +10,7 @@ use crate::session::event::EventKind;
 use crate::session::saved::{self, Restored};
 use crate::session::Applied;
 use crate::session::Session;
+use std::sync::Arc;
 
 /// Scores one visitor: feed it events, read its [`Scorecard`], save it between requests.
 ///
@@ -30,7 +31,8 @@ use crate::session::Session;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Scorer {
-    model: Model,
+    /// Shared by every scorer made from one compiled model: a session costs no compile.
+    model: Arc<Model>,
     session: Session,
     /// The session's traits under the model, kept current as traits change.
     view: TraitView,
@@ -46,13 +48,15 @@ pub struct Rejected {
 }
 
 impl Scorer {
-    /// A scorer with a fresh session.
-    pub fn new(model: Model) -> Scorer {
+    /// A scorer with a fresh session, under a model of its own or one shared with other
+    /// scorers (`Arc<Model>`: compiled once, any number of sessions).
+    pub fn new(model: impl Into<Arc<Model>>) -> Scorer {
+        let model = model.into();
         let session = Session::new(&model);
         Scorer::with(model, session)
     }
 
-    fn with(model: Model, session: Session) -> Scorer {
+    fn with(model: Arc<Model>, session: Session) -> Scorer {
         let view = TraitView::of(&model, &session.traits);
         Scorer {
             model,
@@ -63,7 +67,11 @@ impl Scorer {
 
     /// Restores a session saved by [`Scorer::save`]; see [`Restored`] for what happens when it
     /// was saved under another model or version.
-    pub fn restore(model: Model, saved: &str) -> Result<(Scorer, Restored), RestoreError> {
+    pub fn restore(
+        model: impl Into<Arc<Model>>,
+        saved: &str,
+    ) -> Result<(Scorer, Restored), RestoreError> {
+        let model = model.into();
         let (session, restored) = saved::restore(&model, saved)?;
         Ok((Scorer::with(model, session), restored))
     }
@@ -80,6 +88,11 @@ impl Scorer {
     /// The model in use.
     pub fn model(&self) -> &Model {
         &self.model
+    }
+
+    /// The model in use, to share with another scorer.
+    pub fn shared_model(&self) -> Arc<Model> {
+        Arc::clone(&self.model)
     }
 
     /// Whether a disqualifier applies at `now_ms`.

@@ -1,11 +1,13 @@
 //! The JavaScript boundary: the only place that knows about `wasm_bindgen`, `js_sys` and
-//! `serde_wasm_bindgen`. `scorer` is the `Scorer` class, `functions` the free functions
+//! `serde_wasm_bindgen`. `model` is the `Model` class (compiled once, shared by sessions),
+//! `scorer` the `Scorer` class (one visitor's session), `functions` the free functions
 //! (`train`, `validateModel`, `scoreEvents`), `read` turns JavaScript values into the engine's
 //! (events field by field with `Reflect.get`, only the fields the model uses, so a call costs
 //! the same whatever else the page puts in its events), `write` the engine's results and errors
 //! into JavaScript values.
 
 mod functions;
+mod model;
 mod read;
 mod scorer;
 mod write;
@@ -13,6 +15,7 @@ mod write;
 #[cfg(feature = "training")]
 pub use functions::train;
 pub use functions::{score_events, validate_model};
+pub use model::CompiledModel;
 pub use scorer::Scorer;
 
 use wasm_bindgen::prelude::*;

@@ -23,7 +23,7 @@ impl Scorer {
     /// Compiles `model` (an object or its JSON text); throws an `Error` listing every problem.
     #[wasm_bindgen(constructor)]
     pub fn new(model: ModelInput) -> Result<Scorer, JsValue> {
-        Ok(Scorer::with(Engine::new(compile(&model)?), None))
+        Ok(Scorer::of(Engine::new(compile(&model)?), None))
     }
 
     /// Restores a session from `save()`. A session saved under another version of the model
@@ -33,7 +33,7 @@ impl Scorer {
         let model = compile(&model)?;
         let (engine, restored) =
             Engine::restore(model, saved).map_err(|e| error(&e.to_string(), "saved", None))?;
-        Ok(Scorer::with(engine, Some(restored)))
+        Ok(Scorer::of(engine, Some(restored)))
     }
 
     /// Replaces this visitor's session with a saved one, keeping the compiled model: one
@@ -194,7 +194,7 @@ impl Scorer {
 }
 
 impl Scorer {
-    fn with(engine: Engine, restored: Option<Restored>) -> Scorer {
+    pub(super) fn of(engine: Engine, restored: Option<Restored>) -> Scorer {
         Scorer {
             engine,
             restored,

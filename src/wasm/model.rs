@@ -1,0 +1,48 @@
+//! The `Model` class: a scoring model compiled once and shared by any number of sessions.
+
+use super::read::*;
+use super::scorer::Scorer;
+use super::write::*;
+use super::*;
+use crate::model::Model as Compiled;
+use crate::score::scorer::Scorer as Engine;
+use std::sync::Arc;
+
+/// A scoring model, compiled once. Sessions made from it (`model.session()`,
+/// `model.restore(saved)`) share it: they cost no compile and a few hundred bytes each. Free a
+/// session with `free()` (or `using`) when done; a `Model` lives as long as any of its sessions.
+#[wasm_bindgen(js_name = Model)]
+pub struct CompiledModel {
+    inner: Arc<Compiled>,
+}
+
+#[wasm_bindgen(js_class = Model)]
+impl CompiledModel {
+    /// Compiles `model` (an object or its JSON text); throws an `Error` listing every problem.
+    #[wasm_bindgen(constructor)]
+    pub fn new(model: ModelInput) -> Result<CompiledModel, JsValue> {
+        Ok(CompiledModel {
+            inner: Arc::new(compile(&model)?),
+        })
+    }
+
+    /// A fresh visitor's session under this model.
+    pub fn session(&self) -> Scorer {
+        Scorer::of(Engine::new(Arc::clone(&self.inner)), None)
+    }
+
+    /// A session restored from `save()`: migrated rule by rule when saved under another version
+    /// of the model, reset when saved under another model (`restored` says which and why).
+    /// Throws if `saved` is not a saved session.
+    pub fn restore(&self, saved: &str) -> Result<Scorer, JsValue> {
+        let (engine, restored) = Engine::restore(Arc::clone(&self.inner), saved)
+            .map_err(|e| error(&e.to_string(), "saved", None))?;
+        Ok(Scorer::of(engine, Some(restored)))
+    }
+
+    /// `id@version` of the model.
+    #[wasm_bindgen(getter)]
+    pub fn key(&self) -> String {
+        self.inner.key().to_owned()
+    }
+}
