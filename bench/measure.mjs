@@ -1,5 +1,6 @@
 // Measurements shared by Node (bench/run.mjs) and Chromium (bench/browser.html): the wasm package
 // and the JavaScript reference on the same sessions. Uses only what both platforms have.
+import { LeanModel, LeanScorer } from "./lean-scorer.mjs";
 import { ReferenceModel, ReferenceScorer } from "./reference-scorer.mjs";
 import { NOW } from "./streams.mjs";
 
@@ -49,6 +50,27 @@ export function measure(api, model, sessions, { rounds = 2, memory } = {}) {
       for (const e of session) reference.ingest(e, NOW);
     }
   }, rounds);
+  const lean = new LeanScorer(new LeanModel(model));
+  const jsLean = best(() => {
+    for (const session of sessions) {
+      lean.reset();
+      for (const e of session) lean.ingest(e, NOW);
+    }
+  }, rounds);
+
+  // A visitor's session: compiled from the model each time, or made from a compiled Model.
+  const n = Math.min(sessions.length, 5_000);
+  const newScorer = best(() => {
+    for (let i = 0; i < n; i++) new api.Scorer(model).free();
+  }, rounds);
+  let sessionFromModel = null;
+  if (api.Model) {
+    const compiled = new api.Model(model);
+    sessionFromModel = (best(() => {
+      for (let i = 0; i < n; i++) compiled.session().free();
+    }, rounds) * 1e6) / n;
+    compiled.free();
+  }
 
   const saved = [];
   for (const session of sessions.slice(0, 10_000)) {
@@ -70,15 +92,24 @@ export function measure(api, model, sessions, { rounds = 2, memory } = {}) {
     wasmBatchNs: perEvent(wasmBatch),
     wasmScoreEventsNs: perEvent(wasmScoreEvents),
     jsIngestNs: perEvent(jsSingle),
+    jsLeanIngestNs: perEvent(jsLean),
+    newScorerNs: (newScorer * 1e6) / n,
+    sessionFromModelNs: sessionFromModel,
     saveRestoreNs: (saveRestore * 1e6) / saved.length,
     memoryGrowthBytes: memory ? memory.buffer.byteLength - memoryBefore : null,
   };
 }
 
-/** Compares the final result of every session, wasm against the reference. */
+/**
+ * Compares every session, wasm against the reference (the final result, reasons included) and
+ * against the lean scorer (each event's score, grade and flags).
+ */
 export function compare(api, model, sessions) {
   const scorer = new api.Scorer(model);
   const reference = new ReferenceScorer(new ReferenceModel(model));
+  const lean = new LeanScorer(new LeanModel(model));
+  const light = (r) => JSON.stringify([r.score, r.fit, r.engagement, r.grade, r.mql, r.becameMql]);
+  let leanMismatches = 0;
   const key = (r) => JSON.stringify([r.score, r.fit, r.engagement, r.grade, r.mql, r.mqlSince, r.disqualifier?.id ?? null,
     r.reasons.map((x) => [x.rule, x.points, x.count, x.sentence])]);
   let mismatches = 0;
@@ -88,9 +119,11 @@ export function compare(api, model, sessions) {
   for (const session of sessions) {
     scorer.reset();
     reference.reset();
+    lean.reset();
     for (const e of session) {
-      scorer.ingest(e, NOW);
+      const w = scorer.ingest(e, NOW);
       reference.ingest(e, NOW);
+      if (light(w) !== light(lean.ingest(e, NOW))) leanMismatches++;
     }
     const a = scorer.result(NOW);
     const b = reference.result(NOW);
@@ -101,5 +134,5 @@ export function compare(api, model, sessions) {
     mqls += a.mql ? 1 : 0;
     scoreSum += a.score;
   }
-  return { sessions: sessions.length, mismatches, first, mqls, scoreSum: Math.round(scoreSum * 100) / 100 };
+  return { sessions: sessions.length, mismatches, leanMismatches, first, mqls, scoreSum: Math.round(scoreSum * 100) / 100 };
 }
