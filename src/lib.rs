@@ -8,6 +8,16 @@
 //! [`Scorer::restore`] carry the session in a short string. [`learn`] fits a model's points to
 //! outcomes. The JavaScript API is in `wasm` (built for `wasm32` only).
 
+/// Types that cross to programs as serde values: serde both ways, and a JSON Schema on native
+/// builds only (the schema and TypeScript generator never reaches the wasm module).
+macro_rules! serde_types {
+    ($($item:item)*) => {$(
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+        #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+        $item
+    )*};
+}
+
 mod errors;
 mod format;
 pub mod learn;

@@ -5,18 +5,8 @@ use crate::learn::features::Feature;
 use crate::learn::training::{Quality, Report, Threshold, Training};
 use crate::model::document::{Calibration, ModelDocument};
 use crate::score::result::HalfName;
-use serde::{Deserialize, Serialize};
 
-/// Attributes on the native build only: the schema generator never reaches the wasm module.
-macro_rules! shape {
-    ($($item:item)*) => {$(
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-        $item
-    )*};
-}
-
-shape! {
+serde_types! {
     /// A learned model and what was learned.
     #[serde(deny_unknown_fields)]
     pub struct TrainResult {

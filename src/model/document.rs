@@ -8,16 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Attributes on the native build only: the schema generator never reaches the wasm module.
-macro_rules! documented {
-    ($($item:item)*) => {$(
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-        $item
-    )*};
-}
-
-documented! {
+serde_types! {
     /// A scoring model: fit rules on traits, engagement rules on events, disqualifiers, and the
     /// thresholds that make a visitor an MQL.
     #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -5,18 +5,8 @@
 use super::scorecard::{Half, Scorecard};
 use super::scorer::Rejected;
 use crate::model::bots::FilterReason;
-use serde::{Deserialize, Serialize};
 
-/// Attributes on the native build only: the schema generator never reaches the wasm module.
-macro_rules! shape {
-    ($($item:item)*) => {$(
-        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-        #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
-        $item
-    )*};
-}
-
-shape! {
+serde_types! {
     /// A visitor's score now, with the reasons.
     #[serde(rename_all = "camelCase", deny_unknown_fields)]
     pub struct ScoreResult {
