@@ -10,7 +10,10 @@ import { scenarios, runScenarios } from "./scenarios.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
-const api = require("../pkg/nodejs/mqlscore.js");
+// The scoring module, and `train` from the package's second module (mqlscore/train).
+const scoring = require("../pkg/nodejs/mqlscore.js");
+const training = require("../pkg/nodejs/train/mqlscore.js");
+const api = { ...scoring, train: training.train };
 const models = {
   b2b: JSON.parse(readFileSync(`${root}models/b2b-saas.json`, "utf8")),
   minimal: JSON.parse(readFileSync(`${root}models/minimal.json`, "utf8")),
@@ -19,6 +22,13 @@ const models = {
 for (const { name, ok, error } of runScenarios(api, models)) {
   test(name, () => assert.ok(ok, error));
 }
+
+test("the scoring module leaves training out; mqlscore/train has it", () => {
+  assert.equal(scoring.train, undefined, "a page that scores never loads the training code");
+  assert.equal(typeof training.train, "function");
+  const pkg = JSON.parse(readFileSync(`${root}pkg/nodejs/package.json`, "utf8"));
+  assert.equal(pkg.exports["./train"].default, "./train/mqlscore.js");
+});
 
 test("the scenarios cover the whole public API", () => {
   const used = Object.values(scenarios).map(String).join("\n");

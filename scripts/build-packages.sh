@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # Builds the npm packages into pkg/<target> and finishes them (package.json, README, schema).
+# Each package holds two modules: the scoring module at its root (`mqlscore`, built without the
+# `training` feature, what a page that scores downloads) and the training module in train/
+# (`mqlscore/train`, loaded only by code that calls `train`).
 # Targets: web, bundler, nodejs (default: all three). Expects scripts/setup.sh to have been sourced.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(web bundler nodejs)
 for target in "${targets[@]}"; do
-  # Skip a target whose module is newer than every source (the site, the edge worker and the
+  # Skip a target whose modules are newer than every source (the site, the edge worker and the
   # tests all ask for the web build; it need not be optimised three times).
   wasm="pkg/$target/mqlscore_bg.wasm"
-  if [ -f "$wasm" ] && [ -z "$(find src Cargo.toml Cargo.lock -newer "$wasm" -print -quit)" ]; then
+  train="pkg/$target/train/mqlscore_bg.wasm"
+  if [ -f "$wasm" ] && [ -f "$train" ] && [ -z "$(find src Cargo.toml Cargo.lock -newer "$wasm" -print -quit)" ] \
+    && [ -z "$(find src Cargo.toml Cargo.lock -newer "$train" -print -quit)" ]; then
     echo "pkg/$target is up to date" >&2
     continue
   fi
-  wasm-pack build --release --mode no-install --target "$target" --out-dir "pkg/$target" >&2
+  wasm-pack build --release --mode no-install --target "$target" --out-dir "pkg/$target" \
+    -- --no-default-features --features console_error_panic_hook >&2
+  wasm-pack build --release --mode no-install --target "$target" --out-dir "pkg/$target/train" >&2
 done
 node scripts/package.mjs "${targets[@]}"

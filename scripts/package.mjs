@@ -1,7 +1,7 @@
 // Finishes the packages wasm-pack wrote to pkg/<target>: package.json metadata and entry points,
 // the package README, the license and the model's JSON Schema.
 // Usage: node scripts/package.mjs web bundler nodejs
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -14,6 +14,10 @@ for (const target of process.argv.slice(2)) {
   copyFileSync(`${root}LICENSE`, `${dir}LICENSE`);
   copyFileSync(`${root}schema/model.schema.json`, `${dir}${SCHEMA}`);
   const entry = pkg.main ?? pkg.module;
+  // train/ is the training module: the same package's second entry point, not a package.
+  for (const extra of ["package.json", "README.md", ".gitignore", "LICENSE"]) rmSync(`${dir}train/${extra}`, { force: true });
+  const train = { types: "mqlscore.d.ts", files: pkg.files.filter((f) => readdirSync(`${dir}train`).includes(f)) };
+  const trainEntry = `train/${entry}`;
   const finished = {
     name: pkg.name,
     version: pkg.version,
@@ -23,16 +27,17 @@ for (const target of process.argv.slice(2)) {
     homepage: "https://github.com/mqlscore/mqlscore#readme",
     keywords: [...new Set([...(pkg.keywords ?? []), "lead-scoring", "webassembly", "marketing-automation", "edge"])],
     ...(pkg.type ? { type: pkg.type } : {}),
-    files: [...new Set([...pkg.files, "README.md", "LICENSE", SCHEMA])],
+    files: [...new Set([...pkg.files, ...train.files.map((f) => `train/${f}`), "README.md", "LICENSE", SCHEMA])],
     main: entry,
     ...(pkg.module ? { module: pkg.module } : {}),
     types: pkg.types,
     exports: {
       ".": { types: `./${pkg.types}`, default: `./${entry}` },
+      "./train": { types: `./train/${train.types}`, default: `./${trainEntry}` },
       "./mqlscore_bg.wasm": "./mqlscore_bg.wasm",
       [`./${SCHEMA}`]: `./${SCHEMA}`,
       "./package.json": "./package.json",
-      ...(target === "web" ? { "./mqlscore.js": "./mqlscore.js" } : {}),
+      ...(target === "web" ? { "./mqlscore.js": "./mqlscore.js", "./train/mqlscore.js": "./train/mqlscore.js" } : {}),
     },
     sideEffects: pkg.sideEffects ?? false,
     engines: { node: ">=18" },

@@ -6,7 +6,7 @@
 //   [data-mql-track="Name"]    a click (or a form's submit) sends `track("Name")`
 //   form[data-mql-identify]    a submit sends `identify` with the form's fields (dotted names nest)
 //   [data-mql-thanks="…"]      text shown in the next `.thanks` element after it fired
-import init, { Scorer, train, validateModel } from "./pkg/mqlscore.js";
+import init, { Scorer, validateModel } from "./pkg/mqlscore.js";
 
 const DAY = 86_400_000;
 const KEY = { session: "mqlscore.session", log: "mqlscore.log", clock: "mqlscore.clock", model: "mqlscore.model" };
@@ -269,7 +269,7 @@ function mountPanel() {
   });
   $("[data-testid=training-file]").addEventListener("change", async (e) => {
     const file = e.target.files?.[0];
-    if (file) learnFrom(await file.text());
+    if (file) await learnFrom(await file.text());
   });
   $("form").addEventListener("submit", (e) => {
     e.preventDefault();
@@ -326,12 +326,24 @@ const actions = {
   },
 };
 
+/** The training module (mqlscore/train), loaded the first time a file is dropped, never before. */
+let trainer;
+async function loadTrainer() {
+  if (!trainer) {
+    const module = await import("./pkg/train/mqlscore.js");
+    await module.default();
+    trainer = module.train;
+  }
+  return trainer;
+}
+
 /** Fits the active model's points to labeled leads and offers the result. */
-function learnFrom(text) {
+async function learnFrom(text) {
   const box = ui.$(".training");
   box.replaceChildren();
   let learned;
   try {
+    const train = await loadTrainer();
     learned = train(model, text, { targetMqlRate: 0.2 });
   } catch (err) {
     box.append(item(err.message, "warn"));

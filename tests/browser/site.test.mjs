@@ -176,13 +176,18 @@ test("time travel shows decay and windows", async () => {
 
 test("learning the points from a labeled file shows what it yields and a conversion probability", async () => {
   const page = await visitor();
+  const fetched = [];
+  page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
   await open(page, "/pricing", 1);
+  assert.ok(fetched.includes("/pkg/mqlscore_bg.wasm"), "the scoring module loads");
+  assert.ok(!fetched.some((p) => p.startsWith("/pkg/train/")), `the training module waits for a file: ${fetched}`);
   await page.locator("button[data-action=model]").click();
   assert.equal(await page.locator("[data-testid=probability]").isVisible(), false, "a hand-written model has no probability");
   await page.locator("[data-testid=training-file]").setInputFiles(`${root}www/data/sample-leads.jsonl`);
   const report = page.locator("[data-testid=training-report] li");
   await report.first().waitFor();
   const lines = await report.allInnerTexts();
+  assert.ok(fetched.includes("/pkg/train/mqlscore_bg.wasm"), "the training module loaded for the file");
   assert.match(lines[0], /^2000 leads, \d+ converted\. Ranking \(AUC, hold-out\): learned 0\.\d+ vs this model 0\.\d+\.$/);
   assert.match(lines[1], /^MQL at total >= [\d.]+: 2\d\.\d% of leads/);
   await page.locator("[data-testid=apply-learned]").click();
