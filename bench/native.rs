@@ -222,6 +222,14 @@ fn main() {
             }
         }
     });
+    let light = best(3, || {
+        for session in &sessions {
+            scorer.reset();
+            for e in session {
+                scorer.ingest_light(e, NOW).expect("scores");
+            }
+        }
+    });
     let batch = best(3, || {
         for session in &sessions {
             scorer.reset();
@@ -261,8 +269,9 @@ fn main() {
     }
     let ns = |secs: f64, n: usize| secs * 1e9 / n as f64;
     println!(
-        "{{\"native\":{{\"visitors\":{visitors},\"events\":{events},\"ingestNs\":{:.1},\"batchNs\":{:.1},\"readAndIngestNs\":{:.1},\"saveRestoreNs\":{:.1},\"mqls\":{mqls},\"scoreSum\":{:.2}}}}}",
+        "{{\"native\":{{\"visitors\":{visitors},\"events\":{events},\"ingestNs\":{:.1},\"lightNs\":{:.1},\"batchNs\":{:.1},\"readAndIngestNs\":{:.1},\"saveRestoreNs\":{:.1},\"mqls\":{mqls},\"scoreSum\":{:.2}}}}}",
         ns(ingest, events),
+        ns(light, events),
         ns(batch, events),
         ns(read_and_ingest, events),
         ns(save_restore, saved.len()),

@@ -40,6 +40,6 @@ pub use score::result::{
     ScoreResult,
 };
 pub use score::scorecard::{Disqualification, Half, Reason, Scorecard};
-pub use score::scorer::{Rejected, Scorer};
+pub use score::scorer::{Light, Rejected, Scorer};
 pub use session::event::{Event, EventKind, EventSource, Field};
 pub use session::saved::{RestoreNote, RestoreOutcome, Restored};

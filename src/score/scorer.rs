@@ -4,7 +4,8 @@ use crate::errors::{EventError, RestoreError};
 use crate::format::time::{EARLIEST_MS, MAX_AHEAD_MS};
 use crate::model::bots::FilterReason;
 use crate::model::Model;
-use crate::score::scorecard::{Scorecard, Totals, TraitView};
+use crate::score::grade::Grade;
+use crate::score::scorecard::{round2, Scorecard, Totals, TraitView};
 use crate::session::event::Event;
 use crate::session::event::EventKind;
 use crate::session::saved::{self, Restored};
@@ -125,6 +126,27 @@ impl Scorer {
         Ok(card)
     }
 
+    /// Scores one event and returns only what a page acts on (the score, its halves, the
+    /// grade, the MQL flags and the filter outcome): no reasons, no sentences, no allocation.
+    /// [`Scorer::score`] gives the full scorecard with its reasons when they are wanted.
+    pub fn ingest_light(&mut self, event: &Event, now_ms: f64) -> Result<Light, EventError> {
+        let (applied, totals) = self.apply_counted(event, now_ms)?;
+        let totals = totals
+            .unwrap_or_else(|| Totals::of(&self.model, &self.session, &self.view, now_ms / 1000.0));
+        Ok(Light {
+            score: round2(totals.fit + totals.engagement),
+            fit: totals.fit,
+            engagement: totals.engagement,
+            grade: Grade::of(&self.model.grades, totals.fit, totals.engagement),
+            mql: totals.is_mql(&self.model),
+            became_mql: applied == Outcome::BecameMql,
+            filtered_by: match applied {
+                Outcome::Filtered(reason) => Some(reason),
+                _ => None,
+            },
+        })
+    }
+
     /// Scores events in order; each invalid one is rejected alone, with its index.
     pub fn ingest_all(
         &mut self,
@@ -162,6 +184,16 @@ impl Scorer {
 
     /// Applies an event; `true` if it made the visitor an MQL for the first time.
     fn apply(&mut self, event: &Event, now_ms: f64) -> Result<Outcome, EventError> {
+        self.apply_counted(event, now_ms)
+            .map(|(outcome, _)| outcome)
+    }
+
+    /// [`Scorer::apply`], with the totals at `now_ms` when it had to count them.
+    fn apply_counted(
+        &mut self,
+        event: &Event,
+        now_ms: f64,
+    ) -> Result<(Outcome, Option<Totals>), EventError> {
         if !now_ms.is_finite() || now_ms < EARLIEST_MS {
             return Err(EventError::new(
                 "now",
@@ -183,23 +215,43 @@ impl Scorer {
         }
         let at = (at_ms / 1000.0).floor() as i64;
         match self.session.apply(&self.model, event, at) {
-            Applied::Unchanged => return Ok(Outcome::Scored),
-            Applied::Filtered(reason) => return Ok(Outcome::Filtered(reason)),
+            Applied::Unchanged => return Ok((Outcome::Scored, None)),
+            Applied::Filtered(reason) => return Ok((Outcome::Filtered(reason), None)),
             Applied::Changed => {}
         }
         if matches!(event.kind, EventKind::Identify | EventKind::Group) {
             self.view = TraitView::of(&self.model, &self.session.traits);
         }
         if self.session.mql_since.is_some() {
-            return Ok(Outcome::Scored);
+            return Ok((Outcome::Scored, None));
         }
         let totals = Totals::of(&self.model, &self.session, &self.view, now_ms / 1000.0);
         if totals.is_mql(&self.model) {
             self.session.mql_since = Some((now_ms / 1000.0).floor() as i64);
-            return Ok(Outcome::BecameMql);
+            return Ok((Outcome::BecameMql, Some(totals)));
         }
-        Ok(Outcome::Scored)
+        Ok((Outcome::Scored, Some(totals)))
     }
+}
+
+/// What a page acts on after an event: the numbers and flags of a [`Scorecard`] without its
+/// reasons.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Light {
+    /// Fit plus engagement, rounded to hundredths.
+    pub score: f64,
+    /// The fit half.
+    pub fit: f64,
+    /// The engagement half.
+    pub engagement: f64,
+    /// The fit x engagement grade.
+    pub grade: Grade,
+    /// Whether the visitor is an MQL now.
+    pub mql: bool,
+    /// Whether this event made the visitor an MQL for the first time.
+    pub became_mql: bool,
+    /// Why the bot filter kept this event from scoring, if it did.
+    pub filtered_by: Option<FilterReason>,
 }
 
 /// What one accepted event did.
