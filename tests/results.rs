@@ -89,3 +89,51 @@ fn every_kind_of_result_is_written_as_its_type() {
         key_paths(&serde_json::to_value(&typed).unwrap())
     );
 }
+
+#[test]
+fn the_light_result_is_the_scorecard_without_its_reasons() {
+    let model = example_with(
+        "b2b-saas",
+        r#""bots": { "burst": { "events": 3, "seconds": 60 } }"#,
+    );
+    let (mut full, mut light) = (Scorer::new(model.clone()), Scorer::new(model));
+    let events = [
+        r#"{"type":"page","properties":{"path":"/"}}"#,
+        r#"{"type":"page","properties":{"path":"/pricing"},"messageId":"m1"}"#,
+        r#"{"type":"page","properties":{"path":"/pricing"},"messageId":"m1"}"#,
+        r#"{"type":"identify","traits":{"title":"VP Marketing","company":{"employees":450}}}"#,
+        r#"{"type":"track","event":"Demo Requested"}"#,
+        r#"{"type":"page","properties":{"path":"/pricing"}}"#,
+        r#"{"type":"identify","traits":{"email":"spy@rivalytics.com"}}"#,
+    ];
+    let mut became = 0;
+    for (i, text) in events.iter().enumerate() {
+        let at = T0 + 1000.0 * i as f64;
+        let card = full.ingest(&event(&full, text), at).unwrap();
+        let l = light.ingest_light(&event(&light, text), at).unwrap();
+        assert_eq!(
+            (
+                l.score,
+                l.fit,
+                l.engagement,
+                l.grade,
+                l.mql,
+                l.became_mql,
+                l.filtered_by
+            ),
+            (
+                card.score,
+                card.fit,
+                card.engagement,
+                card.grade,
+                card.mql,
+                card.became_mql,
+                card.filtered_by
+            ),
+            "event {i}: {text}"
+        );
+        became += usize::from(l.became_mql);
+    }
+    assert_eq!(became, 1, "the scenario qualifies once");
+    assert!(light.score(T0 + 10_000.0).disqualifier.is_some());
+}
