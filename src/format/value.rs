@@ -3,7 +3,9 @@
 use std::fmt;
 
 /// A trait or property value. Objects and arrays are not scored, so they never become one.
-#[derive(Debug, Clone, PartialEq)]
+/// It crosses to programs as the plain JSON value (`"VP Sales"`, `450`, `true`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(untagged)]
 pub enum Value {
     /// A string (compared case-insensitively by rules).
     Str(String),

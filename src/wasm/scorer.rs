@@ -6,7 +6,7 @@ use super::*;
 use crate::score::scorer::Scorer as Engine;
 use crate::session::event::Event;
 use crate::session::saved::Restored;
-use js_sys::{Object, Reflect};
+use js_sys::Object;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -150,25 +150,18 @@ impl Scorer {
 
     /// The traits the model keeps for this visitor (those its rules read, and `keepTraits`).
     pub fn traits(&self) -> TraitsOutput {
-        let out = Object::new();
-        for (name, value) in self
+        let kept: Kept = self
             .engine
             .model()
             .traits
             .paths
             .iter()
             .zip(&self.engine.session().traits)
-        {
-            if let Some(v) = value {
-                let v = match v {
-                    crate::Value::Str(s) => JsValue::from_str(s),
-                    crate::Value::Num(n) => JsValue::from_f64(*n),
-                    crate::Value::Bool(b) => JsValue::from_bool(*b),
-                };
-                let _ = Reflect::set(&out, &JsValue::from_str(name), &v);
-            }
-        }
-        out.unchecked_into()
+            .filter_map(|(name, value)| Some((name.as_str(), value.as_ref()?)))
+            .collect();
+        to_js(&kept)
+            .unwrap_or_else(|_| Object::new().into())
+            .unchecked_into()
     }
 
     /// Milliseconds added to the wall clock when scoring (to show decay: 7 days ahead is
@@ -220,5 +213,25 @@ impl Scorer {
             .ingest(event, self.now())
             .map_err(|e| event_error(&e))?;
         Ok(card_js(&card, None).unchecked_into())
+    }
+}
+
+/// Kept traits by name, in the model's order (serialized as one object).
+struct Kept<'a>(Vec<(&'a str, &'a crate::Value)>);
+
+impl<'a> FromIterator<(&'a str, &'a crate::Value)> for Kept<'a> {
+    fn from_iter<I: IntoIterator<Item = (&'a str, &'a crate::Value)>>(iter: I) -> Self {
+        Kept(iter.into_iter().collect())
+    }
+}
+
+impl serde::Serialize for Kept<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
     }
 }
