@@ -36,37 +36,8 @@ enum Token {
 impl Glob {
     /// Compiles `pattern`; `path` selects page-path semantics for `*` (it does not cross `/`).
     pub fn new(pattern: &str, path: bool) -> Glob {
-        let lower = pattern.to_lowercase();
-        let mut tokens = Vec::new();
-        let mut chars = lower.chars().peekable();
-        while let Some(c) = chars.next() {
-            let token = match c {
-                '*' => {
-                    let mut double = false;
-                    while chars.peek() == Some(&'*') {
-                        chars.next();
-                        double = true;
-                    }
-                    if double || !path {
-                        Token::AnyRun
-                    } else {
-                        Token::Star
-                    }
-                }
-                '?' => Token::One,
-                c => Token::Char(c),
-            };
-            let repeated_run = matches!(
-                (tokens.last(), &token),
-                (Some(Token::AnyRun), Token::AnyRun | Token::Star)
-                    | (Some(Token::Star), Token::Star)
-            );
-            if !repeated_run {
-                tokens.push(token);
-            }
-        }
         Glob {
-            shape: shape_of(tokens),
+            shape: shape_of(tokenize(pattern, path)),
         }
     }
 
@@ -80,6 +51,39 @@ impl Glob {
             Shape::General(tokens) => matches_tokens(tokens, text),
         }
     }
+}
+
+/// The pattern's tokens, lower-case, with repeated runs folded into one.
+fn tokenize(pattern: &str, path: bool) -> Vec<Token> {
+    let lower = pattern.to_lowercase();
+    let mut tokens = Vec::new();
+    let mut chars = lower.chars().peekable();
+    while let Some(c) = chars.next() {
+        let token = match c {
+            '*' => {
+                let mut double = false;
+                while chars.peek() == Some(&'*') {
+                    chars.next();
+                    double = true;
+                }
+                if double || !path {
+                    Token::AnyRun
+                } else {
+                    Token::Star
+                }
+            }
+            '?' => Token::One,
+            c => Token::Char(c),
+        };
+        let repeated_run = matches!(
+            (tokens.last(), &token),
+            (Some(Token::AnyRun), Token::AnyRun | Token::Star) | (Some(Token::Star), Token::Star)
+        );
+        if !repeated_run {
+            tokens.push(token);
+        }
+    }
+    tokens
 }
 
 fn literal(tokens: &[Token]) -> Option<String> {
@@ -116,8 +120,53 @@ fn shape_of(tokens: Vec<Token>) -> Shape {
     Shape::General(tokens)
 }
 
-/// Tracks the set of text positions reachable after each token: O(tokens × chars) time.
+/// Tracks the set of text positions reachable after each token: O(tokens × chars) time. Text
+/// of up to 127 characters (page paths and names, nearly always) keeps the set in one `u128`
+/// and allocates nothing; longer text keeps it in vectors.
 fn matches_tokens(tokens: &[Token], text: &str) -> bool {
+    let n = text.chars().count();
+    if n < 128 {
+        matches_in_bits(tokens, text, n)
+    } else {
+        matches_in_vectors(tokens, text)
+    }
+}
+
+fn matches_in_bits(tokens: &[Token], text: &str, n: usize) -> bool {
+    let bit = |i: usize| 1u128 << i;
+    let mut reach = bit(0);
+    for token in tokens {
+        let mut next = 0u128;
+        match token {
+            Token::Char(c) => {
+                for (i, ch) in text.chars().enumerate() {
+                    if reach & bit(i) != 0 && ch == *c {
+                        next |= bit(i + 1);
+                    }
+                }
+            }
+            Token::One => next = (reach << 1) & (bit(n + 1) - 1),
+            Token::Star | Token::AnyRun => {
+                let crosses_slash = matches!(token, Token::AnyRun);
+                let mut open = reach & 1 != 0;
+                next = reach & 1;
+                for (i, ch) in text.chars().enumerate() {
+                    open = reach & bit(i + 1) != 0 || (open && (crosses_slash || ch != '/'));
+                    if open {
+                        next |= bit(i + 1);
+                    }
+                }
+            }
+        }
+        if next == 0 {
+            return false;
+        }
+        reach = next;
+    }
+    reach & bit(n) != 0
+}
+
+fn matches_in_vectors(tokens: &[Token], text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     let mut reach = vec![false; chars.len() + 1];
     reach[0] = true;
@@ -152,6 +201,34 @@ fn matches_tokens(tokens: &[Token], text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bit_set_matcher_agrees_with_the_vector_matcher() {
+        let patterns = [
+            "/a/*/c", "*a?b*", "/x/**/y", "?*?", "a*b*c*d", "/*/*", "**", "a?",
+        ];
+        let texts = [
+            "", "/a/b/c", "/a/b/d/c", "xaxbx", "ab", "/x/1/2/y", "abcd", "a/b", "/p/q",
+        ];
+        for p in patterns {
+            for is_path in [true, false] {
+                let tokens = tokenize(p, is_path);
+                for t in texts {
+                    let n = t.chars().count();
+                    assert_eq!(
+                        matches_in_bits(&tokens, t, n),
+                        matches_in_vectors(&tokens, t),
+                        "{p:?} on {t:?} (path: {is_path})"
+                    );
+                }
+            }
+        }
+        let long = format!("/a/{}/c", "b".repeat(300));
+        assert!(
+            Glob::new("/a/*/c", true).matches(&long),
+            "text past 127 characters"
+        );
+    }
 
     fn path(p: &str, text: &str) -> bool {
         Glob::new(p, true).matches(text)
