@@ -50,12 +50,6 @@ impl Json {
         Json::deserialize(deserializer)
     }
 
-    /// This value as pretty-printed JSON text; numbers are written exactly (they read back as
-    /// the same `f64`).
-    pub fn to_pretty(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
-    }
-
     /// This value as compact JSON text, numbers written exactly.
     pub fn to_compact(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
