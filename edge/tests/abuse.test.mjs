@@ -188,3 +188,55 @@ test("a malformed or duplicated COOKIE_KEYS entry is reported without its secret
     assert.ok(!log.includes(s), "a secret reached a log line");
   }
 });
+
+test("under load: 1,000 forged posts are all refused and none reaches the CRM; one client is rate-limited", async () => {
+  const attempts = sink.attempts.length;
+  const v = new Visitor(worker.url);
+  await v.view("/", { [CLIENT]: "10.9.0.1" });
+  const forged = v.cookie.replace(/\.[^.]+$/, ".AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  const kinds = [
+    { cookie: null, ua: "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0", expect: 401 },
+    { cookie: forged, ua: "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0", expect: 401 },
+    { cookie: null, ua: "python-requests/2.32", expect: 403 },
+    { cookie: v.cookie, ua: "Mozilla/5.0", expect: 403, origin: "https://evil.example" },
+  ];
+  const post = (i) => {
+    const k = kinds[i % kinds.length];
+    return fetch(`${worker.url}/__mql/events`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": k.ua,
+        [CLIENT]: `10.10.${Math.floor(i / 250)}.${i % 250}`,
+        ...(k.cookie ? { cookie: `mql=${k.cookie}` } : {}),
+        ...(k.origin ? { origin: k.origin } : {}),
+      },
+      body: JSON.stringify(identifyAndDemo(`forged${i}@example.com`)),
+    }).then(async (r) => {
+      await r.arrayBuffer();
+      return r.status === k.expect;
+    });
+  };
+  const started = performance.now();
+  let refused = 0;
+  const total = 1000;
+  const concurrency = 25;
+  for (let i = 0; i < total; i += concurrency) {
+    const batch = await Promise.all(Array.from({ length: Math.min(concurrency, total - i) }, (_, k) => post(i + k)));
+    refused += batch.filter(Boolean).length;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  assert.equal(refused, total, "every forged post refused with its status");
+  // One client hammering: 200 posts in a row from one address with a real session.
+  const hammer = new Visitor(worker.url);
+  await hammer.view("/", { [CLIENT]: "10.11.0.1" });
+  const statuses = [];
+  for (let i = 0; i < 200; i++) {
+    statuses.push((await hammer.send({ type: "track", event: `Clicked ${i}` }, { headers: { [CLIENT]: "10.11.0.1" } })).status);
+  }
+  const limited = statuses.filter((s) => s === 429).length;
+  assert.ok(limited >= 140, `${limited} of 200 rate-limited`);
+  await new Promise((ok) => setTimeout(ok, 300));
+  assert.equal(sink.attempts.length, attempts, "nothing reached the CRM");
+  console.log(`abuse: ${total} forged posts (no cookie, forged cookie, bot user agent, other origin) at concurrency ${concurrency}: ${refused} refused, 0 leads, ${Math.round(total / seconds)} requests/s; one client posting 200 events in a row: ${200 - limited} accepted, ${limited} rate-limited (429)`);
+});
