@@ -36,16 +36,21 @@ fn key_paths(value: &serde_json::Value) -> Vec<String> {
     out
 }
 
-fn same(card: &mqlscore::Scorecard) {
-    let text = card.to_json(None);
-    let written: ScoreResult =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
-    let typed = ScoreResult::of(card);
-    assert_eq!(written, typed);
+/// The written text reads back as `typed`, with the same fields (none absent for null).
+fn written_as<T>(text: &str, typed: &T)
+where
+    T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let written: T = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    assert_eq!(&written, typed);
     assert_eq!(
-        key_paths(&serde_json::from_str(&text).unwrap()),
-        key_paths(&serde_json::to_value(&typed).unwrap())
+        key_paths(&serde_json::from_str(text).unwrap()),
+        key_paths(&serde_json::to_value(typed).unwrap())
     );
+}
+
+fn same(card: &mqlscore::Scorecard) {
+    written_as(&card.to_json(None), &ScoreResult::of(card));
 }
 
 #[test]
@@ -80,13 +85,9 @@ fn every_kind_of_result_is_written_as_its_type() {
     assert!(bad.is_err());
     let (card, rejected) = batch.ingest_all(vec![good, bad], T0);
     assert_eq!(rejected.len(), 1);
-    let text = card.to_json(Some(&rejected));
-    let written: BatchResult = serde_json::from_str(&text).unwrap();
-    let typed = BatchResult::of(&card, &rejected);
-    assert_eq!(written, typed);
-    assert_eq!(
-        key_paths(&serde_json::from_str(&text).unwrap()),
-        key_paths(&serde_json::to_value(&typed).unwrap())
+    written_as(
+        &card.to_json(Some(&rejected)),
+        &BatchResult::of(&card, &rejected),
     );
 }
 
