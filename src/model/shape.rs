@@ -27,13 +27,23 @@ const MAX_SHAPE_PROBLEMS: usize = 50;
 /// The document read as far as it goes, its shape problems, and the paths set aside (nothing
 /// said of what lies under them is the writer's doing).
 pub(super) fn read_shape(doc: &Json) -> (Option<ModelDocument>, Vec<Problem>, Vec<String>) {
+    // A well-formed document (the common case) is read from one copy; only a misfit needs a
+    // working copy to repair.
+    let first = match doc.clone().into_typed::<ModelDocument>() {
+        Ok(d) => return (Some(d), Vec::new(), Vec::new()),
+        Err(e) => e,
+    };
     let mut doc = doc.clone();
+    let mut pending = Some(first);
     let mut problems: Vec<Problem> = Vec::new();
     let mut set_aside: Vec<String> = Vec::new();
     for _ in 0..MAX_SHAPE_PROBLEMS * 2 {
-        let e = match doc.clone().into_typed::<ModelDocument>() {
-            Ok(d) => return (Some(d), problems, set_aside),
-            Err(e) => e,
+        let e = match pending.take() {
+            Some(e) => e,
+            None => match doc.clone().into_typed::<ModelDocument>() {
+                Ok(d) => return (Some(d), problems, set_aside),
+                Err(e) => e,
+            },
         };
         let problem = shape_problem(&path_text(&e.path), &e.message);
         let repaired = repair(&mut doc, &e.path, &e.message);
