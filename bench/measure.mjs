@@ -35,6 +35,12 @@ export function measure(api, model, sessions, { rounds = 2, memory } = {}) {
       for (const e of session) scorer.ingest(e, NOW);
     }
   }, rounds);
+  const wasmExplained = best(() => {
+    for (const session of sessions) {
+      scorer.reset();
+      for (const e of session) scorer.ingest(e, NOW).reasons;
+    }
+  }, rounds);
   const wasmBatch = best(() => {
     for (const session of sessions) {
       scorer.reset();
@@ -89,6 +95,7 @@ export function measure(api, model, sessions, { rounds = 2, memory } = {}) {
     events,
     visitors: sessions.length,
     wasmIngestNs: perEvent(wasmSingle),
+    wasmExplainedNs: perEvent(wasmExplained),
     wasmBatchNs: perEvent(wasmBatch),
     wasmScoreEventsNs: perEvent(wasmScoreEvents),
     jsIngestNs: perEvent(jsSingle),

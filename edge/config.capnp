@@ -22,6 +22,7 @@ const edgeWorker :Workerd.Worker = (
     (name = "token.js", esModule = embed "token.js"),
     (name = "webhook.js", esModule = embed "webhook.js"),
     (name = "pkg/mqlscore.js", esModule = embed "pkg/mqlscore.js"),
+    (name = "pkg/result.js", esModule = embed "pkg/result.js"),
     (name = "pkg/mqlscore_bg.wasm", wasm = embed "pkg/mqlscore_bg.wasm"),
   ],
   compatibilityDate = "2026-11-01",

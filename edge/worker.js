@@ -151,6 +151,9 @@ function scorePageView(session, request, url) {
     visit,
     saved: scorer.save(),
     traits: handoff ? scorer.traits() : null,
+    // Read now: the result's reasons come from the shared scorer, which serves the next
+    // request while this one awaits the origin.
+    reasons: handoff ? result.reasons : null,
     headers: {
       "x-lead-score": String(result.score),
       "x-lead-grade": result.grade,
@@ -209,7 +212,7 @@ function notify(ctx, scored, url) {
     engagement: result.engagement,
     grade: result.grade,
     mqlSince: result.mqlSince,
-    reasons: result.reasons,
+    reasons: scored.reasons,
     traits: scored.traits,
     page: url.pathname,
   };
@@ -295,7 +298,7 @@ async function acceptEvents(request, url, ctx) {
     }
     stats.events.accepted += events.length;
     const { mql, handoff, visit } = qualify(session, result);
-    scored = { visitor: session.visitor, result, mql, handoff, visit, saved: scorer.save(), traits: handoff ? scorer.traits() : null };
+    scored = { visitor: session.visitor, result, mql, handoff, visit, saved: scorer.save(), traits: handoff ? scorer.traits() : null, reasons: handoff ? result.reasons : null };
   } catch (err) {
     stats.errors++;
     log({ mql: "events-error", error: String(err?.message ?? err) });

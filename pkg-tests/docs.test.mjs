@@ -31,7 +31,7 @@ test("the result shown in docs/api.md has the fields of a real result, and no ot
   const shown = page.slice(page.indexOf("Every result")).match(/```js\n([\s\S]*?)```/)[1];
   const { Scorer } = createRequire(import.meta.url)("../pkg/nodejs/mqlscore.js");
   const model = JSON.parse(readFileSync(join(root, "models", "b2b-saas.json"), "utf8"));
-  const r = new Scorer(model).page("/pricing");
+  const r = new Scorer(model).page("/pricing").toJSON();
   const real = new Set([...Object.keys(r), ...Object.keys(r.reasons[0]), ...Object.keys(r.filtered)]);
   const keys = new Set([...shown.replace(/"[^"]*"/g, "\"\"").matchAll(/([A-Za-z]+):/g)].map((m) => m[1]));
   for (const key of keys) assert.ok(real.has(key), `docs/api.md shows "${key}", which no result has`);

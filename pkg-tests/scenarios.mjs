@@ -31,11 +31,29 @@ export const scenarios = {
     const results = ["/", "/product", "/pricing", "/pricing"].map((p) => s.page(p));
     equal(results.map((r) => [r.score, r.mql, r.becameMql]), [[1, false, false], [7, false, false], [23, false, false], [59, true, true]], "steps");
     const r = results[3];
-    equal(Object.keys(r), ["score", "fit", "engagement", "grade", "mql", "becameMql", "mqlSince", "disqualifier", "model", "at", "reasons", "filtered", "filteredBy", "probability"], "result keys");
+    equal(Object.keys(r), ["score", "fit", "engagement", "grade", "mql", "becameMql", "filteredBy", "mqlSince", "model", "at"], "fields at hand (the rest are read on demand)");
+    equal(Object.keys(r.toJSON()).sort(), ["at", "becameMql", "disqualifier", "engagement", "filtered", "filteredBy", "fit", "grade", "model", "mql", "mqlSince", "probability", "reasons", "score"], "every field in toJSON");
     equal([r.filtered, r.filteredBy], [{ total: 0, botUserAgent: 0, burst: 0, clickWithoutPageView: 0 }, null], "nothing filtered");
     equal([r.grade, r.model, r.disqualifier, typeof r.mqlSince, typeof r.at], ["D2", "b2b-saas@1", null, "number", "number"], "result fields");
     equal(r.reasons.map((x) => [x.rule, x.half, x.points, x.count]), [["pricing", "engagement", 30, 2], ["pricing-return", "engagement", 20, 2], ["product", "engagement", 5, 1], ["site-visit", "engagement", 4, 4]], "reasons");
     equal(r.reasons[0].sentence, "Viewed pricing: twice in the last 30 days (+30, halving every 14 days)", "sentence");
+  },
+
+  "reasons are read on demand, from the state the result was made in"({ Scorer }, { b2b }) {
+    const s = new Scorer(b2b);
+    const now = Date.parse("2026-11-02T12:00:00Z");
+    const first = s.page("/pricing");
+    const kept = s.page("/product");
+    equal(kept.reasons.map((x) => x.rule), ["pricing", "product", "site-visit"], "reasons read at once");
+    const full = s.ingest({ type: "page", properties: { path: "/pricing" }, timestamp: now - 1000 }, now);
+    equal(full.toJSON(), { ...s.result(now), becameMql: full.becameMql, filteredBy: null }, "toJSON is result() at the same moment");
+    equal(JSON.parse(JSON.stringify(full)).reasons, s.result(now).reasons, "JSON.stringify carries the reasons");
+    equal(kept.reasons.length, 3, "reasons already read stay readable");
+    throws(() => first.reasons, /result: its session has changed since/, "a result read after its session moved on");
+    const gone = s.page("/blog/a");
+    s.free();
+    throws(() => gone.disqualifier, /result: its session has changed since/, "a result of a freed session");
+    equal([gone.score, gone.grade], [gone.score, "D2"], "its numbers stay");
   },
 
   "Segment events: ISO and epoch timestamps, duplicates, properties"({ Scorer }, { b2b }) {

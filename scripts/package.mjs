@@ -40,7 +40,7 @@ for (const target of process.argv.slice(2)) {
       ...(target === "web" ? { "./mqlscore.js": "./mqlscore.js", "./train/mqlscore.js": "./train/mqlscore.js" } : {}),
     },
     sideEffects: pkg.sideEffects ?? false,
-    engines: { node: ">=18" },
+    engines: { node: ">=20.19" },
   };
   writeFileSync(`${dir}package.json`, `${JSON.stringify(finished, null, 2)}\n`);
   console.log(`pkg/${target}: ${finished.name}@${finished.version} (${finished.files.join(", ")})`);

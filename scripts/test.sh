@@ -37,11 +37,11 @@ step "wasm tests in Node" yes wasm-pack test --mode no-install --node -- --test 
 step "wasm tests in headless Chromium" yes env WASM_BINDGEN_USE_BROWSER=1 \
   wasm-pack test --mode no-install --headless --chrome --chromedriver "$(command -v chromedriver)" -- --test web
 step "build the npm packages (web, bundler, nodejs)" no scripts/build-packages.sh
-step "package tests: Node, Chromium, TypeScript, webpack, schema, size (node --test)" yes node --test pkg-tests/
+step "package tests: Node, Chromium, TypeScript, webpack, schema, size (node --test)" yes node --test --test-timeout=600000 pkg-tests/
 step "build the demo site" no scripts/build-site.sh
-step "demo site in headless Chromium (node --test)" yes node --test tests/browser/
+step "demo site in headless Chromium (node --test)" yes node --test --test-timeout=600000 tests/browser/
 step "build the edge worker" no scripts/build-edge.sh
-step "edge worker on workerd (node --test)" yes node --test edge/tests/
+step "edge worker on workerd (node --test)" yes node --test --test-timeout=600000 edge/tests/
 
 passed=$( { grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed'; grep -E '^# pass [0-9]+' "$log" | awk '{print $3 " passed"}'; } | awk '{s += $1} END {print s + 0}')
 failed=$( { grep -Eo '[0-9]+ failed' "$log"; grep -E '^# fail [0-9]+' "$log" | awk '{print $3 " failed"}'; } | awk '{s += $1} END {print s + 0}')

@@ -120,7 +120,8 @@ fn the_light_result_is_the_scorecard_without_its_reasons() {
                 l.grade,
                 l.mql,
                 l.became_mql,
-                l.filtered_by
+                l.filtered_by,
+                l.mql_since
             ),
             (
                 card.score,
@@ -129,7 +130,8 @@ fn the_light_result_is_the_scorecard_without_its_reasons() {
                 card.grade,
                 card.mql,
                 card.became_mql,
-                card.filtered_by
+                card.filtered_by,
+                card.mql_since
             ),
             "event {i}: {text}"
         );

@@ -117,7 +117,11 @@ export async function startWorker({ origin, webhook, keys = KEY_NEW, debug = tru
     url,
     output,
     stats: async () => (await fetch(`${url}/__mql/stats`)).json(),
-    stop: () => new Promise((ok) => { child.once("exit", ok); child.kill(); }),
+    stop: () => new Promise((ok) => {
+      if (child.exitCode !== null || child.signalCode !== null) return ok();
+      child.once("exit", ok);
+      child.kill();
+    }),
   };
 }
 

@@ -140,6 +140,7 @@ impl Scorer {
             grade: Grade::of(&self.model.grades, totals.fit, totals.engagement),
             mql: totals.is_mql(&self.model),
             became_mql: applied == Outcome::BecameMql,
+            mql_since: self.session.mql_since.map(|s| s as f64 * 1000.0),
             filtered_by: match applied {
                 Outcome::Filtered(reason) => Some(reason),
                 _ => None,
@@ -250,6 +251,8 @@ pub struct Light {
     pub mql: bool,
     /// Whether this event made the visitor an MQL for the first time.
     pub became_mql: bool,
+    /// When the visitor first became an MQL (epoch milliseconds).
+    pub mql_since: Option<f64>,
     /// Why the bot filter kept this event from scoring, if it did.
     pub filtered_by: Option<FilterReason>,
 }

@@ -79,8 +79,8 @@ pub fn score_events(
         Some(t) => time(&t, "now")?,
         None => js_sys::Date::now(),
     };
-    let mut engine = Engine::new(model);
-    let (card, rejected) = batch(&mut engine, &events, now)?;
+    let events = read_batch(&events, &model)?;
+    let (card, rejected) = Engine::new(model).ingest_all(events, now);
     Ok(card_js(&card, Some(&rejected)).unchecked_into())
 }
 

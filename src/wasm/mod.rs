@@ -1,12 +1,14 @@
 //! The JavaScript boundary: the only place that knows about `wasm_bindgen`, `js_sys` and
 //! `serde_wasm_bindgen`. `model` is the `Model` class (compiled once, shared by sessions),
-//! `scorer` the `Scorer` class (one visitor's session), `functions` the free functions
+//! `scorer` the `Scorer` class (one visitor's session), `live` finds a session by slot for a result whose reasons are read later (`result.js`
+//! makes that result object in JavaScript), `functions` the free functions
 //! (`train`, `validateModel`, `scoreEvents`), `read` turns JavaScript values into the engine's
 //! (events field by field with `Reflect.get`, only the fields the model uses, so a call costs
 //! the same whatever else the page puts in its events), `write` the engine's results and errors
 //! into JavaScript values.
 
 mod functions;
+mod live;
 mod model;
 mod read;
 mod scorer;

@@ -7,8 +7,6 @@ use crate::errors::EventError;
 use crate::format::json::Json;
 use crate::format::time::parse_iso8601;
 use crate::model::Model;
-use crate::score::scorecard::Scorecard;
-use crate::score::scorer::{Rejected, Scorer as Engine};
 use crate::session::event::{Event, Field};
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
@@ -176,11 +174,11 @@ pub(super) fn time(value: &JsValue, field: &str) -> Result<f64, JsValue> {
 /// Most events one batch call accepts.
 pub(super) const MAX_BATCH: u32 = 10_000;
 
-pub(super) fn batch(
-    engine: &mut Engine,
+/// Reads the events of a batch, each on its own (an invalid one is rejected alone).
+pub(super) fn read_batch(
     events: &JsValue,
-    now: f64,
-) -> Result<(Scorecard, Vec<Rejected>), JsValue> {
+    model: &Model,
+) -> Result<Vec<Result<Event, EventError>>, JsValue> {
     let Some(list) = events.dyn_ref::<Array>() else {
         return Err(error(
             "events: must be an array of Segment events",
@@ -195,9 +193,5 @@ pub(super) fn batch(
         );
         return Err(error(&msg, "events", None));
     }
-    let events: Vec<_> = list
-        .iter()
-        .map(|e| read_event(&e, engine.model()))
-        .collect();
-    Ok(engine.ingest_all(events, now))
+    Ok(list.iter().map(|e| read_event(&e, model)).collect())
 }

@@ -1,19 +1,28 @@
 //! The `Scorer` class: one visitor's session under one model.
 
+use super::live::Entry;
 use super::read::*;
 use super::write::*;
 use super::*;
+use crate::model::Model;
 use crate::score::scorer::Scorer as Engine;
 use crate::session::event::Event;
 use crate::session::saved::Restored;
 use js_sys::Object;
+use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// One visitor's lead score under one model.
 #[wasm_bindgen]
 pub struct Scorer {
-    engine: Engine,
+    /// The session, where a result's `reasons` getter can find it.
+    entry: Entry,
+    /// The compiled model, read without borrowing the session (reading an event runs
+    /// JavaScript, which may call back into this module).
+    model: Arc<Model>,
+    /// `id@version` as a JavaScript string, made once for every result.
+    key: JsValue,
     restored: Option<Restored>,
     clock_offset_ms: f64,
 }
@@ -40,7 +49,9 @@ impl Scorer {
     /// `Scorer` can serve visitor after visitor (an edge worker does this per request). Returns
     /// what `restored` returns; throws if `saved` is not a saved session, leaving a fresh one.
     pub fn load(&mut self, saved: &str) -> Result<RestoreNoteOutput, JsValue> {
-        match self.engine.load(saved) {
+        let loaded = self.engine_mut().load(saved);
+        self.entry.touch();
+        match loaded {
             Ok(restored) => {
                 self.restored = Some(restored);
                 Ok(self.restored())
@@ -60,13 +71,9 @@ impl Scorer {
         event: EventInput,
         now: Option<TimeInput>,
     ) -> Result<ScoreResultOutput, JsValue> {
-        let event = read_event(&event, self.engine.model()).map_err(|e| event_error(&e))?;
+        let event = read_event(&event, &self.model).map_err(|e| event_error(&e))?;
         let now = self.now_or(now)?;
-        let card = self
-            .engine
-            .ingest(&event, now)
-            .map_err(|e| event_error(&e))?;
-        Ok(card_js(&card, None).unchecked_into())
+        self.scored(&event, now)
     }
 
     /// Scores events in order and returns the result after the last, with `rejected` listing
@@ -79,7 +86,9 @@ impl Scorer {
         now: Option<TimeInput>,
     ) -> Result<BatchResultOutput, JsValue> {
         let now = self.now_or(now)?;
-        let (card, rejected) = batch(&mut self.engine, &events, now)?;
+        let events = read_batch(&events, &self.model)?;
+        let (card, rejected) = self.engine_mut().ingest_all(events, now);
+        self.entry.touch();
         Ok(card_js(&card, Some(&rejected)).unchecked_into())
     }
 
@@ -89,8 +98,8 @@ impl Scorer {
         path: &str,
         properties: Option<PropertiesInput>,
     ) -> Result<ScoreResultOutput, JsValue> {
-        let event = call("page", path, properties, self.engine.model())?;
-        self.scored(&event)
+        let event = call("page", path, properties, &self.model)?;
+        self.scored(&event, self.now())
     }
 
     /// Scores a `track` event named `event` (`Demo Requested`), stamped now.
@@ -99,36 +108,37 @@ impl Scorer {
         event: &str,
         properties: Option<PropertiesInput>,
     ) -> Result<ScoreResultOutput, JsValue> {
-        let event = call("track", event, properties, self.engine.model())?;
-        self.scored(&event)
+        let event = call("track", event, properties, &self.model)?;
+        self.scored(&event, self.now())
     }
 
     /// Records traits of the visitor (`email`, `title`, `company: { employees }`).
     pub fn identify(&mut self, traits: TraitsInput) -> Result<ScoreResultOutput, JsValue> {
-        let event = traits_event("identify", &traits, self.engine.model())?;
-        self.scored(&event)
+        let event = traits_event("identify", &traits, &self.model)?;
+        self.scored(&event, self.now())
     }
 
     /// Records traits of the visitor's company; the model reads them as `company.<trait>`.
     pub fn group(&mut self, traits: TraitsInput) -> Result<ScoreResultOutput, JsValue> {
-        let event = traits_event("group", &traits, self.engine.model())?;
-        self.scored(&event)
+        let event = traits_event("group", &traits, &self.model)?;
+        self.scored(&event, self.now())
     }
 
     /// The score now, or at `now` (epoch milliseconds, ISO-8601 text or a `Date`).
     pub fn result(&self, now: Option<TimeInput>) -> Result<ScoreResultOutput, JsValue> {
         let now = self.now_or(now)?;
-        Ok(card_js(&self.engine.score(now), None).unchecked_into())
+        Ok(card_js(&self.engine().score(now), None).unchecked_into())
     }
 
     /// The session as a compact URL-safe string (for `localStorage` or a cookie).
     pub fn save(&self) -> String {
-        self.engine.save()
+        self.engine().save()
     }
 
     /// Forgets the visitor and starts a fresh session under the same model.
     pub fn reset(&mut self) {
-        self.engine.reset();
+        self.engine_mut().reset();
+        self.entry.touch();
         self.restored = None;
     }
 
@@ -145,18 +155,18 @@ impl Scorer {
     /// `id@version` of the model in use.
     #[wasm_bindgen(getter)]
     pub fn model(&self) -> String {
-        self.engine.model().key().to_owned()
+        self.model.key().to_owned()
     }
 
     /// The traits the model keeps for this visitor (those its rules read, and `keepTraits`).
     pub fn traits(&self) -> TraitsOutput {
+        let engine = self.engine();
         let kept: Kept = self
-            .engine
-            .model()
+            .model
             .traits
             .paths
             .iter()
-            .zip(&self.engine.session().traits)
+            .zip(&engine.session().traits)
             .filter_map(|(name, value)| Some((name.as_str(), value.as_ref()?)))
             .collect();
         to_js(&kept)
@@ -188,11 +198,25 @@ impl Scorer {
 
 impl Scorer {
     pub(super) fn of(engine: Engine, restored: Option<Restored>) -> Scorer {
+        let model = engine.shared_model();
         Scorer {
-            engine,
+            key: JsValue::from_str(model.key()),
+            model,
+            entry: Entry::new(engine),
             restored,
             clock_offset_ms: 0.0,
         }
+    }
+
+    /// The session. Borrowing cannot fail: a mutable borrow lives only within a statement that
+    /// runs no JavaScript, so no getter or callback can meet one (and wasm-bindgen refuses a
+    /// call into a `Scorer` that is already in a call).
+    fn engine(&self) -> std::cell::Ref<'_, Engine> {
+        self.entry.live.engine.borrow()
+    }
+
+    fn engine_mut(&self) -> std::cell::RefMut<'_, Engine> {
+        self.entry.live.engine.borrow_mut()
     }
 
     fn now(&self) -> f64 {
@@ -207,12 +231,14 @@ impl Scorer {
         }
     }
 
-    fn scored(&mut self, event: &Event) -> Result<ScoreResultOutput, JsValue> {
-        let card = self
-            .engine
-            .ingest(event, self.now())
+    /// Scores one event: numbers out, reasons on demand.
+    fn scored(&mut self, event: &Event, now: f64) -> Result<ScoreResultOutput, JsValue> {
+        let light = self
+            .engine_mut()
+            .ingest_light(event, now)
             .map_err(|e| event_error(&e))?;
-        Ok(card_js(&card, None).unchecked_into())
+        self.entry.touch();
+        Ok(self.entry.result(&light, now, &self.key).unchecked_into())
     }
 }
 
