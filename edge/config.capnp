@@ -23,6 +23,7 @@ const edgeWorker :Workerd.Worker = (
     (name = "webhook.js", esModule = embed "webhook.js"),
     (name = "pkg/mqlscore.js", esModule = embed "pkg/mqlscore.js"),
     (name = "pkg/result.js", esModule = embed "pkg/result.js"),
+    (name = "pkg/fields.js", esModule = embed "pkg/fields.js"),
     (name = "pkg/mqlscore_bg.wasm", wasm = embed "pkg/mqlscore_bg.wasm"),
   ],
   compatibilityDate = "2026-11-01",

@@ -5,12 +5,17 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/build-packages.sh web >&2
 rm -rf edge/pkg && cp -r pkg/web edge/pkg
-# The module's one JavaScript snippet (the result object, src/wasm/result.js) sits under a
-# hashed folder; workerd's config names every module, so give it a fixed name beside the glue.
-snippet=$(ls edge/pkg/snippets/*/src/wasm/result.js)
-mv "$snippet" edge/pkg/result.js
+# The module's JavaScript snippets (src/wasm/*.js: the result object, the event reader) sit under
+# a hashed folder; workerd's config names every module, so each gets a fixed name beside the glue.
+for snippet in edge/pkg/snippets/*/src/wasm/*.js; do
+  name=$(basename "$snippet")
+  mv "$snippet" "edge/pkg/$name"
+  # Only the import statements change: the wasm module still names its import by the old path.
+  sed -i -E "/^import /s#\./snippets/[^'\"]*/src/wasm/$name#./$name#" edge/pkg/mqlscore.js
+done
 rm -rf edge/pkg/snippets edge/pkg/train
-# Only the import statements change: the wasm module still names its import by the old path.
-sed -i -E "/^import /s#\./snippets/[^'\"]*/src/wasm/result\.js#./result.js#" edge/pkg/mqlscore.js
 grep -q "^import .*snippets/" edge/pkg/mqlscore.js && { echo "build-edge: a snippet import was not renamed" >&2; exit 1; }
+for name in $(cd edge/pkg && ls *.js | grep -v '^mqlscore'); do
+  grep -q "\"pkg/$name\"" edge/config.capnp || { echo "build-edge: edge/config.capnp does not embed pkg/$name" >&2; exit 1; }
+done
 exit 0

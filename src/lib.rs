@@ -41,5 +41,5 @@ pub use score::result::{
 };
 pub use score::scorecard::{Disqualification, Half, Reason, Scorecard};
 pub use score::scorer::{Light, Rejected, Scorer};
-pub use session::event::{Event, EventKind, EventSource, Field};
+pub use session::event::{Event, EventKind, EventSource, Field, Planned};
 pub use session::saved::{RestoreNote, RestoreOutcome, Restored};

@@ -257,3 +257,50 @@ proptest! {
         }
     }
 }
+
+/// An event source that answers only planned reads, checking each against `Event::plan`.
+struct PlanChecked {
+    json: Json,
+    plan: Vec<mqlscore::Planned>,
+    wrong: std::cell::RefCell<Vec<String>>,
+}
+
+use mqlscore::EventSource;
+
+impl EventSource for PlanChecked {
+    fn field(&self, path: &[&str], _max: usize) -> mqlscore::Field {
+        self.wrong
+            .borrow_mut()
+            .push(format!("unplanned read of {path:?}"));
+        mqlscore::Field::Absent
+    }
+
+    fn planned(&self, slot: usize, path: &[&str], max: usize) -> mqlscore::Field {
+        match self.plan.get(slot) {
+            Some(p) if p.keys == path && p.max == max => {}
+            other => self.wrong.borrow_mut().push(format!(
+                "slot {slot} read as {path:?} (max {max}), planned {other:?}"
+            )),
+        }
+        self.json.field(path, max)
+    }
+}
+
+fn group_json() -> impl Strategy<Value = String> {
+    (1u32..5000, prop::sample::select(vec!["software", "retail"])).prop_map(|(n, industry)| {
+        format!(r#"{{"type":"group","groupId":"g","traits":{{"employees":{n},"industry":"{industry}"}}}}"#)
+    })
+}
+
+proptest! {
+    #[test]
+    fn every_field_an_event_read_asks_for_is_in_the_plan_at_its_slot(
+        text in prop_oneof![event_json(), group_json()],
+    ) {
+        let model = example("b2b-saas");
+        let checked = PlanChecked { json: json(&text), plan: Event::plan(&model), wrong: Default::default() };
+        let read = Event::read(&checked, &model);
+        prop_assert_eq!(checked.wrong.borrow().clone(), Vec::<String>::new());
+        prop_assert_eq!(read, Event::read(&json(&text), &model));
+    }
+}

@@ -471,3 +471,64 @@ fn sessions_of_a_shared_model_cost_bytes_and_freeing_them_returns_the_memory() {
         "memory grew in a loop of freed sessions"
     );
 }
+
+#[wasm_bindgen_test]
+fn text_fields_read_in_one_call_keep_every_character() {
+    // Fields of one event cross as one joined string: non-ASCII text in several of them must
+    // come back split where it was, and text that is not valid Unicode is named as such.
+    let mut s = scorer();
+    let event = js(r#"{"type":"identify","messageId":"ü-1","traits":{
+        "firstName":"Zoë 🚀","lastName":"Ōtake","title":"Directrice générale, VP ventes",
+        "email":"zoë@acme.io","company":{"name":"Ünïcode 日本 GmbH","employees":450}}}"#);
+    let r = s.ingest(event.unchecked_into(), None).unwrap();
+    assert!(
+        num(&r, "fit") > 0.0,
+        "the VP title and company size are read"
+    );
+    let traits: JsValue = s.traits().into();
+    assert_eq!(text(&traits, "firstName"), "Zoë 🚀");
+    assert_eq!(text(&traits, "lastName"), "Ōtake");
+    assert_eq!(text(&traits, "company.name"), "Ünïcode 日本 GmbH");
+    let page =
+        js(r#"{"type":"page","messageId":"日本","properties":{"path":"/Prícing/ü","url":"x"}}"#);
+    assert!(s.ingest(page.unchecked_into(), None).is_ok());
+
+    let lone = Function::new_no_args(
+        "return { type: 'page', messageId: 'a\\uD800b', properties: { path: '/ü' } }",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    let saved = s.save();
+    let message = error_message(s.ingest(lone.unchecked_into(), None).err().unwrap());
+    assert!(message.contains("event.messageId"), "{message}");
+    assert!(message.contains("not valid Unicode"), "{message}");
+    assert_eq!(s.save(), saved, "a refused event changes nothing");
+}
+
+#[wasm_bindgen_test]
+fn a_getter_that_scores_another_event_on_the_same_model_is_read_correctly() {
+    // Reading an event runs the page's getters; one that scores on another session of the
+    // same compiled model (sharing the plan's buffer) must not upset either read.
+    let model = CompiledModel::new(js(B2B).unchecked_into()).unwrap();
+    let other = model.session();
+    let holder = js("{}");
+    Reflect::set(&holder, &"other".into(), &JsValue::from(other)).unwrap();
+    let event = Function::new_with_args(
+        "h",
+        "return { type: 'page', get properties() { h.other.ingest({ type: 'page', messageId: 'inner', properties: { path: '/pricing' } }); return { path: '/pricing' } } }",
+    )
+    .call1(&JsValue::NULL, &holder)
+    .unwrap();
+    let mut s = model.session();
+    let r = s.ingest(event.unchecked_into(), None).unwrap();
+    assert_eq!(num(&r, "engagement"), 16.0);
+    let other = Reflect::get(&holder, &"other".into()).unwrap();
+    let result = Reflect::get(&other, &"result".into()).unwrap();
+    let result: Function = result.unchecked_into();
+    let card = result.call0(&other).unwrap();
+    assert_eq!(
+        num(&card, "engagement"),
+        16.0,
+        "the getter's own event was scored"
+    );
+}

@@ -73,7 +73,38 @@ pub trait EventSource {
     /// The field at `path` (`["properties", "path"]`); strings longer than `max` bytes come
     /// back as [`Field::TooLong`] without being copied.
     fn field(&self, path: &[&str], max: usize) -> Field;
+
+    /// The same field, known also as entry `slot` of [`Event::plan`] for the model: a source
+    /// that read every planned field at once answers by slot.
+    fn planned(&self, slot: usize, path: &[&str], max: usize) -> Field {
+        let _ = slot;
+        self.field(path, max)
+    }
 }
+
+/// A field an event read may ask for: its path and the longest text wanted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planned {
+    /// The keys from the event's root (empty: never asked for).
+    pub keys: Vec<String>,
+    /// Longest text wanted, in bytes.
+    pub max: usize,
+}
+
+/// Slots of the fields every model reads, in [`Event::plan`] order.
+const TYPE: usize = 0;
+const MESSAGE_ID: usize = 1;
+const TIMESTAMP: usize = 2;
+/// Where a page's path may be, in the order they are tried.
+const PAGE_AT: [(usize, &[&str]); 4] = [
+    (3, &["properties", "path"]),
+    (4, &["context", "page", "path"]),
+    (5, &["properties", "url"]),
+    (6, &["context", "page", "url"]),
+];
+const EVENT: usize = 7;
+/// The model's event fields start here, then the traits of `identify`, then those of `group`.
+const MODEL_FIELDS: usize = 8;
 
 impl EventSource for Json {
     fn field(&self, path: &[&str], max: usize) -> Field {
@@ -97,8 +128,8 @@ impl<F: Fn(&[&str], usize) -> Field> EventSource for F {
 
 impl Event {
     /// Reads an event for `model`; an error names the field at fault.
-    pub fn read(source: &impl EventSource, model: &Model) -> Result<Event, EventError> {
-        let kind = match text(source, &["type"], MAX_NAME)? {
+    pub fn read(source: &dyn EventSource, model: &Model) -> Result<Event, EventError> {
+        let kind = match text(source, TYPE, &["type"], MAX_NAME)? {
             Some(t) => match t.as_str() {
                 "page" => EventKind::Page,
                 "track" => EventKind::Track,
@@ -114,9 +145,9 @@ impl Event {
             },
             None => return Err(EventError::new("type", "is required (page, track, identify or group)")),
         };
-        let message = text(source, &["messageId"], MAX_NAME)?
+        let message = text(source, MESSAGE_ID, &["messageId"], MAX_NAME)?
             .map(|id| crate::format::fingerprint::fnv1a(id.as_bytes()));
-        let timestamp_ms = match source.field(&["timestamp"], 64) {
+        let timestamp_ms = match source.planned(TIMESTAMP, &["timestamp"], TIMESTAMP_MAX) {
             Field::Absent => None,
             Field::Num(n) if n.is_finite() => Some(n),
             Field::Str(s) => Some(parse_iso8601(&s).ok_or_else(|| {
@@ -147,15 +178,9 @@ impl Event {
         };
         match kind {
             EventKind::Page => {
-                let candidates: [&[&str]; 4] = [
-                    &["properties", "path"],
-                    &["context", "page", "path"],
-                    &["properties", "url"],
-                    &["context", "page", "url"],
-                ];
                 let mut found = None;
-                for at in candidates {
-                    if let Some(p) = text(source, at, MAX_PATH)? {
+                for (slot, at) in PAGE_AT {
+                    if let Some(p) = text(source, slot, at, MAX_PATH)? {
                         found = Some(p);
                         break;
                     }
@@ -169,7 +194,7 @@ impl Event {
                 event.path = normalize_path(&raw);
             }
             EventKind::Track => {
-                event.name = text(source, &["event"], MAX_NAME)?
+                event.name = text(source, EVENT, &["event"], MAX_NAME)?
                     .ok_or_else(|| {
                         EventError::new(
                             "event",
@@ -179,18 +204,15 @@ impl Event {
                     .to_lowercase();
             }
             EventKind::Identify | EventKind::Group => {
+                let base = trait_slots(model, kind);
                 event.traits = model
                     .traits
                     .paths
                     .iter()
-                    .map(|name| {
-                        let mut at: Vec<&str> = vec!["traits"];
-                        match (kind, name.strip_prefix("company.")) {
-                            (EventKind::Group, Some(rest)) => at.extend(rest.split('.')),
-                            (EventKind::Group, None) => return Ok(None),
-                            _ => at.extend(name.split('.')),
-                        }
-                        value(source, &at)
+                    .enumerate()
+                    .map(|(i, name)| match trait_keys(kind, name) {
+                        Some(at) => value(source, base + i, &at),
+                        None => Ok(None),
                     })
                     .collect::<Result<_, _>>()?;
             }
@@ -201,11 +223,70 @@ impl Event {
                 .fields
                 .paths
                 .iter()
-                .map(|path| value(source, &path.split('.').collect::<Vec<_>>()))
+                .enumerate()
+                .map(|(i, path)| {
+                    value(
+                        source,
+                        MODEL_FIELDS + i,
+                        &path.split('.').collect::<Vec<_>>(),
+                    )
+                })
                 .collect::<Result<_, _>>()?;
         }
         Ok(event)
     }
+
+    /// Every field [`Event::read`] may ask of an event under `model`, by slot: a source can
+    /// read them all in one pass (the JavaScript boundary does) and answer by slot.
+    pub fn plan(model: &Model) -> Vec<Planned> {
+        let planned = |keys: &[&str], max| Planned {
+            keys: keys.iter().map(|k| (*k).to_owned()).collect(),
+            max,
+        };
+        let mut plan = vec![
+            planned(&["type"], MAX_NAME),
+            planned(&["messageId"], MAX_NAME),
+            planned(&["timestamp"], TIMESTAMP_MAX),
+        ];
+        plan.extend(PAGE_AT.iter().map(|(_, at)| planned(at, MAX_PATH)));
+        plan.push(planned(&["event"], MAX_NAME));
+        for path in &model.fields.paths {
+            plan.push(planned(&path.split('.').collect::<Vec<_>>(), MAX_TEXT));
+        }
+        for kind in [EventKind::Identify, EventKind::Group] {
+            for name in &model.traits.paths {
+                plan.push(planned(
+                    &trait_keys(kind, name).unwrap_or_default(),
+                    MAX_TEXT,
+                ));
+            }
+        }
+        plan
+    }
+}
+
+/// Longest `timestamp` text read.
+const TIMESTAMP_MAX: usize = 64;
+
+/// The first slot of the traits of an `identify` or `group` event.
+fn trait_slots(model: &Model, kind: EventKind) -> usize {
+    let identify = MODEL_FIELDS + model.fields.paths.len();
+    match kind {
+        EventKind::Group => identify + model.traits.paths.len(),
+        _ => identify,
+    }
+}
+
+/// Where a `kind` event holds the trait `name`: `traits.title` for identify, and for group only
+/// the company's traits (`company.employees` is `traits.employees` of a group call).
+fn trait_keys(kind: EventKind, name: &str) -> Option<Vec<&str>> {
+    let mut at = vec!["traits"];
+    match (kind, name.strip_prefix("company.")) {
+        (EventKind::Group, Some(rest)) => at.extend(rest.split('.')),
+        (EventKind::Group, None) => return None,
+        _ => at.extend(name.split('.')),
+    }
+    Some(at)
 }
 
 impl Event {
@@ -219,7 +300,7 @@ impl Event {
     pub fn from_call(
         kind: &str,
         name: &str,
-        properties: &impl EventSource,
+        properties: &dyn EventSource,
         model: &Model,
     ) -> Result<Event, EventError> {
         let key = if kind == "page" { "path" } else { "event" };
@@ -259,11 +340,12 @@ pub fn normalize_path(raw: &str) -> String {
 }
 
 fn text(
-    source: &impl EventSource,
+    source: &dyn EventSource,
+    slot: usize,
     path: &[&str],
     max: usize,
 ) -> Result<Option<String>, EventError> {
-    match source.field(path, max) {
+    match source.planned(slot, path, max) {
         Field::Absent => Ok(None),
         Field::Str(s) => Ok(Some(s)),
         Field::TooLong(n) => Err(too_long(path, n, max)),
@@ -271,8 +353,12 @@ fn text(
     }
 }
 
-fn value(source: &impl EventSource, path: &[&str]) -> Result<Option<Value>, EventError> {
-    Ok(match source.field(path, MAX_TEXT) {
+fn value(
+    source: &dyn EventSource,
+    slot: usize,
+    path: &[&str],
+) -> Result<Option<Value>, EventError> {
+    Ok(match source.planned(slot, path, MAX_TEXT) {
         Field::Str(s) => Some(Value::Str(s)),
         Field::Num(n) if n.is_finite() => Some(Value::Num(n)),
         Field::Bool(b) => Some(Value::Bool(b)),

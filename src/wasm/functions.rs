@@ -1,11 +1,13 @@
 //! The free functions: `train`, `validateModel` and `scoreEvents`.
 
+use super::fields::Reader;
 use super::read::*;
 use super::write::*;
 use super::*;
 use crate::model::Model;
 use crate::score::scorer::Scorer as Engine;
 use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -74,12 +76,12 @@ pub fn score_events(
     events: EventsInput,
     now: Option<TimeInput>,
 ) -> Result<BatchResultOutput, JsValue> {
-    let model = cached_model(&model)?;
+    let (model, reader) = cached_model(&model)?;
     let now = match now {
         Some(t) => time(&t, "now")?,
         None => js_sys::Date::now(),
     };
-    let events = read_batch(&events, &model)?;
+    let events = read_batch(&events, &model, &reader)?;
     let (card, rejected) = Engine::new(model).ingest_all(events, now);
     Ok(card_js(&card, Some(&rejected)).unchecked_into())
 }
@@ -88,10 +90,11 @@ thread_local! {
     /// The last model `scoreEvents` compiled, by its JSON text: an edge worker passes the same
     /// model on every request and should not pay to compile it each time, while a model object
     /// changed in place must score with its new rules.
-    static LAST_MODEL: RefCell<Option<(JsValue, Model)>> = const { RefCell::new(None) };
+    static LAST_MODEL: RefCell<Option<(JsValue, Model, Rc<Reader>)>> = const { RefCell::new(None) };
 }
 
-pub(super) fn cached_model(input: &JsValue) -> Result<Model, JsValue> {
+/// The model and its plan for reading events, compiled again only when the model changed.
+pub(super) fn cached_model(input: &JsValue) -> Result<(Model, Rc<Reader>), JsValue> {
     let key = if input.is_string() {
         input.clone()
     } else {
@@ -100,15 +103,16 @@ pub(super) fn cached_model(input: &JsValue) -> Result<Model, JsValue> {
     let hit = LAST_MODEL.with(|m| {
         m.borrow()
             .as_ref()
-            .filter(|(text, _)| key.is_string() && *text == key)
-            .map(|(_, model)| model.clone())
+            .filter(|(text, _, _)| key.is_string() && *text == key)
+            .map(|(_, model, reader)| (model.clone(), Rc::clone(reader)))
     });
-    if let Some(model) = hit {
-        return Ok(model);
+    if let Some(hit) = hit {
+        return Ok(hit);
     }
     let model = compile(input)?;
+    let reader = Rc::new(Reader::new(&model));
     if key.is_string() {
-        LAST_MODEL.with(|m| *m.borrow_mut() = Some((key, model.clone())));
+        LAST_MODEL.with(|m| *m.borrow_mut() = Some((key, model.clone(), Rc::clone(&reader))));
     }
-    Ok(model)
+    Ok((model, reader))
 }

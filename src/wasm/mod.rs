@@ -7,6 +7,7 @@
 //! the same whatever else the page puts in its events), `write` the engine's results and errors
 //! into JavaScript values.
 
+mod fields;
 mod functions;
 mod live;
 mod model;

@@ -1,11 +1,13 @@
 //! The `Model` class: a scoring model compiled once and shared by any number of sessions.
 
+use super::fields::Reader;
 use super::read::*;
 use super::scorer::Scorer;
 use super::write::*;
 use super::*;
 use crate::model::Model as Compiled;
 use crate::score::scorer::Scorer as Engine;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// A scoring model, compiled once. Sessions made from it (`model.session()`,
@@ -14,6 +16,8 @@ use std::sync::Arc;
 #[wasm_bindgen(js_name = Model)]
 pub struct CompiledModel {
     inner: Arc<Compiled>,
+    /// How its sessions read events, made once.
+    reader: Rc<Reader>,
 }
 
 #[wasm_bindgen(js_class = Model)]
@@ -21,14 +25,20 @@ impl CompiledModel {
     /// Compiles `model` (an object or its JSON text); throws an `Error` listing every problem.
     #[wasm_bindgen(constructor)]
     pub fn new(model: ModelInput) -> Result<CompiledModel, JsValue> {
+        let inner = Arc::new(compile(&model)?);
         Ok(CompiledModel {
-            inner: Arc::new(compile(&model)?),
+            reader: Rc::new(Reader::new(&inner)),
+            inner,
         })
     }
 
     /// A fresh visitor's session under this model.
     pub fn session(&self) -> Scorer {
-        Scorer::of(Engine::new(Arc::clone(&self.inner)), None)
+        Scorer::sharing(
+            Engine::new(Arc::clone(&self.inner)),
+            None,
+            Rc::clone(&self.reader),
+        )
     }
 
     /// A session restored from `save()`: migrated rule by rule when saved under another version
@@ -37,7 +47,11 @@ impl CompiledModel {
     pub fn restore(&self, saved: &str) -> Result<Scorer, JsValue> {
         let (engine, restored) = Engine::restore(Arc::clone(&self.inner), saved)
             .map_err(|e| error(&e.to_string(), "saved", None))?;
-        Ok(Scorer::of(engine, Some(restored)))
+        Ok(Scorer::sharing(
+            engine,
+            Some(restored),
+            Rc::clone(&self.reader),
+        ))
     }
 
     /// `id@version` of the model.

@@ -1,6 +1,7 @@
 //! JavaScript values into the engine's: models, events, traits, times. Nothing given is
 //! trusted: getters that throw, proxies and cycles read as absent or as errors, never panics.
 
+use super::fields::{js_field, Reader};
 use super::write::*;
 use super::*;
 use crate::errors::EventError;
@@ -8,7 +9,7 @@ use crate::format::json::Json;
 use crate::format::time::parse_iso8601;
 use crate::model::Model;
 use crate::session::event::{Event, Field};
-use js_sys::{Array, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -75,11 +76,16 @@ pub(super) fn js_message(e: &JsValue) -> String {
         .unwrap_or_default()
 }
 
-pub(super) fn read_event(event: &JsValue, model: &Model) -> Result<Event, EventError> {
+/// Reads a Segment event for `model` through `reader`, the model's plan (one call per event).
+pub(super) fn read_event(
+    event: &JsValue,
+    model: &Model,
+    reader: &Reader,
+) -> Result<Event, EventError> {
     if !event.is_object() || Array::is_array(event) {
         return Err(EventError::new("", "must be an object (a Segment event)"));
     }
-    Event::read(&|path: &[&str], max| js_field(event, path, max), model)
+    reader.read(event, model)
 }
 
 pub(super) fn call(
@@ -110,50 +116,6 @@ pub(super) fn traits_event(kind: &str, traits: &JsValue, model: &Model) -> Resul
     Event::read(&source, model).map_err(|e| event_error(&e))
 }
 
-/// Reads `path` from a JavaScript value without trusting it: getters that throw, proxies and
-/// non-objects all read as absent, and long strings are measured before being copied.
-pub(super) fn js_field(root: &JsValue, path: &[&str], max: usize) -> Field {
-    // Every probe below is a call into JavaScript, so the common cases (numbers, then strings)
-    // are asked first and property names come from a cache instead of being made each time.
-    let mut node: Option<JsValue> = None;
-    for key in path {
-        let current = node.as_ref().unwrap_or(root);
-        if !current.is_object() {
-            return Field::Absent;
-        }
-        match with_js_str(key, |k| Reflect::get(current, k)) {
-            Ok(v) => node = Some(v),
-            Err(_) => return Field::Absent,
-        }
-    }
-    let value = node.as_ref().unwrap_or(root);
-    if let Some(n) = value.as_f64() {
-        Field::Num(n)
-    } else if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
-        let len = s.length() as usize;
-        if len > max {
-            Field::TooLong(len)
-        } else {
-            s.as_string().map_or(
-                Field::Other("a string that is not valid Unicode"),
-                Field::Str,
-            )
-        }
-    } else if let Some(b) = value.as_bool() {
-        Field::Bool(b)
-    } else if value.is_undefined() || value.is_null() {
-        Field::Absent
-    } else if Array::is_array(value) {
-        Field::Other("an array")
-    } else if value.is_function() {
-        Field::Other("a function")
-    } else if value.is_object() {
-        Field::Other("an object")
-    } else {
-        Field::Other("a value of another type")
-    }
-}
-
 pub(super) fn time(value: &JsValue, field: &str) -> Result<f64, JsValue> {
     let ms = if let Some(d) = value.dyn_ref::<js_sys::Date>() {
         Some(d.get_time())
@@ -178,6 +140,7 @@ pub(super) const MAX_BATCH: u32 = 10_000;
 pub(super) fn read_batch(
     events: &JsValue,
     model: &Model,
+    reader: &Reader,
 ) -> Result<Vec<Result<Event, EventError>>, JsValue> {
     let Some(list) = events.dyn_ref::<Array>() else {
         return Err(error(
@@ -193,5 +156,5 @@ pub(super) fn read_batch(
         );
         return Err(error(&msg, "events", None));
     }
-    Ok(list.iter().map(|e| read_event(&e, model)).collect())
+    Ok(list.iter().map(|e| read_event(&e, model, reader)).collect())
 }

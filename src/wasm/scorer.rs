@@ -1,5 +1,6 @@
 //! The `Scorer` class: one visitor's session under one model.
 
+use super::fields::Reader;
 use super::live::Entry;
 use super::read::*;
 use super::write::*;
@@ -9,6 +10,7 @@ use crate::score::scorer::Scorer as Engine;
 use crate::session::event::Event;
 use crate::session::saved::Restored;
 use js_sys::Object;
+use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -21,6 +23,8 @@ pub struct Scorer {
     /// The compiled model, read without borrowing the session (reading an event runs
     /// JavaScript, which may call back into this module).
     model: Arc<Model>,
+    /// The model's plan for reading events in one call, shared by the model's sessions.
+    reader: Rc<Reader>,
     /// `id@version` as a JavaScript string, made once for every result.
     key: JsValue,
     restored: Option<Restored>,
@@ -71,7 +75,7 @@ impl Scorer {
         event: EventInput,
         now: Option<TimeInput>,
     ) -> Result<ScoreResultOutput, JsValue> {
-        let event = read_event(&event, &self.model).map_err(|e| event_error(&e))?;
+        let event = read_event(&event, &self.model, &self.reader).map_err(|e| event_error(&e))?;
         let now = self.now_or(now)?;
         self.scored(&event, now)
     }
@@ -86,7 +90,7 @@ impl Scorer {
         now: Option<TimeInput>,
     ) -> Result<BatchResultOutput, JsValue> {
         let now = self.now_or(now)?;
-        let events = read_batch(&events, &self.model)?;
+        let events = read_batch(&events, &self.model, &self.reader)?;
         let (card, rejected) = self.engine_mut().ingest_all(events, now);
         self.entry.touch();
         Ok(card_js(&card, Some(&rejected)).unchecked_into())
@@ -197,10 +201,22 @@ impl Scorer {
 }
 
 impl Scorer {
+    /// A session of its own model (the plan is made here).
     pub(super) fn of(engine: Engine, restored: Option<Restored>) -> Scorer {
+        let reader = Rc::new(Reader::new(engine.model()));
+        Scorer::sharing(engine, restored, reader)
+    }
+
+    /// A session of a compiled `Model`, sharing its plan.
+    pub(super) fn sharing(
+        engine: Engine,
+        restored: Option<Restored>,
+        reader: Rc<Reader>,
+    ) -> Scorer {
         let model = engine.shared_model();
         Scorer {
             key: JsValue::from_str(model.key()),
+            reader,
             model,
             entry: Entry::new(engine),
             restored,
