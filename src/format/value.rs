@@ -1,5 +1,6 @@
 //! The scalar values that traits and event properties hold.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// A trait or property value. Objects and arrays are not scored, so they never become one.
@@ -25,11 +26,21 @@ impl Value {
         }
     }
 
-    /// The value as lower-case text, as rules compare it.
-    pub fn to_lower_text(&self) -> String {
+    /// The value as lower-case text, as rules compare it: borrowed when it already is (no
+    /// copy per test for the common case), ASCII folding when it is ASCII.
+    pub fn to_lower_text(&self) -> Cow<'_, str> {
         match self {
-            Value::Str(s) => s.to_lowercase(),
-            other => other.to_string(),
+            Value::Str(s) if s.is_ascii() => {
+                if s.bytes().any(|b| b.is_ascii_uppercase()) {
+                    Cow::Owned(s.to_ascii_lowercase())
+                } else {
+                    Cow::Borrowed(s)
+                }
+            }
+            Value::Str(s) => Cow::Owned(s.to_lowercase()),
+            Value::Bool(true) => Cow::Borrowed("true"),
+            Value::Bool(false) => Cow::Borrowed("false"),
+            other => Cow::Owned(other.to_string()),
         }
     }
 }

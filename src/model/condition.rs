@@ -395,10 +395,11 @@ impl Test {
             Test::OneOf(list) => {
                 let text = value.to_lower_text();
                 list.iter().any(|e| match e {
-                    Expected::Text(s) => text.trim() == s,
+                    Expected::Text(s) => text.trim() == s.as_str(),
                     Expected::Num(n) => value.as_number() == Some(*n),
                     Expected::Bool(b) => {
-                        matches!(value, Value::Bool(v) if v == b) || text == b.to_string()
+                        matches!(value, Value::Bool(v) if v == b)
+                            || *text == *if *b { "true" } else { "false" }
                     }
                 })
             }

@@ -20,7 +20,14 @@ enum Shape {
     Suffix(String),
     /// The text contains this.
     Contains(String),
-    General(Vec<Token>),
+    /// A page path that starts with this and has no `/` after it (`/customers/*`).
+    Segment(String),
+    /// Anything else, with the literal text it must start with (checked first: most text
+    /// fails there, before the matcher runs).
+    General {
+        lead: String,
+        tokens: Vec<Token>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,7 +55,12 @@ impl Glob {
             Shape::Prefix(s) => text.starts_with(s.as_str()),
             Shape::Suffix(s) => text.ends_with(s.as_str()),
             Shape::Contains(s) => text.contains(s.as_str()),
-            Shape::General(tokens) => matches_tokens(tokens, text),
+            Shape::Segment(s) => text
+                .strip_prefix(s.as_str())
+                .is_some_and(|rest| !rest.contains('/')),
+            Shape::General { lead, tokens } => {
+                text.starts_with(lead.as_str()) && matches_tokens(tokens, text)
+            }
         }
     }
 }
@@ -117,7 +129,19 @@ fn shape_of(tokens: Vec<Token>) -> Shape {
             return Shape::Contains(s);
         }
     }
-    Shape::General(tokens)
+    if n >= 1 && matches!(tokens[n - 1], Token::Star) {
+        if let Some(s) = literal(&tokens[..n - 1]) {
+            return Shape::Segment(s);
+        }
+    }
+    let lead = tokens
+        .iter()
+        .map_while(|t| match t {
+            Token::Char(c) => Some(*c),
+            _ => None,
+        })
+        .collect();
+    Shape::General { lead, tokens }
 }
 
 /// Tracks the set of text positions reachable after each token: O(tokens × chars) time. Text
@@ -230,6 +254,60 @@ mod tests {
         );
     }
 
+    #[test]
+    fn every_shortcut_shape_agrees_with_the_matcher() {
+        let patterns = [
+            "/customers/*",
+            "/integrations*",
+            "/pricing",
+            "/blog/**",
+            "**/x",
+            "*chief*",
+            "vp*",
+            "/a/*/c",
+            "/a/b?*",
+            "c?o",
+            "/*",
+            "*",
+            "",
+            "/x/**/y*",
+        ];
+        let texts = [
+            "",
+            "/",
+            "/customers/acme",
+            "/customers/acme/x",
+            "/customers/",
+            "/integrations",
+            "/integrations-hub",
+            "/integrations/slack",
+            "/pricing",
+            "/blog/a/b",
+            "a/x",
+            "chief",
+            "the chief",
+            "vp sales",
+            "/a/b/c",
+            "/a/bc",
+            "cto",
+            "/x/1/y2",
+        ];
+        for p in patterns {
+            for is_path in [true, false] {
+                let glob = Glob::new(p, is_path);
+                let tokens = tokenize(p, is_path);
+                for t in texts {
+                    assert_eq!(
+                        glob.matches(t),
+                        matches_in_vectors(&tokens, t),
+                        "{p:?} on {t:?} (path: {is_path}, shape {:?})",
+                        glob.shape
+                    );
+                }
+            }
+        }
+    }
+
     fn path(p: &str, text: &str) -> bool {
         Glob::new(p, true).matches(text)
     }
@@ -290,7 +368,11 @@ mod tests {
         ));
         assert!(matches!(
             Glob::new("/product/*", true).shape,
-            Shape::General(_)
+            Shape::Segment(_)
+        ));
+        assert!(matches!(
+            Glob::new("/a/*/c", true).shape,
+            Shape::General { .. }
         ));
     }
 }
