@@ -47,6 +47,15 @@ export function measure(api, model, sessions, { rounds = 2, memory } = {}) {
       scorer.ingestBatch(session, NOW);
     }
   }, rounds);
+  // The same sessions as JSON Lines text (a log replay, a request body), read in Rust.
+  const texts = sessions.map((session) => session.map((e) => JSON.stringify(e)).join("\n"));
+  const linesBytes = texts.reduce((n, t) => n + new TextEncoder().encode(t).length + 1, 0);
+  const wasmLines = best(() => {
+    for (const text of texts) {
+      scorer.reset();
+      scorer.ingestBatch(text, NOW);
+    }
+  }, rounds);
   const wasmScoreEvents = best(() => {
     for (const session of sessions) api.scoreEvents(model, session, NOW);
   }, rounds);
@@ -97,6 +106,8 @@ export function measure(api, model, sessions, { rounds = 2, memory } = {}) {
     wasmIngestNs: perEvent(wasmSingle),
     wasmExplainedNs: perEvent(wasmExplained),
     wasmBatchNs: perEvent(wasmBatch),
+    wasmLinesNs: perEvent(wasmLines),
+    wasmLinesMBps: linesBytes / (wasmLines * 1e3),
     wasmScoreEventsNs: perEvent(wasmScoreEvents),
     jsIngestNs: perEvent(jsSingle),
     jsLeanIngestNs: perEvent(jsLean),

@@ -245,6 +245,26 @@ fn main() {
             }
         }
     });
+    // Each visitor's events as JSON Lines, read by `ingest_lines` (serde_json into the fields
+    // the model reads, unread fields skipped).
+    let texts: Vec<String> = streams
+        .iter()
+        .map(|events| {
+            events
+                .iter()
+                .map(Json::to_compact)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .collect();
+    let lines_bytes: usize = texts.iter().map(|t| t.len() + 1).sum();
+    let lines = best(3, || {
+        for text in &texts {
+            scorer.reset();
+            let (_, rejected) = scorer.ingest_lines(text, NOW);
+            assert!(rejected.is_empty(), "{rejected:?}");
+        }
+    });
     let mut saved = Vec::new();
     for session in sessions.iter().take(10_000) {
         scorer.reset();
@@ -269,11 +289,13 @@ fn main() {
     }
     let ns = |secs: f64, n: usize| secs * 1e9 / n as f64;
     println!(
-        "{{\"native\":{{\"visitors\":{visitors},\"events\":{events},\"ingestNs\":{:.1},\"lightNs\":{:.1},\"batchNs\":{:.1},\"readAndIngestNs\":{:.1},\"saveRestoreNs\":{:.1},\"mqls\":{mqls},\"scoreSum\":{:.2}}}}}",
+        "{{\"native\":{{\"visitors\":{visitors},\"events\":{events},\"ingestNs\":{:.1},\"lightNs\":{:.1},\"batchNs\":{:.1},\"readAndIngestNs\":{:.1},\"linesNs\":{:.1},\"linesMBps\":{:.1},\"saveRestoreNs\":{:.1},\"mqls\":{mqls},\"scoreSum\":{:.2}}}}}",
         ns(ingest, events),
         ns(light, events),
         ns(batch, events),
         ns(read_and_ingest, events),
+        ns(lines, events),
+        lines_bytes as f64 / lines / 1e6,
         ns(save_restore, saved.len()),
         score_sum
     );

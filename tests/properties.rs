@@ -304,3 +304,26 @@ proptest! {
         prop_assert_eq!(read, Event::read(&json(&text), &model));
     }
 }
+
+proptest! {
+    #[test]
+    fn json_lines_score_as_the_same_events_read_one_by_one(
+        texts in prop::collection::vec(prop_oneof![event_json(), group_json()], 0..30),
+        crlf in any::<bool>(),
+    ) {
+        let model = example("b2b-saas");
+        let mut one_by_one = Scorer::new(model.clone());
+        let events: Vec<_> = texts.iter().map(|t| Event::read(&json(t), &model)).collect();
+        let (expected, none) = one_by_one.ingest_all(events, NOW);
+        prop_assert!(none.is_empty());
+        // Unread fields of every kind, a key written with an escape, blank lines between.
+        let lines: Vec<String> = texts
+            .iter()
+            .map(|t| format!(r#"{{"context":{{"ip":"1.2.3.4","library":{{"name":"x","v":[1,{{"a":null}}]}}}},"\u0070roperties2":1,{}"#, &t[1..]))
+            .collect();
+        let text = lines.join(if crlf { "\r\n\r\n" } else { "\n\n" });
+        let (card, rejected) = Scorer::new(model).ingest_lines(&text, NOW);
+        prop_assert!(rejected.is_empty(), "{:?}", rejected);
+        prop_assert_eq!(card, expected);
+    }
+}

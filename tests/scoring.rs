@@ -363,3 +363,52 @@ fn becoming_an_mql_is_reported_once_per_visitor() {
     assert!(again.mql && !again.became_mql);
     assert_eq!(again.mql_since, Some(T0));
 }
+
+#[test]
+fn json_lines_reject_bad_lines_alone_by_line_number() {
+    let mut s = Scorer::new(example("b2b-saas"));
+    let text = [
+        r#"{"type":"page","properties":{"path":"/pricing"},"messageId":"a"}"#,
+        "",
+        r#"{"type":"page","properties":{"path":"/pric"#,
+        r#"[1,2]"#,
+        r#"{"type":"page","properties":{"path":7}}"#,
+        &format!(
+            r#"{{"type":"identify","traits":{{"title":"{}"}}}}"#,
+            "x".repeat(600)
+        ),
+        &format!(
+            r#"{{"type":"page","properties":{{"path":"/"}},"deep":{}{}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        ),
+        r#"{"type":"page","properties":{"path":"/pricing"},"messageId":"b"} trailing"#,
+        r#"{"type":"track","event":"Demo \u0052equested","properties":{"path":"/x"}}"#,
+    ]
+    .join("\n");
+    let (card, rejected) = s.ingest_lines(&text, T0);
+    let got: Vec<_> = rejected
+        .iter()
+        .map(|r| (r.index, r.error.to_string()))
+        .collect();
+    let expect_prefix = [
+        (2, "not valid JSON"),
+        (3, "must be an object"),
+        (4, "properties.path: must be a string, not a number"),
+        (5, "traits.title: is 600 long, more than 512"),
+        // Line 6 is kept: deep nesting in a field the model does not read is skipped unread
+        // (serde_json skips it without recursing).
+        (7, "not valid JSON"),
+    ];
+    assert_eq!(got.len(), expect_prefix.len(), "{got:?}");
+    for ((index, message), (want_index, want)) in got.iter().zip(expect_prefix) {
+        assert_eq!(*index, want_index, "{message}");
+        assert!(message.contains(want), "line {index}: {message}");
+    }
+    let rules: Vec<_> = card.reasons.iter().map(|r| r.rule.as_str()).collect();
+    assert!(rules.contains(&"pricing"), "{rules:?}");
+    assert!(
+        rules.contains(&"demo-request"),
+        "the escaped event name is read: {rules:?}"
+    );
+}

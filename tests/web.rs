@@ -532,3 +532,58 @@ fn a_getter_that_scores_another_event_on_the_same_model_is_read_correctly() {
         "the getter's own event was scored"
     );
 }
+
+#[wasm_bindgen_test]
+fn batches_may_be_json_lines_text_or_bytes() {
+    let lines = [
+        r#"{"type":"page","properties":{"path":"/pricing"},"messageId":"a","context":{"ip":"x"}}"#,
+        r#"{"type":"page"}"#,
+        "",
+        r#"{"type":"track","event":"Demo Requested","messageId":"b"}"#,
+        r#"{"type":"page","properties":{"path":"/pricing"},"messageId":"a"}"#,
+    ];
+    let array = js(&format!(
+        "[{}]",
+        lines
+            .iter()
+            .filter(|l| !l.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(",")
+    ));
+    let body = lines.join("\n");
+    let now = JsValue::from_f64(js_sys::Date::now());
+    let from = |events: JsValue| -> JsValue {
+        scorer()
+            .ingest_batch(events.unchecked_into(), Some(now.clone().unchecked_into()))
+            .unwrap()
+            .into()
+    };
+    let (a, t) = (from(array), from(JsValue::from_str(&body)));
+    let bytes = from(js_sys::Uint8Array::from(body.as_bytes()).into());
+    for r in [&t, &bytes] {
+        assert_eq!(num(r, "score"), num(&a, "score"));
+        assert_eq!(
+            JSON::stringify(&get(r, "reasons")).unwrap(),
+            JSON::stringify(&get(&a, "reasons")).unwrap()
+        );
+        let rejected = Array::from(&get(r, "rejected"));
+        assert_eq!(rejected.length(), 1);
+        assert_eq!(num(&rejected.get(0), "index"), 1.0, "the line number");
+        assert_eq!(text(&rejected.get(0), "field"), "properties.path");
+    }
+    let stateless: JsValue = score_events(
+        js(B2B).unchecked_into(),
+        JsValue::from_str(&body).unchecked_into(),
+        Some(now.clone().unchecked_into()),
+    )
+    .unwrap()
+    .into();
+    assert_eq!(num(&stateless, "score"), num(&a, "score"));
+    let bad = js_sys::Uint8Array::from(&[b'{', 0xff, b'}'][..]);
+    let thrown = scorer()
+        .ingest_batch(JsValue::from(bad).unchecked_into(), None)
+        .err()
+        .unwrap();
+    assert!(error_message(thrown).contains("not UTF-8"));
+}

@@ -8,6 +8,7 @@ use crate::score::grade::Grade;
 use crate::score::scorecard::{round2, Scorecard, Totals, TraitView};
 use crate::session::event::Event;
 use crate::session::event::EventKind;
+use crate::session::lines::{lines, LinePlan};
 use crate::session::saved::{self, Restored};
 use crate::session::Applied;
 use crate::session::Session;
@@ -37,6 +38,8 @@ pub struct Scorer {
     session: Session,
     /// The session's traits under the model, kept current as traits change.
     view: TraitView,
+    /// How JSON Lines are read under the model, made on first use and kept.
+    lines: Option<Arc<LinePlan>>,
 }
 
 /// An event of a batch that was rejected; the others were scored.
@@ -63,6 +66,7 @@ impl Scorer {
             model,
             session,
             view,
+            lines: None,
         }
     }
 
@@ -154,9 +158,31 @@ impl Scorer {
         events: impl IntoIterator<Item = Result<Event, EventError>>,
         now_ms: f64,
     ) -> (Scorecard, Vec<Rejected>) {
+        self.ingest_numbered(events.into_iter().enumerate(), now_ms)
+    }
+
+    /// Scores JSON Lines text, one Segment event per line (blank lines skipped), read straight
+    /// into the fields the model uses. A line that is not a valid event is rejected alone, its
+    /// `index` being its line number from 0.
+    pub fn ingest_lines(&mut self, text: &str, now_ms: f64) -> (Scorecard, Vec<Rejected>) {
+        let plan = Arc::clone(
+            self.lines
+                .get_or_insert_with(|| Arc::new(LinePlan::new(&self.model))),
+        );
+        let model = Arc::clone(&self.model);
+        let events = lines(text).map(|(index, line)| (index, plan.read(line, &model)));
+        self.ingest_numbered(events, now_ms)
+    }
+
+    /// Scores numbered events in order; each invalid one is rejected alone, with its number.
+    fn ingest_numbered(
+        &mut self,
+        events: impl Iterator<Item = (usize, Result<Event, EventError>)>,
+        now_ms: f64,
+    ) -> (Scorecard, Vec<Rejected>) {
         let mut rejected = Vec::new();
         let mut became = false;
-        for (index, event) in events.into_iter().enumerate() {
+        for (index, event) in events {
             match event.and_then(|e| self.apply(&e, now_ms)) {
                 Ok(outcome) => became |= outcome == Outcome::BecameMql,
                 Err(error) => rejected.push(Rejected { index, error }),

@@ -5,6 +5,7 @@
 //! cap keeps a count and a sum decayed in closed form, and every other rule keeps a count.
 
 pub mod event;
+pub mod lines;
 pub mod saved;
 
 use crate::format::value::Value;

@@ -70,6 +70,7 @@ pub fn validate_model(model: ModelInput) -> Result<ProblemsOutput, JsValue> {
 
 /// Scores a whole session in one call (for an edge function): a fresh visitor, `events` in
 /// order, scored at `now` (default: the wall clock). Invalid events are listed in `rejected`.
+/// `events` may also be JSON Lines text (a string or a `Uint8Array`), as `ingestBatch` takes.
 #[wasm_bindgen(js_name = scoreEvents)]
 pub fn score_events(
     model: ModelInput,
@@ -81,8 +82,13 @@ pub fn score_events(
         Some(t) => time(&t, "now")?,
         None => js_sys::Date::now(),
     };
-    let events = read_batch(&events, &model, &reader)?;
-    let (card, rejected) = Engine::new(model).ingest_all(events, now);
+    let (card, rejected) = match lines_text(&events)? {
+        Some(text) => Engine::new(model).ingest_lines(&text, now),
+        None => {
+            let events = read_batch(&events, &model, &reader)?;
+            Engine::new(model).ingest_all(events, now)
+        }
+    };
     Ok(card_js(&card, Some(&rejected)).unchecked_into())
 }
 

@@ -37,8 +37,8 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "SegmentEvent")]
     /// A Segment event.
     pub type EventInput;
-    #[wasm_bindgen(typescript_type = "SegmentEvent[]")]
-    /// An array of Segment events.
+    #[wasm_bindgen(typescript_type = "SegmentEvent[] | string | Uint8Array")]
+    /// An array of Segment events, or JSON Lines text.
     pub type EventsInput;
     #[wasm_bindgen(typescript_type = "Record<string, unknown>")]
     /// Event properties.

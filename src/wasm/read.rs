@@ -133,6 +133,45 @@ pub(super) fn time(value: &JsValue, field: &str) -> Result<f64, JsValue> {
     })
 }
 
+/// Longest JSON Lines text one batch call accepts, in bytes.
+pub(super) const MAX_LINES_BYTES: u32 = 32 << 20;
+
+/// The text of a batch given as JSON Lines (a string or a `Uint8Array` of UTF-8), or `None`
+/// when the batch is something else (an array of events).
+pub(super) fn lines_text(events: &JsValue) -> Result<Option<String>, JsValue> {
+    let too_long = |n: u32| {
+        let msg =
+            format!("events: JSON Lines of {n} bytes, more than {MAX_LINES_BYTES} in one call");
+        error(&msg, "events", None)
+    };
+    if let Some(text) = events.dyn_ref::<js_sys::JsString>() {
+        // UTF-16 units: a lower bound on the UTF-8 bytes, so nothing is copied past the limit.
+        if text.length() > MAX_LINES_BYTES {
+            return Err(too_long(text.length()));
+        }
+        let text = text
+            .as_string()
+            .ok_or_else(|| error("events: text that is not valid Unicode", "events", None))?;
+        if text.len() > MAX_LINES_BYTES as usize {
+            return Err(too_long(text.len() as u32));
+        }
+        return Ok(Some(text));
+    }
+    if let Some(bytes) = events.dyn_ref::<js_sys::Uint8Array>() {
+        if bytes.length() > MAX_LINES_BYTES {
+            return Err(too_long(bytes.length()));
+        }
+        return String::from_utf8(bytes.to_vec()).map(Some).map_err(|e| {
+            let msg = format!(
+                "events: JSON Lines bytes are not UTF-8 (at byte {})",
+                e.utf8_error().valid_up_to()
+            );
+            error(&msg, "events", None)
+        });
+    }
+    Ok(None)
+}
+
 /// Most events one batch call accepts.
 pub(super) const MAX_BATCH: u32 = 10_000;
 
@@ -144,7 +183,7 @@ pub(super) fn read_batch(
 ) -> Result<Vec<Result<Event, EventError>>, JsValue> {
     let Some(list) = events.dyn_ref::<Array>() else {
         return Err(error(
-            "events: must be an array of Segment events",
+            "events: must be an array of Segment events, or JSON Lines text (a string or Uint8Array)",
             "events",
             None,
         ));

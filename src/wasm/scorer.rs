@@ -81,7 +81,9 @@ impl Scorer {
     }
 
     /// Scores events in order and returns the result after the last, with `rejected` listing
-    /// each invalid event by index (the valid ones before and after it are kept). `now` as for
+    /// each invalid event by index (the valid ones before and after it are kept). `events` is an
+    /// array of events, or JSON Lines text (a string or a `Uint8Array` of UTF-8: a log replay,
+    /// a request body) read in Rust, where `index` is the line number from 0. `now` as for
     /// `ingest`.
     #[wasm_bindgen(js_name = ingestBatch)]
     pub fn ingest_batch(
@@ -90,8 +92,13 @@ impl Scorer {
         now: Option<TimeInput>,
     ) -> Result<BatchResultOutput, JsValue> {
         let now = self.now_or(now)?;
-        let events = read_batch(&events, &self.model, &self.reader)?;
-        let (card, rejected) = self.engine_mut().ingest_all(events, now);
+        let (card, rejected) = match lines_text(&events)? {
+            Some(text) => self.engine_mut().ingest_lines(&text, now),
+            None => {
+                let events = read_batch(&events, &self.model, &self.reader)?;
+                self.engine_mut().ingest_all(events, now)
+            }
+        };
         self.entry.touch();
         Ok(card_js(&card, Some(&rejected)).unchecked_into())
     }
