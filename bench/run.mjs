@@ -2,13 +2,14 @@
 // Node and in headless Chromium; cold start; the edge path; state size and memory. Prints a
 // table and writes bench/results/latest.json. Figures, not pass/fail (except that the wasm
 // engine and the reference must agree on every session).
-// Usage: node bench/run.mjs [--visitors 100000] [--browser-visitors 20000] [--skip-native] [--skip-browser]
+// Usage: node bench/run.mjs [--visitors 100000] [--browser-visitors 20000] [--skip-native] [--skip-browser] [--skip-edge]
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { compare, measure } from "./measure.mjs";
+import { measureEdge } from "./edge-workerd.mjs";
 import { countEvents, generate, NOW } from "./streams.mjs";
 import { newVisitorId, parseKeys, sign, verify } from "../edge/token.js";
 import { serve } from "../scripts/serve.mjs";
@@ -74,6 +75,21 @@ const edgeUs = ((performance.now() - edgeStart) * 1000) / (edgeRounds * cookies.
 const restoreOnly = performance.now();
 for (let i = 0; i < edgeRounds; i++) for (const c of cookies) edgeScorer.load(c.split(".").at(-2));
 const edgeEngineUs = ((performance.now() - restoreOnly) * 1000) / (edgeRounds * cookies.length);
+const engineStart = performance.now();
+for (let i = 0; i < edgeRounds; i++) {
+  for (const c of cookies) {
+    edgeScorer.load(c.split(".").at(-2));
+    edgeScorer.page("/pricing");
+    edgeScorer.save();
+  }
+}
+const edgeEngineWholeUs = ((performance.now() - engineStart) * 1000) / (edgeRounds * cookies.length);
+
+let workerd = null;
+if (!flag("skip-edge")) {
+  log("edge worker on workerd (requests one at a time on loopback)");
+  workerd = await measureEdge(2000);
+}
 
 log("state size");
 const sizeAfter = (n) => {
@@ -120,7 +136,7 @@ const results = {
   node,
   nodeCold,
   chromium,
-  edge: { requestUs: edgeUs, restoreOnlyUs: edgeEngineUs },
+  edge: { requestUs: edgeUs, restoreOnlyUs: edgeEngineUs, engineUs: edgeEngineWholeUs, workerd },
   state,
   ratios: {
     nodeWasmOverJs: ratio(node.wasmIngestNs, node.jsIngestNs),
@@ -160,7 +176,8 @@ for (const r of rows) console.log(line(r));
 console.log(`
 ratios: wasm per-event ingest over the lean JS a user would write ${f(results.ratios.nodeWasmOverLeanJs, 2)} (Node), ${f(results.ratios.chromiumWasmOverLeanJs, 2)} (Chromium); over the reference that formats every reason ${f(results.ratios.nodeWasmOverJs, 2)} (Node), ${f(results.ratios.chromiumWasmOverJs, 2)} (Chromium); wasm/native ingest ${f(results.ratios.nodeWasmOverNative, 2)}, batch ${f(results.ratios.nodeBatchOverNative, 2)}
 cold start (compile + instantiate + model + first event): Node ${f(nodeCold.totalMs, 2)} ms (compile ${f(nodeCold.compileMs, 2)}, instantiate ${f(nodeCold.instantiateMs, 2)}, model ${f(nodeCold.modelMs, 2)}), Chromium ${f(chromium?.coldMs, 2)} ms
-edge path per request (verify + restore + ingest + score + save + sign): ${f(edgeUs, 1)} µs; of which engine restore ${f(edgeEngineUs, 1)} µs
+edge path per request in Node (verify + restore + ingest + score + save + sign): ${f(edgeUs, 1)} µs; the engine's part (restore + page view + save) ${f(edgeEngineWholeUs, 1)} µs, of which restore ${f(edgeEngineUs, 1)} µs
+edge worker on workerd, median per request: ${workerd ? `pass-through ${f(workerd.passThroughUs)} µs, first page view ${f(workerd.firstViewUs)} µs, returning page view ${f(workerd.returnViewUs)} µs, 5 events posted ${f(workerd.eventsUs)} µs; the worker's own work on a returning view ${f(workerd.returningPathUs)} µs over pass-through (verify + restore ${f(workerd.verifyRestoreUs)} µs)` : "skipped"}
 saved state: ${state.tenEvents} characters after 10 events, ${state.tenThousandEvents} after 10,000 events
 wasm memory growth over ${f(events)} events: ${f(node.memoryGrowthBytes)} bytes (Node)
 targets: wasm/lean JS <= 1.0; batch >= 5,000,000 events/s natively, >= 1,000,000 in wasm (JSON Lines); cold start <= 5 ms; edge <= 50 µs; .wasm + glue <= 40 KB gzipped; state independent of event count

@@ -6,4 +6,5 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/setup.sh
 scripts/build-packages.sh web >&2
+scripts/build-edge.sh >&2
 exec node --max-old-space-size=8192 bench/run.mjs "$@"
