@@ -263,6 +263,7 @@ struct PlanChecked {
     json: Json,
     plan: Vec<mqlscore::Planned>,
     wrong: std::cell::RefCell<Vec<String>>,
+    slots: std::cell::RefCell<Vec<usize>>,
 }
 
 use mqlscore::EventSource;
@@ -276,6 +277,7 @@ impl EventSource for PlanChecked {
     }
 
     fn planned(&self, slot: usize, path: &[&str], max: usize) -> mqlscore::Field {
+        self.slots.borrow_mut().push(slot);
         match self.plan.get(slot) {
             Some(p) if p.keys == path && p.max == max => {}
             other => self.wrong.borrow_mut().push(format!(
@@ -298,9 +300,15 @@ proptest! {
         text in prop_oneof![event_json(), group_json()],
     ) {
         let model = example("b2b-saas");
-        let checked = PlanChecked { json: json(&text), plan: Event::plan(&model), wrong: Default::default() };
+        let checked = PlanChecked { json: json(&text), plan: Event::plan(&model), wrong: Default::default(), slots: Default::default() };
         let read = Event::read(&checked, &model);
         prop_assert_eq!(checked.wrong.borrow().clone(), Vec::<String>::new());
+        if let Ok(event) = &read {
+            let of_kind = Event::kind_slots(event.kind, &model);
+            for slot in checked.slots.borrow().iter() {
+                prop_assert!(*slot < 3 || of_kind.contains(slot), "slot {} read for a {:?}", slot, event.kind);
+            }
+        }
         prop_assert_eq!(read, Event::read(&json(&text), &model));
     }
 }

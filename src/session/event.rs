@@ -265,6 +265,33 @@ impl Event {
     }
 }
 
+impl Event {
+    /// The slots of [`Event::plan`] that [`Event::read`] may ask of an event of `kind`, besides
+    /// `type`, `messageId` and `timestamp` (slots 0 to 2, asked of every event), in ascending
+    /// order (a reader that joins texts in slot order relies on it).
+    pub fn kind_slots(kind: EventKind, model: &Model) -> Vec<usize> {
+        let fields = MODEL_FIELDS..MODEL_FIELDS + model.fields.paths.len();
+        let traits = |kind| {
+            let base = trait_slots(model, kind);
+            base..base + model.traits.paths.len()
+        };
+        match kind {
+            EventKind::Page => PAGE_AT
+                .iter()
+                .map(|(slot, _)| *slot)
+                .chain(fields)
+                .collect(),
+            EventKind::Track => std::iter::once(EVENT).chain(fields).collect(),
+            EventKind::Identify | EventKind::Group => traits(kind).collect(),
+            EventKind::Unscored => Vec::new(),
+        }
+    }
+}
+
+/// Slots asked of every event: `type`, `messageId`, `timestamp`.
+pub const COMMON_SLOTS: usize = 3;
+const _: () = assert!(TYPE == 0 && TIMESTAMP + 1 == COMMON_SLOTS && PAGE_AT[0].0 == COMMON_SLOTS);
+
 /// Longest `timestamp` text read.
 const TIMESTAMP_MAX: usize = 64;
 
@@ -326,8 +353,14 @@ impl Event {
 /// trailing slash (`https://x.io/Pricing/?a=1` is `/pricing`).
 pub fn normalize_path(raw: &str) -> String {
     let mut path = raw.trim();
-    if let Some(i) = path.find("://") {
-        path = path[i + 3..].find('/').map_or("/", |j| &path[i + 3 + j..]);
+    // A scheme and host come first (`https://x.io/…`); `://` later on is in the query
+    // (`/landing?next=https://x.io/pricing` is a view of `/landing`).
+    if !path.starts_with('/') {
+        if let Some(i) = path.find("://") {
+            if !path[..i].contains(['/', '?', '#']) {
+                path = path[i + 3..].find('/').map_or("/", |j| &path[i + 3 + j..]);
+            }
+        }
     }
     let end = path.find(['?', '#']).unwrap_or(path.len());
     let path = path[..end].trim_end_matches('/');
@@ -335,7 +368,11 @@ pub fn normalize_path(raw: &str) -> String {
     if !path.starts_with('/') {
         out.push('/');
     }
-    out.push_str(&path.to_lowercase());
+    if path.is_ascii() {
+        out.extend(path.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        out.push_str(&path.to_lowercase());
+    }
     out
 }
 
@@ -397,5 +434,11 @@ mod tests {
         assert_eq!(normalize_path("https://acme.io"), "/");
         assert_eq!(normalize_path("/"), "/");
         assert_eq!(normalize_path("pricing"), "/pricing");
+        assert_eq!(
+            normalize_path("/landing?next=https://x.io/pricing"),
+            "/landing",
+            "a URL in the query is not the page"
+        );
+        assert_eq!(normalize_path("/Ünï/Côde"), "/ünï/côde");
     }
 }

@@ -16,17 +16,23 @@ const OBJECT = 8;
 const OTHER = 9;
 const NOT_UNICODE = 10;
 
-/** A lone surrogate: text that is not valid Unicode. */
+/** Whether text is valid Unicode (no lone surrogate). */
 const LONE_SURROGATE = /\p{Cs}/u;
+const wellFormed = String.prototype.isWellFormed
+  ? (s) => s.isWellFormed()
+  : (s) => !LONE_SURROGATE.test(s);
 
 /**
- * `keys[i]` is the path of field i (an empty path is never read), `maxes[i]` the longest text
- * wanted (longer text is not copied). `out[2i]` gets the tag, `out[2i + 1]` the number, or the
- * length of the text in UTF-16 units.
+ * `keys[i]` is the path of field i, `maxes[i]` the longest text wanted (longer text is not
+ * copied). Fields 0 to `common - 1` (type, messageId, timestamp) are read from every event, the
+ * rest only as `kinds` lists them for the event's type. `out[2i]` gets the tag, `out[2i + 1]`
+ * the number, or the length of the text in UTF-16 units; fields not read are absent.
  */
-export function readFields(event, keys, maxes, out) {
+export function readFields(event, keys, maxes, out, common, kinds) {
+  out.fill(0);
   let text = "";
-  for (let i = 0; i < keys.length; i++) {
+  let type;
+  const one = (i) => {
     const path = keys[i];
     let tag = ABSENT;
     let num = 0;
@@ -39,6 +45,7 @@ export function readFields(event, keys, maxes, out) {
         }
         v = v[path[k]];
       }
+      if (i === 0) type = v;
       switch (typeof v) {
         case "number":
           tag = NUMBER;
@@ -47,7 +54,7 @@ export function readFields(event, keys, maxes, out) {
         case "string":
           num = v.length;
           if (num > maxes[i]) tag = TOO_LONG;
-          else if (LONE_SURROGATE.test(v)) tag = NOT_UNICODE;
+          else if (!wellFormed(v)) tag = NOT_UNICODE;
           else {
             tag = TEXT;
             text += v;
@@ -73,6 +80,9 @@ export function readFields(event, keys, maxes, out) {
     }
     out[2 * i] = tag;
     out[2 * i + 1] = num;
-  }
+  };
+  for (let i = 0; i < common; i++) one(i);
+  const slots = typeof type === "string" ? kinds.get(type) : undefined;
+  if (slots !== undefined) for (let j = 0; j < slots.length; j++) one(slots[j]);
   return text;
 }

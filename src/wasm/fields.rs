@@ -5,7 +5,7 @@
 use super::write::with_js_str;
 use crate::errors::EventError;
 use crate::model::Model;
-use crate::session::event::{Event, EventSource, Field};
+use crate::session::event::{Event, EventKind, EventSource, Field, COMMON_SLOTS};
 use js_sys::{Array, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -14,13 +14,23 @@ use wasm_bindgen::JsCast;
 #[wasm_bindgen(module = "/src/wasm/fields.js")]
 extern "C" {
     #[wasm_bindgen(js_name = readFields)]
-    fn read_fields(event: &JsValue, keys: &JsValue, maxes: &JsValue, out: &mut [f64]) -> String;
+    fn read_fields(
+        event: &JsValue,
+        keys: &JsValue,
+        maxes: &JsValue,
+        out: &mut [f64],
+        common: u32,
+        kinds: &JsValue,
+    ) -> String;
 }
 
 /// The plan of one model in JavaScript, made once and kept by every session of the model.
 pub(super) struct Reader {
     keys: JsValue,
     maxes: JsValue,
+    /// The slots read for each event type beyond the common ones (a `Map` of type name to
+    /// `Uint32Array`): a page view never walks the paths of traits.
+    kinds: JsValue,
     /// Two numbers per planned field, written by `readFields`.
     out: RefCell<Vec<f64>>,
 }
@@ -42,9 +52,27 @@ impl Reader {
             .iter()
             .map(|p| JsValue::from_f64(p.max as f64))
             .collect();
+        let kinds = js_sys::Map::new();
+        for (name, kind) in [
+            ("page", EventKind::Page),
+            ("track", EventKind::Track),
+            ("identify", EventKind::Identify),
+            ("group", EventKind::Group),
+        ] {
+            let slots: Vec<u32> = Event::kind_slots(kind, model)
+                .into_iter()
+                .map(|s| s as u32)
+                .collect();
+            debug_assert!(slots.windows(2).all(|w| w[0] < w[1]), "ascending slots");
+            kinds.set(
+                &JsValue::from_str(name),
+                &js_sys::Uint32Array::from(&slots[..]),
+            );
+        }
         Reader {
             keys: keys.into(),
             maxes: maxes.into(),
+            kinds: kinds.into(),
             out: RefCell::new(vec![0.0; 2 * plan.len()]),
         }
     }
@@ -57,7 +85,14 @@ impl Reader {
         let Ok(mut out) = self.out.try_borrow_mut() else {
             return Event::read(&|path: &[&str], max| js_field(event, path, max), model);
         };
-        let text = read_fields(event, &self.keys, &self.maxes, &mut out);
+        let text = read_fields(
+            event,
+            &self.keys,
+            &self.maxes,
+            &mut out,
+            COMMON_SLOTS as u32,
+            &self.kinds,
+        );
         let fields = Read {
             event,
             out: &out,
