@@ -40,9 +40,14 @@ export class RateLimit {
     Object.assign(this, { limit, windowMs, maxKeys, seen: new Map() });
   }
 
-  /** Records `n` hits of `key` at `now`; `true` when that takes it over the limit. */
+  /**
+   * Records `n` hits of `key` at `now`; `true` when that takes it over the limit. Times are kept
+   * oldest first and expire from the front, so a hit costs the same however many the window
+   * holds (copying the list on every hit cost a busy client hundreds of microseconds).
+   */
   isOver(key, now, n = 1) {
-    const times = (this.seen.get(key) ?? []).filter((t) => now - t < this.windowMs);
+    const times = this.seen.get(key) ?? [];
+    while (times.length > 0 && now - times[0] >= this.windowMs) times.shift();
     for (let i = 0; i < n && times.length <= this.limit; i++) times.push(now);
     this.seen.delete(key);
     this.seen.set(key, times);
