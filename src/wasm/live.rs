@@ -46,8 +46,7 @@ pub(super) struct Entry {
 
 #[derive(Default)]
 struct Slab {
-    entries: Vec<Weak<Live>>,
-    free: Vec<u32>,
+    entries: slab::Slab<Weak<Live>>,
     /// Stamps are never reused, so a slot taken by a later session cannot answer for an old one.
     last_stamp: f64,
     explain_installed: bool,
@@ -72,17 +71,7 @@ impl Entry {
                 use_explain(&f);
                 f.forget(); // one function for the module's lifetime
             }
-            let weak = Rc::downgrade(&live);
-            match slab.free.pop() {
-                Some(slot) => {
-                    slab.entries[slot as usize] = weak;
-                    slot
-                }
-                None => {
-                    slab.entries.push(weak);
-                    (slab.entries.len() - 1) as u32
-                }
-            }
+            slab.entries.insert(Rc::downgrade(&live)) as u32
         });
         let entry = Entry { live, slot };
         entry.touch();
@@ -105,8 +94,7 @@ impl Drop for Entry {
     fn drop(&mut self) {
         SLAB.with(|slab| {
             if let Ok(mut slab) = slab.try_borrow_mut() {
-                slab.entries[self.slot as usize] = Weak::new();
-                slab.free.push(self.slot);
+                slab.entries.try_remove(self.slot as usize);
             }
         });
     }
