@@ -13,7 +13,8 @@ use std::fmt;
 #[derive(Debug, Clone, Default)]
 pub struct LinePlan {
     root: Node,
-    maxes: Vec<usize>,
+    /// How many fields the plan has.
+    len: usize,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -53,13 +54,13 @@ impl LinePlan {
         }
         LinePlan {
             root,
-            maxes: plan.iter().map(|p| p.max).collect(),
+            len: plan.len(),
         }
     }
 
     /// Reads one line of JSON into an event for `model` (the model of this plan).
     pub fn read(&self, line: &str, model: &Model) -> Result<Event, EventError> {
-        let mut fields = vec![Raw::Absent; self.maxes.len()];
+        let mut fields = vec![Raw::Absent; self.len];
         let mut de = serde_json::Deserializer::from_str(line);
         let read = Seed {
             node: &self.root,
@@ -74,13 +75,7 @@ impl LinePlan {
         if matches!(fields.first(), Some(Raw::NotAnObject)) {
             return Err(EventError::new("", "must be an object (a Segment event)"));
         }
-        Event::read(
-            &Fields {
-                fields: &fields,
-                maxes: &self.maxes,
-            },
-            model,
-        )
+        Event::read(&Fields { fields: &fields }, model)
     }
 }
 
@@ -98,7 +93,6 @@ enum Raw<'a> {
 
 struct Fields<'a, 'b> {
     fields: &'b [Raw<'a>],
-    maxes: &'b [usize],
 }
 
 impl EventSource for Fields<'_, '_> {
@@ -111,7 +105,7 @@ impl EventSource for Fields<'_, '_> {
         match self.fields.get(slot) {
             Some(Raw::Bool(b)) => Field::Bool(*b),
             Some(Raw::Num(n)) => Field::Num(*n),
-            Some(Raw::Str(s)) if s.len() > max.min(self.maxes[slot]) => Field::TooLong(s.len()),
+            Some(Raw::Str(s)) if s.len() > max => Field::TooLong(s.len()),
             Some(Raw::Str(s)) => Field::Str(s.clone().into_owned()),
             Some(Raw::Other(what)) => Field::Other(what),
             _ => Field::Absent,
