@@ -273,6 +273,31 @@ fn where_conditions_filter_events_by_property_and_context() {
 }
 
 #[test]
+fn event_fields_are_compared_case_insensitively_in_every_test() {
+    // Event::read folds an event's texts once; each test relies on that instead of folding.
+    let m = model(
+        r#"{"id":"w","version":1,"engagement":{"rules":[
+            {"id":"glob","points":1,"page":"/**","where":{"context":"userAgent","glob":"*Firefox*"}},
+            {"id":"contains","points":10,"page":"/**","where":{"property":"referrer","contains":"NEWS"}},
+            {"id":"domain","points":100,"page":"/**","where":{"property":"email","emailDomain":["Acme.com"]}},
+            {"id":"unicode","points":1000,"page":"/**","where":{"property":"city","oneOf":["MÜNCHEN"]}}]},
+          "thresholds":{"engagement":10000}}"#,
+    );
+    let mut s = Scorer::new(m);
+    let e = event(
+        &s,
+        r#"{"type":"page","properties":{"path":"/","referrer":"https://News.example","email":"Ann@ACME.COM","city":"München"},
+            "context":{"userAgent":"Mozilla/5.0 Gecko/20100101 FIREFOX/133.0"}}"#,
+    );
+    assert_eq!(s.ingest(&e, T0).unwrap().engagement, 1111.0);
+    assert!(
+        e.fields.iter().flatten().all(|v| v.to_string() == v.to_string().to_lowercase()),
+        "{:?}",
+        e.fields
+    );
+}
+
+#[test]
 fn disqualifiers_force_mql_false_whatever_the_points() {
     let mut s = Scorer::new(example("b2b-saas"));
     identify(

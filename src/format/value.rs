@@ -29,7 +29,14 @@ impl Value {
     /// The value as lower-case text, as rules compare it: borrowed when it already is (no
     /// copy per test for the common case), ASCII folding when it is ASCII.
     pub fn to_lower_text(&self) -> Cow<'_, str> {
+        self.lower_text(false)
+    }
+
+    /// [`Value::to_lower_text`], borrowing a string without looking at it when it is known to
+    /// be `folded` already (see [`Value::folded`]).
+    pub fn lower_text(&self, folded: bool) -> Cow<'_, str> {
         match self {
+            Value::Str(s) if folded => Cow::Borrowed(s),
             Value::Str(s) if s.is_ascii() => {
                 if s.bytes().any(|b| b.is_ascii_uppercase()) {
                     Cow::Owned(s.to_ascii_lowercase())
@@ -41,6 +48,22 @@ impl Value {
             Value::Bool(true) => Cow::Borrowed("true"),
             Value::Bool(false) => Cow::Borrowed("false"),
             other => Cow::Owned(other.to_string()),
+        }
+    }
+}
+
+impl Value {
+    /// The value with its text folded to lower case as rules compare it (numbers and booleans
+    /// as they are). An event's fields are only ever compared, so they are folded once when
+    /// read and every test after that borrows them.
+    pub fn folded(self) -> Value {
+        match self {
+            Value::Str(mut s) if s.is_ascii() => {
+                s.make_ascii_lowercase();
+                Value::Str(s)
+            }
+            Value::Str(s) => Value::Str(s.to_lowercase()),
+            other => other,
         }
     }
 }

@@ -112,12 +112,24 @@ impl Condition {
 
     /// Whether the condition holds for these slot values.
     pub fn holds(&self, values: &[Option<Value>]) -> bool {
+        self.holds_for(values, false)
+    }
+
+    /// Whether the condition holds for an event's fields, whose text [`Event::read`] has
+    /// already folded to lower case (so no test folds it again).
+    ///
+    /// [`Event::read`]: crate::session::event::Event::read
+    pub fn holds_folded(&self, values: &[Option<Value>]) -> bool {
+        self.holds_for(values, true)
+    }
+
+    fn holds_for(&self, values: &[Option<Value>], folded: bool) -> bool {
         match self {
-            Condition::All(items) => items.iter().all(|c| c.holds(values)),
-            Condition::Any(items) => items.iter().any(|c| c.holds(values)),
-            Condition::Not(inner) => !inner.holds(values),
+            Condition::All(items) => items.iter().all(|c| c.holds_for(values, folded)),
+            Condition::Any(items) => items.iter().any(|c| c.holds_for(values, folded)),
+            Condition::Not(inner) => !inner.holds_for(values, folded),
             Condition::Test { slot, test } => {
-                test.passes(values.get(*slot).and_then(Option::as_ref))
+                test.passes(values.get(*slot).and_then(Option::as_ref), folded)
             }
         }
     }
@@ -381,11 +393,13 @@ fn lower_list(value: &TextOrList, path: &str, p: &mut Problems) -> Option<Vec<St
 }
 
 impl Test {
-    /// Whether `value` (absent when `None`) passes this test.
-    pub fn passes(&self, value: Option<&Value>) -> bool {
+    /// Whether `value` (absent when `None`) passes this test; `folded` when its text is
+    /// already lower case.
+    pub fn passes(&self, value: Option<&Value>, folded: bool) -> bool {
         let Some(value) = value else {
             return matches!(self, Test::Exists(false));
         };
+        let lower = || value.lower_text(folded);
         match self {
             Test::Exists(wanted) => *wanted,
             Test::Range { low, high } => value.as_number().is_some_and(|n| {
@@ -393,7 +407,7 @@ impl Test {
                     && high.is_none_or(|(hi, inclusive)| if inclusive { n <= hi } else { n < hi })
             }),
             Test::OneOf(list) => {
-                let text = value.to_lower_text();
+                let text = lower();
                 list.iter().any(|e| match e {
                     Expected::Text(s) => text.trim() == s.as_str(),
                     Expected::Num(n) => value.as_number() == Some(*n),
@@ -404,16 +418,16 @@ impl Test {
                 })
             }
             Test::Contains(list) => {
-                let text = value.to_lower_text();
+                let text = lower();
                 list.iter().any(|s| text.contains(s.as_str()))
             }
             Test::Glob(list) => {
-                let text = value.to_lower_text();
+                let text = lower();
                 let text = text.trim();
                 list.iter().any(|g| g.matches(text))
             }
             Test::EmailDomain(domains) => {
-                let text = value.to_lower_text();
+                let text = lower();
                 let domain = text.trim().rsplit('@').next().unwrap_or_default();
                 domains.iter().any(|d| {
                     domain == d

@@ -45,7 +45,8 @@ pub struct Event {
     pub message: Option<u32>,
     /// When it happened, in epoch milliseconds; `None` means now.
     pub timestamp_ms: Option<f64>,
-    /// The event fields the model reads, by slot of [`Model::fields`].
+    /// The event fields the model reads, by slot of [`Model::fields`], their text folded to
+    /// lower case ([`Value::folded`]; rules test them as they are).
     pub fields: Vec<Option<Value>>,
     /// The traits the model keeps, by slot of [`Model::traits`] (identify and group only).
     pub traits: Vec<Option<Value>>,
@@ -225,11 +226,8 @@ impl Event {
                 .iter()
                 .enumerate()
                 .map(|(i, path)| {
-                    value(
-                        source,
-                        MODEL_FIELDS + i,
-                        &path.split('.').collect::<Vec<_>>(),
-                    )
+                    let v = with_keys(path, |keys| value(source, MODEL_FIELDS + i, keys))?;
+                    Ok(v.map(Value::folded))
                 })
                 .collect::<Result<_, _>>()?;
         }
@@ -374,6 +372,20 @@ pub fn normalize_path(raw: &str) -> String {
         out.push_str(&path.to_lowercase());
     }
     out
+}
+
+/// Calls `f` with the keys of a dotted `path`, held on the stack for the usual few.
+fn with_keys<T>(path: &str, f: impl FnOnce(&[&str]) -> T) -> T {
+    let mut keys = [""; 8];
+    let mut depth = 0;
+    for key in path.split('.') {
+        if depth == keys.len() {
+            return f(&path.split('.').collect::<Vec<_>>());
+        }
+        keys[depth] = key;
+        depth += 1;
+    }
+    f(&keys[..depth])
 }
 
 fn text(

@@ -118,6 +118,10 @@ impl Tally {
                     hits.remove(0);
                     hits.insert(i - 1, Hit { at, tag });
                 } else {
+                    if hits.capacity() == 0 {
+                        // One allocation, never more than the cap holds.
+                        hits.reserve_exact((cap as usize).min(64));
+                    }
                     hits.insert(i, Hit { at, tag });
                 }
                 true
@@ -188,7 +192,11 @@ impl EventMatcher {
             Target::Page(glob) => event.kind == EventKind::Page && glob.matches(&event.path),
             Target::Track(glob) => event.kind == EventKind::Track && glob.matches(&event.name),
         };
-        target && self.filter.as_ref().is_none_or(|c| c.holds(&event.fields))
+        target
+            && self
+                .filter
+                .as_ref()
+                .is_none_or(|c| c.holds_folded(&event.fields))
     }
 }
 
@@ -272,6 +280,9 @@ impl Session {
         if let Some(m) = message {
             if self.recent.len() == RECENT_MESSAGES {
                 self.recent.remove(0);
+            } else if self.recent.capacity() == 0 {
+                // Most visitors send a few events; the list fills to this anyway, in one go.
+                self.recent.reserve_exact(RECENT_MESSAGES);
             }
             self.recent.push(m);
         }
@@ -297,7 +308,7 @@ impl Session {
             .fields
             .get(bots.user_agent_slot)
             .and_then(Option::as_ref)
-            .map(Value::to_lower_text);
+            .map(|v| v.lower_text(true));
         if agent.is_some_and(|ua| bots.user_agents.iter().any(|g| g.matches(ua.trim()))) {
             return Some(FilterReason::BotUserAgent);
         }
