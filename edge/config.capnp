@@ -1,8 +1,11 @@
 # workerd configuration for running the mqlscore edge worker locally on 127.0.0.1:8787.
 #   MQL_ORIGIN_URL=http://127.0.0.1:8080 MQL_COOKIE_KEYS="k1:<32+ characters>" \
 #     tools/node_modules/.bin/workerd serve edge/config.capnp
-# Optional: MQL_WEBHOOK_URL, MQL_DEBUG=true, MQL_SETTINGS='{"burstLimit":20}'.
+# Optional: MQL_WEBHOOK_URL, MQL_ALERT_WEBHOOK_URL, MQL_ADMIN_TOKEN, MQL_DEBUG=true,
+# MQL_SETTINGS='{"burstLimit":20}'.
 # `--socket-addr http=127.0.0.1:PORT` moves the port. Build edge/pkg first (scripts/build-edge.sh).
+# The handoff outbox (a Durable Object) keeps its SQLite files in the directory of the
+# `outbox-data` service, which must exist: `--directory-path outbox-data=/some/dir` moves it.
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -10,6 +13,7 @@ const config :Workerd.Config = (
     (name = "mqlscore", worker = .edgeWorker),
     # The worker reaches the origin and the webhook over the network, loopback included.
     (name = "outbound", network = (allow = ["public", "private", "local"])),
+    (name = "outbox-data", disk = (path = "/var/tmp/mqlscore-outbox", writable = true)),
   ],
   sockets = [ (name = "http", address = "127.0.0.1:8787", http = (), service = "mqlscore") ],
 );
@@ -20,7 +24,9 @@ const edgeWorker :Workerd.Worker = (
     (name = "settings.js", esModule = embed "settings.js"),
     (name = "filter.js", esModule = embed "filter.js"),
     (name = "token.js", esModule = embed "token.js"),
-    (name = "webhook.js", esModule = embed "webhook.js"),
+    (name = "outbox.js", esModule = embed "outbox.js"),
+    (name = "admin.js", esModule = embed "admin.js"),
+    (name = "sla.js", esModule = embed "sla.js"),
     (name = "pkg/mqlscore.js", esModule = embed "pkg/mqlscore.js"),
     (name = "pkg/result.js", esModule = embed "pkg/result.js"),
     (name = "pkg/fields.js", esModule = embed "pkg/fields.js"),
@@ -28,10 +34,17 @@ const edgeWorker :Workerd.Worker = (
   ],
   compatibilityDate = "2026-11-01",
   globalOutbound = "outbound",
+  durableObjectNamespaces = [
+    (className = "Outbox", uniqueKey = "mqlscore-edge-outbox", enableSql = true),
+  ],
+  durableObjectStorage = (localDisk = "outbox-data"),
   bindings = [
     (name = "MODEL", text = embed "../models/b2b-saas.json"),
     (name = "ORIGIN_URL", fromEnvironment = "MQL_ORIGIN_URL"),
+    (name = "OUTBOX", durableObjectNamespace = "Outbox"),
     (name = "WEBHOOK_URL", fromEnvironment = "MQL_WEBHOOK_URL"),
+    (name = "ALERT_WEBHOOK_URL", fromEnvironment = "MQL_ALERT_WEBHOOK_URL"),
+    (name = "ADMIN_TOKEN", fromEnvironment = "MQL_ADMIN_TOKEN"),
     (name = "COOKIE_KEYS", fromEnvironment = "MQL_COOKIE_KEYS"),
     (name = "DEBUG", fromEnvironment = "MQL_DEBUG"),
     (name = "SETTINGS", fromEnvironment = "MQL_SETTINGS"),

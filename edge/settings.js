@@ -1,6 +1,7 @@
 // The worker's settings, from its environment (wrangler vars and secrets, or workerd bindings).
 
 import { parseKeys } from "./token.js";
+import { businessHoursProblems } from "./sla.js";
 
 const DEFAULTS = {
   cookieName: "mql",
@@ -24,15 +25,32 @@ const DEFAULTS = {
   healthPaths: ["/health", "/healthz", "/ready", "/readyz", "/livez", "/_health", "/ping"],
   maxEventBytes: 16_384,
   maxEventsPerRequest: 20,
-  webhookAttempts: 4,
+  // Delivery of handoffs (edge/outbox.js): retried with backoff from webhookBackoffMs, times 4
+  // per attempt up to webhookMaxBackoffMs, until delivered; dead-lettered (kept, listed) after
+  // deadLetterAfterMs; while the CRM answers 401/403/404, retried every misconfiguredRetryMs.
   webhookBackoffMs: 250,
+  webhookMaxBackoffMs: 600_000,
   webhookTimeoutMs: 5000,
+  deadLetterAfterMs: 86_400_000,
+  misconfiguredRetryMs: 60_000,
+  // Traits a qualified visitor must have given before the lead goes to sales (anonymous
+  // visitors who qualify are "sales-ready, not yet identified").
+  handoffRequires: ["email"],
+  // The SLA: sales follows a handoff up within this many minutes of its delivery, counted in
+  // businessHours when set ({ days: [1,2,3,4,5], start: "09:00", end: "17:00", utcOffsetMinutes: 0 }).
+  followUpMinutes: 60,
+  businessHours: null,
+  // Reasons sales may give when rejecting a lead (POST /__mql/feedback).
+  rejectionReasons: ["not-a-fit", "no-budget", "no-authority", "no-need", "bad-timing", "unreachable", "competitor", "student-or-job-seeker", "duplicate", "spam"],
 };
+
+const POSITIVE = ["webhookBackoffMs", "webhookMaxBackoffMs", "webhookTimeoutMs", "deadLetterAfterMs", "misconfiguredRetryMs", "followUpMinutes"];
 
 /**
  * Reads the environment once per isolate. Required: MODEL (JSON text or object), ORIGIN_URL,
- * COOKIE_KEYS. Optional: WEBHOOK_URL, DEBUG ("true" enables /__mql/debug and /__mql/stats),
- * SETTINGS (JSON overriding the defaults above).
+ * COOKIE_KEYS. Optional: WEBHOOK_URL, ALERT_WEBHOOK_URL, ADMIN_TOKEN
+ * (comma-separated bearer tokens for the handoff, feedback, outcomes and dashboard endpoints),
+ * DEBUG ("true" enables /__mql/debug and /__mql/stats), SETTINGS (JSON overriding the defaults).
  */
 export function readSettings(env) {
   const problems = [];
@@ -61,6 +79,17 @@ export function readSettings(env) {
   for (const key of ["burstLimit", "visitorRateLimit", "clientRateLimit", "minPageViews"]) {
     if (key in overrides && !(Number.isInteger(overrides[key]) && overrides[key] >= 0)) problems.push(`SETTINGS.${key} must be a whole number >= 0`);
   }
+  for (const key of POSITIVE) {
+    if (key in overrides && !(typeof overrides[key] === "number" && overrides[key] > 0 && Number.isFinite(overrides[key]))) {
+      problems.push(`SETTINGS.${key} must be a number > 0`);
+    }
+  }
+  for (const key of ["handoffRequires", "rejectionReasons"]) {
+    if (key in overrides && !(Array.isArray(overrides[key]) && overrides[key].every((t) => typeof t === "string" && t))) {
+      problems.push(`SETTINGS.${key} must be a list of names`);
+    }
+  }
+  problems.push(...businessHoursProblems(overrides.businessHours));
   if ("allowedOrigins" in overrides) {
     const list = overrides.allowedOrigins;
     if (!Array.isArray(list) || list.some((o) => typeof o !== "string" || !/^https?:\/\/[^/]+$/.test(o))) {
@@ -68,7 +97,14 @@ export function readSettings(env) {
     }
   }
   if (origin && !/^https?:\/\//.test(origin)) problems.push("ORIGIN_URL must be an http(s) URL");
-  if (env.WEBHOOK_URL && !/^https?:\/\//.test(env.WEBHOOK_URL)) problems.push("WEBHOOK_URL must be an http(s) URL");
+  for (const name of ["WEBHOOK_URL", "ALERT_WEBHOOK_URL"]) {
+    if (env[name] && !/^https?:\/\//.test(env[name])) problems.push(`${name} must be an http(s) URL`);
+  }
+  const adminTokens = String(env.ADMIN_TOKEN ?? "").split(",").map((t) => t.trim()).filter(Boolean);
+  // Named by position, never by text: a token is a secret.
+  adminTokens.forEach((t, i) => {
+    if (t.length < 24) problems.push(`ADMIN_TOKEN: token ${i + 1} must be at least 24 characters`);
+  });
   if (problems.length) throw new Error(`mqlscore edge configuration: ${problems.join("; ")}`);
   return {
     ...DEFAULTS,
@@ -76,6 +112,8 @@ export function readSettings(env) {
     model,
     origin: origin.replace(/\/+$/, ""),
     webhook: env.WEBHOOK_URL || null,
+    alertWebhook: env.ALERT_WEBHOOK_URL || null,
+    adminTokens,
     keys,
     debug: env.DEBUG === "true",
   };

@@ -1,27 +1,38 @@
 // mqlscore at the edge: a module worker (Cloudflare Workers syntax, runs on workerd) in front
 // of a website. For each HTML page view it restores the visitor's signed session cookie, scores
 // the view, forwards the request to the origin with the result in headers, sets the updated
-// cookie, and posts a visitor who just became an MQL to the CRM webhook, once, in the background.
+// cookie, and hands a visitor who just became a reachable MQL to sales: the lead is stored in
+// the outbox Durable Object (edge/outbox.js) before the response goes out, and the outbox
+// delivers it to the CRM webhook until the CRM has it.
 //
 // Endpoints it answers itself:
 //   POST /__mql/events   identify / track events from the page (JSON, size-limited, validated),
 //                        only within a visit: a valid session cookie that a scored page view set
 //   GET  /__mql/debug    this visitor's scoring result (only when DEBUG is "true")
-//   GET  /__mql/stats    counters: scored, ignored by reason, cookies by status, events, webhooks (DEBUG only)
+//   GET  /__mql/stats    counters: scored, ignored by reason, cookies by status, events, handoffs (DEBUG only)
+// For sales and marketing, with a bearer token from ADMIN_TOKEN (else 401, nothing changes):
+//   GET  /__mql/handoffs[?status=]   handoffs with delivery, SLA deadline and feedback
+//   POST /__mql/handoffs/redeliver   send dead-lettered handoffs again ({"keys": [...]} or all)
+//   POST /__mql/feedback             accepted / rejected (with a reason) / converted (with a value)
+//   GET  /__mql/summary              the funnel, MQL->SQL rate, rejection reasons, SLA, by model
+//   GET  /__mql/outcomes             handed-off leads with their outcome, as JSON Lines
+//   GET  /__mql/alerts               alerts raised: CRM misconfigured, follow-ups overdue
 //
-// A visitor qualifies (x-mql: true, the handoff to the CRM) when the model says MQL and the
+// A visitor qualifies (x-mql: true, the page may personalise) when the model says MQL and the
 // worker has scored at least `minPageViews` of their page views: posted events alone never make
-// a lead.
+// a lead. The lead goes to sales only once it can be reached (the traits in `handoffRequires`,
+// an email by default): until then x-lead-status says "sales-ready-unidentified".
 import { initSync, Scorer } from "./pkg/mqlscore.js";
 import wasm from "./pkg/mqlscore_bg.wasm";
 import { readSettings } from "./settings.js";
 import { RateLimit, ignoreReason, isBot } from "./filter.js";
 import { newVisitorId, sign, verify } from "./token.js";
-import { deliverLead } from "./webhook.js";
+import { admin } from "./admin.js";
+export { Outbox } from "./outbox.js";
 
 initSync({ module: wasm });
 
-const LEAD_HEADERS = ["x-lead-score", "x-lead-grade", "x-mql", "x-lead-model", "x-lead-visitor", "x-mql-ignored"];
+const LEAD_HEADERS = ["x-lead-score", "x-lead-grade", "x-mql", "x-lead-status", "x-lead-model", "x-lead-visitor", "x-mql-ignored"];
 const EVENT_TYPES = new Set(["identify", "track", "group"]);
 
 const stats = {
@@ -30,19 +41,18 @@ const stats = {
   ignored: {},
   cookies: {},
   events: { accepted: 0, rejected: 0, refused: {} },
-  webhooks: { queued: 0, delivered: 0, failed: 0, attempts: 0 },
+  handoffs: { queued: 0, repeated: 0, failed: 0 },
   errors: 0,
 };
 let settings;
 let scorer;
 let limits;
-const notified = new Set();
 
 const count = (group, key) => (stats[group][key] = (stats[group][key] ?? 0) + 1);
 const log = (entry) => console.log(JSON.stringify(entry));
 
 export default {
-  async fetch(request, env, ctx) {
+  async fetch(request, env) {
     stats.requests++;
     try {
       settings ??= readSettings(env);
@@ -57,9 +67,11 @@ export default {
       return new Response("mqlscore edge worker is misconfigured; see its log\n", { status: 500 });
     }
     const url = new URL(request.url);
-    if (url.pathname === "/__mql/events") return acceptEvents(request, url, ctx);
+    if (url.pathname === "/__mql/events") return acceptEvents(request, url, env);
     if (settings.debug && url.pathname === "/__mql/debug") return debug(request);
-    if (settings.debug && url.pathname === "/__mql/stats") return json(200, stats);
+    if (settings.debug && url.pathname === "/__mql/stats") return json(200, { ...stats, outbox: await outbox(env).summary() });
+    const answer = await admin(request, url, settings, () => outbox(env));
+    if (answer) return answer;
 
     const reason = ignoreReason(request, url, settings);
     if (reason) return ignore(request, url, reason);
@@ -79,12 +91,16 @@ export default {
       log({ mql: "score-error", path: url.pathname, error: String(err?.message ?? err) });
       return ignore(request, url, "error");
     }
-    const response = await forward(request, url, scored.headers);
+    const [response] = await Promise.all([forward(request, url, scored.headers), handOff(env, scored, url)]);
     await setCookie(response, scored);
-    if (scored.handoff) notify(ctx, scored, url);
     return response;
   },
 };
+
+/** The handoff outbox: one Durable Object holds every handoff, so lists and figures are whole. */
+function outbox(env) {
+  return env.OUTBOX.get(env.OUTBOX.idFromName("handoffs"));
+}
 
 /** The client's address as the platform reports it (one shared budget where it does not). */
 function clientAddress(request) {
@@ -130,8 +146,36 @@ function openSession(checked) {
  */
 function qualify(session, result) {
   const mql = result.mql && session.views >= settings.minPageViews;
-  const handoff = mql && !session.handedOff;
-  return { mql, handoff, visit: { views: session.views, handedOff: session.handedOff || handoff } };
+  const traits = mql ? scorer.traits() : null;
+  const reachable = mql && settings.handoffRequires.every((t) => traits[t] != null && traits[t] !== "");
+  const handoff = reachable && !session.handedOff;
+  const status = !mql ? "not-ready" : session.handedOff || handoff ? "handed-off" : "sales-ready-unidentified";
+  return { mql, handoff, status, traits, visit: { views: session.views, handedOff: session.handedOff || handoff } };
+}
+
+/**
+ * What a handoff carries: the scored moment, why (the reasons sales reads), who (the traits),
+ * when the visitor was first and last seen, and the engine's session for learning from outcomes.
+ * Read before any await: the shared scorer serves the next request meanwhile.
+ */
+function leadOf(session, result, traits, page) {
+  return {
+    idempotencyKey: `${result.model.split("@")[0]}:${session.visitor}`,
+    visitor: session.visitor,
+    model: result.model,
+    score: result.score,
+    fit: result.fit,
+    engagement: result.engagement,
+    grade: result.grade,
+    mqlSince: result.mqlSince,
+    firstSeen: scorer.firstSeen ?? null,
+    lastSeen: scorer.lastSeen ?? null,
+    pageViews: session.views,
+    page,
+    reasons: result.reasons,
+    traits,
+    session: scorer.save(),
+  };
 }
 
 function scorePageView(session, request, url) {
@@ -143,21 +187,18 @@ function scorePageView(session, request, url) {
   });
   stats.scored++;
   session.views++;
-  const { mql, handoff, visit } = qualify(session, result);
+  const { mql, handoff, status, traits, visit } = qualify(session, result);
   return {
     visitor: session.visitor,
     result,
-    handoff,
     visit,
     saved: scorer.save(),
-    traits: handoff ? scorer.traits() : null,
-    // Read now: the result's reasons come from the shared scorer, which serves the next
-    // request while this one awaits the origin.
-    reasons: handoff ? result.reasons : null,
+    lead: handoff ? leadOf(session, result, traits, url.pathname) : null,
     headers: {
       "x-lead-score": String(result.score),
       "x-lead-grade": result.grade,
       "x-mql": String(mql),
+      "x-lead-status": status,
       "x-lead-model": result.model,
       "x-lead-visitor": session.visitor,
     },
@@ -195,39 +236,22 @@ async function setCookie(response, { visitor, saved, visit }) {
   );
 }
 
-/** Posts the new MQL to the CRM in the background; a failure never reaches the visitor. */
-function notify(ctx, scored, url) {
-  const { result, visitor } = scored;
-  const key = `${result.model.split("@")[0]}:${visitor}`;
-  if (!settings.webhook || notified.has(key)) return;
-  notified.add(key);
-  if (notified.size > 100_000) notified.delete(notified.values().next().value);
-  stats.webhooks.queued++;
-  const lead = {
-    idempotencyKey: key,
-    visitor,
-    model: result.model,
-    score: result.score,
-    fit: result.fit,
-    engagement: result.engagement,
-    grade: result.grade,
-    mqlSince: result.mqlSince,
-    reasons: scored.reasons,
-    traits: scored.traits,
-    page: url.pathname,
-  };
-  const delivery = deliverLead(settings.webhook, lead, {
-    attempts: settings.webhookAttempts,
-    backoffMs: settings.webhookBackoffMs,
-    timeoutMs: settings.webhookTimeoutMs,
-    log,
-  }).then((outcome) => {
-    stats.webhooks.attempts += outcome.attempts;
-    stats.webhooks[outcome.delivered ? "delivered" : "failed"]++;
-    log({ mql: outcome.delivered ? "webhook-delivered" : "webhook-failed", key, ...outcome });
-    if (!outcome.delivered) notified.delete(key);
-  });
-  ctx.waitUntil(delivery);
+/**
+ * Stores the lead in the outbox before the visitor's response goes out; the outbox delivers it.
+ * Should the outbox be unreachable, the cookie does not say "handed off", so the visitor's next
+ * scored request tries again: a lead is never marked sent without being stored.
+ */
+async function handOff(env, scored, url) {
+  if (!scored.lead) return;
+  try {
+    const { queued } = await outbox(env).enqueue(scored.lead);
+    stats.handoffs[queued ? "queued" : "repeated"]++;
+    log({ mql: "handoff-queued", key: scored.lead.idempotencyKey, page: url.pathname, queued });
+  } catch (err) {
+    stats.handoffs.failed++;
+    scored.visit.handedOff = false;
+    log({ mql: "handoff-not-stored", key: scored.lead.idempotencyKey, error: String(err?.message ?? err), lead: scored.lead });
+  }
 }
 
 /**
@@ -235,7 +259,7 @@ function notify(ctx, scored, url) {
  * valid session cookie that a scored page view set, within the rate limits. Each refusal has a
  * reason, is counted in `stats.events.refused`, and changes nothing.
  */
-async function acceptEvents(request, url, ctx) {
+async function acceptEvents(request, url, env) {
   const refuse = (status, reason, error, headers = {}, extra = {}) => {
     stats.events.rejected++;
     stats.events.refused[reason] = (stats.events.refused[reason] ?? 0) + 1;
@@ -297,21 +321,22 @@ async function acceptEvents(request, url, ctx) {
       return refuse(400, "invalid", `events[${first.index}]: ${first.message}`, {}, { rejected: result.rejected });
     }
     stats.events.accepted += events.length;
-    const { mql, handoff, visit } = qualify(session, result);
-    scored = { visitor: session.visitor, result, mql, handoff, visit, saved: scorer.save(), traits: handoff ? scorer.traits() : null, reasons: handoff ? result.reasons : null };
+    const { mql, handoff, status, traits, visit } = qualify(session, result);
+    const lead = handoff ? leadOf(session, result, traits, null) : null;
+    scored = { visitor: session.visitor, result, mql, status, visit, saved: scorer.save(), lead };
   } catch (err) {
     stats.errors++;
     log({ mql: "events-error", error: String(err?.message ?? err) });
     return refuse(400, "invalid", String(err?.message ?? err));
   }
-  const { result, mql, handoff } = scored;
+  const { result, mql, status, lead } = scored;
+  await handOff(env, scored, url);
   const response = json(
     200,
-    { score: result.score, grade: result.grade, mql, becameMql: handoff, model: result.model },
+    { score: result.score, grade: result.grade, mql, status, becameMql: lead != null && scored.visit.handedOff, model: result.model },
     corsHeaders(request),
   );
   await setCookie(response, scored);
-  if (handoff) notify(ctx, scored, url);
   return response;
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the edge worker on workerd at http://127.0.0.1:8787/, in front of the demo site served on
-# 127.0.0.1:8080 as its origin. MQL_COOKIE_KEYS, MQL_WEBHOOK_URL and MQL_DEBUG may be set;
+# 127.0.0.1:8080 as its origin. MQL_COOKIE_KEYS, MQL_WEBHOOK_URL, MQL_ALERT_WEBHOOK_URL,
+# MQL_ADMIN_TOKEN, MQL_OUTBOX_DIR and MQL_DEBUG may be set;
 # without MQL_COOKIE_KEYS a random key is made for this run (sessions end when it stops).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -12,5 +13,10 @@ trap 'kill $!' EXIT
 export MQL_ORIGIN_URL=${MQL_ORIGIN_URL:-http://127.0.0.1:8080}
 export MQL_COOKIE_KEYS=${MQL_COOKIE_KEYS:-k1:$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')}
 export MQL_DEBUG=${MQL_DEBUG:-true}
+export MQL_ADMIN_TOKEN=${MQL_ADMIN_TOKEN:-$(node -e 'console.log(require("crypto").randomBytes(24).toString("base64url"))')}
+# The handoff outbox (a Durable Object) keeps its SQLite files here, across restarts.
+data=${MQL_OUTBOX_DIR:-.edge-data/outbox}
+mkdir -p "$data"
 echo "edge worker: http://127.0.0.1:8787/  (origin $MQL_ORIGIN_URL; /__mql/debug and /__mql/stats when MQL_DEBUG=true)"
-workerd serve edge/config.capnp
+echo "sales endpoints (/__mql/handoffs, /__mql/feedback, /__mql/summary, /__mql/outcomes): Authorization: Bearer \$MQL_ADMIN_TOKEN"
+workerd serve edge/config.capnp --directory-path "outbox-data=$PWD/$data"

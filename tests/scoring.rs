@@ -291,7 +291,10 @@ fn event_fields_are_compared_case_insensitively_in_every_test() {
     );
     assert_eq!(s.ingest(&e, T0).unwrap().engagement, 1111.0);
     assert!(
-        e.fields.iter().flatten().all(|v| v.to_string() == v.to_string().to_lowercase()),
+        e.fields
+            .iter()
+            .flatten()
+            .all(|v| v.to_string() == v.to_string().to_lowercase()),
         "{:?}",
         e.fields
     );

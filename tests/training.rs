@@ -211,3 +211,79 @@ fn training_options_are_checked_in_one_place() {
         .unwrap_err()
         .contains("unknown field `fold`"));
 }
+
+#[test]
+fn leads_given_as_saved_sessions_train_like_their_events() {
+    // The edge's /__mql/outcomes gives each handed-off lead as the engine's saved session.
+    let doc = b2b_doc();
+    let model = Model::from_document(&doc).unwrap();
+    let leads = generate(&model, 300, 5);
+    let mut scorer = Scorer::new(model.clone());
+    let mut lines = Vec::new();
+    let mut moments = Vec::new();
+    for lead in &leads {
+        let events: Vec<_> = lead
+            .events
+            .iter()
+            .map(|e| mqlscore::Event::read(e, &model).unwrap())
+            .collect();
+        let last = events
+            .iter()
+            .filter_map(|e| e.timestamp_ms)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let as_of = lead.converted_at.unwrap_or(last + 1000.0);
+        moments.push(as_of);
+        scorer.reset();
+        let before = events
+            .into_iter()
+            .filter(|e| e.timestamp_ms.is_none_or(|t| t <= as_of))
+            .map(Ok);
+        scorer.ingest_all(before, as_of);
+        let mut line = format!(
+            r#"{{"id":"{}","session":"{}","asOf":{as_of},"converted":{}"#,
+            lead.id,
+            scorer.save(),
+            lead.converted
+        );
+        if let Some(at) = lead.converted_at {
+            line.push_str(&format!(r#","convertedAt":{at}"#));
+        }
+        line.push('}');
+        lines.push(line);
+    }
+    let from_sessions = read_jsonl(&lines.join("\n")).unwrap();
+    assert!(from_sessions
+        .iter()
+        .all(|l| l.events.is_empty() && l.session.is_some()));
+    let (by_session, census) = mqlscore::learn::samples(&model, &from_sessions);
+    assert_eq!(census.bad_sessions, 0);
+    assert!(census.used > 200, "{census:?}");
+    // The same leads from their events, read at the same moments, give the same features.
+    let dated: Vec<_> = leads
+        .iter()
+        .zip(&moments)
+        .map(|(l, at)| mqlscore::learn::Lead {
+            converted_at: Some(*at),
+            ..l.clone()
+        })
+        .collect();
+    let (by_events, _) = mqlscore::learn::samples(&model, &dated);
+    assert_eq!(by_session.len(), by_events.len());
+    for (a, b) in by_session.iter().zip(&by_events) {
+        assert_eq!(a.features, b.features);
+    }
+    // A session saved under another model is left out, and counted.
+    let other = common::model(
+        r#"{"id":"other","version":1,"engagement":{"rules":[{"id":"x","points":1,"page":"/x"}]},"thresholds":{"engagement":1}}"#,
+    );
+    let foreign = Scorer::new(other).save();
+    let line =
+        format!(r#"{{"id":"f","session":"{foreign}","asOf":1800000000000,"converted":false}}"#);
+    let (_, census) = mqlscore::learn::samples(&model, &read_jsonl(&line).unwrap());
+    assert_eq!((census.used, census.bad_sessions), (0, 1));
+    let bad = read_jsonl(r#"{"id":"b","session":5,"converted":false}"#).unwrap_err();
+    assert_eq!(
+        bad.to_string(),
+        "line 1: session: must be a saved session (text)"
+    );
+}

@@ -246,8 +246,8 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
     let leads = load_leads(&args.data)?;
     let t = train(&doc, &model, &leads, &options).map_err(|e| e.to_string())?;
     let r = &t.report;
-    say!(o, "leads: {} used ({} converted, base rate {}); left out: {} disqualified, {} undated; {} events unreadable",
-        r.census.used, r.converted, pct(r.converted as f64 / r.census.used as f64), r.census.disqualified, r.census.undated, r.census.bad_events);
+    say!(o, "leads: {} used ({} converted, base rate {}); left out: {} disqualified, {} undated, {} with a session of another model; {} events unreadable",
+        r.census.used, r.converted, pct(r.converted as f64 / r.census.used as f64), r.census.disqualified, r.census.undated, r.census.bad_sessions, r.census.bad_events);
     say!(
         o,
         "\nlearned points ({} points double the odds):",

@@ -16,33 +16,42 @@ before(async () => {
 
 after(() => stack?.stop());
 
-test("a browse sequence flips x-mql at the second pricing view and delivers one webhook", async () => {
+test("a browse sequence flips x-mql at the second pricing view; the lead goes to sales once the visitor gives an email", async () => {
   const v = new Visitor(worker.url);
   const seen = [];
   for (const path of ["/", "/product", "/pricing", "/pricing", "/blog/launch"]) {
     const { status, origin: o } = await v.view(path);
     assert.equal(status, 200);
-    seen.push([o.path, o.mql, o.score, o.grade]);
+    seen.push([o.path, o.mql, o.status, o.score, o.grade]);
   }
   assert.deepEqual(seen, [
-    ["/", "false", "1", "D4"],
-    ["/product", "false", "7", "D4"],
-    ["/pricing", "false", "23", "D3"],
-    ["/pricing", "true", "59", "D2"],
-    ["/blog/launch", "true", "62", "D1"],
+    ["/", "false", "not-ready", "1", "D4"],
+    ["/product", "false", "not-ready", "7", "D4"],
+    ["/pricing", "false", "not-ready", "23", "D3"],
+    ["/pricing", "true", "sales-ready-unidentified", "59", "D2"],
+    ["/blog/launch", "true", "sales-ready-unidentified", "62", "D1"],
   ]);
   assert.equal(v.setCookies, 5);
   const visitor = (await v.view("/")).origin.visitor;
   const key = `b2b-saas:${visitor}`;
+  await new Promise((ok) => setTimeout(ok, 300));
+  assert.equal(sink.attempts.filter((a) => a.key === key).length, 0, "an anonymous visitor is not handed off: sales could not reach them");
+  const named = await v.send({ type: "identify", traits: { email: "bo@initech.io" } });
+  assert.deepEqual([named.body.mql, named.body.status, named.body.becameMql], [true, "handed-off", true]);
   const delivery = await eventually(() => sink.delivered.get(key), 10_000, "the webhook");
   await new Promise((ok) => setTimeout(ok, 300));
   assert.equal(delivery.duplicates, 0);
   assert.equal(sink.attempts.filter((a) => a.key === key).length, 1, "exactly one delivery");
   const lead = delivery.lead;
   assert.equal(lead.model, "b2b-saas@1");
-  assert.equal(lead.score, 59);
-  assert.equal(lead.page, "/pricing");
-  assert.deepEqual(lead.reasons.map((r) => [r.rule, r.points]), [["pricing", 30], ["pricing-return", 20], ["product", 5], ["site-visit", 4]]);
+  assert.equal(lead.score, 73);
+  assert.equal(lead.pageViews, 6);
+  assert.equal(lead.traits.email, "bo@initech.io");
+  assert.ok(lead.firstSeen <= lead.lastSeen && lead.lastSeen <= Date.now(), "first and last seen");
+  assert.equal(lead.session, undefined, "the engine's session stays in the outbox");
+  assert.deepEqual(lead.reasons.map((r) => r.rule).slice(0, 3), ["pricing", "pricing-return", "business-email"]);
+  const { origin: after } = await v.view("/pricing");
+  assert.equal(after.status, "handed-off");
 });
 
 test("events posted within a visit move the score; qualifying takes page views; the lead carries the traits", async () => {
@@ -161,13 +170,11 @@ test("bad event bodies get a clear 4xx and leave the session as it was", async (
 });
 
 test("a webhook that fails and then recovers still yields exactly one delivery", async () => {
-  await eventually(async () => {
-    const { webhooks: w } = await worker.stats();
-    return w.queued === w.delivered + w.failed;
-  }, 10_000, "earlier deliveries to settle");
+  await eventually(async () => (await worker.stats()).outbox.pending === 0, 10_000, "earlier deliveries to settle");
   sink.failNext(2);
   const v = new Visitor(worker.url);
   for (const path of ["/", "/product", "/pricing"]) await v.view(path);
+  await v.send({ type: "identify", traits: { email: "cy@globex.com" } });
   const { origin: o } = await v.view("/pricing");
   assert.equal(o.mql, "true", "the visitor's request succeeded while the webhook failed");
   const key = `b2b-saas:${o.visitor}`;

@@ -3,6 +3,9 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { createServer as createNetServer } from "node:net";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -10,6 +13,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 export const workerLog = [];
 export const KEY_OLD = "k1:old-secret-0123456789abcdef0123456789";
 export const KEY_NEW = "k2:new-secret-abcdef0123456789abcdef0123";
+export const ADMIN_TOKEN = "admin-token-0123456789abcdefghijklmnop";
 
 function listen(server) {
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(`http://127.0.0.1:${server.address().port}`)));
@@ -28,6 +32,7 @@ export async function startOrigin() {
         score: req.headers["x-lead-score"],
         grade: req.headers["x-lead-grade"],
         mql: req.headers["x-mql"],
+        status: req.headers["x-lead-status"],
         model: req.headers["x-lead-model"],
         visitor: req.headers["x-lead-visitor"],
         ignored: req.headers["x-mql-ignored"],
@@ -41,22 +46,38 @@ export async function startOrigin() {
   return { url: await listen(server), received, close: () => server.close() };
 }
 
-/** A CRM webhook that records every delivery; `failNext(n)` makes the next n attempts fail. */
+/**
+ * A CRM webhook that honours the idempotency key and records every attempt. `failNext(n)` makes
+ * the next n attempts answer 503; `behave(fn)` decides each answer: fn({ key }) returns
+ * `{ status }` to answer that, `{ delayMs }` to store and answer late, "drop" to close the
+ * connection unanswered, or null for the usual.
+ */
 export async function startSink() {
   const attempts = [];
   const delivered = new Map();
   let failures = 0;
+  let behaviour = () => null;
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
-    req.on("end", () => {
+    req.on("end", async () => {
       const key = req.headers["idempotency-key"];
-      attempts.push({ key, attempt: Number(req.headers["x-mql-attempt"]) });
+      attempts.push({ key, attempt: Number(req.headers["x-mql-attempt"]), at: Date.now() });
       if (failures > 0) {
         failures--;
         res.writeHead(503).end("try later");
         return;
       }
+      const how = behaviour({ key, body });
+      if (how === "drop") {
+        req.socket.destroy();
+        return;
+      }
+      if (how?.status) {
+        res.writeHead(how.status, how.headers ?? {}).end("no");
+        return;
+      }
+      if (how?.delayMs) await new Promise((ok) => setTimeout(ok, how.delayMs));
       if (delivered.has(key)) {
         delivered.get(key).duplicates++;
         res.writeHead(409).end("already have it");
@@ -71,7 +92,11 @@ export async function startSink() {
     attempts,
     delivered,
     failNext: (n) => (failures = n),
-    close: () => server.close(),
+    behave: (fn) => (behaviour = fn ?? (() => null)),
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
   };
 }
 
@@ -84,18 +109,22 @@ async function freePort() {
 }
 
 /** Starts workerd with the edge worker; resolves once it answers. */
-export async function startWorker({ origin, webhook, keys = KEY_NEW, debug = true, settings } = {}) {
+export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, debug = true, settings, adminToken = ADMIN_TOKEN, dataDir } = {}) {
   const port = await freePort();
+  dataDir ??= mkdtempSync(join(tmpdir(), "mqlscore-outbox-"));
   const env = {
     ...process.env,
     MQL_ORIGIN_URL: origin,
     MQL_WEBHOOK_URL: webhook ?? "",
+    MQL_ALERT_WEBHOOK_URL: alerts ?? "",
+    MQL_ADMIN_TOKEN: adminToken ?? "",
     MQL_COOKIE_KEYS: keys,
     MQL_DEBUG: String(debug),
     MQL_SETTINGS: settings ? JSON.stringify(settings) : "",
   };
   const bin = `${root}tools/node_modules/.bin/workerd`;
-  const child = spawn(bin, ["serve", `${root}edge/config.capnp`, "--socket-addr", `http=127.0.0.1:${port}`], { env });
+  const args = ["serve", `${root}edge/config.capnp`, "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `outbox-data=${dataDir}`];
+  const child = spawn(bin, args, { env });
   const output = [];
   for (const stream of [child.stdout, child.stderr]) {
     stream.on("data", (d) => {
@@ -113,15 +142,30 @@ export async function startWorker({ origin, webhook, keys = KEY_NEW, debug = tru
       await new Promise((ok) => setTimeout(ok, 50));
     }
   }
+  const stop = (signal) => new Promise((ok) => {
+    if (child.exitCode !== null || child.signalCode !== null) return ok();
+    child.once("exit", ok);
+    child.kill(signal);
+  });
   return {
     url,
     output,
+    dataDir,
     stats: async () => (await fetch(`${url}/__mql/stats`)).json(),
-    stop: () => new Promise((ok) => {
-      if (child.exitCode !== null || child.signalCode !== null) return ok();
-      child.once("exit", ok);
-      child.kill();
-    }),
+    /** A sales endpoint with the admin token: the parsed JSON answer and its status. */
+    admin: async (path, { method = "GET", body, token = adminToken } = {}) => {
+      const headers = token ? { authorization: `Bearer ${token}` } : {};
+      if (body !== undefined) headers["content-type"] = "application/json";
+      const r = await fetch(url + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const text = await r.text();
+      let parsed = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {}
+      return { status: r.status, body: parsed };
+    },
+    stop: () => stop(),
+    kill: () => stop("SIGKILL"),
   };
 }
 
@@ -129,15 +173,18 @@ export async function startWorker({ origin, webhook, keys = KEY_NEW, debug = tru
 export async function startStack(options = {}) {
   const origin = await startOrigin();
   const sink = await startSink();
-  const worker = await startWorker({ origin: origin.url, webhook: sink.url, ...options });
+  const alerts = await startSink();
+  const worker = await startWorker({ origin: origin.url, webhook: sink.url, alerts: alerts.url, ...options });
   return {
     origin,
     sink,
+    alerts,
     worker,
     stop: async () => {
       await worker.stop();
       origin.close();
       sink.close();
+      alerts.close();
     },
   };
 }

@@ -23,7 +23,7 @@ before(async () => {
 
 after(() => stack?.stop());
 
-/** Visitor i's page views: every fourth one goes to pricing twice and qualifies. */
+/** Visitor i's page views: every fourth one gives an email, goes to pricing twice and qualifies. */
 function script(i) {
   const browse = ["/", "/blog/launch", "/docs/setup", "/careers", "/support/faq"];
   const views = Array.from({ length: VIEWS }, (_, k) => browse[(i + k) % browse.length]);
@@ -41,7 +41,8 @@ test("10,000 requests at concurrency 50: no 5xx, no lost or duplicated MQL webho
       const i = next++;
       const v = new Visitor(worker.url);
       let id;
-      for (const path of script(i)) {
+      for (const [k, path] of script(i).entries()) {
+        if (k === 1 && i % 4 === 0) await v.send({ type: "identify", traits: { email: `visitor${i}@acme.com` } });
         const t0 = performance.now();
         const { status, origin: o } = await v.view(path);
         latencies.push(performance.now() - t0);
@@ -69,6 +70,6 @@ test("10,000 requests at concurrency 50: no 5xx, no lost or duplicated MQL webho
   assert.equal([...sink.delivered.values()].filter((d) => d.duplicates > 0).length, 0);
   assert.equal(sink.attempts.length, mqls.size, "no delivery was sent twice");
   const stats = await worker.stats();
-  console.log(`edge load: worker counted ${stats.scored} scored, ${stats.webhooks.delivered} webhooks delivered, ${stats.errors} errors`);
+  console.log(`edge load: worker counted ${stats.scored} scored, ${stats.handoffs.queued} handoffs stored, ${stats.outbox.byStatus.delivered} delivered, ${stats.errors} errors`);
   assert.equal(stats.errors, 0);
 });

@@ -21,6 +21,12 @@ pub struct Lead {
     pub converted_at: Option<f64>,
     /// The deal's value, when known.
     pub value: Option<f64>,
+    /// A session saved by the engine (as the edge's outcomes export gives it), scored as it
+    /// stands before `events` are added to it.
+    pub session: Option<String>,
+    /// When the lead was scored (epoch ms): the time its features are read at when it did not
+    /// convert and has no dated event.
+    pub as_of: Option<f64>,
 }
 
 /// Data that cannot be read, with where.
@@ -55,7 +61,8 @@ fn time_of(value: &Json) -> Option<f64> {
     }
 }
 
-/// Reads JSON Lines: `{"id", "traits"?, "events": [...], "converted": bool, "convertedAt"?, "value"?}`.
+/// Reads JSON Lines: `{"id", "traits"?, "events": [...], "converted": bool, "convertedAt"?,
+/// "value"?, "session"?, "asOf"?}`.
 pub fn read_jsonl(text: &str) -> Result<Vec<Lead>, DatasetError> {
     read_jsonl_with(text, Json::parse)
 }
@@ -114,12 +121,28 @@ pub fn read_jsonl_with(
             Some(Json::Num(v)) => Some(*v),
             _ => None,
         };
+        let session = match doc.get("session") {
+            None | Some(Json::Null) => None,
+            Some(Json::Str(s)) => Some(s.clone()),
+            Some(_) => return Err(error(&place, "session: must be a saved session (text)")),
+        };
+        let as_of = match doc.get("asOf") {
+            None | Some(Json::Null) => None,
+            Some(v) => Some(time_of(v).ok_or_else(|| {
+                error(
+                    &place,
+                    "asOf: must be an ISO-8601 date-time or epoch milliseconds",
+                )
+            })?),
+        };
         leads.push(Lead {
             id,
             events,
             converted,
             converted_at,
             value,
+            session,
+            as_of,
         });
     }
     Ok(leads)
@@ -366,6 +389,8 @@ pub fn read_csv(text: &str, mapping: &CsvMapping) -> Result<Vec<Lead>, DatasetEr
             converted,
             converted_at,
             value: None,
+            session: None,
+            as_of: None,
         });
     }
     Ok(leads)

@@ -29,6 +29,8 @@ serde_types! {
         pub undated: f64,
         /// Events that could not be read.
         pub bad_events: f64,
+        /// Leads left out because their saved session was unreadable or of another model.
+        pub bad_sessions: f64,
         /// The learned weight and points of each rule.
         pub weights: Vec<WeightShown>,
         /// The model as written, on all the data.
@@ -81,6 +83,7 @@ impl TrainReport {
             disqualified: r.census.disqualified as f64,
             undated: r.census.undated as f64,
             bad_events: r.census.bad_events as f64,
+            bad_sessions: r.census.bad_sessions as f64,
             weights: r
                 .weights
                 .iter()

@@ -176,6 +176,8 @@ pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
             converted,
             converted_at: converted.then_some(as_of),
             value: converted.then_some((r.next() * 50.0).floor() * 1000.0 + 5000.0),
+            session: None,
+            as_of: None,
         });
     }
     leads

@@ -11,6 +11,7 @@ use crate::model::document::{self, ModelDocument, Version};
 use crate::model::Model;
 use crate::score::scorer::Scorer;
 use crate::session::event::Event;
+use crate::session::saved::Restored;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -207,6 +208,8 @@ pub struct Census {
     pub undated: usize,
     /// Events that could not be read (left out, the rest of the lead kept).
     pub bad_events: usize,
+    /// Leads left out because their saved session is unreadable or of another model.
+    pub bad_sessions: usize,
 }
 
 /// Scores each lead under `model` as of its conversion (or its last event).
@@ -215,7 +218,17 @@ pub fn samples(model: &Model, leads: &[Lead]) -> (Vec<Sample>, Census) {
     let mut census = Census::default();
     let mut out = Vec::new();
     for lead in leads {
-        scorer.reset();
+        match &lead.session {
+            // A session of another model (or unreadable) says nothing about this one's rules.
+            Some(saved) => match scorer.load(saved) {
+                Ok(restored) if !matches!(restored, Restored::Reset(_)) => {}
+                _ => {
+                    census.bad_sessions += 1;
+                    continue;
+                }
+            },
+            None => scorer.reset(),
+        }
         let events: Vec<Event> = lead
             .events
             .iter()
@@ -232,6 +245,7 @@ pub fn samples(model: &Model, leads: &[Lead]) -> (Vec<Sample>, Census) {
         let Some(as_of) = lead
             .converted_at
             .or(last.is_finite().then_some(last + 1000.0))
+            .or(lead.as_of)
         else {
             census.undated += 1;
             continue;

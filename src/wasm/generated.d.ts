@@ -459,6 +459,8 @@ export interface Threshold {
 export interface TrainReport {
   /** Events that could not be read. */
   badEvents: number;
+  /** Leads left out because their saved session was unreadable or of another model. */
+  badSessions: number;
   /** Score to conversion probability. */
   calibration: Calibration;
   /** Of which converted. */

@@ -163,6 +163,21 @@ impl Scorer {
             .unchecked_into()
     }
 
+    /// When the visitor's first event happened (epoch milliseconds), if they have any.
+    #[wasm_bindgen(getter, js_name = firstSeen)]
+    pub fn first_seen(&self) -> Option<f64> {
+        self.engine()
+            .session()
+            .first_seen
+            .map(|s| s as f64 * 1000.0)
+    }
+
+    /// When the visitor's latest event happened (epoch milliseconds), if they have any.
+    #[wasm_bindgen(getter, js_name = lastSeen)]
+    pub fn last_seen(&self) -> Option<f64> {
+        self.engine().session().last_seen.map(|s| s as f64 * 1000.0)
+    }
+
     /// `id@version` of the model in use.
     #[wasm_bindgen(getter)]
     pub fn model(&self) -> String {

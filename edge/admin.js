@@ -1,0 +1,142 @@
+// The endpoints sales and marketing use: handoffs, feedback, figures, outcomes, alerts. Each
+// needs `Authorization: Bearer <token>` with a token from ADMIN_TOKEN, compared in constant
+// time; without one the answer is 401 and nothing changes. With no ADMIN_TOKEN configured they
+// are off (503), never open. A token is never logged.
+
+const FEEDBACK_OUTCOMES = ["accepted", "rejected", "converted"];
+const STATUSES = ["queued", "delivered", "overdue", "accepted", "rejected", "converted", "dead-lettered"];
+const encoder = new TextEncoder();
+
+/** Answers an admin request, or returns null when `url` is not one of these endpoints. */
+export async function admin(request, url, settings, outbox) {
+  const route = ROUTES[url.pathname];
+  if (!route) return null;
+  if (!settings.adminTokens.length) return json(503, { error: "ADMIN_TOKEN is not set: the sales endpoints are off" });
+  if (!(await authorized(request.headers.get("authorization"), settings.adminTokens))) {
+    return json(401, { error: "authorization: a bearer token from ADMIN_TOKEN is required" }, { "www-authenticate": "Bearer" });
+  }
+  if (request.method !== route.method) return json(405, { error: `use ${route.method}` }, { allow: route.method });
+  return route.answer({ request, url, settings, outbox: outbox() });
+}
+
+const ROUTES = {
+  "/__mql/handoffs": {
+    method: "GET",
+    async answer({ url, outbox }) {
+      const status = url.searchParams.get("status");
+      if (status && !STATUSES.includes(status)) return json(400, { error: `status: must be one of ${STATUSES.join(", ")}` });
+      return json(200, { handoffs: await outbox.list({ status }) });
+    },
+  },
+  "/__mql/handoffs/redeliver": {
+    method: "POST",
+    async answer({ request, outbox }) {
+      const body = await readJson(request);
+      if (body.error) return json(400, body);
+      const keys = body.value?.keys ?? null;
+      if (keys !== null && !(Array.isArray(keys) && keys.every((k) => typeof k === "string"))) {
+        return json(400, { error: "keys: must be a list of handoff keys (or absent, for every dead letter)" });
+      }
+      return json(200, await outbox.redeliver(keys));
+    },
+  },
+  "/__mql/feedback": {
+    method: "POST",
+    async answer({ request, settings, outbox }) {
+      const body = await readJson(request);
+      if (body.error) return json(400, body);
+      const checked = checkFeedback(body.value, settings);
+      if (checked.error) return json(400, checked);
+      const { status, ...answer } = await outbox.feedback(checked);
+      return json(status, answer);
+    },
+  },
+  "/__mql/summary": {
+    method: "GET",
+    answer: async ({ outbox }) => json(200, await outbox.summary()),
+  },
+  "/__mql/alerts": {
+    method: "GET",
+    answer: async ({ outbox }) => json(200, { alerts: await outbox.alerts() }),
+  },
+  "/__mql/outcomes": {
+    method: "GET",
+    async answer({ url, outbox }) {
+      // Only judged leads by default: one still open is not yet a lead that did not convert.
+      const open = url.searchParams.get("include") === "open";
+      const rows = (await outbox.outcomes()).filter((o) => open || o.outcome === "converted" || o.outcome === "rejected");
+      const lines = rows.map(trainingLine);
+      return new Response(lines.map((l) => `${JSON.stringify(l)}\n`).join(""), {
+        headers: { "content-type": "application/x-ndjson; charset=utf-8" },
+      });
+    },
+  },
+};
+
+/**
+ * A handed-off lead as a line `mqlscore train` reads: its saved session (scored as it stood at
+ * the handoff), its traits, and whether it converted, with sales' verdict beside it.
+ */
+function trainingLine({ lead, session, outcome, reason, value, at }) {
+  return {
+    id: lead.idempotencyKey,
+    model: lead.model,
+    session,
+    traits: lead.traits ?? undefined,
+    asOf: lead.lastSeen ?? lead.mqlSince ?? undefined,
+    converted: outcome === "converted",
+    convertedAt: outcome === "converted" ? at : undefined,
+    value: outcome === "converted" ? value ?? undefined : undefined,
+    outcome: outcome ?? "open",
+    reason: reason ?? undefined,
+  };
+}
+
+/** The feedback as the outbox stores it, or `{ error }` naming the field. */
+function checkFeedback(fb, settings) {
+  if (typeof fb !== "object" || fb === null || Array.isArray(fb)) return { error: "body: must be a JSON object" };
+  const text = (name, max = 200) => typeof fb[name] === "string" && fb[name].length > 0 && fb[name].length <= max;
+  if (!text("key")) return { error: "key: the handoff's key is required" };
+  if (!text("id")) return { error: "id: an idempotency key for this feedback is required (1-200 characters)" };
+  if (!FEEDBACK_OUTCOMES.includes(fb.outcome)) return { error: `outcome: must be one of ${FEEDBACK_OUTCOMES.join(", ")}` };
+  if (fb.outcome === "rejected" && !settings.rejectionReasons.includes(fb.reason)) {
+    return { error: `reason: a rejection needs one of ${settings.rejectionReasons.join(", ")}` };
+  }
+  if (fb.outcome !== "rejected" && fb.reason !== undefined) return { error: "reason: only a rejection has a reason" };
+  if (fb.value !== undefined && !(fb.outcome === "converted" && typeof fb.value === "number" && Number.isFinite(fb.value) && fb.value >= 0)) {
+    return { error: "value: only a conversion has a value, a number >= 0" };
+  }
+  const at = fb.at === undefined ? Date.now() : typeof fb.at === "number" ? fb.at : Date.parse(fb.at);
+  if (!Number.isFinite(at) || at < Date.UTC(2000, 0, 1) || at > Date.now() + 86_400_000) {
+    return { error: "at: must be when it happened, an ISO-8601 date-time or epoch milliseconds, not in the future" };
+  }
+  return { id: fb.id, key: fb.key, outcome: fb.outcome, reason: fb.reason ?? null, value: fb.value ?? null, at };
+}
+
+/** Whether `header` carries one of `tokens`, compared in constant time (digests of equal size). */
+async function authorized(header, tokens) {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  if (!m) return false;
+  const given = await digest(m[1]);
+  let ok = false;
+  for (const token of tokens) ok = crypto.subtle.timingSafeEqual(given, await digest(token)) || ok;
+  return ok;
+}
+
+async function digest(text) {
+  return crypto.subtle.digest("SHA-256", encoder.encode(text));
+}
+
+async function readJson(request) {
+  const text = await request.text();
+  if (text.length > 65_536) return { error: "body: larger than 64 KiB" };
+  try {
+    return { value: text ? JSON.parse(text) : {} };
+  } catch (err) {
+    return { error: `body: not valid JSON (${err.message})` };
+  }
+}
+
+function json(status, body, headers = {}) {
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+}
