@@ -77,6 +77,8 @@ export const scenarios = {
     const last = log.map((e) => a.ingest(e, now)).at(-1);
     const b = new Scorer(b2b).ingestBatch(log, Date.parse(now));
     equal([last.at, last.engagement, b.engagement, a.result(now).engagement], [Date.parse(now), 44.02, 44.02, 44.02], "replay");
+    equal([a.firstSeen, a.lastSeen], [Date.parse(log[0].timestamp), Date.parse(log[1].timestamp)], "first and latest event times");
+    equal([new Scorer(b2b).firstSeen, new Scorer(b2b).lastSeen], [undefined, undefined], "none before any event");
   },
 
   "identify and group set the fit half; traits() shows what is kept"({ Scorer }, { b2b }) {
