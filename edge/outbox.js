@@ -101,18 +101,18 @@ export class Outbox extends DurableObject {
   }
 
   async alarm() {
-    // The alarm's own time counts as now: the clock may read a little earlier when it fires,
-    // and an alarm set again to the very time that is firing would be cleared when it ends.
-    const firing = (await this.ctx.storage.getAlarm()) ?? 0;
+    // The alarm's own time (kept when it was set: getAlarm() reads null while it fires) counts
+    // as now. The clock inside a handler can read a little before it, and an alarm set again to
+    // the very time that is firing is cleared when the handler ends: the schedule would stop.
+    const firing = Number(this.flag("alarm") ?? 0);
     await this.drive(firing);
     await this.schedule(firing);
   }
 
   /**
    * One pass of the schedule: due deliveries, dead letters, overdue follow-ups. The alarm runs
-   * it; so does any request to the outbox when something is overdue by more than a second (on
-   * workerd 2026-11-17 an alarm re-armed from its own handler was seen to pass without firing
-   * under a quick retry cadence): the schedule lives in storage, and either drives it.
+   * it; so does any request to the outbox when something is overdue by more than a second: the
+   * schedule lives in storage, and either drives it.
    */
   drive(firing = 0) {
     this.running ??= (async () => {
@@ -126,11 +126,18 @@ export class Outbox extends DurableObject {
     return this.running;
   }
 
-  /** Drives the schedule from a request when the alarm is late. */
+  /**
+   * Drives the schedule from a request: whenever something is due when alarms are off
+   * (`outboxAlarms: false`, where a runtime has none), else when the alarm is a second late.
+   */
   kick() {
     if (this.running) return;
-    const late = this.one("SELECT 1 AS late FROM deliveries WHERE state = 'pending' AND next_at <= ? LIMIT 1", Date.now() - 1000);
-    if (late) this.ctx.waitUntil(this.drive().then(() => this.schedule()));
+    const slack = this.settings.outboxAlarms ? 1000 : 0;
+    const now = Date.now();
+    const due =
+      this.one("SELECT 1 AS due FROM deliveries WHERE state = 'pending' AND next_at <= ? LIMIT 1", now - slack) ??
+      this.one("SELECT 1 AS due FROM handoffs WHERE due_at <= ? AND followed_up_at IS NULL AND overdue_alerted = 0 LIMIT 1", now - slack);
+    if (due) this.ctx.waitUntil(this.drive().then(() => this.schedule()));
   }
 
   /** Handoffs, newest first, optionally only those with `status`. */
@@ -238,24 +245,22 @@ export class Outbox extends DurableObject {
          UNION ALL
          SELECT min(due_at) AS t FROM handoffs WHERE due_at IS NOT NULL AND followed_up_at IS NULL AND overdue_alerted = 0)`,
     )?.t;
-    if (next == null) {
+    if (next == null || !this.settings.outboxAlarms) {
+      this.setFlag("alarm", null);
       await this.ctx.storage.deleteAlarm();
       return;
     }
-    const at = Math.max(next, Date.now());
-    await this.ctx.storage.setAlarm(at === firing ? at + 1 : at);
+    const at = Math.max(next, Date.now(), firing + 1);
+    this.setFlag("alarm", String(at));
+    await this.ctx.storage.setAlarm(at);
   }
 
   async deliverDue(now) {
     const due = this.sql
       .exec("SELECT * FROM deliveries WHERE state = 'pending' AND next_at <= ? ORDER BY next_at LIMIT 64", now)
       .toArray();
-    // Leads first, then alerts, each kind in its own batches (one destination per batch).
-    for (const kind of ["lead", "alert"]) {
-      const mine = due.filter((d) => d.kind === kind);
-      for (let i = 0; i < mine.length; i += PARALLEL) {
-        await Promise.all(mine.slice(i, i + PARALLEL).map((d) => this.attempt(d)));
-      }
+    for (let i = 0; i < due.length; i += PARALLEL) {
+      await Promise.all(due.slice(i, i + PARALLEL).map((d) => this.attempt(d)));
     }
   }
 
@@ -285,8 +290,7 @@ export class Outbox extends DurableObject {
         body: d.body,
         signal: AbortSignal.timeout(s.webhookTimeoutMs),
       });
-      // Read the (small) answer to its end, so the connection is released cleanly.
-      await response.arrayBuffer().catch(() => {});
+      response.body?.cancel().catch(() => {});
       return { verdict: verdictOf(response.status), status: response.status, retryAfter: retryAfterMs(response) };
     })().catch((err) => {
       const timeout = err?.name === "TimeoutError" || err?.name === "AbortError";

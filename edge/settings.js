@@ -33,6 +33,9 @@ const DEFAULTS = {
   webhookTimeoutMs: 5000,
   deadLetterAfterMs: 86_400_000,
   misconfiguredRetryMs: 60_000,
+  // Durable Object alarms drive delivery; where a runtime has none, false makes every scored
+  // request drive the schedule kept in storage instead (one more outbox call per request).
+  outboxAlarms: true,
   // Traits a qualified visitor must have given before the lead goes to sales (anonymous
   // visitors who qualify are "sales-ready, not yet identified").
   handoffRequires: ["email"],
@@ -84,6 +87,7 @@ export function readSettings(env) {
       problems.push(`SETTINGS.${key} must be a number > 0`);
     }
   }
+  if ("outboxAlarms" in overrides && typeof overrides.outboxAlarms !== "boolean") problems.push("SETTINGS.outboxAlarms must be true or false");
   for (const key of ["handoffRequires", "rejectionReasons"]) {
     if (key in overrides && !(Array.isArray(overrides[key]) && overrides[key].every((t) => typeof t === "string" && t))) {
       problems.push(`SETTINGS.${key} must be a list of names`);

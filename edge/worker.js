@@ -52,7 +52,7 @@ const count = (group, key) => (stats[group][key] = (stats[group][key] ?? 0) + 1)
 const log = (entry) => console.log(JSON.stringify(entry));
 
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     stats.requests++;
     try {
       settings ??= readSettings(env);
@@ -93,6 +93,7 @@ export default {
     }
     const [response] = await Promise.all([forward(request, url, scored.headers), handOff(env, scored, url)]);
     await setCookie(response, scored);
+    if (!settings.outboxAlarms) ctx.waitUntil(outbox(env).kick());
     return response;
   },
 };
