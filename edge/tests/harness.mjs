@@ -87,12 +87,20 @@ export async function startSink() {
       res.writeHead(201).end("ok");
     });
   });
+  const url = await listen(server);
+  const port = server.address().port;
   return {
-    url: await listen(server),
+    url,
     attempts,
     delivered,
     failNext: (n) => (failures = n),
     behave: (fn) => (behaviour = fn ?? (() => null)),
+    /** Stops listening: connections are refused until `up()`. */
+    down: () => new Promise((ok) => {
+      server.closeAllConnections();
+      server.close(() => ok());
+    }),
+    up: () => new Promise((ok) => server.listen(port, "127.0.0.1", ok)),
     close: () => {
       server.closeAllConnections();
       server.close();
