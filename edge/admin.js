@@ -55,6 +55,10 @@ const ROUTES = {
     method: "GET",
     answer: async ({ outbox }) => json(200, await outbox.summary()),
   },
+  "/__mql/accounts": {
+    method: "GET",
+    answer: async ({ outbox }) => json(200, { accounts: await outbox.accounts() }),
+  },
   "/__mql/alerts": {
     method: "GET",
     answer: async ({ outbox }) => json(200, { alerts: await outbox.alerts() }),

@@ -25,6 +25,8 @@ const edgeWorker :Workerd.Worker = (
     (name = "filter.js", esModule = embed "filter.js"),
     (name = "token.js", esModule = embed "token.js"),
     (name = "outbox.js", esModule = embed "outbox.js"),
+    (name = "accounts.js", esModule = embed "accounts.js"),
+    (name = "account-score.js", esModule = embed "account-score.js"),
     (name = "admin.js", esModule = embed "admin.js"),
     (name = "sla.js", esModule = embed "sla.js"),
     (name = "pkg/mqlscore.js", esModule = embed "pkg/mqlscore.js"),
@@ -36,12 +38,14 @@ const edgeWorker :Workerd.Worker = (
   globalOutbound = "outbound",
   durableObjectNamespaces = [
     (className = "Outbox", uniqueKey = "mqlscore-edge-outbox", enableSql = true),
+    (className = "Account", uniqueKey = "mqlscore-edge-account", enableSql = true),
   ],
   durableObjectStorage = (localDisk = "outbox-data"),
   bindings = [
     (name = "MODEL", text = embed "../models/b2b-saas.json"),
     (name = "ORIGIN_URL", fromEnvironment = "MQL_ORIGIN_URL"),
     (name = "OUTBOX", durableObjectNamespace = "Outbox"),
+    (name = "ACCOUNTS", durableObjectNamespace = "Account"),
     (name = "WEBHOOK_URL", fromEnvironment = "MQL_WEBHOOK_URL"),
     (name = "ALERT_WEBHOOK_URL", fromEnvironment = "MQL_ALERT_WEBHOOK_URL"),
     (name = "ADMIN_TOKEN", fromEnvironment = "MQL_ADMIN_TOKEN"),

@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS feedback (
   received INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS flags (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS accounts (key TEXT PRIMARY KEY, summary TEXT NOT NULL, score REAL NOT NULL, updated INTEGER NOT NULL);
 `;
 
 /** Later feedback wins; at the same moment, the further step of the funnel. */
@@ -218,6 +219,26 @@ export class Outbox extends DurableObject {
       misconfigured: this.flag("misconfigured"),
       byModel: Object.fromEntries(Object.entries(byModel).map(([m, list]) => [m, figures(list)])),
     };
+  }
+
+  /** Keeps the latest figures of an account (each account's own object holds its people). */
+  noteAccount(summary) {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO accounts (key, summary, score, updated) VALUES (?, ?, ?, ?)",
+      summary.key, JSON.stringify(summary), summary.score, Date.now(),
+    );
+  }
+
+  /** Accounts, highest score first, with their handoffs. */
+  accounts({ limit = 500 } = {}) {
+    const handoffs = this.sql.exec("SELECT lead FROM handoffs").toArray().map((r) => JSON.parse(r.lead));
+    return this.sql
+      .exec("SELECT summary, updated FROM accounts ORDER BY score DESC LIMIT ?", limit)
+      .toArray()
+      .map((r) => {
+        const account = JSON.parse(r.summary);
+        return { ...account, updatedAt: r.updated, handoffs: handoffs.filter((l) => l.account?.key === account.key).map((l) => l.idempotencyKey) };
+      });
   }
 
   /** Handed-off leads with their outcome, for `mqlscore train`. */

@@ -16,6 +16,7 @@
 //   POST /__mql/feedback             accepted / rejected (with a reason) / converted (with a value)
 //   GET  /__mql/summary              the funnel, MQL->SQL rate, rejection reasons, SLA, by model
 //   GET  /__mql/outcomes             handed-off leads with their outcome, as JSON Lines
+//   GET  /__mql/accounts             accounts by score: people, engagement, roles, handoffs
 //   GET  /__mql/alerts               alerts raised: CRM misconfigured, follow-ups overdue
 //
 // A visitor qualifies (x-mql: true, the page may personalise) when the model says MQL and the
@@ -28,11 +29,13 @@ import { readSettings } from "./settings.js";
 import { RateLimit, ignoreReason, isBot } from "./filter.js";
 import { newVisitorId, sign, verify } from "./token.js";
 import { admin } from "./admin.js";
+import { accountOf } from "./account-score.js";
 export { Outbox } from "./outbox.js";
+export { Account } from "./accounts.js";
 
 initSync({ module: wasm });
 
-const LEAD_HEADERS = ["x-lead-score", "x-lead-grade", "x-mql", "x-lead-status", "x-lead-model", "x-lead-visitor", "x-mql-ignored"];
+const LEAD_HEADERS = ["x-lead-score", "x-lead-grade", "x-mql", "x-lead-status", "x-lead-model", "x-lead-visitor", "x-account-score", "x-account-qualified", "x-mql-ignored"];
 const EVENT_TYPES = new Set(["identify", "track", "group"]);
 
 const stats = {
@@ -67,7 +70,7 @@ export default {
       return new Response("mqlscore edge worker is misconfigured; see its log\n", { status: 500 });
     }
     const url = new URL(request.url);
-    if (url.pathname === "/__mql/events") return acceptEvents(request, url, env);
+    if (url.pathname === "/__mql/events") return acceptEvents(request, url, env, ctx);
     if (settings.debug && url.pathname === "/__mql/debug") return debug(request);
     if (settings.debug && url.pathname === "/__mql/stats") return json(200, { ...stats, outbox: await outbox(env).summary() });
     const answer = await admin(request, url, settings, () => outbox(env));
@@ -85,6 +88,7 @@ export default {
       if (limits.burst.isOver(session.visitor, now)) return ignore(request, url, "burst");
       if (limits.visitor.isOver(session.visitor, now)) return ignore(request, url, "visitor-rate");
       scored = scorePageView(session, request, url);
+      await rollUp(env, ctx, scored);
     } catch (err) {
       // Scoring must never cost the visitor their page.
       stats.errors++;
@@ -147,11 +151,50 @@ function openSession(checked) {
  */
 function qualify(session, result) {
   const mql = result.mql && session.views >= settings.minPageViews;
-  const traits = mql ? scorer.traits() : null;
+  const traits = mql || settings.model.accounts ? scorer.traits() : null;
   const reachable = mql && settings.handoffRequires.every((t) => traits[t] != null && traits[t] !== "");
   const handoff = reachable && !session.handedOff;
   const status = !mql ? "not-ready" : session.handedOff || handoff ? "handed-off" : "sales-ready-unidentified";
   return { mql, handoff, status, traits, visit: { views: session.views, handedOff: session.handedOff || handoff } };
+}
+
+/** This visitor as a member of their account (when the model scores accounts and one is known). */
+function memberOf(session, result, traits, mql) {
+  const account = settings.model.accounts ? accountOf(traits) : null;
+  if (!account) return null;
+  const person = {
+    visitor: session.visitor,
+    email: traits.email ?? null,
+    title: traits.title ?? null,
+    fit: result.fit,
+    engagement: result.engagement,
+    score: result.score,
+    mql,
+    seen: Date.now(),
+  };
+  return { account, person };
+}
+
+/**
+ * Rolls the visitor up into their account (a Durable Object per account) before the request is
+ * forwarded: the origin gets x-account-score and x-account-qualified, a handoff carries the
+ * account. A failure here costs the account header, never the page.
+ */
+async function rollUp(env, ctx, scored) {
+  if (!scored.member) return;
+  const { account, person } = scored.member;
+  try {
+    const stub = env.ACCOUNTS.get(env.ACCOUNTS.idFromName(account.key));
+    const view = await stub.update(account, person, settings.model.accounts);
+    const summary = { key: view.key, name: view.name, score: view.score, qualified: view.qualified, threshold: view.threshold, people: view.people, engaged: view.engaged, bestEngagement: view.bestEngagement, summedEngagement: view.summedEngagement, roles: view.roles.map((r) => r.id) };
+    scored.headers["x-account-score"] = String(view.score);
+    scored.headers["x-account-qualified"] = String(view.qualified);
+    if (scored.lead) scored.lead.account = summary;
+    ctx.waitUntil(outbox(env).noteAccount(summary).catch((err) => log({ mql: "account-index-error", account: account.key, error: String(err?.message ?? err) })));
+  } catch (err) {
+    stats.errors++;
+    log({ mql: "account-error", account: account.key, error: String(err?.message ?? err) });
+  }
 }
 
 /**
@@ -195,6 +238,7 @@ function scorePageView(session, request, url) {
     visit,
     saved: scorer.save(),
     lead: handoff ? leadOf(session, result, traits, url.pathname) : null,
+    member: memberOf(session, result, traits, mql),
     headers: {
       "x-lead-score": String(result.score),
       "x-lead-grade": result.grade,
@@ -260,7 +304,7 @@ async function handOff(env, scored, url) {
  * valid session cookie that a scored page view set, within the rate limits. Each refusal has a
  * reason, is counted in `stats.events.refused`, and changes nothing.
  */
-async function acceptEvents(request, url, env) {
+async function acceptEvents(request, url, env, ctx) {
   const refuse = (status, reason, error, headers = {}, extra = {}) => {
     stats.events.rejected++;
     stats.events.refused[reason] = (stats.events.refused[reason] ?? 0) + 1;
@@ -324,17 +368,19 @@ async function acceptEvents(request, url, env) {
     stats.events.accepted += events.length;
     const { mql, handoff, status, traits, visit } = qualify(session, result);
     const lead = handoff ? leadOf(session, result, traits, null) : null;
-    scored = { visitor: session.visitor, result, mql, status, visit, saved: scorer.save(), lead };
+    scored = { visitor: session.visitor, result, mql, status, visit, saved: scorer.save(), lead, member: memberOf(session, result, traits, mql), headers: {} };
   } catch (err) {
     stats.errors++;
     log({ mql: "events-error", error: String(err?.message ?? err) });
     return refuse(400, "invalid", String(err?.message ?? err));
   }
   const { result, mql, status, lead } = scored;
+  await rollUp(env, ctx, scored);
   await handOff(env, scored, url);
+  const account = scored.headers["x-account-score"] === undefined ? null : { score: Number(scored.headers["x-account-score"]), qualified: scored.headers["x-account-qualified"] === "true" };
   const response = json(
     200,
-    { score: result.score, grade: result.grade, mql, status, becameMql: lead != null && scored.visit.handedOff, model: result.model },
+    { score: result.score, grade: result.grade, mql, status, becameMql: lead != null && scored.visit.handedOff, model: result.model, account },
     corsHeaders(request),
   );
   await setCookie(response, scored);

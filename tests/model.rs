@@ -37,7 +37,7 @@ fn every_problem_is_listed_with_its_path() {
     );
     // The shape first (what does not fit the document's types), then the meaning.
     let expected = [
-        "colour: unknown field (expected one of: $schema, id, version, description, fit, engagement, disqualifiers, thresholds, grades, keepTraits, bots, calibration)",
+        "colour: unknown field (expected one of: $schema, id, version, description, fit, engagement, disqualifiers, thresholds, grades, keepTraits, bots, calibration, accounts)",
         "fit.rules[0].points: must be a number, not a string",
         "fit.rules[1].when: is required",
         "disqualifiers[0].when.exists: must be true or false, not a string",
@@ -152,5 +152,36 @@ fn control_characters_in_model_text_are_rejected() {
     assert_eq!(
         problems(text),
         ["engagement.rules[0].label: must not contain control characters (line breaks, tabs, …)"]
+    );
+}
+
+#[test]
+fn an_accounts_section_is_checked_and_keeps_what_accounts_are_made_of() {
+    let good = r#"{"id":"a","version":1,"engagement":{"rules":[{"id":"r","points":1,"page":"/"}]},"thresholds":{"engagement":1},
+        "accounts":{"threshold":80,"engagedAt":10,"perPerson":10,"maxPeople":5,
+          "roles":[{"id":"decision-maker","label":"Decision maker","title":["*chief*","vp*"],"points":20}]}}"#;
+    let m = model(good);
+    for t in ["email", "company.name", "title"] {
+        assert!(m.traits.paths.iter().any(|p| p == t), "{t} kept");
+    }
+    let bad = r#"{"id":"a","version":1,"engagement":{"rules":[{"id":"r","points":1,"page":"/"}]},"thresholds":{"engagement":1},
+        "accounts":{"threshold":0,"engagedAt":-1,"maxPeople":0.5,
+          "roles":[{"id":"dm","title":[],"points":1},{"id":"dm","title":"vp*","points":2}]}}"#;
+    assert_eq!(
+        problems(bad),
+        [
+            "accounts.threshold: must be a number above 0",
+            "accounts.engagedAt: must be a number of at least 0",
+            "accounts.maxPeople: must be a whole number from 1 to 100",
+            "accounts.roles[0].title: must list at least one value",
+            "accounts.roles[1].id: \"dm\" is already a role",
+        ]
+    );
+    assert_eq!(
+        problems(r#"{"id":"a","version":1,"thresholds":{"engagement":1},"accounts":{"threshold":5,"extra":1}}"#)[0]
+            .split(':')
+            .next(),
+        Some("accounts.extra"),
+        "unknown fields are named"
     );
 }

@@ -33,6 +33,8 @@ export async function startOrigin() {
         grade: req.headers["x-lead-grade"],
         mql: req.headers["x-mql"],
         status: req.headers["x-lead-status"],
+        accountScore: req.headers["x-account-score"],
+        accountQualified: req.headers["x-account-qualified"],
         model: req.headers["x-lead-model"],
         visitor: req.headers["x-lead-visitor"],
         ignored: req.headers["x-mql-ignored"],

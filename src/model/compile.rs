@@ -1,7 +1,7 @@
 //! Checking a model document's meaning and compiling it: every problem listed with its path.
 
 use super::bots::BotFilter;
-use super::check::{count, join, number, positive, text, Problems};
+use super::check::{count, join, number, positive, text, text_list, Problems};
 use super::condition::{Condition, Scope, Slots};
 use super::document::{self, GradeCuts, ModelDocument, Require, Version};
 use super::glob::Glob;
@@ -168,6 +168,17 @@ pub(super) fn compile(doc: &ModelDocument, p: &mut Problems) -> Option<Model> {
     for (i, name) in doc.keep_traits.iter().enumerate() {
         if let Some(name) = text(name, &format!("keepTraits[{i}]"), p) {
             traits.slot(name);
+        }
+    }
+    if let Some(accounts) = &doc.accounts {
+        check_accounts(accounts, p);
+        // What an account is made of: the company (from the email's domain or its name) and,
+        // for roles, each person's title.
+        for name in ["email", "company.name"] {
+            traits.slot(name);
+        }
+        if !accounts.roles.is_empty() {
+            traits.slot("title");
         }
     }
     if traits.paths.len() > MAX_TRAITS {
@@ -404,4 +415,37 @@ fn grades(doc: Option<&GradeCuts>, p: &mut Problems) -> Option<Grades> {
         fit: fit?,
         engagement: engagement?,
     })
+}
+
+/// Checks the meaning of a model's `accounts` section (the edge worker scores accounts).
+fn check_accounts(doc: &document::AccountSettings, p: &mut Problems) {
+    if !(doc.threshold.is_finite() && doc.threshold > 0.0) {
+        p.add("accounts.threshold", "must be a number above 0");
+    }
+    if let Some(v) = doc.engaged_at {
+        if !(v.is_finite() && v >= 0.0) {
+            p.add("accounts.engagedAt", "must be a number of at least 0");
+        }
+    }
+    if let Some(v) = doc.per_person {
+        number(v, "accounts.perPerson", p);
+    }
+    if let Some(v) = doc.max_people {
+        count(v, 100, "accounts.maxPeople", p);
+    }
+    let mut ids = Vec::new();
+    for (i, role) in doc.roles.iter().enumerate() {
+        let at = format!("accounts.roles[{i}]");
+        if let Some(id) = text(&role.id, &join(&at, "id"), p) {
+            if ids.contains(&id) {
+                p.add(&join(&at, "id"), format!("\"{id}\" is already a role"));
+            }
+            ids.push(id);
+        }
+        if let Some(label) = &role.label {
+            text(label, &join(&at, "label"), p);
+        }
+        text_list(&role.title, &join(&at, "title"), p);
+        number(role.points, &join(&at, "points"), p);
+    }
 }

@@ -48,6 +48,46 @@ serde_types! {
         /// Score to conversion probability, written by `mqlscore train`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub calibration: Option<Calibration>,
+        /// How the people of one company roll up into an account score (where sessions are
+        /// pooled, as in the edge worker); absent means no account scores.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub accounts: Option<AccountSettings>,
+    }
+
+    /// Account scoring: the best engagement among a company's people, points for each more
+    /// engaged person and for each buying-committee role present, against a threshold.
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct AccountSettings {
+        /// The account score at which an account is account-qualified.
+        pub threshold: f64,
+        /// A person counts as engaged from this engagement (default 10).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub engaged_at: Option<f64>,
+        /// Points for each engaged person beyond the first (default 10).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub per_person: Option<f64>,
+        /// Most engaged people counted, 1 to 100 (default 5).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(not(target_arch = "wasm32"), schemars(range(min = 1, max = 100), extend("multipleOf" = 1)))]
+        pub max_people: Option<f64>,
+        /// Roles of a buying committee, recognised by title; each present role adds its points
+        /// once.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub roles: Vec<AccountRole>,
+    }
+
+    /// A buying-committee role (`decision-maker`: titles `*chief*`, `vp*`).
+    #[serde(deny_unknown_fields)]
+    pub struct AccountRole {
+        /// The role's id.
+        pub id: String,
+        /// What sales reads (`Decision maker`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub label: Option<String>,
+        /// Title globs, case-insensitive.
+        pub title: TextOrList,
+        /// Points when an engaged person holds the role.
+        pub points: f64,
     }
 
     /// A version: text or a number.

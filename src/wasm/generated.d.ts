@@ -4,6 +4,8 @@
 export type ScoringModel = {
   /** The schema this document follows (editors use it; the engine ignores it). */
   "$schema"?: string | null;
+  /** How the people of one company roll up into an account score (where sessions are pooled, as in the edge worker); absent means no account scores. */
+  accounts?: AccountSettings | null;
   /** Keeps non-human traffic from scoring; absent means no filtering. */
   bots?: BotFilter | null;
   /** Score to conversion probability, written by `mqlscore train`. */
@@ -26,6 +28,32 @@ export type ScoringModel = {
   thresholds: Thresholds;
   /** The model's version (`3`, `2026-q4`); a saved session migrates across versions. */
   version: Version;
+};
+
+/** A buying-committee role (`decision-maker`: titles `*chief*`, `vp*`). */
+export type AccountRole = {
+  /** The role's id. */
+  id: string;
+  /** What sales reads (`Decision maker`). */
+  label?: string | null;
+  /** Points when an engaged person holds the role. */
+  points: number;
+  /** Title globs, case-insensitive. */
+  title: TextOrList;
+};
+
+/** Account scoring: the best engagement among a company's people, points for each more engaged person and for each buying-committee role present, against a threshold. */
+export type AccountSettings = {
+  /** A person counts as engaged from this engagement (default 10). */
+  engagedAt?: number | null;
+  /** Most engaged people counted, 1 to 100 (default 5). */
+  maxPeople?: number | null;
+  /** Points for each engaged person beyond the first (default 10). */
+  perPerson?: number | null;
+  /** Roles of a buying committee, recognised by title; each present role adds its points once. */
+  roles?: AccountRole[];
+  /** The account score at which an account is account-qualified. */
+  threshold: number;
 };
 
 /** The filter for non-human traffic. */

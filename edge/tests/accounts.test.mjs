@@ -1,0 +1,77 @@
+// Accounts: people of one company rolled up, per the model's `accounts` section. The scoring is
+// a pure function (tested here directly); the roll-up runs on workerd, one Durable Object per
+// account, with the account's score in headers to the origin and in the handoff.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { accountOf, accountScore } from "../account-score.js";
+import { Visitor, eventually, startStack } from "./harness.mjs";
+
+const RULES = JSON.parse(readFileSync(new URL("../../models/b2b-saas.json", import.meta.url), "utf8")).accounts;
+
+test("an account is the domain of a work email, else the company's name; free mail says nothing", () => {
+  assert.deepEqual(accountOf({ email: "Ann@Acme.com", "company.name": "Acme" }), { key: "domain:acme.com", name: "Acme", fallback: "acme.com" });
+  assert.deepEqual(accountOf({ email: "ann@acme.com" }), { key: "domain:acme.com", name: null, fallback: "acme.com" });
+  assert.deepEqual(accountOf({ email: "bo@gmail.com", "company.name": "Initech  Corp" }), { key: "company:initech corp", name: "Initech  Corp", fallback: "Initech  Corp" });
+  assert.equal(accountOf({ email: "cy@gmail.com" }), null);
+  assert.equal(accountOf({}), null);
+});
+
+test("account score: best engagement, more engaged people, buying-committee roles once each", () => {
+  const person = (engagement, title) => ({ engagement, title, mql: engagement >= 30 });
+  const one = accountScore([person(40, "VP Marketing")], RULES);
+  assert.deepEqual([one.score, one.engaged, one.roles.map((r) => r.id), one.qualified], [60, 1, ["decision-maker"], false]);
+  const team = accountScore([person(40, "VP Marketing"), person(25, "Marketing Manager"), person(12, "Chief of Staff"), person(5, "Engineer")], RULES);
+  // 40 best + 15 x 2 more engaged + 20 decision-maker + 10 evaluator (the engineer is not engaged)
+  assert.deepEqual([team.score, team.engaged, team.people, team.summedEngagement, team.mqls], [100, 3, 4, 82, 1]);
+  assert.deepEqual(team.roles.map((r) => r.id), ["decision-maker", "evaluator"]);
+  assert.equal(team.qualified, true, "at the threshold (100)");
+  const capped = accountScore(Array.from({ length: 9 }, () => person(10, "")), { ...RULES, roles: [] });
+  assert.equal(capped.score, 10 + 15 * 4, "maxPeople (5) bounds the people counted");
+});
+
+let stack;
+before(async () => {
+  stack = await startStack();
+});
+after(() => stack?.stop());
+
+test("colleagues roll up into one account: its score reaches the origin and the handoff", async () => {
+  const { worker, origin, sink } = stack;
+  const ann = new Visitor(worker.url);
+  await ann.view("/");
+  const a = await ann.send({ type: "identify", traits: { email: "ann@globex.io", title: "VP Marketing", company: { name: "Globex" } } });
+  assert.deepEqual(a.body.account, { score: 0, qualified: false }, "not engaged yet: no engagement counts");
+  const seenAnn = [];
+  for (const path of ["/product", "/pricing", "/pricing"]) seenAnn.push((await ann.view(path)).origin);
+  const alone = (await worker.admin("/__mql/accounts")).body.accounts.find((x) => x.key === "domain:globex.io");
+  assert.deepEqual([alone.people, alone.engaged, alone.score], [1, 1, alone.bestEngagement + 20], "Ann alone: her engagement + 20 decision-maker");
+  assert.equal(seenAnn[2].accountScore, String(alone.score), "the origin saw it");
+  const bo = new Visitor(worker.url);
+  await bo.view("/");
+  await bo.send({ type: "identify", traits: { email: "bo@globex.io", title: "Marketing Manager" } });
+  for (const path of ["/product", "/pricing"]) await bo.view(path);
+  const { origin: seen } = await bo.view("/pricing");
+  const accounts = (await worker.admin("/__mql/accounts")).body.accounts;
+  const globex = accounts.find((x) => x.key === "domain:globex.io");
+  assert.ok(globex, "listed");
+  assert.deepEqual([globex.name, globex.people, globex.engaged, globex.roles], ["Globex", 2, 2, ["decision-maker", "evaluator"]], "Bo gave no company name: Ann's stays");
+  assert.equal(globex.score, globex.bestEngagement + 15 + 20 + 10);
+  assert.deepEqual([seen.accountScore, seen.accountQualified], [String(globex.score), String(globex.score >= 100)], "the origin sees the account as of this request");
+  // Both qualified with an email: their handoffs carry the account.
+  const keyAnn = `b2b-saas:${seenAnn[0].visitor}`;
+  const { lead } = await eventually(() => sink.delivered.get(keyAnn), 10_000, "Ann's handoff");
+  assert.equal(lead.account.key, "domain:globex.io");
+  assert.ok(globex.handoffs.includes(keyAnn));
+});
+
+test("a free-mail visitor has no account header; a forged x-account-score is removed", async () => {
+  const { worker, origin } = stack;
+  const v = new Visitor(worker.url);
+  await v.view("/");
+  const r = await v.send({ type: "identify", traits: { email: "cy@gmail.com", title: "CEO" } });
+  assert.equal(r.body.account, null);
+  await v.view("/pricing", { "x-account-score": "999", "x-account-qualified": "true" });
+  const seen = origin.received.at(-1);
+  assert.deepEqual([seen.accountScore, seen.accountQualified], [undefined, undefined]);
+});
