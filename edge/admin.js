@@ -3,12 +3,36 @@
 // time; without one the answer is 401 and nothing changes. With no ADMIN_TOKEN configured they
 // are off (503), never open. A token is never logged.
 
+import page from "./dashboard/index.html";
+import script from "./dashboard/app.js";
+import style from "./dashboard/style.css";
+
 const FEEDBACK_OUTCOMES = ["accepted", "rejected", "converted"];
 const STATUSES = ["queued", "delivered", "overdue", "accepted", "rejected", "converted", "dead-lettered"];
 const encoder = new TextEncoder();
 
+/**
+ * The dashboard's files: no data in them (everything comes from the endpoints below, with the
+ * reader's token), so they are served without one, under a strict content security policy.
+ */
+const DASHBOARD = {
+  "/__mql/dashboard": [page, "text/html; charset=utf-8"],
+  "/__mql/dashboard/app.js": [script, "text/javascript; charset=utf-8"],
+  "/__mql/dashboard/style.css": [style, "text/css; charset=utf-8"],
+};
+const DASHBOARD_HEADERS = {
+  "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+  "cache-control": "no-store",
+};
+
 /** Answers an admin request, or returns null when `url` is not one of these endpoints. */
 export async function admin(request, url, settings, outbox) {
+  const file = DASHBOARD[url.pathname];
+  if (file && (request.method === "GET" || request.method === "HEAD")) {
+    return new Response(request.method === "HEAD" ? null : file[0], { headers: { "content-type": file[1], ...DASHBOARD_HEADERS } });
+  }
   const route = ROUTES[url.pathname];
   if (!route) return null;
   if (!settings.adminTokens.length) return json(503, { error: "ADMIN_TOKEN is not set: the sales endpoints are off" });
@@ -53,7 +77,7 @@ const ROUTES = {
   },
   "/__mql/summary": {
     method: "GET",
-    answer: async ({ outbox }) => json(200, await outbox.summary()),
+    answer: async ({ settings, outbox }) => json(200, { ...(await outbox.summary()), rejectionReasonsAllowed: settings.rejectionReasons }),
   },
   "/__mql/accounts": {
     method: "GET",

@@ -66,6 +66,7 @@ CREATE TABLE IF NOT EXISTS feedback (
   received INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS flags (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (key TEXT PRIMARY KEY, summary TEXT NOT NULL, score REAL NOT NULL, updated INTEGER NOT NULL);
 `;
 
@@ -215,10 +216,19 @@ export class Outbox extends DurableObject {
       at: now,
       ...figures(handoffs),
       pending,
+      funnel: {
+        visitors: this.one("SELECT n FROM counters WHERE name = 'visitors'")?.n ?? 0,
+        salesReady: this.one("SELECT n FROM counters WHERE name = 'salesReady'")?.n ?? 0,
+      },
       nextAlarmAt: await this.ctx.storage.getAlarm(),
       misconfigured: this.flag("misconfigured"),
       byModel: Object.fromEntries(Object.entries(byModel).map(([m, list]) => [m, figures(list)])),
     };
+  }
+
+  /** Counts a step of the funnel before the handoff: `visitors`, `salesReady`. */
+  count(name) {
+    this.sql.exec("INSERT INTO counters (name, n) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1", name);
   }
 
   /** Keeps the latest figures of an account (each account's own object holds its people). */

@@ -18,6 +18,7 @@
 //   GET  /__mql/outcomes             handed-off leads with their outcome, as JSON Lines
 //   GET  /__mql/accounts             accounts by score: people, engagement, roles, handoffs
 //   GET  /__mql/alerts               alerts raised: CRM misconfigured, follow-ups overdue
+// and, without a token (no data in it; it asks for one), the dashboard at GET /__mql/dashboard.
 //
 // A visitor qualifies (x-mql: true, the page may personalise) when the model says MQL and the
 // worker has scored at least `minPageViews` of their page views: posted events alone never make
@@ -88,6 +89,7 @@ export default {
       if (limits.burst.isOver(session.visitor, now)) return ignore(request, url, "burst");
       if (limits.visitor.isOver(session.visitor, now)) return ignore(request, url, "visitor-rate");
       scored = scorePageView(session, request, url);
+      countFunnel(env, ctx, session, scored);
       await rollUp(env, ctx, scored);
     } catch (err) {
       // Scoring must never cost the visitor their page.
@@ -156,6 +158,19 @@ function qualify(session, result) {
   const handoff = reachable && !session.handedOff;
   const status = !mql ? "not-ready" : session.handedOff || handoff ? "handed-off" : "sales-ready-unidentified";
   return { mql, handoff, status, traits, visit: { views: session.views, handedOff: session.handedOff || handoff } };
+}
+
+/**
+ * Counts the funnel's first steps in the outbox (in the background): a new visitor, and a
+ * visitor who is sales-ready for the first time (the model's MQL with enough page views).
+ */
+function countFunnel(env, ctx, session, scored) {
+  const steps = [];
+  if (session.fresh) steps.push("visitors");
+  if (scored.firstSalesReady) steps.push("salesReady");
+  for (const step of steps) {
+    ctx.waitUntil(outbox(env).count(step).catch((err) => log({ mql: "funnel-count-error", step, error: String(err?.message ?? err) })));
+  }
 }
 
 /** This visitor as a member of their account (when the model scores accounts and one is known). */
@@ -239,6 +254,9 @@ function scorePageView(session, request, url) {
     saved: scorer.save(),
     lead: handoff ? leadOf(session, result, traits, url.pathname) : null,
     member: memberOf(session, result, traits, mql),
+    // The worker's MQL needs the model's and enough page views: the first time both hold is
+    // the page view that reaches the minimum, or the event that makes the model's MQL after it.
+    firstSalesReady: mql && (result.becameMql || session.views === settings.minPageViews),
     headers: {
       "x-lead-score": String(result.score),
       "x-lead-grade": result.grade,
@@ -368,7 +386,8 @@ async function acceptEvents(request, url, env, ctx) {
     stats.events.accepted += events.length;
     const { mql, handoff, status, traits, visit } = qualify(session, result);
     const lead = handoff ? leadOf(session, result, traits, null) : null;
-    scored = { visitor: session.visitor, result, mql, status, visit, saved: scorer.save(), lead, member: memberOf(session, result, traits, mql), headers: {} };
+    scored = { visitor: session.visitor, result, mql, status, visit, saved: scorer.save(), lead, member: memberOf(session, result, traits, mql), headers: {}, firstSalesReady: mql && result.becameMql };
+    countFunnel(env, ctx, session, scored);
   } catch (err) {
     stats.errors++;
     log({ mql: "events-error", error: String(err?.message ?? err) });

@@ -1,0 +1,194 @@
+// The sales dashboard: a page the worker serves without any data in it; everything it shows
+// comes from the token-protected endpoints, with the token the reader gives (kept in this tab's
+// sessionStorage, or passed once as #token=… and removed from the address bar at once).
+
+const $ = (id) => document.getElementById(id);
+let token = sessionStorage.getItem("mql-token");
+let handoffs = [];
+let reasons = [];
+
+const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
+if (fromHash) {
+  token = fromHash;
+  sessionStorage.setItem("mql-token", token);
+  history.replaceState(null, "", location.pathname + location.search);
+}
+
+async function api(path, init = {}) {
+  const response = await fetch(path, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}` } });
+  const body = await response.json();
+  if (!response.ok) throw Object.assign(new Error(body.error ?? `HTTP ${response.status}`), { status: response.status });
+  return body;
+}
+
+async function refresh() {
+  try {
+    const status = $("status").value;
+    const [summary, list, accounts] = await Promise.all([
+      api("/__mql/summary"),
+      api(`/__mql/handoffs${status ? `?status=${status}` : ""}`),
+      api("/__mql/accounts"),
+    ]);
+    reasons = summary.rejectionReasonsAllowed;
+    handoffs = list.handoffs;
+    $("login").hidden = true;
+    $("board").hidden = false;
+    drawFunnel(summary);
+    drawHandoffs();
+    drawReasons(summary.rejectionReasons);
+    drawAccounts(accounts.accounts);
+    $("updated").textContent = `updated ${new Date().toLocaleTimeString()}`;
+  } catch (err) {
+    if (err.status === 401 || err.status === 503) {
+      sessionStorage.removeItem("mql-token");
+      $("board").hidden = true;
+      $("login").hidden = false;
+      $("login-error").textContent = err.message;
+    } else {
+      $("updated").textContent = `could not update: ${err.message}`;
+    }
+  }
+}
+
+function drawFunnel(summary) {
+  const f = summary.funnel;
+  const steps = [
+    ["visitors", f.visitors],
+    ["sales-ready", f.salesReady],
+    ["handed off", summary.handedOff],
+    ["accepted", summary.byStatus.accepted + summary.byStatus.converted],
+    ["converted", summary.byStatus.converted],
+  ];
+  const max = Math.max(1, ...steps.map(([, n]) => n));
+  const svg = $("funnel");
+  svg.replaceChildren();
+  const ns = "http://www.w3.org/2000/svg";
+  steps.forEach(([label, n], i) => {
+    const y = i * 38 + 6;
+    const bar = document.createElementNS(ns, "rect");
+    bar.setAttribute("x", "130");
+    bar.setAttribute("y", String(y));
+    bar.setAttribute("height", "26");
+    bar.setAttribute("width", String(Math.max(2, (n / max) * 400)));
+    const name = document.createElementNS(ns, "text");
+    name.setAttribute("x", "0");
+    name.setAttribute("y", String(y + 18));
+    name.textContent = label;
+    const value = document.createElementNS(ns, "text");
+    value.setAttribute("x", String(136 + Math.max(2, (n / max) * 400)));
+    value.setAttribute("y", String(y + 18));
+    value.setAttribute("data-step", label);
+    value.textContent = String(n);
+    svg.append(bar, name, value);
+  });
+  const pct = (x) => (x == null ? "—" : `${Math.round(x * 100)}%`);
+  const minutes = summary.medianMsToFollowUp == null ? "—" : `${Math.round(summary.medianMsToFollowUp / 60_000)} min`;
+  $("rates").textContent = `MQL→SQL ${pct(summary.mqlToSqlRate)} · SLA met ${pct(summary.slaHitRate)} · median time to follow-up ${minutes} · pending deliveries ${summary.pending}`;
+}
+
+function countdown(h) {
+  if (h.followedUpAt != null) return "followed up";
+  if (h.dueAt == null) return "not delivered yet";
+  const ms = h.dueAt - Date.now();
+  const abs = Math.abs(ms);
+  const text = abs >= 3_600_000 ? `${Math.floor(abs / 3_600_000)} h ${Math.floor((abs % 3_600_000) / 60_000)} min` : `${Math.floor(abs / 60_000)} min ${Math.floor((abs % 60_000) / 1000)} s`;
+  return ms >= 0 ? `due in ${text}` : `overdue by ${text}`;
+}
+
+function drawHandoffs() {
+  const body = $("handoffs").tBodies[0];
+  body.replaceChildren(
+    ...handoffs.map((h) => {
+      const row = document.createElement("tr");
+      row.dataset.key = h.key;
+      const who = h.lead.traits?.email ?? h.visitor;
+      const cells = [
+        `${who}`,
+        `${h.lead.score} (${h.lead.grade})`,
+        h.lead.account ? `${h.lead.account.name} · ${h.lead.account.score}` : "—",
+      ];
+      for (const text of cells) row.insertCell().textContent = text;
+      const status = row.insertCell();
+      status.className = `status ${h.status}`;
+      status.textContent = h.status + (h.delivery.held ? ` (held: ${h.delivery.held})` : "");
+      const due = row.insertCell();
+      due.className = `due${h.dueAt != null && h.followedUpAt == null && h.dueAt < Date.now() ? " late" : ""}`;
+      due.dataset.due = String(h.dueAt ?? "");
+      due.textContent = countdown(h);
+      const actions = row.insertCell();
+      if (!["converted"].includes(h.status)) {
+        actions.append(button("Accept", () => feedback(h, { outcome: "accepted" })));
+        const why = document.createElement("select");
+        why.setAttribute("aria-label", "rejection reason");
+        why.append(new Option("reject because…", ""), ...reasons.map((r) => new Option(r, r)));
+        why.addEventListener("change", () => why.value && feedback(h, { outcome: "rejected", reason: why.value }));
+        actions.append(why, button("Won", () => {
+          const value = Number(prompt("Deal value", "0"));
+          if (Number.isFinite(value) && value >= 0) feedback(h, { outcome: "converted", value });
+        }));
+      }
+      return row;
+    }),
+  );
+}
+
+function button(label, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = label;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+async function feedback(h, fields) {
+  try {
+    await api("/__mql/feedback", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ id: crypto.randomUUID(), key: h.key, ...fields }),
+    });
+  } catch (err) {
+    $("updated").textContent = `feedback not saved: ${err.message}`;
+  }
+  await refresh();
+}
+
+function drawReasons(counts) {
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  $("reasons").replaceChildren(
+    ...(entries.length ? entries : [["none yet", ""]]).map(([reason, n]) => {
+      const li = document.createElement("li");
+      li.textContent = n === "" ? reason : `${reason}: ${n}`;
+      return li;
+    }),
+  );
+}
+
+function drawAccounts(accounts) {
+  $("accounts").tBodies[0].replaceChildren(
+    ...accounts.map((a) => {
+      const row = document.createElement("tr");
+      for (const text of [a.name, String(a.score), `${a.people} (${a.engaged})`, a.roles.join(", ") || "—", a.qualified ? "yes" : "no"]) {
+        row.insertCell().textContent = text;
+      }
+      return row;
+    }),
+  );
+}
+
+$("login").addEventListener("submit", (e) => {
+  e.preventDefault();
+  token = $("token").value;
+  sessionStorage.setItem("mql-token", token);
+  refresh();
+});
+$("status").addEventListener("change", refresh);
+setInterval(() => {
+  for (const cell of document.querySelectorAll("td.due")) {
+    const h = handoffs.find((x) => x.key === cell.parentElement.dataset.key);
+    if (h) cell.textContent = countdown(h);
+  }
+}, 1000);
+setInterval(refresh, 15_000);
+if (token) refresh();
+else $("login").hidden = false;

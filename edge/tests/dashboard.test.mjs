@@ -1,0 +1,88 @@
+// The sales dashboard in Debian's headless Chromium (playwright-core) against the worker on
+// workerd: no data without the token, the funnel, handoffs with their SLA countdown, feedback
+// buttons that change the handoff, rejection reasons, accounts. Console errors (a content
+// security policy violation among them) fail it.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { launchChromium } from "../../scripts/chromium.mjs";
+import { ADMIN_TOKEN, Visitor, eventually, startStack } from "./harness.mjs";
+
+let stack;
+let browser;
+before(async () => {
+  stack = await startStack({ settings: { followUpMinutes: 30 } });
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function visit(worker, email, title) {
+  const v = new Visitor(worker.url);
+  for (const path of ["/", "/product", "/pricing"]) await v.view(path);
+  if (email) await v.send({ type: "identify", traits: { email, title } });
+  const { origin } = await v.view("/pricing");
+  return origin;
+}
+
+async function page() {
+  const errors = [];
+  const context = await browser.newContext();
+  const p = await context.newPage();
+  p.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  p.on("pageerror", (e) => errors.push(e.message));
+  return { p, errors, close: () => context.close() };
+}
+
+test("without the token the dashboard shows nothing; with it, the funnel, handoffs, feedback and accounts", async () => {
+  const { worker, sink } = stack;
+  const ann = await visit(worker, "ann@umbrella.io", "VP Sales");
+  const bo = await visit(worker, "bo@umbrella.io", "Sales Manager");
+  const anonymous = await visit(worker, null);
+  assert.deepEqual([ann.status, bo.status, anonymous.status], ["handed-off", "handed-off", "sales-ready-unidentified"]);
+  await eventually(() => sink.delivered.size >= 2, 10_000, "deliveries");
+
+  const shell = await fetch(`${worker.url}/__mql/dashboard`);
+  assert.match(shell.headers.get("content-security-policy"), /script-src 'self'/);
+  const html = await shell.text();
+  assert.ok(!html.includes("umbrella") && !html.includes(ann.visitor), "the page itself holds no data");
+
+  const wrong = await page();
+  await wrong.p.goto(`${worker.url}/__mql/dashboard#token=not-the-token-at-all-0123456789`);
+  await wrong.p.waitForSelector("#login:not([hidden])");
+  assert.match(await wrong.p.locator("#login-error").innerText(), /bearer token/);
+  assert.equal(await wrong.p.locator("#board").isHidden(), true);
+  assert.deepEqual(wrong.errors.filter((e) => !/401/.test(e)), [], "no errors but the refused requests");
+  await wrong.close();
+
+  const { p, errors, close } = await page();
+  await p.goto(`${worker.url}/__mql/dashboard#token=${ADMIN_TOKEN}`);
+  await p.waitForSelector("#board:not([hidden])");
+  assert.equal(new URL(p.url()).hash, "", "the token leaves the address bar");
+  const step = async (name) => Number(await p.locator(`#funnel text[data-step="${name}"]`).textContent());
+  assert.deepEqual([await step("visitors"), await step("sales-ready"), await step("handed off"), await step("accepted")], [3, 3, 2, 0]);
+  const rows = p.locator("#handoffs tbody tr");
+  assert.equal(await rows.count(), 2);
+  assert.match(await rows.first().locator("td.due").innerText(), /^due in (29|30) min/);
+  const annRow = p.locator(`#handoffs tr[data-key="b2b-saas:${ann.visitor}"]`);
+  await annRow.getByRole("button", { name: "Accept" }).click();
+  await p.waitForSelector(`#handoffs tr[data-key="b2b-saas:${ann.visitor}"] td.status.accepted`);
+  const boRow = p.locator(`#handoffs tr[data-key="b2b-saas:${bo.visitor}"]`);
+  await boRow.getByLabel("rejection reason").selectOption("no-budget");
+  await p.waitForSelector(`#handoffs tr[data-key="b2b-saas:${bo.visitor}"] td.status.rejected`);
+  assert.match(await p.locator("#reasons").innerText(), /no-budget: 1/);
+  assert.equal(await step("accepted"), 1);
+  assert.match(await p.locator("#rates").innerText(), /MQL→SQL 50%/);
+  const account = await p.locator("#accounts tbody tr").first().innerText();
+  assert.match(account, /umbrella\.io/);
+  assert.match(account, /decision-maker, evaluator/);
+  const stored = (await worker.admin("/__mql/handoffs")).body.handoffs;
+  assert.deepEqual(
+    [stored.find((h) => h.visitor === ann.visitor).status, stored.find((h) => h.visitor === bo.visitor).reason],
+    ["accepted", "no-budget"],
+    "the buttons changed the handoffs",
+  );
+  assert.deepEqual(errors, []);
+  await close();
+});
