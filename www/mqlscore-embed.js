@@ -388,9 +388,13 @@ function show(result) {
   const { $ } = ui;
   const status = $(".status");
   status.className = `status ${result.disqualifier ? "out" : result.mql ? "mql" : "not"}`;
+  // Sales can act only on a lead they can reach: until the visitor gives an email the page may
+  // personalise (the CTA), but the edge worker hands nothing off.
+  const reachable = Boolean(scorer?.traits().email);
   status.textContent = result.disqualifier
     ? `Disqualified: ${result.disqualifier.reason}`
-    : result.mql ? "MQL: ready for sales" : "Not an MQL yet";
+    : !result.mql ? "Not an MQL yet"
+    : reachable ? "MQL: ready for sales" : "Sales-ready, not yet identified: handed to sales once they give an email";
   $(".score").textContent = result.score;
   $(".probability").hidden = result.probability === null;
   $("[data-testid=probability]").textContent = result.probability === null ? "" : `${Math.round(result.probability * 100)}%`;

@@ -67,7 +67,7 @@ test("browsing home, product, pricing, pricing flips the MQL flag on the second 
     ["1", "Not an MQL yet", "Start a free trial"],
     ["7", "Not an MQL yet", "Start a free trial"],
     ["23", "Not an MQL yet", "Start a free trial"],
-    ["59", "MQL: ready for sales", "Talk to sales"],
+    ["59", "Sales-ready, not yet identified: handed to sales once they give an email", "Talk to sales"],
   ]);
   assert.deepEqual(await rules(page), ["pricing", "pricing-return", "product", "site-visit"]);
   const reasons = await page.locator("[data-testid=reasons] li").allInnerTexts();
@@ -79,7 +79,7 @@ test("browsing home, product, pricing, pricing flips the MQL flag on the second 
 
   await page.reload();
   await scored(page, 5);
-  assert.equal(await text(page, "mql-status"), "MQL: ready for sales", "the session survived the reload");
+  assert.equal(await text(page, "mql-status"), "Sales-ready, not yet identified: handed to sales once they give an email", "the session survived the reload");
   assert.equal(await text(page, "score"), "60", "the reload is one more pricing view (the pricing rule is capped at 30)");
   assert.equal(await page.locator("[data-testid=toast]").isVisible(), false, "the MQL toast is said once");
 });
@@ -114,6 +114,7 @@ test("a demo request identifies the visitor and moves both halves", async () => 
   assert.deepEqual((await rules(page)).slice(0, 3), ["demo-request", "exec-title", "business-email"]);
   assert.equal(await text(page, "grade"), "B2");
   assert.match(await page.locator("[data-testid=bar-fit]").innerText(), /Fit 35/);
+  assert.equal(await text(page, "mql-status"), "MQL: ready for sales", "an MQL with an email: sales can reach them");
 });
 
 test("a corrupt saved session starts afresh with a visible notice", async () => {
