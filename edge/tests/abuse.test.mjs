@@ -2,7 +2,7 @@
 // real workerd with a loopback CRM sink. Nothing refused here may reach the CRM or the cookie.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { KEY_NEW, Visitor, eventually, startStack, startWorker, workerLog } from "./harness.mjs";
+import { ADMIN_TOKEN, KEY_NEW, Visitor, eventually, startStack, startWorker, workerLog } from "./harness.mjs";
 
 const CLIENT = "x-test-client";
 let stack;
@@ -187,6 +187,20 @@ test("a malformed or duplicated COOKIE_KEYS entry is reported without its secret
   for (const s of [secret, secret.slice(1), KEY_NEW.slice(3), "another-secret-abcdef0123456789abcdef"]) {
     assert.ok(!log.includes(s), "a secret reached a log line");
   }
+});
+
+test("a too-short ADMIN_TOKEN is reported by position, never by its text, and every admin token stays out of the log", async () => {
+  const short = "tiny-admin-token-x";
+  const broken = await startWorker({ origin: stack.origin.url, adminToken: `${ADMIN_TOKEN},${short}` });
+  try {
+    const r = await fetch(`${broken.url}/`, { headers: { accept: "text/html" } });
+    assert.equal(r.status, 500);
+    await eventually(() => /ADMIN_TOKEN: token 2 must be at least 24 characters/.test(broken.output.join("")), 5000, "the log line");
+  } finally {
+    await broken.stop();
+  }
+  const log = workerLog.join("");
+  for (const s of [short, ADMIN_TOKEN]) assert.ok(!log.includes(s), "an admin token reached a log line");
 });
 
 test("under load: 1,000 forged posts are all refused and none reaches the CRM; one client is rate-limited", async () => {
