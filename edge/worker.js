@@ -217,7 +217,7 @@ async function rollUp(env, ctx, scored) {
  * when the visitor was first and last seen, and the engine's session for learning from outcomes.
  * Read before any await: the shared scorer serves the next request meanwhile.
  */
-function leadOf(session, result, traits, page) {
+function leadOf(session, result, traits, page, saved) {
   return {
     idempotencyKey: `${result.model.split("@")[0]}:${session.visitor}`,
     visitor: session.visitor,
@@ -233,7 +233,7 @@ function leadOf(session, result, traits, page) {
     page,
     reasons: result.reasons,
     traits,
-    session: scorer.save(),
+    session: saved,
   };
 }
 
@@ -247,12 +247,13 @@ function scorePageView(session, request, url) {
   stats.scored++;
   session.views++;
   const { mql, handoff, status, traits, visit } = qualify(session, result);
+  const saved = scorer.save();
   return {
     visitor: session.visitor,
     result,
     visit,
-    saved: scorer.save(),
-    lead: handoff ? leadOf(session, result, traits, url.pathname) : null,
+    saved,
+    lead: handoff ? leadOf(session, result, traits, url.pathname, saved) : null,
     member: memberOf(session, result, traits, mql),
     // The worker's MQL needs the model's and enough page views: the first time both hold is
     // the page view that reaches the minimum, or the event that makes the model's MQL after it.
@@ -385,8 +386,9 @@ async function acceptEvents(request, url, env, ctx) {
     }
     stats.events.accepted += events.length;
     const { mql, handoff, status, traits, visit } = qualify(session, result);
-    const lead = handoff ? leadOf(session, result, traits, null) : null;
-    scored = { visitor: session.visitor, result, mql, status, visit, saved: scorer.save(), lead, member: memberOf(session, result, traits, mql), headers: {}, firstSalesReady: mql && result.becameMql };
+    const saved = scorer.save();
+    const lead = handoff ? leadOf(session, result, traits, null, saved) : null;
+    scored = { visitor: session.visitor, result, mql, status, visit, saved, lead, member: memberOf(session, result, traits, mql), headers: {}, firstSalesReady: mql && result.becameMql };
     countFunnel(env, ctx, session, scored);
   } catch (err) {
     stats.errors++;
