@@ -13,10 +13,16 @@ trap 'kill $!' EXIT
 export MQL_ORIGIN_URL=${MQL_ORIGIN_URL:-http://127.0.0.1:8080}
 export MQL_COOKIE_KEYS=${MQL_COOKIE_KEYS:-k1:$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64url"))')}
 export MQL_DEBUG=${MQL_DEBUG:-true}
-export MQL_ADMIN_TOKEN=${MQL_ADMIN_TOKEN:-$(node -e 'console.log(require("crypto").randomBytes(24).toString("base64url"))')}
 # The handoff outbox (a Durable Object) keeps its SQLite files here, across restarts.
 data=${MQL_OUTBOX_DIR:-.edge-data/outbox}
 mkdir -p "$data"
+# Without MQL_ADMIN_TOKEN, one is made for this machine and kept in a file (never printed).
+if [ -z "${MQL_ADMIN_TOKEN:-}" ]; then
+  token_file=.edge-data/admin-token
+  [ -s "$token_file" ] || (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("base64url"))' > "$token_file")
+  MQL_ADMIN_TOKEN=$(cat "$token_file")
+  echo "sales dashboard: http://127.0.0.1:8787/__mql/dashboard (its token is in $token_file)"
+fi
+export MQL_ADMIN_TOKEN
 echo "edge worker: http://127.0.0.1:8787/  (origin $MQL_ORIGIN_URL; /__mql/debug and /__mql/stats when MQL_DEBUG=true)"
-echo "sales endpoints (/__mql/handoffs, /__mql/feedback, /__mql/summary, /__mql/outcomes): Authorization: Bearer \$MQL_ADMIN_TOKEN"
 workerd serve edge/config.capnp --directory-path "outbox-data=$PWD/$data"
