@@ -395,3 +395,29 @@ fn unread_properties_do_not_matter_however_many() {
         .unwrap();
     assert_eq!(card.engagement, 16.0);
 }
+
+#[test]
+fn reset_starts_a_visitor_exactly_as_a_new_scorer_does() {
+    // reset() clears the session in place (keeping its memory): it must be a fresh session.
+    let mut s = Scorer::new(example("b2b-saas"));
+    identify(
+        &mut s,
+        r#"{"email":"ann@acme.com","title":"VP Marketing"}"#,
+        T0,
+    );
+    for (i, p) in ["/", "/pricing", "/pricing", "/product"].iter().enumerate() {
+        page(&mut s, p, T0 + i as f64 * 1000.0);
+    }
+    assert!(s.score(T0 + 5000.0).mql);
+    s.reset();
+    let fresh = Scorer::new(example("b2b-saas"));
+    assert_eq!(s.session(), fresh.session());
+    assert_eq!(s.save(), fresh.save());
+    assert_eq!(s.score(T0 + 5000.0), fresh.score(T0 + 5000.0));
+    let card = page(&mut s, "/pricing", T0 + 6000.0);
+    assert_eq!(
+        (card.score, card.fit, card.mql),
+        (16.0, 0.0, false),
+        "no trait or count of the visitor before"
+    );
+}

@@ -26,36 +26,20 @@ impl Value {
         }
     }
 
-    /// The value as lower-case text, as rules compare it: borrowed when it already is (no
-    /// copy per test for the common case), ASCII folding when it is ASCII.
-    pub fn to_lower_text(&self) -> Cow<'_, str> {
-        self.lower_text(false)
-    }
-
-    /// [`Value::to_lower_text`], borrowing a string without looking at it when it is known to
-    /// be `folded` already (see [`Value::folded`]).
-    pub fn lower_text(&self, folded: bool) -> Cow<'_, str> {
+    /// The text rules compare of a value whose text is folded already ([`Value::folded`]): a
+    /// string as it is, a number or boolean as its text.
+    pub fn folded_text(&self) -> Cow<'_, str> {
         match self {
-            Value::Str(s) if folded => Cow::Borrowed(s),
-            Value::Str(s) if s.is_ascii() => {
-                if s.bytes().any(|b| b.is_ascii_uppercase()) {
-                    Cow::Owned(s.to_ascii_lowercase())
-                } else {
-                    Cow::Borrowed(s)
-                }
-            }
-            Value::Str(s) => Cow::Owned(s.to_lowercase()),
+            Value::Str(s) => Cow::Borrowed(s),
             Value::Bool(true) => Cow::Borrowed("true"),
             Value::Bool(false) => Cow::Borrowed("false"),
             other => Cow::Owned(other.to_string()),
         }
     }
-}
 
-impl Value {
     /// The value with its text folded to lower case as rules compare it (numbers and booleans
-    /// as they are). An event's fields are only ever compared, so they are folded once when
-    /// read and every test after that borrows them.
+    /// as they are): an event's fields when read, a session's traits once per change, so that
+    /// every test after that borrows them.
     pub fn folded(self) -> Value {
         match self {
             Value::Str(mut s) if s.is_ascii() => {

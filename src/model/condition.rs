@@ -110,26 +110,16 @@ impl Condition {
         compile(doc, path, scope, slots, p, 0)
     }
 
-    /// Whether the condition holds for these slot values.
+    /// Whether the condition holds for these slot values, whose text is folded to lower case
+    /// already ([`Value::folded`]: an event's fields when read, traits once per change), so
+    /// that no test folds it again.
     pub fn holds(&self, values: &[Option<Value>]) -> bool {
-        self.holds_for(values, false)
-    }
-
-    /// Whether the condition holds for an event's fields, whose text [`Event::read`] has
-    /// already folded to lower case (so no test folds it again).
-    ///
-    /// [`Event::read`]: crate::session::event::Event::read
-    pub fn holds_folded(&self, values: &[Option<Value>]) -> bool {
-        self.holds_for(values, true)
-    }
-
-    fn holds_for(&self, values: &[Option<Value>], folded: bool) -> bool {
         match self {
-            Condition::All(items) => items.iter().all(|c| c.holds_for(values, folded)),
-            Condition::Any(items) => items.iter().any(|c| c.holds_for(values, folded)),
-            Condition::Not(inner) => !inner.holds_for(values, folded),
+            Condition::All(items) => items.iter().all(|c| c.holds(values)),
+            Condition::Any(items) => items.iter().any(|c| c.holds(values)),
+            Condition::Not(inner) => !inner.holds(values),
             Condition::Test { slot, test } => {
-                test.passes(values.get(*slot).and_then(Option::as_ref), folded)
+                test.passes(values.get(*slot).and_then(Option::as_ref))
             }
         }
     }
@@ -393,13 +383,12 @@ fn lower_list(value: &TextOrList, path: &str, p: &mut Problems) -> Option<Vec<St
 }
 
 impl Test {
-    /// Whether `value` (absent when `None`) passes this test; `folded` when its text is
-    /// already lower case.
-    pub fn passes(&self, value: Option<&Value>, folded: bool) -> bool {
+    /// Whether `value` (absent when `None`; its text folded to lower case) passes this test.
+    pub fn passes(&self, value: Option<&Value>) -> bool {
         let Some(value) = value else {
             return matches!(self, Test::Exists(false));
         };
-        let lower = || value.lower_text(folded);
+        let lower = || value.folded_text();
         match self {
             Test::Exists(wanted) => *wanted,
             Test::Range { low, high } => value.as_number().is_some_and(|n| {
@@ -468,7 +457,7 @@ mod tests {
                 traits
                     .iter()
                     .find(|(k, _)| k == path)
-                    .map(|(_, v)| v.clone())
+                    .map(|(_, v)| v.clone().folded())
             })
             .collect();
         c.holds(&values)

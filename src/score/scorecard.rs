@@ -142,30 +142,40 @@ impl TraitView {
 
     /// Evaluates the model's trait conditions on `traits` (by slot of [`Model::traits`]).
     pub fn of(model: &Model, traits: &[Option<Value>]) -> TraitView {
-        let holds: Vec<bool> = model
-            .fit
-            .rules
+        let mut view = TraitView {
+            holds: Vec::new(),
+            fit: 0.0,
+            disqualifies: Vec::new(),
+        };
+        view.refresh(model, traits);
+        view
+    }
+
+    /// [`TraitView::of`] in place, reusing its lists. Each trait's text is folded to lower case
+    /// once here, not once per condition that tests it.
+    pub fn refresh(&mut self, model: &Model, traits: &[Option<Value>]) {
+        let folded: Vec<Option<Value>> = traits
             .iter()
-            .map(|r| r.when.holds(traits))
+            .map(|t| t.as_ref().map(|v| v.clone().folded()))
             .collect();
-        let fit = model
+        self.holds.clear();
+        self.holds
+            .extend(model.fit.rules.iter().map(|r| r.when.holds(&folded)));
+        self.fit = model
             .fit
             .rules
             .iter()
-            .zip(&holds)
+            .zip(&self.holds)
             .filter(|(_, h)| **h)
             .map(|(r, _)| r.points)
             .sum();
-        let disqualifies = model
-            .disqualifiers
-            .iter()
-            .map(|d| matches!(&d.trigger, Trigger::Traits(c) if c.holds(traits)))
-            .collect();
-        TraitView {
-            holds,
-            fit,
-            disqualifies,
-        }
+        self.disqualifies.clear();
+        self.disqualifies.extend(
+            model
+                .disqualifiers
+                .iter()
+                .map(|d| matches!(&d.trigger, Trigger::Traits(c) if c.holds(&folded))),
+        );
     }
 }
 

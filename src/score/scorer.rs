@@ -40,6 +40,8 @@ pub struct Scorer {
     view: TraitView,
     /// How JSON Lines are read under the model, made on first use and kept.
     lines: Option<Arc<LinePlan>>,
+    /// The traits view of a session without traits, which `reset` starts from.
+    blank: TraitView,
 }
 
 /// An event of a batch that was rejected; the others were scored.
@@ -61,12 +63,18 @@ impl Scorer {
     }
 
     fn with(model: Arc<Model>, session: Session) -> Scorer {
-        let view = TraitView::of(&model, &session.traits);
+        let blank = TraitView::of(&model, &vec![None; model.traits.paths.len()]);
+        let view = if session.traits.iter().all(Option::is_none) {
+            blank.clone()
+        } else {
+            TraitView::of(&model, &session.traits)
+        };
         Scorer {
             model,
             session,
             view,
             lines: None,
+            blank,
         }
     }
 
@@ -203,10 +211,10 @@ impl Scorer {
         saved::save(&self.model, &self.session)
     }
 
-    /// Forgets the visitor: a fresh session under the same model.
+    /// Forgets the visitor: a fresh session under the same model (its memory reused).
     pub fn reset(&mut self) {
-        self.session = Session::new(&self.model);
-        self.view = TraitView::of(&self.model, &self.session.traits);
+        self.session.clear();
+        self.view.clone_from(&self.blank);
     }
 
     /// Applies an event; `true` if it made the visitor an MQL for the first time.
@@ -247,7 +255,7 @@ impl Scorer {
             Applied::Changed => {}
         }
         if matches!(event.kind, EventKind::Identify | EventKind::Group) {
-            self.view = TraitView::of(&self.model, &self.session.traits);
+            self.view.refresh(&self.model, &self.session.traits);
         }
         if self.session.mql_since.is_some() {
             return Ok((Outcome::Scored, None));

@@ -192,11 +192,7 @@ impl EventMatcher {
             Target::Page(glob) => event.kind == EventKind::Page && glob.matches(&event.path),
             Target::Track(glob) => event.kind == EventKind::Track && glob.matches(&event.name),
         };
-        target
-            && self
-                .filter
-                .as_ref()
-                .is_none_or(|c| c.holds_folded(&event.fields))
+        target && self.filter.as_ref().is_none_or(|c| c.holds(&event.fields))
     }
 }
 
@@ -215,6 +211,27 @@ impl Session {
             last_page_view: None,
             filtered: [0; 3],
         }
+    }
+
+    /// Forgets everything, as [`Session::new`] would, keeping the memory already allocated
+    /// (a scorer that serves visitor after visitor allocates nothing to start each one).
+    pub fn clear(&mut self) {
+        self.first_seen = None;
+        self.last_seen = None;
+        self.mql_since = None;
+        self.traits.iter_mut().for_each(|t| *t = None);
+        self.traits_at = None;
+        for tally in &mut self.tallies {
+            match tally {
+                Tally::Recent(hits) => hits.clear(),
+                Tally::Decayed { count, sum, at } => (*count, *sum, *at) = (0, 0.0, 0),
+                Tally::Count(n) => *n = 0,
+            }
+        }
+        self.recent.clear();
+        self.recent_times.clear();
+        self.last_page_view = None;
+        self.filtered = [0; 3];
     }
 
     /// Applies an event stamped `at` (epoch seconds).
@@ -308,7 +325,7 @@ impl Session {
             .fields
             .get(bots.user_agent_slot)
             .and_then(Option::as_ref)
-            .map(|v| v.lower_text(true));
+            .map(Value::folded_text);
         if agent.is_some_and(|ua| bots.user_agents.iter().any(|g| g.matches(ua.trim()))) {
             return Some(FilterReason::BotUserAgent);
         }
