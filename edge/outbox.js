@@ -226,9 +226,9 @@ export class Outbox extends DurableObject {
     };
   }
 
-  /** Counts a step of the funnel before the handoff: `visitors`, `salesReady`. */
-  count(name) {
-    this.sql.exec("INSERT INTO counters (name, n) VALUES (?, 1) ON CONFLICT (name) DO UPDATE SET n = n + 1", name);
+  /** Counts `n` more of a step of the funnel before the handoff: `visitors`, `salesReady`. */
+  count(name, n = 1) {
+    this.sql.exec("INSERT INTO counters (name, n) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET n = n + excluded.n", name, n);
   }
 
   /** Keeps the latest figures of an account (each account's own object holds its people). */
