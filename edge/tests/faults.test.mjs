@@ -39,6 +39,18 @@ async function startRig() {
   return rig;
 }
 
+/** A test body run with a fresh rig, stopped afterwards whatever happens. */
+function withRig(body) {
+  return async () => {
+    const rig = await startRig();
+    try {
+      await body(rig);
+    } finally {
+      await rig.stop();
+    }
+  };
+}
+
 /** `n` visitors browse to MQL and give an email, `concurrency` at a time; resolves to their keys. */
 async function qualify(rig, n, tag, concurrency = 50) {
   const keys = [];
@@ -94,136 +106,96 @@ async function count(rig, what, keys, ms = 30_000) {
   return row;
 }
 
-test("healthy CRM", async () => {
-  const rig = await startRig();
-  try {
-    const { keys } = await qualify(rig, 200, "ok");
-    await count(rig, "healthy CRM", keys);
-  } finally {
-    await rig.stop();
-  }
-});
+test("healthy CRM", withRig(async (rig) => {
+  const { keys } = await qualify(rig, 200, "ok");
+  await count(rig, "healthy CRM", keys);
+}));
 
-test("CRM answers 503 for 7.7 s, then recovers", async () => {
-  const rig = await startRig();
-  try {
-    rig.sink.behave(() => ({ status: 503 }));
-    const { keys } = await qualify(rig, 50, "busy");
-    await settle(7700);
-    rig.sink.behave(null);
-    await count(rig, "CRM answers 503 for 7.7 s, then recovers", keys);
-  } finally {
-    await rig.stop();
-  }
-});
+test("CRM answers 503 for 7.7 s, then recovers", withRig(async (rig) => {
+  rig.sink.behave(() => ({ status: 503 }));
+  const { keys } = await qualify(rig, 50, "busy");
+  await settle(7700);
+  rig.sink.behave(null);
+  await count(rig, "CRM answers 503 for 7.7 s, then recovers", keys);
+}));
 
-test("CRM refuses connections for 7.7 s", async () => {
-  const rig = await startRig();
-  try {
-    await rig.sink.down();
-    const { keys } = await qualify(rig, 50, "refused");
-    await settle(7700);
-    await rig.sink.up();
-    await count(rig, "CRM refuses connections for 7.7 s", keys);
-  } finally {
-    await rig.stop();
-  }
-});
+test("CRM refuses connections for 7.7 s", withRig(async (rig) => {
+  await rig.sink.down();
+  const { keys } = await qualify(rig, 50, "refused");
+  await settle(7700);
+  await rig.sink.up();
+  await count(rig, "CRM refuses connections for 7.7 s", keys);
+}));
 
-test("CRM answers 401 (credentials rotated), then is fixed", async () => {
-  const rig = await startRig();
-  try {
-    rig.sink.behave(() => ({ status: 401 }));
-    const { keys } = await qualify(rig, 20, "rotated");
-    await settle(2000);
-    const held = (await rig.worker.admin("/__mql/handoffs?status=queued")).body.handoffs;
-    assert.equal(held.filter((h) => /401/.test(h.delivery.held)).length, 20, "held, not dropped");
-    rig.sink.behave(null);
-    await count(rig, "CRM answers 401 for 2 s (credentials rotated), then fixed", keys);
-  } finally {
-    await rig.stop();
-  }
-});
+test("CRM answers 401 (credentials rotated), then is fixed", withRig(async (rig) => {
+  rig.sink.behave(() => ({ status: 401 }));
+  const { keys } = await qualify(rig, 20, "rotated");
+  await settle(2000);
+  const held = (await rig.worker.admin("/__mql/handoffs?status=queued")).body.handoffs;
+  assert.equal(held.filter((h) => /401/.test(h.delivery.held)).length, 20, "held, not dropped");
+  rig.sink.behave(null);
+  await count(rig, "CRM answers 401 for 2 s (credentials rotated), then fixed", keys);
+}));
 
-test("CRM answers after the timeout (1.2 s against 1 s), storing each lead", async () => {
-  const rig = await startRig();
-  try {
-    rig.sink.behave(() => ({ delayMs: 1200 }));
-    const { keys } = await qualify(rig, 20, "slow");
-    await settle(2500);
-    rig.sink.behave(null);
-    const row = await count(rig, "CRM answers 1.2 s late (timeout 1 s) for 2.5 s, then in time", keys);
-    assert.ok(row.unknown > 0 && row.unknown >= row.postedTwice, `each lead posted again had an attempt counted unknown (${row.unknown})`);
-  } finally {
-    await rig.stop();
-  }
-});
+test("CRM answers after the timeout (1.2 s against 1 s), storing each lead", withRig(async (rig) => {
+  rig.sink.behave(() => ({ delayMs: 1200 }));
+  const { keys } = await qualify(rig, 20, "slow");
+  await settle(2500);
+  rig.sink.behave(null);
+  const row = await count(rig, "CRM answers 1.2 s late (timeout 1 s) for 2.5 s, then in time", keys);
+  assert.ok(row.unknown > 0 && row.unknown >= row.postedTwice, `each lead posted again had an attempt counted unknown (${row.unknown})`);
+}));
 
 for (const signal of ["SIGKILL", "SIGTERM"]) {
-  test(`workerd stopped (${signal}) while deliveries are pending, started again`, async () => {
-    const rig = await startRig();
-    try {
-      rig.sink.behave(() => ({ status: 503 }));
-      const { keys } = await qualify(rig, 100, signal);
-      await rig.restart(signal);
-      rig.sink.behave(null);
-      await count(rig, `workerd ${signal === "SIGKILL" ? "killed (SIGKILL)" : "stopped (SIGTERM)"} with deliveries pending, restarted`, keys);
-    } finally {
-      await rig.stop();
-    }
-  });
+  test(`workerd stopped (${signal}) while deliveries are pending, started again`, withRig(async (rig) => {
+    rig.sink.behave(() => ({ status: 503 }));
+    const { keys } = await qualify(rig, 100, signal);
+    await rig.restart(signal);
+    rig.sink.behave(null);
+    await count(rig, `workerd ${signal === "SIGKILL" ? "killed (SIGKILL)" : "stopped (SIGTERM)"} with deliveries pending, restarted`, keys);
+  }));
 }
 
-test("30 posts to /__mql/events with no cookie, curl's user agent, identify + Demo Requested", async () => {
-  const rig = await startRig();
-  try {
-    let refused = 0;
-    for (let i = 0; i < 30; i++) {
-      const r = await fetch(`${rig.worker.url}/__mql/events`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "user-agent": "curl/8.5.0" },
-        body: JSON.stringify([{ type: "identify", traits: { email: `fake${i}@bigco.com` } }, { type: "track", event: "Demo Requested" }]),
-      });
-      refused += r.status >= 400 ? 1 : 0;
-    }
-    await settle(500);
-    const summary = (await rig.worker.admin("/__mql/summary")).body;
-    rows.push({ what: "30 forged posts to /__mql/events (no cookie, curl)", leads: 0, stored: summary.handedOff, reached: rig.sink.attempts.length, attempts: 0, unknown: 0, postedTwice: 0, repeats: 0, lost: 0 });
-    assert.deepEqual([refused, summary.handedOff, rig.sink.attempts.length], [30, 0, 0]);
-  } finally {
-    await rig.stop();
+test("30 posts to /__mql/events with no cookie, curl's user agent, identify + Demo Requested", withRig(async (rig) => {
+  let refused = 0;
+  for (let i = 0; i < 30; i++) {
+    const r = await fetch(`${rig.worker.url}/__mql/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "curl/8.5.0" },
+      body: JSON.stringify([{ type: "identify", traits: { email: `fake${i}@bigco.com` } }, { type: "track", event: "Demo Requested" }]),
+    });
+    refused += r.status >= 400 ? 1 : 0;
   }
-});
+  await settle(500);
+  const summary = (await rig.worker.admin("/__mql/summary")).body;
+  rows.push({ what: "30 forged posts to /__mql/events (no cookie, curl)", leads: 0, stored: summary.handedOff, reached: rig.sink.attempts.length, attempts: 0, unknown: 0, postedTwice: 0, repeats: 0, lost: 0 });
+  assert.deepEqual([refused, summary.handedOff, rig.sink.attempts.length], [30, 0, 0]);
+}));
 
-test("1,000 visitors qualifying at once; the CRM down, workerd killed and restarted mid-run; duplicate feedback", async () => {
-  const rig = await startRig();
-  try {
-    await rig.sink.down();
-    const first = await qualify(rig, 500, "crowd-a");
-    await rig.restart("SIGKILL");
-    const second = await qualify(rig, 500, "crowd-b");
-    await settle(2000);
-    await rig.sink.up();
-    const keys = [...first.keys, ...second.keys];
-    const requests = first.requests + second.requests;
-    const row = await count(rig, "1,000 visitors qualifying, CRM down, workerd SIGKILLed mid-run", keys, 60_000);
-    const rps = requests / (first.seconds + second.seconds);
-    row.what += ` (${requests} requests, ${rps.toFixed(0)}/s)`;
-    // Sales answers each of 100 leads twice with the same feedback id: one feedback each.
-    let duplicates = 0;
-    for (const key of keys.slice(0, 100)) {
-      for (let k = 0; k < 2; k++) {
-        const r = await rig.worker.admin("/__mql/feedback", { method: "POST", body: { id: `fb-${key}`, key, outcome: "accepted" } });
-        assert.equal(r.status, 200);
-        duplicates += r.body.duplicate ? 1 : 0;
-      }
+test("1,000 visitors qualifying at once; the CRM down, workerd killed and restarted mid-run; duplicate feedback", withRig(async (rig) => {
+  await rig.sink.down();
+  const first = await qualify(rig, 500, "crowd-a");
+  await rig.restart("SIGKILL");
+  const second = await qualify(rig, 500, "crowd-b");
+  await settle(2000);
+  await rig.sink.up();
+  const keys = [...first.keys, ...second.keys];
+  const requests = first.requests + second.requests;
+  const row = await count(rig, "1,000 visitors qualifying, CRM down, workerd SIGKILLed mid-run", keys, 60_000);
+  const rps = requests / (first.seconds + second.seconds);
+  row.what += ` (${requests} requests, ${rps.toFixed(0)}/s)`;
+  // Sales answers each of 100 leads twice with the same feedback id: one feedback each.
+  let duplicates = 0;
+  for (const key of keys.slice(0, 100)) {
+    for (let k = 0; k < 2; k++) {
+      const r = await rig.worker.admin("/__mql/feedback", { method: "POST", body: { id: `fb-${key}`, key, outcome: "accepted" } });
+      assert.equal(r.status, 200);
+      duplicates += r.body.duplicate ? 1 : 0;
     }
-    const summary = (await rig.worker.admin("/__mql/summary")).body;
-    assert.deepEqual([duplicates, summary.byStatus.accepted, summary.withFeedback], [100, 100, 100], "each duplicate feedback changed nothing");
-  } finally {
-    await rig.stop();
   }
-});
+  const summary = (await rig.worker.admin("/__mql/summary")).body;
+  assert.deepEqual([duplicates, summary.byStatus.accepted, summary.withFeedback], [100, 100, 100], "each duplicate feedback changed nothing");
+}));
 
 test("the table", () => {
   const line = (cells) => `| ${cells.join(" | ")} |`;

@@ -61,6 +61,19 @@ fn time_of(value: &Json) -> Option<f64> {
     }
 }
 
+/// The time at `key` of a lead's line, if it has one.
+fn optional_time(doc: &Json, key: &str, place: &str) -> Result<Option<f64>, DatasetError> {
+    match doc.get(key) {
+        None | Some(Json::Null) => Ok(None),
+        Some(v) => time_of(v).map(Some).ok_or_else(|| {
+            error(
+                place,
+                format!("{key}: must be an ISO-8601 date-time or epoch milliseconds"),
+            )
+        }),
+    }
+}
+
 /// Reads JSON Lines: `{"id", "traits"?, "events": [...], "converted": bool, "convertedAt"?,
 /// "value"?, "session"?, "asOf"?}`.
 pub fn read_jsonl(text: &str) -> Result<Vec<Lead>, DatasetError> {
@@ -103,15 +116,7 @@ pub fn read_jsonl_with(
             }
             events.insert(0, Json::Obj(identify));
         }
-        let converted_at = match doc.get("convertedAt") {
-            None | Some(Json::Null) => None,
-            Some(v) => Some(time_of(v).ok_or_else(|| {
-                error(
-                    &place,
-                    "convertedAt: must be an ISO-8601 date-time or epoch milliseconds",
-                )
-            })?),
-        };
+        let converted_at = optional_time(&doc, "convertedAt", &place)?;
         let id = match doc.get("id") {
             Some(Json::Str(s)) => s.clone(),
             Some(Json::Num(n)) => crate::format::number::Shown(*n).to_string(),
@@ -126,15 +131,7 @@ pub fn read_jsonl_with(
             Some(Json::Str(s)) => Some(s.clone()),
             Some(_) => return Err(error(&place, "session: must be a saved session (text)")),
         };
-        let as_of = match doc.get("asOf") {
-            None | Some(Json::Null) => None,
-            Some(v) => Some(time_of(v).ok_or_else(|| {
-                error(
-                    &place,
-                    "asOf: must be an ISO-8601 date-time or epoch milliseconds",
-                )
-            })?),
-        };
+        let as_of = optional_time(&doc, "asOf", &place)?;
         leads.push(Lead {
             id,
             events,
