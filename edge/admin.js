@@ -165,6 +165,7 @@ async function readJson(request) {
   }
 }
 
-function json(status, body, headers = {}) {
+/** A JSON response (the worker's answers use it too). */
+export function json(status, body, headers = {}) {
   return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 }

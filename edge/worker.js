@@ -29,7 +29,7 @@ import wasm from "./pkg/mqlscore_bg.wasm";
 import { readSettings } from "./settings.js";
 import { RateLimit, ignoreReason, isBot } from "./filter.js";
 import { newVisitorId, sign, verify } from "./token.js";
-import { admin } from "./admin.js";
+import { admin, json } from "./admin.js";
 import { accountOf } from "./account-score.js";
 export { Outbox } from "./outbox.js";
 export { Account } from "./accounts.js";
@@ -491,8 +491,4 @@ function readCookie(header, name) {
     if (i > 0 && part.slice(0, i).trim() === name) return part.slice(i + 1).trim();
   }
   return null;
-}
-
-function json(status, body, headers = {}) {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 }
