@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use mqlscore::{Event, Json, Model, Scorer};
+use mqlscore::{Event, Json, Model, Scorer, Value};
 use proptest::prelude::*;
 
 const NOW: f64 = T0 + 40.0 * DAY;
@@ -218,6 +218,54 @@ proptest! {
         prop_assert_eq!(whole.save(), split.save());
         prop_assert_eq!(a.score, second.score);
         prop_assert_eq!(a.became_mql, first.became_mql || second.became_mql);
+    }
+
+    #[test]
+    fn light_results_equal_the_full_scorecard_whatever_the_clock_does(
+        texts in prop::collection::vec(event_json(), 1..40),
+        clocks in prop::collection::vec(0u8..4, 1..40),
+        cut in 0usize..40,
+    ) {
+        // The light path rereads only the rules an event changed while the clock stands still;
+        // a clock that stands, advances, jumps back, a reset and a load must not fool it.
+        let model = example("b2b-saas");
+        let all = events(&texts, &model);
+        let mut light = Scorer::new(model.clone());
+        let mut full = Scorer::new(model.clone());
+        let mut now = NOW;
+        for (i, e) in all.iter().enumerate() {
+            now = match clocks[i % clocks.len()] {
+                0 => now,
+                1 => now + 3_600_000.0,
+                2 => now + 17.0 * 86_400_000.0,
+                _ => NOW - 1000.0,
+            };
+            if i == cut {
+                light.reset();
+                full = Scorer::new(model.clone());
+            }
+            if i == cut / 2 && i != cut {
+                let saved = light.save();
+                light.load(&saved).unwrap();
+            }
+            let l = light.ingest_light(e, now);
+            let f = full.ingest(e, now);
+            match (l, f) {
+                (Ok(l), Ok(f)) => prop_assert_eq!(
+                    (l.score, l.fit, l.engagement, l.mql, l.became_mql),
+                    (f.score, f.fit, f.engagement, f.mql, f.became_mql),
+                    "event {}", i
+                ),
+                (l, f) => prop_assert_eq!(l.is_err(), f.is_err(), "event {}", i),
+            }
+            // The kept traits view against the model's conditions tested afresh.
+            let folded: Vec<_> = light.session().traits.iter().map(|t| t.clone().map(Value::folded)).collect();
+            let expected: Vec<&str> = model.fit.rules.iter().filter(|r| r.when.holds(&folded)).map(|r| r.id.as_str()).collect();
+            let card = light.score(now);
+            let kept: Vec<&str> = model.fit.rules.iter().filter(|r| card.reasons.iter().any(|x| x.rule == r.id)).map(|r| r.id.as_str()).collect();
+            prop_assert_eq!(kept, expected, "event {}", i);
+
+        }
     }
 
     #[test]

@@ -40,14 +40,19 @@ impl Value {
     /// The value with its text folded to lower case as rules compare it (numbers and booleans
     /// as they are): an event's fields when read, a session's traits once per change, so that
     /// every test after that borrows them.
-    pub fn folded(self) -> Value {
-        match self {
-            Value::Str(mut s) if s.is_ascii() => {
+    pub fn folded(mut self) -> Value {
+        self.fold();
+        self
+    }
+
+    /// [`Value::folded`] in place.
+    pub fn fold(&mut self) {
+        if let Value::Str(s) = self {
+            if s.is_ascii() {
                 s.make_ascii_lowercase();
-                Value::Str(s)
+            } else {
+                *s = s.to_lowercase();
             }
-            Value::Str(s) => Value::Str(s.to_lowercase()),
-            other => other,
         }
     }
 }

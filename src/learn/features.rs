@@ -2,8 +2,8 @@
 //! of the model, so that learned weights turn straight back into the rules' points.
 
 use crate::model::{Model, Tallied};
-use crate::score::scorecard::TraitView;
 use crate::score::scorer::Scorer;
+use crate::score::trait_view::TraitView;
 use crate::session::Session;
 
 /// What one feature is: a fit rule (1 when it holds) or an engagement rule (its events, after

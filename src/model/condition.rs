@@ -43,6 +43,11 @@ impl Slots {
     }
 }
 
+/// The bit of slot `s` in a mask of slots (slots past 63 share the last bit).
+pub fn slot_bit(s: usize) -> u64 {
+    1 << s.min(63)
+}
+
 /// A compiled condition.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Condition {
@@ -108,6 +113,18 @@ impl Condition {
         p: &mut Problems,
     ) -> Option<Condition> {
         compile(doc, path, scope, slots, p, 0)
+    }
+
+    /// The slots the condition reads, as a mask (bit `s`: slot `s`; slots past 63 share the
+    /// last bit).
+    pub fn reads(&self) -> u64 {
+        match self {
+            Condition::All(items) | Condition::Any(items) => {
+                items.iter().fold(0, |mask, c| mask | c.reads())
+            }
+            Condition::Not(inner) => inner.reads(),
+            Condition::Test { slot, .. } => slot_bit(*slot),
+        }
     }
 
     /// Whether the condition holds for these slot values, whose text is folded to lower case

@@ -2,7 +2,9 @@
 //! model, a session and events together.
 
 pub mod grade;
+mod readings;
 pub mod result;
 pub mod result_json;
 pub mod scorecard;
 pub mod scorer;
+pub mod trait_view;

@@ -1,10 +1,11 @@
 //! What every call returns: the score, its halves, the grade, the MQL flag, and the reasons.
 
 use crate::format::number::Shown;
-use crate::format::value::Value;
 use crate::model::bots::FilterReason;
 use crate::model::{EngagementRule, FitRule, Model, Tallied, Trigger};
 use crate::score::grade::Grade;
+use crate::score::readings::{rule_points_counted, Readings};
+use crate::score::trait_view::TraitView;
 use crate::session::Session;
 use std::fmt;
 
@@ -112,71 +113,9 @@ fn engagement_points<'a>(
         .iter()
         .enumerate()
         .map(move |(i, rule)| {
-            let reading = session.reading(i, Tallied::Rule(rule), now);
-            let mut points = if reading.count >= rule.min_count {
-                rule.points * reading.weight
-            } else {
-                0.0
-            };
-            if let Some(cap) = rule.max_points {
-                points = points.clamp(-cap, cap);
-            }
-            (rule, points, reading.count)
+            let (points, count) = rule_points_counted(model, session, i, now);
+            (rule, points, count)
         })
-}
-
-/// What the visitor's traits give: which fit rules and which trait disqualifiers hold. It only
-/// changes when traits do, so the scorer keeps it instead of testing conditions per event.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TraitView {
-    holds: Vec<bool>,
-    fit: f64,
-    disqualifies: Vec<bool>,
-}
-
-impl TraitView {
-    /// Which fit rules hold, in model order.
-    pub fn holds(&self) -> &[bool] {
-        &self.holds
-    }
-
-    /// Evaluates the model's trait conditions on `traits` (by slot of [`Model::traits`]).
-    pub fn of(model: &Model, traits: &[Option<Value>]) -> TraitView {
-        let mut view = TraitView {
-            holds: Vec::new(),
-            fit: 0.0,
-            disqualifies: Vec::new(),
-        };
-        view.refresh(model, traits);
-        view
-    }
-
-    /// [`TraitView::of`] in place, reusing its lists. Each trait's text is folded to lower case
-    /// once here, not once per condition that tests it.
-    pub fn refresh(&mut self, model: &Model, traits: &[Option<Value>]) {
-        let folded: Vec<Option<Value>> = traits
-            .iter()
-            .map(|t| t.as_ref().map(|v| v.clone().folded()))
-            .collect();
-        self.holds.clear();
-        self.holds
-            .extend(model.fit.rules.iter().map(|r| r.when.holds(&folded)));
-        self.fit = model
-            .fit
-            .rules
-            .iter()
-            .zip(&self.holds)
-            .filter(|(_, h)| **h)
-            .map(|(r, _)| r.points)
-            .sum();
-        self.disqualifies.clear();
-        self.disqualifies.extend(
-            model
-                .disqualifiers
-                .iter()
-                .map(|d| matches!(&d.trigger, Trigger::Traits(c) if c.holds(&folded))),
-        );
-    }
 }
 
 /// The fit rules whose conditions hold.
@@ -188,7 +127,7 @@ fn fit_rules_holding<'a>(
         .fit
         .rules
         .iter()
-        .zip(&view.holds)
+        .zip(view.holds())
         .filter(|(_, h)| **h)
         .map(|(r, _)| r)
 }
@@ -196,13 +135,30 @@ fn fit_rules_holding<'a>(
 impl Totals {
     /// Computes the totals of `session` under `model` at `now` (epoch seconds).
     pub fn of(model: &Model, session: &Session, view: &TraitView, now: f64) -> Totals {
-        let fit = view.fit;
+        let fit = view.fit();
         let engagement = engagement_points(model, session, now)
             .map(|(_, p, _)| p)
             .sum();
         Totals::bounded(
             model,
             fit,
+            engagement,
+            disqualified(model, session, view, now),
+        )
+    }
+
+    /// [`Totals::of`], rereading only what changed since `readings` were taken.
+    pub fn of_read(
+        model: &Model,
+        session: &Session,
+        view: &TraitView,
+        now: f64,
+        readings: &mut Readings,
+    ) -> Totals {
+        let engagement = readings.engagement(model, session, now);
+        Totals::bounded(
+            model,
+            view.fit(),
             engagement,
             disqualified(model, session, view, now),
         )
@@ -242,7 +198,7 @@ impl Totals {
 fn disqualified(model: &Model, session: &Session, view: &TraitView, now: f64) -> Option<usize> {
     let tallied_before = model.engagement.rules.len();
     let mut event_index = 0;
-    let mut by_traits = view.disqualifies.iter();
+    let mut by_traits = view.disqualifies().iter();
     model.disqualifiers.iter().position(|d| match &d.trigger {
         Trigger::Traits(_) => by_traits.next() == Some(&true),
         Trigger::Event(m) => {

@@ -5,13 +5,14 @@ use crate::format::time::{EARLIEST_MS, MAX_AHEAD_MS};
 use crate::model::bots::FilterReason;
 use crate::model::Model;
 use crate::score::grade::Grade;
-use crate::score::scorecard::{round2, Scorecard, Totals, TraitView};
+use crate::score::readings::Readings;
+use crate::score::scorecard::{round2, Scorecard, Totals};
+use crate::score::trait_view::TraitView;
 use crate::session::event::Event;
-use crate::session::event::EventKind;
 use crate::session::lines::{lines, LinePlan};
 use crate::session::saved::{self, Restored};
 use crate::session::Applied;
-use crate::session::Session;
+use crate::session::{Session, Touched};
 use std::sync::Arc;
 
 /// Scores one visitor: feed it events, read its [`Scorecard`], save it between requests.
@@ -42,6 +43,8 @@ pub struct Scorer {
     lines: Option<Arc<LinePlan>>,
     /// The traits view of a session without traits, which `reset` starts from.
     blank: TraitView,
+    /// The engagement rules' points as last read, reread only where events changed them.
+    readings: Readings,
 }
 
 /// An event of a batch that was rejected; the others were scored.
@@ -75,6 +78,7 @@ impl Scorer {
             view,
             lines: None,
             blank,
+            readings: Readings::default(),
         }
     }
 
@@ -95,6 +99,7 @@ impl Scorer {
         let (session, restored) = saved::restore(&self.model, saved)?;
         self.view = TraitView::of(&self.model, &session.traits);
         self.session = session;
+        self.readings.forget();
         Ok(restored)
     }
 
@@ -143,8 +148,7 @@ impl Scorer {
     /// [`Scorer::score`] gives the full scorecard with its reasons when they are wanted.
     pub fn ingest_light(&mut self, event: &Event, now_ms: f64) -> Result<Light, EventError> {
         let (applied, totals) = self.apply_counted(event, now_ms)?;
-        let totals = totals
-            .unwrap_or_else(|| Totals::of(&self.model, &self.session, &self.view, now_ms / 1000.0));
+        let totals = totals.unwrap_or_else(|| self.totals(now_ms));
         Ok(Light {
             score: round2(totals.fit + totals.engagement),
             fit: totals.fit,
@@ -211,10 +215,22 @@ impl Scorer {
         saved::save(&self.model, &self.session)
     }
 
+    /// The totals at `now_ms`, rereading only the rules that changed since the last reading.
+    fn totals(&mut self, now_ms: f64) -> Totals {
+        Totals::of_read(
+            &self.model,
+            &self.session,
+            &self.view,
+            now_ms / 1000.0,
+            &mut self.readings,
+        )
+    }
+
     /// Forgets the visitor: a fresh session under the same model (its memory reused).
     pub fn reset(&mut self) {
         self.session.clear();
         self.view.clone_from(&self.blank);
+        self.readings.forget();
     }
 
     /// Applies an event; `true` if it made the visitor an MQL for the first time.
@@ -249,18 +265,24 @@ impl Scorer {
             ));
         }
         let at = (at_ms / 1000.0).floor() as i64;
-        match self.session.apply(&self.model, event, at) {
+        let mut touched = Touched::default();
+        let applied = self
+            .session
+            .apply_noting(&self.model, event, at, &mut touched);
+        self.readings.touched(touched.tallies);
+        match applied {
             Applied::Unchanged => return Ok((Outcome::Scored, None)),
             Applied::Filtered(reason) => return Ok((Outcome::Filtered(reason), None)),
             Applied::Changed => {}
         }
-        if matches!(event.kind, EventKind::Identify | EventKind::Group) {
-            self.view.refresh(&self.model, &self.session.traits);
+        if touched.traits != 0 {
+            self.view
+                .refresh(&self.model, &self.session.traits, touched.traits);
         }
         if self.session.mql_since.is_some() {
             return Ok((Outcome::Scored, None));
         }
-        let totals = Totals::of(&self.model, &self.session, &self.view, now_ms / 1000.0);
+        let totals = self.totals(now_ms);
         if totals.is_mql(&self.model) {
             self.session.mql_since = Some((now_ms / 1000.0).floor() as i64);
             return Ok((Outcome::BecameMql, Some(totals)));

@@ -10,6 +10,7 @@ pub mod saved;
 
 use crate::format::value::Value;
 use crate::model::bots::{BotFilter, FilterReason};
+use crate::model::condition::slot_bit;
 use crate::model::{EventMatcher, Model, Tallied, TallyKind, Target};
 use crate::session::event::{Event, EventKind};
 
@@ -50,6 +51,15 @@ pub enum Applied {
     Changed,
     /// The bot filter kept the event from scoring, for this reason (it is counted).
     Filtered(FilterReason),
+}
+
+/// What applying an event changed, for a scorer that keeps readings of the session.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Touched {
+    /// Bit `i`: the tally of the `i`-th tallied rule (of the first 64) changed.
+    pub tallies: u64,
+    /// Bit `s`: the trait in slot `s` changed (slots past 63 share the last bit).
+    pub traits: u64,
 }
 
 /// A rule's tally; which kind a rule gets is fixed by [`TallyKind`].
@@ -152,6 +162,14 @@ impl Tally {
         }
     }
 
+    /// Whether it has counted nothing (its reading is the same at any time).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Tally::Recent(hits) => hits.is_empty(),
+            Tally::Decayed { count, .. } | Tally::Count(count) => *count == 0,
+        }
+    }
+
     /// The tally as of `now` (epoch seconds), for a rule with this window and half-life.
     pub fn read(&self, now: f64, within_ms: Option<f64>, half_life_ms: Option<f64>) -> Reading {
         let weight_at = |at: i64| half_life_ms.map_or(1.0, |h| decay(now - at as f64, h / 1000.0));
@@ -236,6 +254,17 @@ impl Session {
 
     /// Applies an event stamped `at` (epoch seconds).
     pub fn apply(&mut self, model: &Model, event: &Event, at: i64) -> Applied {
+        self.apply_noting(model, event, at, &mut Touched::default())
+    }
+
+    /// [`Session::apply`], noting in `touched` which tallies and traits changed.
+    pub fn apply_noting(
+        &mut self,
+        model: &Model,
+        event: &Event,
+        at: i64,
+        touched: &mut Touched,
+    ) -> Applied {
         if let Some(m) = event.message {
             if self.recent.contains(&m) {
                 return Applied::Unchanged;
@@ -258,11 +287,12 @@ impl Session {
             EventKind::Identify | EventKind::Group => {
                 // An identify that arrives late fills gaps but never overwrites newer traits.
                 let newer = self.traits_at.is_none_or(|t| at >= t);
-                for (slot, value) in self.traits.iter_mut().zip(&event.traits) {
+                for (s, (slot, value)) in self.traits.iter_mut().zip(&event.traits).enumerate() {
                     if let Some(v) = value {
                         if (newer || slot.is_none()) && slot.as_ref() != Some(v) {
                             *slot = Some(v.clone());
                             changed = true;
+                            touched.traits |= slot_bit(s);
                         }
                     }
                 }
@@ -274,9 +304,10 @@ impl Session {
                     self.last_page_view = Some(self.last_page_view.map_or(at, |t| t.max(at)));
                 }
                 let tag = event.message.map_or(0, |m| (m as u16).max(1));
-                for (tally, rule) in self.tallies.iter_mut().zip(model.tallied()) {
-                    if rule.matcher().matches(event) {
-                        changed |= tally.record(rule.kind(), at, tag);
+                for (i, (tally, rule)) in self.tallies.iter_mut().zip(model.tallied()).enumerate() {
+                    if rule.matcher().matches(event) && tally.record(rule.kind(), at, tag) {
+                        changed = true;
+                        touched.tallies |= 1u64.checked_shl(i as u32).unwrap_or(0);
                     }
                 }
             }
