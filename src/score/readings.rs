@@ -11,7 +11,8 @@ use crate::session::Session;
 pub struct Readings {
     /// The moment read (epoch seconds); NaN before the first reading.
     now: f64,
-    /// Points of each engagement rule at `now`, in model order.
+    /// Points of each engagement rule at `now`, in model order; empty until a second reading
+    /// at the same moment asks for them.
     points: Vec<f64>,
     /// Bit `i`: the tally of engagement rule `i` changed since `now` was read.
     stale: u64,
@@ -31,6 +32,7 @@ impl Readings {
     /// Forgets every reading (a session replaced or cleared).
     pub fn forget(&mut self) {
         self.now = f64::NAN;
+        self.points.clear();
     }
 
     /// Marks the tallies an event changed (bit `i`: the `i`-th tallied rule).
@@ -41,13 +43,22 @@ impl Readings {
     /// The engagement sum at `now` (epoch seconds), before the group's bounds.
     pub fn engagement(&mut self, model: &Model, session: &Session, now: f64) -> f64 {
         let rules = &model.engagement.rules;
-        if self.now.is_nan() || self.points.len() != rules.len() {
-            self.points.clear();
+        // False before the first reading too: NaN equals nothing.
+        let same_moment = self.now == now;
+        let kept = !self.points.is_empty() || rules.is_empty();
+        if !kept && !same_moment {
+            // A new moment and nothing kept: every rule is read and nothing is kept yet, so a
+            // session scored at a new time on each event (a live page) never pays for keeping.
+            self.now = now;
+            self.stale = 0;
+            return (0..rules.len())
+                .map(|i| rule_points(model, session, i, now))
+                .sum();
+        }
+        if !kept {
             self.points.resize(rules.len(), 0.0);
             self.stale = u64::MAX;
         }
-        // False before the first reading too: NaN equals nothing.
-        let same_moment = self.now == now;
         for (i, rule) in rules.iter().enumerate() {
             let stale = self.stale & (1 << i) != 0;
             let moves_with_time = rule.within_ms.is_some() || rule.half_life_ms.is_some();

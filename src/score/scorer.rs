@@ -41,8 +41,9 @@ pub struct Scorer {
     view: TraitView,
     /// How JSON Lines are read under the model, made on first use and kept.
     lines: Option<Arc<LinePlan>>,
-    /// The traits view of a session without traits, which `reset` starts from.
-    blank: TraitView,
+    /// The traits view of a session without traits, which `reset` starts from (shared by the
+    /// sessions [`Scorer::fresh`] makes).
+    blank: Arc<TraitView>,
     /// The engagement rules' points as last read, reread only where events changed them.
     readings: Readings,
 }
@@ -66,9 +67,9 @@ impl Scorer {
     }
 
     fn with(model: Arc<Model>, session: Session) -> Scorer {
-        let blank = TraitView::of(&model, &vec![None; model.traits.paths.len()]);
+        let blank = Arc::new(TraitView::of(&model, &[]));
         let view = if session.traits.iter().all(Option::is_none) {
-            blank.clone()
+            (*blank).clone()
         } else {
             TraitView::of(&model, &session.traits)
         };
@@ -78,6 +79,19 @@ impl Scorer {
             view,
             lines: None,
             blank,
+            readings: Readings::default(),
+        }
+    }
+
+    /// A new visitor's session under the same model, sharing what sessions of one model can
+    /// share (the cheap way to start many sessions; `new` computes them again).
+    pub fn fresh(&self) -> Scorer {
+        Scorer {
+            model: Arc::clone(&self.model),
+            session: Session::new(&self.model),
+            view: (*self.blank).clone(),
+            lines: self.lines.clone(),
+            blank: Arc::clone(&self.blank),
             readings: Readings::default(),
         }
     }

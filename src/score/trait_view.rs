@@ -3,16 +3,15 @@
 //! retests only the conditions that read a trait that changed.
 
 use crate::format::value::Value;
-use crate::model::condition::slot_bit;
+use crate::model::condition::{slot_bit, Condition};
 use crate::model::{Model, Trigger};
 
 /// The model's trait conditions evaluated on one visitor's traits.
 #[derive(Debug, PartialEq)]
 pub struct TraitView {
-    /// The traits with their text folded to lower case, by slot (kept to reuse its memory).
+    /// The traits with their text folded to lower case, by slot (kept to reuse its memory);
+    /// empty while no trait is set, so that a blank view costs no memory for it.
     folded: Vec<Option<Value>>,
-    /// Bit `s` of entry `i`: fit rule `i` (then disqualifier `i - fit rules`) reads slot `s`.
-    reads: Vec<u64>,
     holds: Vec<bool>,
     fit: f64,
     disqualifies: Vec<bool>,
@@ -22,7 +21,6 @@ impl Clone for TraitView {
     fn clone(&self) -> TraitView {
         TraitView {
             folded: self.folded.clone(),
-            reads: self.reads.clone(),
             holds: self.holds.clone(),
             fit: self.fit,
             disqualifies: self.disqualifies.clone(),
@@ -32,7 +30,6 @@ impl Clone for TraitView {
     /// Copies into the lists already allocated (a scorer's `reset` allocates nothing).
     fn clone_from(&mut self, other: &TraitView) {
         self.folded.clone_from(&other.folded);
-        self.reads.clone_from(&other.reads);
         self.holds.clone_from(&other.holds);
         self.fit = other.fit;
         self.disqualifies.clone_from(&other.disqualifies);
@@ -42,19 +39,8 @@ impl Clone for TraitView {
 impl TraitView {
     /// Evaluates the model's trait conditions on `traits` (by slot of [`Model::traits`]).
     pub fn of(model: &Model, traits: &[Option<Value>]) -> TraitView {
-        let disqualifiers = model.disqualifiers.iter().map(|d| match &d.trigger {
-            Trigger::Traits(c) => c.reads(),
-            Trigger::Event(_) => 0,
-        });
         let mut view = TraitView {
-            folded: vec![None; traits.len()],
-            reads: model
-                .fit
-                .rules
-                .iter()
-                .map(|r| r.when.reads())
-                .chain(disqualifiers)
-                .collect(),
+            folded: Vec::new(),
             holds: vec![false; model.fit.rules.len()],
             fit: 0.0,
             disqualifies: vec![false; model.disqualifiers.len()],
@@ -82,6 +68,11 @@ impl TraitView {
     /// past 63 counts as bit 63) took new values: each changed trait's text is folded once,
     /// and only the conditions that read one are tested again.
     pub fn refresh(&mut self, model: &Model, traits: &[Option<Value>], changed: u64) {
+        if traits.iter().all(Option::is_none) {
+            self.folded.clear();
+        } else {
+            self.folded.resize(traits.len(), None);
+        }
         for (s, (folded, t)) in self.folded.iter_mut().zip(traits).enumerate() {
             if changed & slot_bit(s) == 0 {
                 continue;
@@ -94,9 +85,10 @@ impl TraitView {
                 v.fold();
             }
         }
-        let (fit_reads, disqualifier_reads) = self.reads.split_at(self.holds.len());
-        for ((hold, rule), reads) in self.holds.iter_mut().zip(&model.fit.rules).zip(fit_reads) {
-            if reads & changed != 0 {
+        // Every condition reads some slot, so a full refresh need not ask which.
+        let reads_changed = |c: &Condition| changed == u64::MAX || c.reads() & changed != 0;
+        for (hold, rule) in self.holds.iter_mut().zip(&model.fit.rules) {
+            if reads_changed(&rule.when) {
                 *hold = rule.when.holds(&self.folded);
             }
         }
@@ -108,14 +100,9 @@ impl TraitView {
             .filter(|(_, h)| **h)
             .map(|(r, _)| r.points)
             .sum();
-        for ((out, d), reads) in self
-            .disqualifies
-            .iter_mut()
-            .zip(&model.disqualifiers)
-            .zip(disqualifier_reads)
-        {
+        for (out, d) in self.disqualifies.iter_mut().zip(&model.disqualifiers) {
             if let Trigger::Traits(c) = &d.trigger {
-                if reads & changed != 0 {
+                if reads_changed(c) {
                     *out = c.holds(&self.folded);
                 }
             }

@@ -16,6 +16,8 @@ use std::sync::Arc;
 #[wasm_bindgen(js_name = Model)]
 pub struct CompiledModel {
     inner: Arc<Compiled>,
+    /// A blank session that new ones are made from (they share its traits view).
+    template: Engine,
     /// How its sessions read events, made once.
     reader: Rc<Reader>,
 }
@@ -28,24 +30,23 @@ impl CompiledModel {
         let inner = Arc::new(compile(&model)?);
         Ok(CompiledModel {
             reader: Rc::new(Reader::new(&inner)),
+            template: Engine::new(Arc::clone(&inner)),
             inner,
         })
     }
 
     /// A fresh visitor's session under this model.
     pub fn session(&self) -> Scorer {
-        Scorer::sharing(
-            Engine::new(Arc::clone(&self.inner)),
-            None,
-            Rc::clone(&self.reader),
-        )
+        Scorer::sharing(self.template.fresh(), None, Rc::clone(&self.reader))
     }
 
     /// A session restored from `save()`: migrated rule by rule when saved under another version
     /// of the model, reset when saved under another model (`restored` says which and why).
     /// Throws if `saved` is not a saved session.
     pub fn restore(&self, saved: &str) -> Result<Scorer, JsValue> {
-        let (engine, restored) = Engine::restore(Arc::clone(&self.inner), saved)
+        let mut engine = self.template.fresh();
+        let restored = engine
+            .load(saved)
             .map_err(|e| error(&e.to_string(), "saved", None))?;
         Ok(Scorer::sharing(
             engine,
