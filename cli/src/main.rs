@@ -5,9 +5,10 @@
 use clap::{Args, Parser, Subcommand};
 use mqlscore::document::ModelDocument;
 use mqlscore::learn::{auc, brier, lift_by_decile, log_loss};
+use mqlscore::learn::{columns_of_leads, columns_of_mapping, propose, ProposeOptions};
 use mqlscore::learn::{generate, to_jsonl};
 use mqlscore::learn::{read_csv, read_jsonl, CsvMapping, Lead};
-use mqlscore::learn::{samples, train, Options, Target, TrainOptions};
+use mqlscore::learn::{samples, score_leads, train, Options, Target, TrainOptions};
 use mqlscore::parse_iso8601;
 use mqlscore::{Event, Json, Model, Scorer};
 use std::collections::HashMap;
@@ -48,6 +49,9 @@ enum Command {
     Replay(ReplayArgs),
     /// Write synthetic labeled leads (JSON Lines) drawn from a model.
     Generate(GenerateArgs),
+    /// Score each lead of a file: one line per lead with its score, probability, grade, MQL
+    /// flag and top reasons.
+    Score(ScoreArgs),
 }
 
 /// Where labeled leads come from.
@@ -71,11 +75,33 @@ struct Data {
 
 #[derive(Args)]
 struct TrainArgs {
-    /// The model whose rules are weighed (JSON).
+    /// The model whose rules are weighed (JSON). Without it, the rules are proposed from the
+    /// data (as with --propose).
     #[arg(long, value_name = "FILE")]
-    model: PathBuf,
+    model: Option<PathBuf>,
     #[command(flatten)]
     data: Data,
+    /// Propose rules from the data's columns (each level of a text column, bins of a numeric
+    /// one, steps of a count), added to --model's for the columns it does not read.
+    #[arg(long)]
+    propose: bool,
+    /// The id of a proposed model [default: the data file's name].
+    #[arg(long, value_name = "ID")]
+    id: Option<String>,
+    /// A level or bin needs at least this share of the rows for a rule of its own [default: 0.01].
+    #[arg(long, value_name = "SHARE")]
+    min_share: Option<f64>,
+    /// And at least this many rows [default: 30].
+    #[arg(long, value_name = "ROWS")]
+    min_rows: Option<usize>,
+    /// Quantile bins a numeric column starts from, before neighbours the data does not tell
+    /// apart are merged [default: 10].
+    #[arg(long, value_name = "N")]
+    max_bins: Option<usize>,
+    /// A cell value that means "not given", like an empty cell (repeatable) [default: Select,
+    /// --, -, n/a, na, none, null, unknown, not specified].
+    #[arg(long, value_name = "TEXT")]
+    placeholder: Vec<String>,
     /// Write the learned model here instead of printing it.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -102,6 +128,21 @@ struct TrainArgs {
     /// Folds of the cross-validation, 2 to 20 [default: 5].
     #[arg(long, allow_negative_numbers = true)]
     folds: Option<f64>,
+}
+
+#[derive(Args)]
+struct ScoreArgs {
+    /// The model to score with (JSON).
+    #[arg(long, value_name = "FILE")]
+    model: PathBuf,
+    #[command(flatten)]
+    data: Data,
+    /// Output format: jsonl (one JSON object per lead) or csv.
+    #[arg(long, value_name = "FORMAT", default_value = "jsonl", value_parser = ["jsonl", "csv"])]
+    format: String,
+    /// How many reasons to give per lead, largest first.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    reasons: usize,
 }
 
 #[derive(Args)]
@@ -147,6 +188,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => cmd_eval(&args),
         Command::Replay(args) => cmd_replay(&args),
         Command::Generate(args) => cmd_generate(&args),
+        Command::Score(args) => cmd_score(&args),
     };
     match result {
         Ok(output) => {
@@ -176,18 +218,48 @@ fn load_model(path: &Path) -> Result<(ModelDocument, Model), String> {
 }
 
 fn load_leads(data: &Data) -> Result<Vec<Lead>, String> {
+    load_leads_mapped(data).map(|(leads, _)| leads)
+}
+
+/// The leads, with the CSV mapping they were read with.
+fn load_leads_mapped(data: &Data) -> Result<(Vec<Lead>, Option<CsvMapping>), String> {
     match (&data.data, &data.csv, &data.mapping) {
-        (Some(path), _, _) => {
-            read_jsonl(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))
-        }
+        (Some(path), _, _) => Ok((
+            read_jsonl(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?,
+            None,
+        )),
         (None, Some(path), Some(mapping_path)) => {
             let name = mapping_path.display();
             let tree = Json::parse(&read(mapping_path)?).map_err(|e| format!("{name}: {e}"))?;
             let mapping: CsvMapping = tree.into_typed().map_err(|e| format!("{name}: {e}"))?;
-            read_csv(&read(path)?, &mapping).map_err(|e| format!("{}: {e}", path.display()))
+            let leads =
+                read_csv(&read(path)?, &mapping).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok((leads, Some(mapping)))
         }
         _ => Err("give --data leads.jsonl, or --csv leads.csv with --mapping map.json".to_owned()),
     }
+}
+
+/// The data file's name without its extension, as an id (`crm-export`).
+fn data_stem(data: &Data) -> String {
+    data.data
+        .as_ref()
+        .or(data.csv.as_ref())
+        .and_then(|p| p.file_stem())
+        .map(|s| {
+            s.to_string_lossy()
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '.' || c == '_' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .take(64)
+                .collect()
+        })
+        .unwrap_or_else(|| "learned".to_owned())
 }
 
 /// Numbers with no fraction written as people write them (`20`, not `20.0`); all others exact.
@@ -242,8 +314,66 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
     let options: Options = given
         .check()
         .map_err(|e| format!("{}: {}", flag(e.option), e.message))?;
-    let (doc, model) = load_model(&args.model)?;
-    let leads = load_leads(&args.data)?;
+    let base = args.model.as_deref().map(load_model).transpose()?;
+    let (leads, mapping) = load_leads_mapped(&args.data)?;
+    let (doc, model) = match base {
+        Some(base) if !args.propose => base,
+        base => {
+            let defaults = ProposeOptions::default();
+            let popts = ProposeOptions {
+                min_share: args.min_share.unwrap_or(defaults.min_share),
+                min_rows: args.min_rows.unwrap_or(defaults.min_rows),
+                max_bins: args.max_bins.unwrap_or(defaults.max_bins),
+                placeholders: if args.placeholder.is_empty() {
+                    defaults.placeholders.clone()
+                } else {
+                    args.placeholder
+                        .iter()
+                        .map(|p| p.trim().to_lowercase())
+                        .collect()
+                },
+                ..defaults
+            };
+            if !(popts.min_share > 0.0 && popts.min_share < 1.0) {
+                return Err("--min-share: must be a share between 0 and 1".to_owned());
+            }
+            if popts.max_bins < 2 {
+                return Err("--max-bins: must be 2 or more".to_owned());
+            }
+            let columns = match &mapping {
+                Some(m) => columns_of_mapping(m),
+                None => columns_of_leads(&leads, &popts),
+            };
+            let id = args.id.clone().unwrap_or_else(|| data_stem(&args.data));
+            let base_doc = base.as_ref().map(|(doc, _)| doc);
+            let doc =
+                propose(&id, base_doc, &columns, &leads, &popts).map_err(|e| e.to_string())?;
+            let model =
+                Model::from_document(&doc).map_err(|e| format!("the proposed model: {e}"))?;
+            let added = doc.fit.as_ref().map_or(0, |g| g.rules.len())
+                + doc.engagement.as_ref().map_or(0, |g| g.rules.len())
+                - base_doc.map_or(0, |d| {
+                    d.fit.as_ref().map_or(0, |g| g.rules.len())
+                        + d.engagement.as_ref().map_or(0, |g| g.rules.len())
+                });
+            say!(o, "proposed {added} rules from {} columns:", columns.len());
+            let fit = doc
+                .fit
+                .iter()
+                .flat_map(|g| &g.rules)
+                .map(|r| (&r.id, &r.label));
+            let engagement = doc
+                .engagement
+                .iter()
+                .flat_map(|g| &g.rules)
+                .map(|r| (&r.id, &r.label));
+            for (id, label) in fit.chain(engagement) {
+                say!(o, "  {:<32} {}", id, label.as_deref().unwrap_or(""));
+            }
+            say!(o);
+            (doc, model)
+        }
+    };
     let t = train(&doc, &model, &leads, &options).map_err(|e| e.to_string())?;
     let r = &t.report;
     say!(o, "leads: {} used ({} converted, base rate {}); left out: {} disqualified, {} undated, {} with a session of another model; {} events unreadable",
@@ -262,8 +392,12 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
             w.weight
         );
     }
-    say!(o, "\nranking quality (ROC AUC): hand-written {} on all leads; learned {} cross-validated ({} folds)",
-        opt3(r.hand_written.auc), opt3(r.cross_validated.auc), options.folds);
+    let hand = match r.hand_written.auc {
+        Some(auc) => format!("{auc:.3}"),
+        None => "— (every lead scores the same)".to_owned(),
+    };
+    say!(o, "\nranking quality (ROC AUC): hand-written {hand} on all leads; learned {} cross-validated ({} folds)",
+        opt3(r.cross_validated.auc), options.folds);
     say!(
         o,
         "hold-out (25%): learned AUC {}, log loss {}, Brier {}; hand-written AUC {}",
@@ -443,4 +577,84 @@ fn cmd_generate(args: &GenerateArgs) -> Result<String, String> {
         say!(o, "{}", to_jsonl(&lead));
     }
     Ok(o)
+}
+
+fn cmd_score(args: &ScoreArgs) -> Result<String, String> {
+    let (_, model) = load_model(&args.model)?;
+    let leads = load_leads(&args.data)?;
+    let cards = score_leads(&model, &leads);
+    let mut out = Vec::new();
+    let csv = args.format == "csv";
+    let mut writer = csv::Writer::from_writer(&mut out);
+    if csv {
+        writer
+            .write_record([
+                "id",
+                "score",
+                "probability",
+                "grade",
+                "mql",
+                "disqualifier",
+                "reasons",
+                "error",
+            ])
+            .map_err(|e| e.to_string())?;
+    }
+    let mut lines = String::new();
+    for (lead, card) in leads.iter().zip(&cards) {
+        let reasons: Vec<&str> = match card {
+            Ok(card) => card
+                .reasons
+                .iter()
+                .take(args.reasons)
+                .map(|r| r.sentence.as_str())
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        if csv {
+            let record = match card {
+                Ok(c) => [
+                    lead.id.clone(),
+                    c.score.to_string(),
+                    c.probability.map_or(String::new(), |p| format!("{p:.4}")),
+                    c.grade.to_string(),
+                    c.mql.to_string(),
+                    c.disqualifier
+                        .as_ref()
+                        .map_or(String::new(), |d| d.reason.clone()),
+                    reasons.join("; "),
+                    String::new(),
+                ],
+                Err(why) => {
+                    let mut r: [String; 8] = Default::default();
+                    r[0] = lead.id.clone();
+                    r[7] = (*why).to_owned();
+                    r
+                }
+            };
+            writer.write_record(&record).map_err(|e| e.to_string())?;
+        } else {
+            let line = match card {
+                Ok(c) => serde_json::json!({
+                    "id": lead.id,
+                    "score": c.score,
+                    "probability": c.probability.map(|p| (p * 10_000.0).round() / 10_000.0),
+                    "grade": c.grade.to_string(),
+                    "mql": c.mql,
+                    "disqualifier": c.disqualifier.as_ref().map(|d| &d.reason),
+                    "reasons": reasons,
+                }),
+                Err(why) => serde_json::json!({ "id": lead.id, "error": why }),
+            };
+            lines.push_str(&whole_numbers(line).to_string());
+            lines.push('\n');
+        }
+    }
+    writer.flush().map_err(|e| e.to_string())?;
+    drop(writer);
+    if csv {
+        String::from_utf8(out).map_err(|e| e.to_string())
+    } else {
+        Ok(lines)
+    }
 }

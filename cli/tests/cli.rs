@@ -330,3 +330,114 @@ fn the_commands_in_the_learning_doc_run_as_written() {
     let learned = std::fs::read_to_string(dir.join("learned.json")).unwrap();
     assert!(learned.contains("\"calibration\""), "{learned}");
 }
+
+#[test]
+fn a_crm_export_becomes_a_model_without_one_and_each_lead_is_scored() {
+    let dir = scratch("propose");
+    let out_model = dir.join("proposed.json");
+    let (ok, out, err) = run(&[
+        "train",
+        "--csv",
+        "examples/crm-export.csv",
+        "--mapping",
+        "examples/crm-mapping.json",
+        "--min-rows",
+        "10",
+        "--out",
+        out_model.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("proposed "), "{out}");
+    assert!(out.contains("Industry is Retail"), "{out}");
+    assert!(out.contains("Pricing Page Views: at least once"), "{out}");
+    assert!(
+        out.contains("hand-written — (every lead scores the same)"),
+        "{out}"
+    );
+    let model = std::fs::read_to_string(&out_model).unwrap();
+    assert!(model.contains(r#""id": "crm-export""#), "{model}");
+    assert!(model.contains(r#""calibration""#), "{model}");
+
+    let (ok, lines, err) = run(&[
+        "score",
+        "--model",
+        out_model.to_str().unwrap(),
+        "--csv",
+        "examples/crm-export.csv",
+        "--mapping",
+        "examples/crm-mapping.json",
+    ]);
+    assert!(ok, "{err}");
+    let rows: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 400, "one line per lead");
+    assert_eq!(rows[0]["id"], "L1000");
+    for row in &rows {
+        let p = row["probability"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&p), "{row}");
+        assert!(row["reasons"].as_array().unwrap().len() <= 3, "{row}");
+        assert!(row["grade"].as_str().unwrap().len() == 2, "{row}");
+    }
+    let mqls = rows.iter().filter(|r| r["mql"] == true).count();
+    assert!(
+        (40..=120).contains(&mqls),
+        "about the recommended 20% are MQLs: {mqls}"
+    );
+    let top = rows
+        .iter()
+        .max_by(|a, b| {
+            a["score"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["score"].as_f64().unwrap())
+        })
+        .unwrap();
+    assert!(!top["reasons"].as_array().unwrap().is_empty(), "{top}");
+
+    let (ok, csv, err) = run(&[
+        "score",
+        "--model",
+        out_model.to_str().unwrap(),
+        "--csv",
+        "examples/crm-export.csv",
+        "--mapping",
+        "examples/crm-mapping.json",
+        "--format",
+        "csv",
+        "--reasons",
+        "1",
+    ]);
+    assert!(ok, "{err}");
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "id",
+            "score",
+            "probability",
+            "grade",
+            "mql",
+            "disqualifier",
+            "reasons",
+            "error"
+        ]
+    );
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 400);
+    assert!(
+        records.iter().all(|r| !r[6].contains("; ")),
+        "one reason each"
+    );
+    let (ok, _, err) = run(&[
+        "score",
+        "--model",
+        "models/b2b-saas.json",
+        "--format",
+        "xml",
+        "--data",
+        "x",
+    ]);
+    assert!(!ok && err.contains("xml"), "{err}");
+}

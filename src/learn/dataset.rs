@@ -201,6 +201,10 @@ pub struct CountColumn {
     pub track: Option<String>,
 }
 
+/// The time rows of a CSV export without dates are scored at (2000-01-01T00:00:00Z): only
+/// allowed when the mapping has no counts, so that no rule depends on it.
+pub const UNDATED_AS_OF_MS: f64 = 946_684_800_000.0;
+
 /// Most events one CSV count column may stand for.
 pub const MAX_COUNT_PER_CELL: usize = 1000;
 
@@ -251,8 +255,8 @@ pub fn read_csv(text: &str, mapping: &CsvMapping) -> Result<Vec<Lead>, DatasetEr
         ),
         None => None,
     };
-    if as_of_col.is_none() && at.is_none() {
-        return Err(error("mapping", "needs asOf (a column with each row's date) or at (one date for all rows): events need a time"));
+    if as_of_col.is_none() && at.is_none() && !mapping.counts.is_empty() {
+        return Err(error("mapping", "needs asOf (a column with each row's date) or at (one date for all rows): the counts become events, and events need a time"));
     }
     for col in &mapping.numeric {
         if !mapping.traits.contains_key(col) {
@@ -304,10 +308,11 @@ pub fn read_csv(text: &str, mapping: &CsvMapping) -> Result<Vec<Lead>, DatasetEr
                 )
             })?),
         };
+        // Without a date (traits only: nothing decays), rows are scored as of a fixed time.
         let when = match as_of_col {
             Some(c) => parse_iso8601(cell(c))
                 .ok_or_else(|| error(place(c), format!("\"{}\" is not a date", cell(c))))?,
-            None => at.unwrap_or_default(),
+            None => at.unwrap_or(UNDATED_AS_OF_MS),
         };
         let mut events = Vec::new();
         let mut trait_values = Vec::new();
@@ -348,18 +353,30 @@ pub fn read_csv(text: &str, mapping: &CsvMapping) -> Result<Vec<Lead>, DatasetEr
             ]));
         }
         for (col, name, (kind, target)) in &counts {
+            let measure = "a measure like this (time on site, a rate, a total) goes in traits and in numeric, where rules bin it";
             let n = match cell(*col) {
                 "" => 0,
-                s => s
-                    .parse::<usize>()
-                    .map_err(|_| error(place(*col), format!("\"{s}\" is not a whole number")))?,
+                s => match parse_number(s) {
+                    Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_COUNT_PER_CELL as f64 => {
+                        n as usize
+                    }
+                    Some(n) if n >= 0.0 && n.fract() == 0.0 => {
+                        return Err(error(
+                            place(*col),
+                            format!("{s} is more than {MAX_COUNT_PER_CELL} events; {measure}"),
+                        ))
+                    }
+                    Some(_) => {
+                        return Err(error(
+                            place(*col),
+                            format!("\"{s}\" is not a whole number of events; {measure}"),
+                        ))
+                    }
+                    None => {
+                        return Err(error(place(*col), format!("\"{s}\" is not a whole number")))
+                    }
+                },
             };
-            if n > MAX_COUNT_PER_CELL {
-                return Err(error(
-                    place(*col),
-                    format!("{n} is more than {MAX_COUNT_PER_CELL} events"),
-                ));
-            }
             for k in 0..n {
                 let key = if *kind == "page" {
                     "properties"

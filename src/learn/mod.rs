@@ -6,19 +6,24 @@ mod dataset;
 mod features;
 mod logistic;
 mod metrics;
+mod propose;
 mod report;
 mod synthetic;
 mod training;
 
 pub use dataset::{
     read_csv, read_jsonl, read_jsonl_with, CountColumn, CsvMapping, DatasetError, Lead,
-    OutcomeColumn, MAX_COUNT_PER_CELL,
+    OutcomeColumn, MAX_COUNT_PER_CELL, UNDATED_AS_OF_MS,
 };
 pub use features::Feature;
 pub use metrics::{auc, brier, lift_by_decile, log_loss};
+pub use propose::{
+    columns_of_leads, columns_of_mapping, propose, Column, ColumnKind, ProposeError, ProposeOptions,
+};
 pub use report::{TrainReport, TrainResult, WeightShown};
 pub use synthetic::{generate, to_jsonl, TRUE_INTERCEPT, TRUE_WEIGHTS};
 pub use training::{
-    choose_threshold, samples, train, Census, OptionError, Options, Quality, Report, Sample,
-    Target, Threshold, TrainError, TrainOptions, Training, Weight, MIN_PER_CLASS,
+    choose_threshold, samples, score_leads, train, Census, LeadScore, OptionError, Options,
+    Quality, Report, Sample, Target, Threshold, TrainError, TrainOptions, Training, Weight,
+    MIN_PER_CLASS,
 };

@@ -9,6 +9,7 @@ use crate::learn::logistic::Logistic;
 use crate::learn::metrics::{auc, brier, lift_by_decile, log_loss};
 use crate::model::document::{self, ModelDocument, Version};
 use crate::model::Model;
+use crate::score::scorecard::Scorecard;
 use crate::score::scorer::Scorer;
 use crate::session::event::Event;
 use crate::session::saved::Restored;
@@ -218,43 +219,9 @@ pub fn samples(model: &Model, leads: &[Lead]) -> (Vec<Sample>, Census) {
     let mut census = Census::default();
     let mut out = Vec::new();
     for lead in leads {
-        match &lead.session {
-            // A session of another model (or unreadable) says nothing about this one's rules.
-            Some(saved) => match scorer.load(saved) {
-                Ok(restored) if !matches!(restored, Restored::Reset(_)) => {}
-                _ => {
-                    census.bad_sessions += 1;
-                    continue;
-                }
-            },
-            None => scorer.reset(),
-        }
-        let events: Vec<Event> = lead
-            .events
-            .iter()
-            .filter_map(|e| {
-                Event::read(e, model)
-                    .map_err(|_| census.bad_events += 1)
-                    .ok()
-            })
-            .collect();
-        let last = events
-            .iter()
-            .filter_map(|e| e.timestamp_ms)
-            .fold(f64::NEG_INFINITY, f64::max);
-        let Some(as_of) = lead
-            .converted_at
-            .or(last.is_finite().then_some(last + 1000.0))
-            .or(lead.as_of)
-        else {
-            census.undated += 1;
+        let Some(as_of) = replay(&mut scorer, lead, &mut census) else {
             continue;
         };
-        for e in &events {
-            if e.timestamp_ms.is_none_or(|t| t <= as_of) && scorer.ingest(e, as_of).is_err() {
-                census.bad_events += 1;
-            }
-        }
         let (features, disqualified) = crate::learn::features::of_scorer(&scorer, as_of);
         if disqualified {
             census.disqualified += 1;
@@ -270,6 +237,74 @@ pub fn samples(model: &Model, leads: &[Lead]) -> (Vec<Sample>, Census) {
         });
     }
     (out, census)
+}
+
+/// A lead's scorecard under a model, as of its conversion (or its last event), or why it has
+/// none.
+pub type LeadScore = Result<Scorecard, &'static str>;
+
+/// Scores each lead as [`samples`] does, keeping the disqualified ones: one scorecard per lead,
+/// in order (`mqlscore score`).
+pub fn score_leads(model: &Model, leads: &[Lead]) -> Vec<LeadScore> {
+    let mut scorer = Scorer::new(model.clone());
+    let mut census = Census::default();
+    leads
+        .iter()
+        .map(|lead| {
+            let before = census.clone();
+            match replay(&mut scorer, lead, &mut census) {
+                Some(as_of) => Ok(scorer.score(as_of)),
+                None if census.bad_sessions > before.bad_sessions => {
+                    Err("its saved session is unreadable or of another model")
+                }
+                None => Err("none of its events has a time, and it has no asOf"),
+            }
+        })
+        .collect()
+}
+
+/// Puts `lead` into `scorer` (its saved session, then its events up to the time it is scored
+/// at) and returns that time; `None` when it cannot be scored (counted in `census`).
+fn replay(scorer: &mut Scorer, lead: &Lead, census: &mut Census) -> Option<f64> {
+    let model = scorer.shared_model();
+    match &lead.session {
+        // A session of another model (or unreadable) says nothing about this one's rules.
+        Some(saved) => match scorer.load(saved) {
+            Ok(restored) if !matches!(restored, Restored::Reset(_)) => {}
+            _ => {
+                census.bad_sessions += 1;
+                return None;
+            }
+        },
+        None => scorer.reset(),
+    }
+    let events: Vec<Event> = lead
+        .events
+        .iter()
+        .filter_map(|e| {
+            Event::read(e, &model)
+                .map_err(|_| census.bad_events += 1)
+                .ok()
+        })
+        .collect();
+    let last = events
+        .iter()
+        .filter_map(|e| e.timestamp_ms)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let Some(as_of) = lead
+        .converted_at
+        .or(last.is_finite().then_some(last + 1000.0))
+        .or(lead.as_of)
+    else {
+        census.undated += 1;
+        return None;
+    };
+    for e in &events {
+        if e.timestamp_ms.is_none_or(|t| t <= as_of) && scorer.ingest(e, as_of).is_err() {
+            census.bad_events += 1;
+        }
+    }
+    Some(as_of)
 }
 
 /// How a set of scores does on outcomes.
@@ -409,7 +444,9 @@ pub fn train(
         census,
         converted,
         hand_written: Quality {
-            auc: auc(&hand_scores, &outcomes),
+            auc: ranks(&hand_scores)
+                .then(|| auc(&hand_scores, &outcomes))
+                .flatten(),
             log_loss: None,
             brier: None,
         },
@@ -424,7 +461,9 @@ pub fn train(
             brier: Some(brier(&test_p, &test_outcomes)),
         },
         hand_written_hold_out: Quality {
-            auc: auc(&test_hand, &test_outcomes),
+            auc: ranks(&test_hand)
+                .then(|| auc(&test_hand, &test_outcomes))
+                .flatten(),
             log_loss: None,
             brier: None,
         },
@@ -488,6 +527,12 @@ impl Fitted {
     fn probability(&self, row: &[f64]) -> f64 {
         crate::learn::logistic::sigmoid(self.calibration.0 * self.score(row) + self.calibration.1)
     }
+}
+
+/// Whether scores rank anything: a model whose every lead scores the same (one with no points
+/// yet) has no AUC to report, rather than 0.5.
+fn ranks(scores: &[f64]) -> bool {
+    scores.windows(2).any(|w| w[0] != w[1])
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {

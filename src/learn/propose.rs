@@ -1,0 +1,648 @@
+//! Rules proposed from the data, so that a CRM export becomes a model without writing one: a
+//! rule per level of a text column (rare levels pooled, missing and placeholder values such as
+//! "Select" a level of their own), bins of a numeric column (quantiles, merged where the data
+//! does not tell the neighbours apart), and steps of an event count. Every rule gets an id and
+//! a name sales can read ("Lead Source is Reference", "Time on site 10–30"); the points are
+//! left at zero for training to learn.
+
+use crate::format::json::Json;
+use crate::format::number::Shown;
+use crate::learn::dataset::{CsvMapping, Lead};
+use crate::model::document::ModelDocument;
+use crate::model::{MAX_COUNT, MAX_RULES};
+use serde_json::{json, Value as J};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// How rules are proposed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProposeOptions {
+    /// A level (or bin) needs at least this share of the rows to get a rule of its own.
+    pub min_share: f64,
+    /// And at least this many rows.
+    pub min_rows: usize,
+    /// Numeric columns start from at most this many quantile bins before merging.
+    pub max_bins: usize,
+    /// Neighbouring bins stay apart only when their conversion rates differ by at least this
+    /// many standard errors (2.8: a 5% chance of a split where there is none, over the nine
+    /// neighbours of ten bins, Bonferroni's way).
+    pub min_z: f64,
+    /// Cell values that mean "not given" (compared without case), like an empty cell.
+    pub placeholders: Vec<String>,
+}
+
+impl Default for ProposeOptions {
+    fn default() -> Self {
+        ProposeOptions {
+            min_share: 0.01,
+            min_rows: 30,
+            max_bins: 10,
+            min_z: 2.8,
+            placeholders: [
+                "select",
+                "--",
+                "-",
+                "n/a",
+                "na",
+                "none",
+                "null",
+                "unknown",
+                "not specified",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+}
+
+/// What a column holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ColumnKind {
+    /// Text levels of a trait.
+    Text,
+    /// Numbers of a trait.
+    Number,
+    /// Page views of this path.
+    Pages(String),
+    /// Track events of this name.
+    Tracks(String),
+}
+
+/// A column of the data, as rules will read it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The name people know it by (the CSV header), used in rule names.
+    pub name: String,
+    /// The trait path it becomes (`company.employees`); empty for counts.
+    pub path: String,
+    /// What it holds.
+    pub kind: ColumnKind,
+}
+
+/// The columns of a CSV mapping: its traits (numeric or text) and its counts.
+pub fn columns_of_mapping(mapping: &CsvMapping) -> Vec<Column> {
+    let traits = mapping.traits.iter().map(|(col, path)| Column {
+        name: col.clone(),
+        path: path.clone(),
+        kind: if mapping.numeric.contains(col) {
+            ColumnKind::Number
+        } else {
+            ColumnKind::Text
+        },
+    });
+    let counts = mapping.counts.iter().filter_map(|(col, target)| {
+        let kind = match (&target.page, &target.track) {
+            (Some(p), None) => ColumnKind::Pages(p.clone()),
+            (None, Some(t)) => ColumnKind::Tracks(t.clone()),
+            _ => return None,
+        };
+        Some(Column {
+            name: col.clone(),
+            path: String::new(),
+            kind,
+        })
+    });
+    traits.chain(counts).collect()
+}
+
+/// The columns found in leads read from JSON Lines: each trait path (numeric when every value
+/// is a number), and each page path and track event name, that at least `min_share` of the
+/// leads have.
+pub fn columns_of_leads(leads: &[Lead], options: &ProposeOptions) -> Vec<Column> {
+    let mut traits: BTreeMap<String, (usize, bool)> = BTreeMap::new();
+    let mut events: BTreeMap<(bool, String), usize> = BTreeMap::new();
+    for lead in leads {
+        let mut seen_traits = BTreeMap::new();
+        flatten(&traits_of(lead), "", &mut seen_traits);
+        for (path, value) in seen_traits {
+            let entry = traits.entry(path).or_insert((0, true));
+            entry.0 += 1;
+            entry.1 &= matches!(value, Json::Num(_));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for e in &lead.events {
+            match (e.get("type"), e.at("properties.path"), e.get("event")) {
+                (Some(Json::Str(t)), Some(Json::Str(p)), _) if t == "page" => {
+                    seen.insert((true, p.clone()))
+                }
+                (Some(Json::Str(t)), _, Some(Json::Str(n))) if t == "track" => {
+                    seen.insert((false, n.clone()))
+                }
+                _ => false,
+            };
+        }
+        for key in seen {
+            *events.entry(key).or_default() += 1;
+        }
+    }
+    let enough = |n: usize| n as f64 >= options.min_share * leads.len() as f64;
+    let traits = traits
+        .into_iter()
+        .filter(|(_, (n, _))| enough(*n))
+        .map(|(path, (_, numeric))| Column {
+            name: path.clone(),
+            path,
+            kind: if numeric {
+                ColumnKind::Number
+            } else {
+                ColumnKind::Text
+            },
+        });
+    let events = events
+        .into_iter()
+        .filter(|(_, n)| enough(*n))
+        .map(|((page, target), _)| Column {
+            name: if page {
+                format!("Views of {target}")
+            } else {
+                target.clone()
+            },
+            path: String::new(),
+            kind: if page {
+                ColumnKind::Pages(target)
+            } else {
+                ColumnKind::Tracks(target)
+            },
+        });
+    traits.chain(events).collect()
+}
+
+/// Why rules could not be proposed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProposeError(pub String);
+
+impl fmt::Display for ProposeError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ProposeError {}
+
+/// A complete model document with the rules the data supports for `columns`, points at zero,
+/// added to `base` when one is given (columns whose trait `base` already reads are left to it).
+pub fn propose(
+    id: &str,
+    base: Option<&ModelDocument>,
+    columns: &[Column],
+    leads: &[Lead],
+    options: &ProposeOptions,
+) -> Result<ModelDocument, ProposeError> {
+    let outcomes: Vec<bool> = leads.iter().map(|l| l.converted).collect();
+    let traits: Vec<Json> = leads.iter().map(traits_of).collect();
+    let mut base = match base {
+        Some(doc) => serde_json::to_value(doc).map_err(|e| ProposeError(e.to_string()))?,
+        None => json!({ "id": id, "version": "1", "thresholds": { "total": 0 } }),
+    };
+    let (read, mut ids) = read_traits_and_ids(&base);
+    let (mut fit, mut engagement) = (Vec::new(), Vec::new());
+    for column in columns {
+        if !column.path.is_empty() && read.contains(&column.path) {
+            continue;
+        }
+        let rules = match &column.kind {
+            ColumnKind::Text => {
+                let values: Vec<Option<String>> = traits
+                    .iter()
+                    .map(|t| match t.at(&column.path) {
+                        Some(Json::Str(s)) => Some(s.clone()),
+                        Some(Json::Num(n)) => Some(Shown(*n).to_string()),
+                        Some(Json::Bool(b)) => Some(b.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                text_rules(column, &values, options)
+            }
+            ColumnKind::Number => {
+                let values: Vec<Option<f64>> = traits
+                    .iter()
+                    .map(|t| match t.at(&column.path) {
+                        Some(Json::Num(n)) => Some(*n),
+                        Some(Json::Str(s)) => crate::format::number::parse(s),
+                        _ => None,
+                    })
+                    .collect();
+                number_rules(column, &values, &outcomes, options)
+            }
+            ColumnKind::Pages(_) | ColumnKind::Tracks(_) => {
+                let counts: Vec<f64> = leads.iter().map(|l| count_of(l, &column.kind)).collect();
+                engagement.extend(count_rules(column, &counts, &outcomes, options, &mut ids));
+                continue;
+            }
+        };
+        for (suffix, label, when) in rules {
+            let id = unique_id(&column_slug(column), &suffix, &mut ids);
+            fit.push(json!({ "id": id, "label": label, "points": 0, "when": when }));
+        }
+    }
+    for (group, rules) in [("fit", fit), ("engagement", engagement)] {
+        if rules.is_empty() {
+            continue;
+        }
+        let entry = base
+            .as_object_mut()
+            .expect("a model document is an object")
+            .entry(group)
+            .or_insert_with(|| json!({ "rules": [] }));
+        let list = entry["rules"].as_array_mut().expect("rules are a list");
+        list.extend(rules);
+        if list.len() > MAX_RULES {
+            return Err(ProposeError(format!(
+                "the data supports {} {group} rules, more than {MAX_RULES}: give fewer columns, or a \
+                 larger --min-share or --min-rows so that rare levels are pooled",
+                list.len()
+            )));
+        }
+    }
+    serde_json::from_value(base).map_err(|e| ProposeError(e.to_string()))
+}
+
+/// The visitor's traits as the lead's identify events leave them (later ones win).
+fn traits_of(lead: &Lead) -> Json {
+    let mut out = Json::Obj(Vec::new());
+    for e in &lead.events {
+        if let (Some(Json::Str(t)), Some(traits)) = (e.get("type"), e.get("traits")) {
+            if t == "identify" {
+                merge(&mut out, traits);
+            }
+        }
+    }
+    out
+}
+
+fn merge(into: &mut Json, from: &Json) {
+    let (Json::Obj(into), Json::Obj(from)) = (into, from) else {
+        return;
+    };
+    for (k, v) in from {
+        match into.iter_mut().find(|(key, _)| key == k) {
+            Some((_, existing @ Json::Obj(_))) if matches!(v, Json::Obj(_)) => merge(existing, v),
+            Some((_, existing)) => *existing = v.clone(),
+            None => into.push((k.clone(), v.clone())),
+        }
+    }
+}
+
+/// Scalar trait values by dotted path.
+fn flatten(node: &Json, prefix: &str, out: &mut BTreeMap<String, Json>) {
+    if let Json::Obj(entries) = node {
+        for (k, v) in entries {
+            let path = if prefix.is_empty() {
+                k.clone()
+            } else {
+                format!("{prefix}.{k}")
+            };
+            match v {
+                Json::Obj(_) => flatten(v, &path, out),
+                Json::Str(_) | Json::Num(_) | Json::Bool(_) => {
+                    out.insert(path, v.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The trait paths a model document's rules and disqualifiers read, and the ids they use.
+fn read_traits_and_ids(doc: &J) -> (Vec<String>, Vec<String>) {
+    fn walk(node: &J, traits: &mut Vec<String>, ids: &mut Vec<String>) {
+        match node {
+            J::Object(map) => {
+                if let Some(J::String(path)) = map.get("trait") {
+                    traits.push(path.clone());
+                }
+                if let (Some(J::String(id)), true) = (
+                    map.get("id"),
+                    map.contains_key("points") || map.contains_key("reason"),
+                ) {
+                    ids.push(id.clone());
+                }
+                map.values().for_each(|v| walk(v, traits, ids));
+            }
+            J::Array(items) => items.iter().for_each(|v| walk(v, traits, ids)),
+            _ => {}
+        }
+    }
+    let (mut traits, mut ids) = (Vec::new(), Vec::new());
+    walk(doc, &mut traits, &mut ids);
+    (traits, ids)
+}
+
+fn count_of(lead: &Lead, kind: &ColumnKind) -> f64 {
+    lead.events
+        .iter()
+        .filter(|e| match (kind, e.get("type")) {
+            (ColumnKind::Pages(path), Some(Json::Str(t))) => {
+                t == "page" && e.at("properties.path") == Some(&Json::Str(path.clone()))
+            }
+            (ColumnKind::Tracks(name), Some(Json::Str(t))) => {
+                t == "track" && e.get("event") == Some(&Json::Str(name.clone()))
+            }
+            _ => false,
+        })
+        .count() as f64
+}
+
+/// A rule proposed for a column: id suffix, label, condition.
+type Proposed = (String, String, J);
+
+fn text_rules(
+    column: &Column,
+    values: &[Option<String>],
+    options: &ProposeOptions,
+) -> Vec<Proposed> {
+    // Levels by their folded text (rules compare without case), each with its commonest
+    // spelling; `None` is "not given".
+    let mut levels: BTreeMap<Option<String>, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
+    for v in values {
+        let text = v.as_deref().map(str::trim).unwrap_or("");
+        let key = text.to_lowercase();
+        let missing = key.is_empty() || options.placeholders.contains(&key);
+        let entry = levels.entry((!missing).then_some(key)).or_default();
+        entry.0 += 1;
+        if !missing {
+            *entry.1.entry(text.to_owned()).or_default() += 1;
+        }
+    }
+    let n = values.len();
+    let enough =
+        |count: usize| count >= options.min_rows && count as f64 >= options.min_share * n as f64;
+    let mut ranked: Vec<(Option<String>, usize, String)> = levels
+        .into_iter()
+        .map(|(key, (count, spellings))| {
+            let shown = spellings
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+                .map(|(s, _)| s)
+                .unwrap_or_default();
+            (key, count, shown)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    const MAX_LEVELS: usize = 20;
+    let kept: Vec<&(Option<String>, usize, String)> = ranked
+        .iter()
+        .filter(|(_, count, _)| enough(*count))
+        .take(MAX_LEVELS)
+        .collect();
+    if kept.is_empty() {
+        return Vec::new();
+    };
+    let path = &column.path;
+    let mut rules = Vec::new();
+    for (key, _, shown) in kept.iter().skip(1) {
+        match key {
+            Some(_) => rules.push((
+                slug(shown),
+                format!("{} is {shown}", column.name),
+                json!({ "trait": path, "oneOf": [shown] }),
+            )),
+            None => rules.push((
+                "missing".to_owned(),
+                format!("{} not given", column.name),
+                missing(path, &options.placeholders),
+            )),
+        }
+    }
+    let named: Vec<&str> = kept
+        .iter()
+        .filter_map(|(k, _, s)| k.as_ref().map(|_| s.as_str()))
+        .collect();
+    let pooled: usize = ranked
+        .iter()
+        .filter(|(key, _, s)| key.is_some() && !named.contains(&s.as_str()))
+        .map(|(_, count, _)| count)
+        .sum();
+    if enough(pooled) {
+        let mut listed: Vec<J> = named.iter().map(|s| J::from(*s)).collect();
+        listed.extend(options.placeholders.iter().map(|s| J::from(s.as_str())));
+        rules.push((
+            "other".to_owned(),
+            format!("{} is something else", column.name),
+            json!({ "all": [ { "trait": path, "exists": true }, { "not": { "trait": path, "oneOf": listed } } ] }),
+        ));
+    }
+    rules
+}
+
+/// Absent, or one of the placeholders seen.
+fn missing(path: &str, placeholders: &[String]) -> J {
+    if placeholders.is_empty() {
+        json!({ "trait": path, "exists": false })
+    } else {
+        json!({ "any": [ { "trait": path, "exists": false }, { "trait": path, "oneOf": placeholders } ] })
+    }
+}
+
+/// Bins `[low, high)` of the values, from quantiles, merged while neighbours' conversion rates
+/// are not told apart (or a bin is too small).
+fn bins(values: &[(f64, bool)], options: &ProposeOptions) -> Vec<(f64, f64, usize)> {
+    let mut sorted: Vec<(f64, bool)> = values.to_vec();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let n = sorted.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut cuts: Vec<f64> = (1..options.max_bins.max(1))
+        .map(|q| sorted[q * n / options.max_bins].0)
+        .filter(|c| *c > sorted[0].0)
+        .collect();
+    cuts.dedup();
+    // (low, high, rows, converted)
+    let mut bins: Vec<(f64, f64, usize, usize)> = Vec::new();
+    let mut low = f64::NEG_INFINITY;
+    for high in cuts.iter().copied().chain([f64::INFINITY]) {
+        let inside = sorted.iter().filter(|(v, _)| *v >= low && *v < high);
+        let (rows, won) = inside.fold((0, 0), |(r, w), (_, c)| (r + 1, w + usize::from(*c)));
+        bins.push((low, high, rows, won));
+        low = high;
+    }
+    let small = |b: &(f64, f64, usize, usize)| {
+        b.2 < options.min_rows || (b.2 as f64) < options.min_share * n as f64
+    };
+    loop {
+        if bins.len() < 2 {
+            break;
+        }
+        // The pair of neighbours least told apart; small bins merge first.
+        let (i, z) = (0..bins.len() - 1)
+            .map(|i| {
+                let z = if small(&bins[i]) || small(&bins[i + 1]) {
+                    -1.0
+                } else {
+                    z_of(&bins[i], &bins[i + 1])
+                };
+                (i, z)
+            })
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .expect("two bins or more");
+        if z >= options.min_z {
+            break;
+        }
+        let next = bins.remove(i + 1);
+        let b = &mut bins[i];
+        (b.1, b.2, b.3) = (next.1, b.2 + next.2, b.3 + next.3);
+    }
+    bins.into_iter()
+        .map(|(lo, hi, rows, _)| (lo, hi, rows))
+        .collect()
+}
+
+/// How many standard errors apart two bins' conversion rates are.
+fn z_of(a: &(f64, f64, usize, usize), b: &(f64, f64, usize, usize)) -> f64 {
+    let (n1, n2) = (a.2 as f64, b.2 as f64);
+    let (p1, p2) = (a.3 as f64 / n1, b.3 as f64 / n2);
+    let p = (a.3 + b.3) as f64 / (n1 + n2);
+    let se = (p * (1.0 - p) * (1.0 / n1 + 1.0 / n2)).sqrt();
+    if se > 0.0 {
+        (p1 - p2).abs() / se
+    } else {
+        0.0
+    }
+}
+
+fn number_rules(
+    column: &Column,
+    values: &[Option<f64>],
+    outcomes: &[bool],
+    options: &ProposeOptions,
+) -> Vec<Proposed> {
+    let present: Vec<(f64, bool)> = values
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(v, o)| v.map(|v| (v, *o)))
+        .collect();
+    let missing_rows = values.len() - present.len();
+    let bins = bins(&present, options);
+    let path = &column.path;
+    let largest = bins.iter().map(|b| b.2).max().unwrap_or(0);
+    let baseline = if missing_rows > largest {
+        None
+    } else {
+        bins.iter().position(|b| b.2 == largest)
+    };
+    let mut rules: Vec<Proposed> = Vec::new();
+    for (i, (lo, hi, _)) in bins.iter().enumerate() {
+        if Some(i) == baseline || bins.len() < 2 && missing_rows == 0 {
+            continue;
+        }
+        let (suffix, label, when) = match (lo.is_finite(), hi.is_finite()) {
+            (false, false) => (
+                "given".to_owned(),
+                format!("{} given", column.name),
+                json!({ "trait": path, "exists": true }),
+            ),
+            (false, true) => (
+                format!("under-{}", slug(&Shown(*hi).to_string())),
+                format!("{} under {}", column.name, Shown(*hi)),
+                json!({ "trait": path, "lt": hi }),
+            ),
+            (true, false) => (
+                format!("{}-up", slug(&Shown(*lo).to_string())),
+                format!("{} {} or more", column.name, Shown(*lo)),
+                json!({ "trait": path, "gte": lo }),
+            ),
+            (true, true) => (
+                format!(
+                    "{}-{}",
+                    slug(&Shown(*lo).to_string()),
+                    slug(&Shown(*hi).to_string())
+                ),
+                format!("{} {}–{}", column.name, Shown(*lo), Shown(*hi)),
+                json!({ "trait": path, "gte": lo, "lt": hi }),
+            ),
+        };
+        rules.push((suffix, label, when));
+    }
+    let enough = missing_rows >= options.min_rows
+        && missing_rows as f64 >= options.min_share * values.len() as f64;
+    if enough && baseline.is_some() {
+        rules.push((
+            "missing".to_owned(),
+            format!("{} not given", column.name),
+            json!({ "trait": path, "exists": false }),
+        ));
+    }
+    rules
+}
+
+/// Steps of an event count: "at least k" rules, each worth its points once k events count, so
+/// that together they shape points by count bin (no events is the baseline).
+fn count_rules(
+    column: &Column,
+    counts: &[f64],
+    outcomes: &[bool],
+    options: &ProposeOptions,
+    ids: &mut Vec<String>,
+) -> Vec<J> {
+    let values: Vec<(f64, bool)> = counts
+        .iter()
+        .copied()
+        .zip(outcomes.iter().copied())
+        .collect();
+    let steps: Vec<u32> = bins(&values, options)
+        .iter()
+        .map(|(lo, _, _)| *lo)
+        .filter(|lo| lo.is_finite() && *lo >= 1.0)
+        .map(|lo| (lo as u32).min(MAX_COUNT))
+        .collect();
+    let (key, target) = match &column.kind {
+        ColumnKind::Pages(p) => ("page", p.as_str()),
+        ColumnKind::Tracks(t) => ("track", t.as_str()),
+        _ => return Vec::new(),
+    };
+    let mut steps = steps;
+    steps.dedup();
+    steps
+        .into_iter()
+        .map(|k| {
+            let id = unique_id(&column_slug(column), &format!("{k}-plus"), ids);
+            let label = if k == 1 {
+                format!("{}: at least once", column.name)
+            } else {
+                format!("{}: {k} or more", column.name)
+            };
+            json!({ "id": id, "label": label, "points": 0, key: target, "minCount": k, "maxCount": k })
+        })
+        .collect()
+}
+
+fn column_slug(column: &Column) -> String {
+    match &column.kind {
+        ColumnKind::Text | ColumnKind::Number => slug(&column.path),
+        ColumnKind::Pages(_) | ColumnKind::Tracks(_) => slug(&column.name),
+    }
+}
+
+/// Lower-case letters and digits, runs of anything else as one `-`.
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+/// `prefix-suffix`, at most 64 characters, made unique among `ids` with `-2`, `-3`, ….
+fn unique_id(prefix: &str, suffix: &str, ids: &mut Vec<String>) -> String {
+    let mut base: String = format!("{prefix}-{suffix}")
+        .trim_matches('-')
+        .chars()
+        .take(58)
+        .collect();
+    if base.is_empty() {
+        base = "rule".to_owned();
+    }
+    let mut id = base.clone();
+    let mut n = 2;
+    while ids.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    ids.push(id.clone());
+    id
+}

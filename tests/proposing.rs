@@ -1,0 +1,306 @@
+//! Rules proposed from the data: levels, placeholders and rare levels of a text column, bins of
+//! a numeric column where the data has a step, steps of an event count, on synthetic data whose
+//! structure is known.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+use common::*;
+use mqlscore::learn::{columns_of_mapping, propose, read_csv, train, CsvMapping, ProposeOptions};
+use mqlscore::learn::{Options, UNDATED_AS_OF_MS};
+use mqlscore::{Event, Model, Scorer};
+
+/// xorshift64*, so the data is the same on every run.
+struct Draw(u64);
+
+impl Draw {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+const MAPPING: &str = r#"{
+  "id": "Id", "converted": { "column": "Won", "values": ["yes"] }, "at": "2026-10-01T00:00:00Z",
+  "traits": { "Lead Source": "source", "Employees": "company.employees" },
+  "numeric": ["Employees"],
+  "counts": { "Demo Requests": { "track": "Demo Requested" } }
+}"#;
+
+/// 4,000 leads. Lead Source: Reference converts most, Google and Direct less, "Select" or a
+/// blank cell (not given) least, five rare sources (12 rows each) like Direct. Employees: a step
+/// of conversion at 500. Demo requests: any at all doubles the odds.
+fn synthetic_csv() -> String {
+    let mut d = Draw(0x5eed);
+    let mut out = String::from("Id,Lead Source,Employees,Demo Requests,Won\n");
+    for i in 0..4000 {
+        let u = d.next();
+        let (source, base) = match u {
+            u if u < 0.12 => ("Reference", 0.0),
+            u if u < 0.50 => ("Google", -1.5),
+            u if u < 0.80 => ("Direct", -1.8),
+            u if u < 0.89 => ("Select", -2.5),
+            u if u < 0.95 => ("", -2.5),
+            u if u < 0.965 => (["Fair", "Podcast", "Radio", "Print", "Flyer"][i % 5], -1.8),
+            _ => ("Partner", -1.0),
+        };
+        let employees = (d.next() * 1000.0).floor();
+        let demos = if d.next() < 0.3 {
+            1 + (d.next() * 3.0) as u32
+        } else {
+            0
+        };
+        let logit: f64 =
+            base + if employees >= 500.0 { 1.2 } else { 0.0 } + if demos > 0 { 0.9 } else { 0.0 };
+        let won = d.next() < 1.0 / (1.0 + (-logit).exp());
+        let won = if won { "yes" } else { "no" };
+        out.push_str(&format!("L{i},{source},{employees},{demos},{won}\n"));
+    }
+    out
+}
+
+fn mapping() -> CsvMapping {
+    serde_json::from_str(MAPPING).unwrap()
+}
+
+#[test]
+fn rules_are_proposed_where_the_data_supports_them_and_learned_in_the_right_order() {
+    let leads = read_csv(&synthetic_csv(), &mapping()).unwrap();
+    let options = ProposeOptions::default();
+    let doc = propose(
+        "synthetic",
+        None,
+        &columns_of_mapping(&mapping()),
+        &leads,
+        &options,
+    )
+    .unwrap();
+    let fit: Vec<(&str, &str)> = doc
+        .fit
+        .iter()
+        .flat_map(|g| &g.rules)
+        .map(|r| (r.id.as_str(), r.label.as_deref().unwrap_or("")))
+        .collect();
+    let ids: Vec<&str> = fit.iter().map(|(id, _)| *id).collect();
+    // Google is the commonest source: the baseline, without a rule of its own.
+    for id in [
+        "source-reference",
+        "source-direct",
+        "source-partner",
+        "source-missing",
+        "source-other",
+    ] {
+        assert!(ids.contains(&id), "{id} proposed: {fit:?}");
+    }
+    assert!(!ids.contains(&"source-google"), "{fit:?}");
+    assert!(
+        !ids.iter().any(|id| id.contains("podcast")),
+        "rare levels are pooled: {fit:?}"
+    );
+    assert!(
+        fit.contains(&("source-reference", "Lead Source is Reference")),
+        "{fit:?}"
+    );
+    assert!(
+        fit.contains(&("source-missing", "Lead Source not given")),
+        "{fit:?}"
+    );
+    // The employees' bins have a cut at the step (500) and keep no cut the data does not support.
+    let employee_rules: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| id.starts_with("company-employees"))
+        .collect();
+    let cut: f64 = match employee_rules.as_slice() {
+        [one] => one
+            .trim_start_matches("company-employees-under-")
+            .parse()
+            .unwrap(),
+        other => panic!("one cut expected: {other:?}"),
+    };
+    assert!((480.0..=520.0).contains(&cut), "{fit:?}");
+    let engagement: Vec<&str> = doc
+        .engagement
+        .iter()
+        .flat_map(|g| &g.rules)
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(
+        engagement.contains(&"demo-requests-1-plus"),
+        "{engagement:?}"
+    );
+
+    let model = Model::from_document(&doc).unwrap();
+    let t = train(&doc, &model, &leads, &Options::default()).unwrap();
+    let points = |id: &str| {
+        t.report
+            .weights
+            .iter()
+            .find(|w| w.feature.rule() == id)
+            .unwrap()
+            .points
+    };
+    assert!(
+        points("source-reference") > points("source-partner"),
+        "{:?}",
+        t.report.weights
+    );
+    assert!(points("source-partner") > 0.0 && points("source-direct") < 0.0);
+    assert!(points("source-missing") < points("source-direct"));
+    assert!(points(employee_rules[0]) < -10.0);
+    assert!(points("demo-requests-1-plus") > 5.0);
+    // The model as proposed scores everyone the same: no hand-written AUC to compare with.
+    assert_eq!(t.report.hand_written.auc, None);
+    assert!(t.report.cross_validated.auc.unwrap() > 0.7);
+}
+
+#[test]
+fn a_placeholder_scores_as_not_given_and_the_proposed_model_explains_it() {
+    let leads = read_csv(&synthetic_csv(), &mapping()).unwrap();
+    let doc = propose(
+        "synthetic",
+        None,
+        &columns_of_mapping(&mapping()),
+        &leads,
+        &ProposeOptions::default(),
+    )
+    .unwrap();
+    let model = Model::from_document(&doc).unwrap();
+    let t = train(&doc, &model, &leads, &Options::default()).unwrap();
+    let learned = Model::from_document(&t.model).unwrap();
+    for source in ["Select", "  select ", "N/A"] {
+        let mut s = Scorer::new(learned.clone());
+        let identify = format!(
+            r#"{{"type":"identify","traits":{{"source":"{source}","company":{{"employees":700}}}}}}"#
+        );
+        let card = s
+            .ingest(&Event::read(&json(&identify), s.model()).unwrap(), T0)
+            .unwrap();
+        assert!(
+            card.reasons.iter().any(|r| r.rule == "source-missing"),
+            "{source:?}: {:?}",
+            card.reasons
+        );
+    }
+}
+
+#[test]
+fn a_base_model_is_extended_only_with_columns_it_does_not_read() {
+    let leads = read_csv(&synthetic_csv(), &mapping()).unwrap();
+    let base_text = r#"{ "id": "mine", "version": 2,
+        "fit": { "rules": [ { "id": "big", "points": 10, "when": { "trait": "company.employees", "gte": 250 } } ] },
+        "thresholds": { "total": 20 } }"#;
+    let base = mqlscore::document::ModelDocument::read(&json(base_text)).unwrap();
+    let doc = propose(
+        "ignored",
+        Some(&base),
+        &columns_of_mapping(&mapping()),
+        &leads,
+        &ProposeOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(doc.id, "mine");
+    let ids: Vec<&str> = doc
+        .fit
+        .iter()
+        .flat_map(|g| &g.rules)
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(ids[0], "big");
+    assert!(
+        !ids.iter().any(|id| id.starts_with("company-employees")),
+        "{ids:?}"
+    );
+    assert!(ids.contains(&"source-reference"), "{ids:?}");
+}
+
+#[test]
+fn too_many_rules_are_refused_with_what_to_do() {
+    // 70 sources of 40 rows each: more levels than a group may hold rules.
+    let mut csv = String::from("Id,Lead Source,Won\n");
+    for i in 0..2800 {
+        csv.push_str(&format!(
+            "L{i},S{},{}\n",
+            i % 70,
+            if i % 3 == 0 { "yes" } else { "no" }
+        ));
+    }
+    let m: CsvMapping = serde_json::from_str(
+        r#"{"converted":{"column":"Won","values":["yes"]},"traits":{"Lead Source":"source"}}"#,
+    )
+    .unwrap();
+    let leads = read_csv(&csv, &m).unwrap();
+    let options = ProposeOptions {
+        min_share: 0.001,
+        ..ProposeOptions::default()
+    };
+    // At most 20 levels of a column are kept, so it fits; many such columns would not.
+    let doc = propose("many", None, &columns_of_mapping(&m), &leads, &options).unwrap();
+    assert_eq!(
+        doc.fit.as_ref().unwrap().rules.len(),
+        20,
+        "19 levels and the pooled rest"
+    );
+    let wide: Vec<_> = (0..4)
+        .map(|k| mqlscore::learn::Column {
+            name: format!("Source {k}"),
+            path: "source".to_owned(),
+            kind: mqlscore::learn::ColumnKind::Text,
+        })
+        .collect();
+    let err = propose("many", None, &wide, &leads, &options).unwrap_err();
+    assert!(err.to_string().contains("more than 64"), "{err}");
+    assert!(err.to_string().contains("--min-share"), "{err}");
+}
+
+#[test]
+fn a_csv_without_dates_or_counts_is_read_and_one_with_counts_needs_a_date() {
+    let m: CsvMapping =
+        serde_json::from_str(r#"{"converted":{"column":"Won"},"traits":{"Title":"title"}}"#)
+            .unwrap();
+    let leads = read_csv("Title,Won\nCEO,yes\nIntern,no\n", &m).unwrap();
+    assert_eq!(leads.len(), 2);
+    let scored = mqlscore::learn::score_leads(&example("b2b-saas"), &leads);
+    let at: Vec<f64> = scored.iter().map(|c| c.as_ref().unwrap().at).collect();
+    // Scored a second after their traits arrived, as any lead is after its last event.
+    assert_eq!(at, [UNDATED_AS_OF_MS + 1000.0; 2]);
+    assert!(scored[0]
+        .as_ref()
+        .unwrap()
+        .reasons
+        .iter()
+        .any(|r| r.rule == "exec-title"));
+    let counted: CsvMapping = serde_json::from_str(
+        r#"{"converted":{"column":"Won"},"counts":{"Views":{"page":"/pricing"}}}"#,
+    )
+    .unwrap();
+    let err = read_csv("Views,Won\n2,yes\n", &counted)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("events need a time"), "{err}");
+    let dated: CsvMapping = serde_json::from_str(
+        r#"{"converted":{"column":"Won"},"at":"2026-10-01T00:00:00Z","counts":{"Views":{"page":"/pricing"}}}"#,
+    )
+    .unwrap();
+    let err = read_csv("Views,Won\n2.67,yes\n", &dated)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("not a whole number of events") && err.contains("numeric"),
+        "{err}"
+    );
+    let err = read_csv("Views,Won\n1532,yes\n", &dated)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("more than 1000 events") && err.contains("numeric"),
+        "{err}"
+    );
+    assert_eq!(
+        read_csv("Views,Won\n3.0,yes\n", &dated).unwrap()[0]
+            .events
+            .len(),
+        3
+    );
+}
