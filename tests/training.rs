@@ -287,3 +287,36 @@ fn leads_given_as_saved_sessions_train_like_their_events() {
         "line 1: session: must be a saved session (text)"
     );
 }
+
+#[test]
+fn probabilities_are_honest_on_imbalanced_data() {
+    // Before issue 13 the weights were fitted with the classes balanced and one Platt curve
+    // mapped them back; on imbalanced data that left probabilities off. Now the fit is plain
+    // maximum likelihood: out-of-fold predictions match what happened, tenth by tenth.
+    let doc = b2b_doc();
+    let model = Model::from_document(&doc).unwrap();
+    let mut keep = 0u32;
+    let leads: Vec<_> = generate(&model, 12_000, 5)
+        .into_iter()
+        .filter(|l| {
+            keep += 1;
+            !l.converted || keep % 3 == 0
+        })
+        .collect();
+    let t = train(&doc, &model, &leads, &Options::default()).unwrap();
+    let r = &t.report;
+    let base = r.converted as f64 / r.census.used as f64;
+    assert!((0.08..0.16).contains(&base), "imbalanced: {base}");
+    assert_eq!(r.reliability.len(), 10);
+    let mean: f64 = r.reliability.iter().map(|d| d.predicted * d.leads).sum::<f64>()
+        / r.census.used as f64;
+    assert!((mean - base).abs() < 0.01, "mean predicted {mean} vs base rate {base}");
+    for d in &r.reliability {
+        assert!(
+            (d.predicted - d.observed).abs() < 0.05,
+            "{:?}",
+            r.reliability
+        );
+    }
+    assert!(r.reliability[0].predicted > r.reliability[9].predicted);
+}

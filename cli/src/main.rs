@@ -429,6 +429,15 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
     );
     say!(
         o,
+        "probabilities out of fold, predicted -> observed by tenth: {}",
+        r.reliability
+            .iter()
+            .map(|d| format!("{:.2}->{:.2}", d.predicted, d.observed))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    say!(
+        o,
         "calibration: probability = 1 / (1 + e^-({:.5} x score {:+.4}))",
         r.calibration.0,
         r.calibration.1

@@ -326,7 +326,7 @@ fn the_commands_in_the_learning_doc_run_as_written() {
         );
         ran += 1;
     }
-    assert_eq!(ran, 5, "every command of the page ran");
+    assert_eq!(ran, 7, "every command of the page ran");
     let learned = std::fs::read_to_string(dir.join("learned.json")).unwrap();
     assert!(learned.contains("\"calibration\""), "{learned}");
 }

@@ -67,6 +67,24 @@ pub fn lift_by_decile(scores: &[f64], outcomes: &[bool]) -> Vec<f64> {
         .collect()
 }
 
+/// Predicted against observed conversion by tenth of the predicted probabilities (highest
+/// first): `(mean predicted, share converted, leads)`. Honest probabilities keep the two close.
+pub fn reliability_by_decile(probabilities: &[f64], outcomes: &[bool]) -> Vec<(f64, f64, usize)> {
+    let n = probabilities.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|a, b| probabilities[*b].total_cmp(&probabilities[*a]));
+    (0..10)
+        .map(|d| &order[d * n / 10..(d + 1) * n / 10])
+        .filter(|slice| !slice.is_empty())
+        .map(|slice| {
+            let k = slice.len() as f64;
+            let predicted = slice.iter().map(|i| probabilities[*i]).sum::<f64>() / k;
+            let observed = slice.iter().filter(|i| outcomes[**i]).count() as f64 / k;
+            (predicted, observed, slice.len())
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

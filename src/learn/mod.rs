@@ -16,7 +16,7 @@ pub use dataset::{
     OutcomeColumn, MAX_COUNT_PER_CELL, UNDATED_AS_OF_MS,
 };
 pub use features::Feature;
-pub use metrics::{auc, brier, lift_by_decile, log_loss};
+pub use metrics::{auc, brier, lift_by_decile, log_loss, reliability_by_decile};
 pub use propose::{
     columns_of_leads, columns_of_mapping, propose, Column, ColumnKind, ProposeError, ProposeOptions,
 };
@@ -24,6 +24,6 @@ pub use report::{TrainReport, TrainResult, WeightShown};
 pub use synthetic::{generate, to_jsonl, TRUE_INTERCEPT, TRUE_WEIGHTS};
 pub use training::{
     choose_threshold, samples, score_leads, train, Census, LeadScore, OptionError, Options,
-    Quality, Report, Sample, Target, Threshold, TrainError, TrainOptions, Training, Weight,
-    MIN_PER_CLASS,
+    Quality, Reliability, Report, Sample, Target, Threshold, TrainError, TrainOptions, Training,
+    Weight, MIN_PER_CLASS,
 };

@@ -2,7 +2,7 @@
 //! TypeScript declarations are generated from them).
 
 use crate::learn::features::Feature;
-use crate::learn::training::{Quality, Report, Threshold, Training};
+use crate::learn::training::{Quality, Reliability, Report, Threshold, Training};
 use crate::model::document::{Calibration, ModelDocument};
 use crate::score::result::HalfName;
 
@@ -45,6 +45,9 @@ serde_types! {
         pub threshold: Threshold,
         /// Conversion rate of each score decile (highest first) over the base rate.
         pub lift_by_decile: Vec<f64>,
+        /// Out-of-fold probabilities against outcomes by tenth, highest first: honest
+        /// probabilities keep predicted and observed close.
+        pub reliability: Vec<Reliability>,
         /// Score to conversion probability.
         pub calibration: Calibration,
     }
@@ -103,6 +106,7 @@ impl TrainReport {
             hand_written_hold_out: r.hand_written_hold_out.clone(),
             threshold: r.threshold.clone(),
             lift_by_decile: r.lift_by_decile.clone(),
+            reliability: r.reliability.clone(),
             calibration: Calibration {
                 slope: r.calibration.0,
                 intercept: r.calibration.1,

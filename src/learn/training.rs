@@ -6,7 +6,7 @@
 use crate::learn::dataset::Lead;
 use crate::learn::features::{features, Feature};
 use crate::learn::logistic::Logistic;
-use crate::learn::metrics::{auc, brier, lift_by_decile, log_loss};
+use crate::learn::metrics::{auc, brier, lift_by_decile, log_loss, reliability_by_decile};
 use crate::model::document::{self, ModelDocument, Version};
 use crate::model::Model;
 use crate::score::scorecard::Scorecard;
@@ -337,6 +337,19 @@ pub struct Threshold {
     pub lift: f64,
 }
 
+/// Predicted against observed conversion in one tenth of the leads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Reliability {
+    /// Mean predicted probability (out of fold).
+    pub predicted: f64,
+    /// Share that converted.
+    pub observed: f64,
+    /// Leads in this tenth.
+    pub leads: f64,
+}
+
 /// One rule's learned weight and points.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Weight {
@@ -369,6 +382,8 @@ pub struct Report {
     pub threshold: Threshold,
     /// Conversion rate of each score decile (highest first) over the base rate.
     pub lift_by_decile: Vec<f64>,
+    /// Out-of-fold probabilities against outcomes, by tenth (highest first).
+    pub reliability: Vec<Reliability>,
     /// Probability = 1 / (1 + e^-(slope × score + intercept)).
     pub calibration: (f64, f64),
 }
@@ -468,6 +483,14 @@ pub fn train(
             brier: None,
         },
         lift_by_decile: lift_by_decile(&scores, &outcomes),
+        reliability: reliability_by_decile(&oof, &outcomes)
+            .into_iter()
+            .map(|(predicted, observed, leads)| Reliability {
+                predicted,
+                observed,
+                leads: leads as f64,
+            })
+            .collect(),
         calibration: fitted.calibration,
         threshold,
         weights,
@@ -489,14 +512,10 @@ impl Fitted {
     fn on(samples: &[Sample], rows: &[usize], l2: f64, scale: f64) -> Result<Fitted, TrainError> {
         let x: Vec<Vec<f64>> = rows.iter().map(|i| samples[*i].features.clone()).collect();
         let y: Vec<bool> = rows.iter().map(|i| samples[*i].converted).collect();
-        let pos = y.iter().filter(|v| **v).count().max(1) as f64;
-        let neg = (y.len() as f64 - pos).max(1.0);
-        let n = y.len() as f64;
-        // Balanced classes for the weights; the calibration below restores true rates.
-        let w: Vec<f64> = y
-            .iter()
-            .map(|v| if *v { n / (2.0 * pos) } else { n / (2.0 * neg) })
-            .collect();
+        // Plain maximum likelihood, every lead weighing the same: its probabilities keep the
+        // data's base rate. (Balancing the classes first, as before issue 13, bent the weights
+        // on imbalanced data so that the one-variable calibration below could not undo it.)
+        let w = vec![1.0; y.len()];
         let logistic = Logistic::fit(&x, &y, &w, l2).map_err(|e| TrainError::NotFitted {
             what: "points",
             step: e.iterations,

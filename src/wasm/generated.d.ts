@@ -469,6 +469,16 @@ export type Quality = {
   logLoss: number | null;
 };
 
+/** Predicted against observed conversion in one tenth of the leads. */
+export interface Reliability {
+  /** Leads in this tenth. */
+  leads: number;
+  /** Share that converted. */
+  observed: number;
+  /** Mean predicted probability (out of fold). */
+  predicted: number;
+}
+
 /** The threshold chosen, and what it yields on the data. */
 export interface Threshold {
   /** Precision over the base conversion rate. */
@@ -507,6 +517,8 @@ export interface TrainReport {
   leads: number;
   /** Conversion rate of each score decile (highest first) over the base rate. */
   liftByDecile: number[];
+  /** Out-of-fold probabilities against outcomes by tenth, highest first: honest probabilities keep predicted and observed close. */
+  reliability: Reliability[];
   /** The recommended MQL threshold. */
   threshold: Threshold;
   /** Leads left out because none of their events had a time. */
