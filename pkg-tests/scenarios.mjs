@@ -221,6 +221,35 @@ export const scenarios = {
     throws(() => train(b2b, "a,b\n1,2", { csvMapping: { converted: {} } }), /^options\.csvMapping\.converted: missing field `column`/, "mapping");
   },
 
+  "train without a model proposes rules from a CRM export's columns"({ Scorer, train }) {
+    // 600 leads: the source "Referral" converts most, "Select" or a blank means not given.
+    const rows = ["Id,Source,Employees,Won"];
+    for (let i = 0; i < 600; i++) {
+      const source = ["Referral", "Web", "Web", "Web", "Event", "Select", ""][i % 7];
+      const employees = (i * 37) % 1000;
+      const won = source === "Referral" ? i % 3 !== 0 : employees >= 500 ? i % 3 === 0 : i % 7 === 0;
+      rows.push(`L${i},${source},${employees},${won ? "yes" : "no"}`);
+    }
+    const csvMapping = {
+      id: "Id", converted: { column: "Won", values: ["yes"] },
+      traits: { Source: "source", Employees: "company.employees" }, numeric: ["Employees"],
+    };
+    const { model, report } = train(null, rows.join("\n"), { csvMapping, id: "crm", seed: 2 });
+    equal(model.id, "crm", "the id given");
+    const labels = model.fit.rules.map((r) => r.label);
+    check(labels.includes("Source is Referral"), `a rule per level: ${labels}`);
+    check(labels.includes("Source not given"), `placeholders and blanks: ${labels}`);
+    check(!labels.some((l) => l === "Source is Web"), `the commonest level is the baseline: ${labels}`);
+    equal(report.handWritten.auc, null, "a proposed model scores everyone the same before training");
+    check(report.crossValidated.auc > 0.7, `cross-validated AUC ${report.crossValidated.auc}`);
+    equal(report.reliability.length, 10, "predicted against observed by tenth");
+    const referral = new Scorer(model).identify({ source: "referral", company: { employees: 100 } });
+    const select = new Scorer(model).identify({ source: "Select", company: { employees: 100 } });
+    check(referral.score > select.score, `referral ${referral.score} over not given ${select.score}`);
+    check(select.reasons.some((r) => r.rule === "source-missing"), "Select reads as not given");
+    throws(() => train(null, rows.join("\n"), { csvMapping, minShare: 2 }), /^options\.minShare: must be a share above 0 and below 1$/, "bounds");
+  },
+
   "the clock offset shows decay and windows"({ Scorer }, { b2b }) {
     const s = new Scorer(b2b);
     s.page("/product/analytics");

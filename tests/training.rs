@@ -308,9 +308,16 @@ fn probabilities_are_honest_on_imbalanced_data() {
     let base = r.converted as f64 / r.census.used as f64;
     assert!((0.08..0.16).contains(&base), "imbalanced: {base}");
     assert_eq!(r.reliability.len(), 10);
-    let mean: f64 = r.reliability.iter().map(|d| d.predicted * d.leads).sum::<f64>()
+    let mean: f64 = r
+        .reliability
+        .iter()
+        .map(|d| d.predicted * d.leads)
+        .sum::<f64>()
         / r.census.used as f64;
-    assert!((mean - base).abs() < 0.01, "mean predicted {mean} vs base rate {base}");
+    assert!(
+        (mean - base).abs() < 0.01,
+        "mean predicted {mean} vs base rate {base}"
+    );
     for d in &r.reliability {
         assert!(
             (d.predicted - d.observed).abs() < 0.05,

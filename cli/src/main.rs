@@ -4,8 +4,8 @@
 
 use clap::{Args, Parser, Subcommand};
 use mqlscore::document::ModelDocument;
+use mqlscore::learn::model_to_train;
 use mqlscore::learn::{auc, brier, lift_by_decile, log_loss};
-use mqlscore::learn::{columns_of_leads, columns_of_mapping, propose, ProposeOptions};
 use mqlscore::learn::{generate, to_jsonl};
 use mqlscore::learn::{read_csv, read_jsonl, CsvMapping, Lead};
 use mqlscore::learn::{samples, score_leads, train, Options, Target, TrainOptions};
@@ -89,15 +89,15 @@ struct TrainArgs {
     #[arg(long, value_name = "ID")]
     id: Option<String>,
     /// A level or bin needs at least this share of the rows for a rule of its own [default: 0.01].
-    #[arg(long, value_name = "SHARE")]
+    #[arg(long, value_name = "SHARE", allow_negative_numbers = true)]
     min_share: Option<f64>,
     /// And at least this many rows [default: 30].
-    #[arg(long, value_name = "ROWS")]
-    min_rows: Option<usize>,
+    #[arg(long, value_name = "ROWS", allow_negative_numbers = true)]
+    min_rows: Option<f64>,
     /// Quantile bins a numeric column starts from, before neighbours the data does not tell
-    /// apart are merged [default: 10].
-    #[arg(long, value_name = "N")]
-    max_bins: Option<usize>,
+    /// apart are merged, 2 to 50 [default: 10].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    max_bins: Option<f64>,
     /// A cell value that means "not given", like an empty cell (repeatable) [default: Select,
     /// --, -, n/a, na, none, null, unknown, not specified].
     #[arg(long, value_name = "TEXT")]
@@ -310,70 +310,47 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
         target_mql_rate: args.target_mql_rate,
         target_precision: args.target_precision,
         csv_mapping: None,
+        propose: Some(args.propose),
+        id: args.id.clone(),
+        min_share: args.min_share,
+        min_rows: args.min_rows,
+        max_bins: args.max_bins,
+        placeholders: (!args.placeholder.is_empty()).then(|| args.placeholder.clone()),
     };
     let options: Options = given
         .check()
         .map_err(|e| format!("{}: {}", flag(e.option), e.message))?;
+    let proposal = given
+        .proposal()
+        .map_err(|e| format!("{}: {}", flag(e.option), e.message))?;
     let base = args.model.as_deref().map(load_model).transpose()?;
     let (leads, mapping) = load_leads_mapped(&args.data)?;
-    let (doc, model) = match base {
-        Some(base) if !args.propose => base,
-        base => {
-            let defaults = ProposeOptions::default();
-            let popts = ProposeOptions {
-                min_share: args.min_share.unwrap_or(defaults.min_share),
-                min_rows: args.min_rows.unwrap_or(defaults.min_rows),
-                max_bins: args.max_bins.unwrap_or(defaults.max_bins),
-                placeholders: if args.placeholder.is_empty() {
-                    defaults.placeholders.clone()
-                } else {
-                    args.placeholder
-                        .iter()
-                        .map(|p| p.trim().to_lowercase())
-                        .collect()
-                },
-                ..defaults
-            };
-            if !(popts.min_share > 0.0 && popts.min_share < 1.0) {
-                return Err("--min-share: must be a share between 0 and 1".to_owned());
-            }
-            if popts.max_bins < 2 {
-                return Err("--max-bins: must be 2 or more".to_owned());
-            }
-            let columns = match &mapping {
-                Some(m) => columns_of_mapping(m),
-                None => columns_of_leads(&leads, &popts),
-            };
-            let id = args.id.clone().unwrap_or_else(|| data_stem(&args.data));
-            let base_doc = base.as_ref().map(|(doc, _)| doc);
-            let doc =
-                propose(&id, base_doc, &columns, &leads, &popts).map_err(|e| e.to_string())?;
-            let model =
-                Model::from_document(&doc).map_err(|e| format!("the proposed model: {e}"))?;
-            let added = doc.fit.as_ref().map_or(0, |g| g.rules.len())
-                + doc.engagement.as_ref().map_or(0, |g| g.rules.len())
-                - base_doc.map_or(0, |d| {
-                    d.fit.as_ref().map_or(0, |g| g.rules.len())
-                        + d.engagement.as_ref().map_or(0, |g| g.rules.len())
-                });
-            say!(o, "proposed {added} rules from {} columns:", columns.len());
-            let fit = doc
-                .fit
-                .iter()
-                .flat_map(|g| &g.rules)
-                .map(|r| (&r.id, &r.label));
-            let engagement = doc
-                .engagement
-                .iter()
-                .flat_map(|g| &g.rules)
-                .map(|r| (&r.id, &r.label));
-            for (id, label) in fit.chain(engagement) {
-                say!(o, "  {:<32} {}", id, label.as_deref().unwrap_or(""));
-            }
-            say!(o);
-            (doc, model)
+    let id = args.id.clone().unwrap_or_else(|| data_stem(&args.data));
+    let (doc, model, added) = model_to_train(
+        base.map(|(doc, _)| doc),
+        args.propose,
+        &id,
+        mapping.as_ref(),
+        &leads,
+        &proposal,
+    )?;
+    if args.propose || args.model.is_none() {
+        say!(o, "proposed {added} rules:");
+        let fit = doc
+            .fit
+            .iter()
+            .flat_map(|g| &g.rules)
+            .map(|r| (&r.id, &r.label));
+        let engagement = doc
+            .engagement
+            .iter()
+            .flat_map(|g| &g.rules)
+            .map(|r| (&r.id, &r.label));
+        for (id, label) in fit.chain(engagement) {
+            say!(o, "  {:<32} {}", id, label.as_deref().unwrap_or(""));
         }
-    };
+        say!(o);
+    }
     let t = train(&doc, &model, &leads, &options).map_err(|e| e.to_string())?;
     let r = &t.report;
     say!(o, "leads: {} used ({} converted, base rate {}); left out: {} disqualified, {} undated, {} with a session of another model; {} events unreadable",

@@ -18,7 +18,8 @@ pub use dataset::{
 pub use features::Feature;
 pub use metrics::{auc, brier, lift_by_decile, log_loss, reliability_by_decile};
 pub use propose::{
-    columns_of_leads, columns_of_mapping, propose, Column, ColumnKind, ProposeError, ProposeOptions,
+    columns_of_leads, columns_of_mapping, model_to_train, propose, Column, ColumnKind,
+    ProposeError, ProposeOptions,
 };
 pub use report::{TrainReport, TrainResult, WeightShown};
 pub use synthetic::{generate, to_jsonl, TRUE_INTERCEPT, TRUE_WEIGHTS};

@@ -9,7 +9,7 @@ use crate::format::json::Json;
 use crate::format::number::Shown;
 use crate::learn::dataset::{CsvMapping, Lead};
 use crate::model::document::ModelDocument;
-use crate::model::{MAX_COUNT, MAX_RULES};
+use crate::model::{Model, MAX_COUNT, MAX_RULES};
 use serde_json::{json, Value as J};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -255,6 +255,39 @@ pub fn propose(
         }
     }
     serde_json::from_value(base).map_err(|e| ProposeError(e.to_string()))
+}
+
+/// The model to train: `base` as it is, or, when there is none or `propose` asks, with the rules
+/// the data supports added (see [`propose`]); the columns come from the CSV mapping, or from
+/// the leads themselves. Also says how many rules were proposed.
+pub fn model_to_train(
+    base: Option<ModelDocument>,
+    propose_rules: bool,
+    id: &str,
+    mapping: Option<&CsvMapping>,
+    leads: &[Lead],
+    options: &ProposeOptions,
+) -> Result<(ModelDocument, Model, usize), String> {
+    let doc = match base {
+        Some(doc) if !propose_rules => doc,
+        base => {
+            let columns = match mapping {
+                Some(m) => columns_of_mapping(m),
+                None => columns_of_leads(leads, options),
+            };
+            let doc = propose(id, base.as_ref(), &columns, leads, options).map_err(|e| e.0)?;
+            let count = |d: &ModelDocument| {
+                d.fit.as_ref().map_or(0, |g| g.rules.len())
+                    + d.engagement.as_ref().map_or(0, |g| g.rules.len())
+            };
+            let added = count(&doc) - base.as_ref().map_or(0, count);
+            let model =
+                Model::from_document(&doc).map_err(|e| format!("the proposed model: {e}"))?;
+            return Ok((doc, model, added));
+        }
+    };
+    let model = Model::from_document(&doc).map_err(|e| e.to_string())?;
+    Ok((doc, model, 0))
 }
 
 /// The visitor's traits as the lead's identify events leave them (later ones win).

@@ -7,6 +7,7 @@ use crate::learn::dataset::Lead;
 use crate::learn::features::{features, Feature};
 use crate::learn::logistic::Logistic;
 use crate::learn::metrics::{auc, brier, lift_by_decile, log_loss, reliability_by_decile};
+use crate::learn::propose::ProposeOptions;
 use crate::model::document::{self, ModelDocument, Version};
 use crate::model::Model;
 use crate::score::scorecard::Scorecard;
@@ -76,6 +77,21 @@ pub struct TrainOptions {
     pub target_precision: Option<f64>,
     /// How to read CSV data (JavaScript's `train`; the command line takes `--mapping`).
     pub csv_mapping: Option<crate::learn::dataset::CsvMapping>,
+    /// Propose rules from the data's columns, added to the model's for the columns it does not
+    /// read (implied when there is no model).
+    pub propose: Option<bool>,
+    /// The id of a proposed model (default: the data file's name, or `learned`).
+    pub id: Option<String>,
+    /// A level or bin needs at least this share of the rows for a rule of its own (above 0,
+    /// below 1; default 0.01).
+    pub min_share: Option<f64>,
+    /// And at least this many rows (a whole number from 1; default 30).
+    pub min_rows: Option<f64>,
+    /// Quantile bins a numeric column starts from (a whole number from 2 to 50; default 10).
+    pub max_bins: Option<f64>,
+    /// Cell values that mean "not given", like an empty cell (default: `Select`, `--`, `-`,
+    /// `n/a`, `na`, `none`, `null`, `unknown`, `not specified`).
+    pub placeholders: Option<Vec<String>>,
 }
 
 /// A training option out of bounds: its name (camelCase) and what is wrong.
@@ -141,6 +157,43 @@ impl TrainOptions {
             )?,
             folds,
             target,
+        })
+    }
+}
+
+impl TrainOptions {
+    /// How rules are proposed, with defaults filled in, or the first option out of bounds.
+    pub fn proposal(&self) -> Result<ProposeOptions, OptionError> {
+        let bad = |option: &'static str, message: &str| OptionError {
+            option,
+            message: message.to_owned(),
+        };
+        let defaults = ProposeOptions::default();
+        let min_share = match self.min_share {
+            None => defaults.min_share,
+            Some(v) if v > 0.0 && v < 1.0 => v,
+            Some(_) => return Err(bad("minShare", "must be a share above 0 and below 1")),
+        };
+        let min_rows = match self.min_rows {
+            None => defaults.min_rows,
+            Some(v) if v.fract() == 0.0 && (1.0..=1e9).contains(&v) => v as usize,
+            Some(_) => return Err(bad("minRows", "must be a whole number from 1")),
+        };
+        let max_bins = match self.max_bins {
+            None => defaults.max_bins,
+            Some(v) if v.fract() == 0.0 && (2.0..=50.0).contains(&v) => v as usize,
+            Some(_) => return Err(bad("maxBins", "must be a whole number from 2 to 50")),
+        };
+        let placeholders = match &self.placeholders {
+            None => defaults.placeholders.clone(),
+            Some(list) => list.iter().map(|p| p.trim().to_lowercase()).collect(),
+        };
+        Ok(ProposeOptions {
+            min_share,
+            min_rows,
+            max_bins,
+            placeholders,
+            ..defaults
         })
     }
 }

@@ -14,17 +14,23 @@ use wasm_bindgen::JsCast;
 /// Learns the points of `model` from labeled leads (`data`: JSON Lines, one
 /// `{ events, converted, convertedAt?, traits? }` per line; or CSV when `options.csvMapping`
 /// is given) and returns `{ model, report }`: the learned model (an ordinary scoring model with
-/// a calibration) and what was learned. Throws when the data is too little to learn from.
+/// a calibration) and what was learned. With `model` null (or `options.propose`), rules are
+/// first proposed from the data's columns, as `mqlscore train` does without `--model`. Throws
+/// when the data is too little to learn from.
 #[cfg(feature = "training")]
 #[wasm_bindgen]
 pub fn train(
-    model: ModelInput,
+    model: Option<ModelInput>,
     data: &str,
     options: Option<TrainOptionsInput>,
 ) -> Result<TrainResultOutput, JsValue> {
-    let doc = read_model(&model).map_err(|p| error(&p.to_string(), "model", None))?;
-    let doc = crate::model::document::ModelDocument::read(&doc).map_err(|e| model_error(&e))?;
-    let compiled = Model::from_document(&doc).map_err(|e| model_error(&e))?;
+    let base = match model {
+        Some(model) => {
+            let doc = read_model(&model).map_err(|p| error(&p.to_string(), "model", None))?;
+            Some(crate::model::document::ModelDocument::read(&doc).map_err(|e| model_error(&e))?)
+        }
+        None => None,
+    };
     let options: JsValue = options.map(Into::into).unwrap_or(JsValue::UNDEFINED);
     // Through the document tree, which sees every field (serde-wasm-bindgen reads only the
     // fields a struct names, so a misspelt option would pass unseen).
@@ -39,10 +45,12 @@ pub fn train(
             error(&format!("{path}: {}", e.message), &path, None)
         })?
     };
-    let settings = given.check().map_err(|e| {
+    let option_error = |e: crate::learn::OptionError| {
         let path = format!("options.{}", e.option);
         error(&format!("{path}: {}", e.message), &path, None)
-    })?;
+    };
+    let settings = given.check().map_err(option_error)?;
+    let proposal = given.proposal().map_err(option_error)?;
     let leads = match &given.csv_mapping {
         Some(mapping) => crate::learn::read_csv(data, mapping),
         None => crate::learn::read_jsonl_with(data, |line| {
@@ -50,6 +58,16 @@ pub fn train(
         }),
     }
     .map_err(|e| error(&format!("data: {e}"), "data", None))?;
+    let id = given.id.as_deref().unwrap_or("learned");
+    let (doc, compiled, _) = crate::learn::model_to_train(
+        base,
+        given.propose.unwrap_or(false),
+        id,
+        given.csv_mapping.as_ref(),
+        &leads,
+        &proposal,
+    )
+    .map_err(|why| error(&why, "model", None))?;
     let trained = crate::learn::train(&doc, &compiled, &leads, &settings)
         .map_err(|e| error(&e.to_string(), "data", None))?;
     Ok(to_js(&crate::learn::TrainResult::of(&trained))?.unchecked_into())

@@ -403,10 +403,22 @@ export type TrainOptions = {
   csvMapping?: CsvMapping | null;
   /** Folds of the cross-validation (2 to 20, default 5). */
   folds?: number | null;
+  /** The id of a proposed model (default: the data file's name, or `learned`). */
+  id?: string | null;
   /** L2 penalty on the weights (greater than 0, default 1). */
   l2?: number | null;
+  /** Quantile bins a numeric column starts from (a whole number from 2 to 50; default 10). */
+  maxBins?: number | null;
+  /** And at least this many rows (a whole number from 1; default 30). */
+  minRows?: number | null;
+  /** A level or bin needs at least this share of the rows for a rule of its own (above 0, below 1; default 0.01). */
+  minShare?: number | null;
+  /** Cell values that mean "not given", like an empty cell (default: `Select`, `--`, `-`, `n/a`, `na`, `none`, `null`, `unknown`, `not specified`). */
+  placeholders?: string[] | null;
   /** Points that double the odds of converting (greater than 0, default 20). */
   pointsToDouble?: number | null;
+  /** Propose rules from the data's columns, added to the model's for the columns it does not read (implied when there is no model). */
+  propose?: boolean | null;
   /** Seed of the fold assignment (a whole number, default 1). */
   seed?: number | null;
   /** Recommend the threshold at which at most this share of leads are MQLs (default 0.2). */
