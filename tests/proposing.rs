@@ -32,6 +32,12 @@ const MAPPING: &str = r#"{
 /// blank cell (not given) least, five rare sources (12 rows each) like Direct. Employees: a step
 /// of conversion at 500. Demo requests: any at all doubles the odds.
 fn synthetic_csv() -> String {
+    synthetic_csv_with(0.0)
+}
+
+/// [`synthetic_csv`], where Reference leads at companies of 500 or more convert `extra` more
+/// (in log-odds) than the two parts say: a true interaction.
+fn synthetic_csv_with(extra: f64) -> String {
     let mut d = Draw(0x5eed);
     let mut out = String::from("Id,Lead Source,Employees,Demo Requests,Won\n");
     for i in 0..4000 {
@@ -51,8 +57,15 @@ fn synthetic_csv() -> String {
         } else {
             0
         };
-        let logit: f64 =
-            base + if employees >= 500.0 { 1.2 } else { 0.0 } + if demos > 0 { 0.9 } else { 0.0 };
+        let together = if source == "Reference" && employees >= 500.0 {
+            extra
+        } else {
+            0.0
+        };
+        let logit: f64 = base
+            + if employees >= 500.0 { 1.2 } else { 0.0 }
+            + if demos > 0 { 0.9 } else { 0.0 }
+            + together;
         let won = d.next() < 1.0 / (1.0 + (-logit).exp());
         let won = if won { "yes" } else { "no" };
         out.push_str(&format!("L{i},{source},{employees},{demos},{won}\n"));
@@ -302,5 +315,80 @@ fn a_csv_without_dates_or_counts_is_read_and_one_with_counts_needs_a_date() {
             .events
             .len(),
         3
+    );
+}
+
+#[test]
+fn an_interaction_is_found_where_the_data_has_one_and_nowhere_else() {
+    use mqlscore::learn::model_to_train;
+    let options = ProposeOptions::default();
+    let learn = |csv: &str, interactions: usize| {
+        let leads = read_csv(csv, &mapping()).unwrap();
+        let proposal = ProposeOptions {
+            interactions,
+            ..options.clone()
+        };
+        let (doc, model, _, found) =
+            model_to_train(None, false, "x", Some(&mapping()), &leads, &proposal, 1.0).unwrap();
+        let t = train(&doc, &model, &leads, &Options::default()).unwrap();
+        (found, t)
+    };
+    // Without one in the data, none is added.
+    let (found, _) = learn(&synthetic_csv(), 8);
+    assert!(found.is_empty(), "{found:?}");
+    // With one (Reference at 500+ employees converts far more), it is found first, becomes an
+    // `all` rule, and the model ranks leads better than without it.
+    let csv = synthetic_csv_with(-2.5);
+    let (found, with) = learn(&csv, 8);
+    let (_, without) = learn(&csv, 0);
+    let first = found.first().unwrap_or_else(|| {
+        panic!(
+            "an interaction: {:?}",
+            with.model
+                .fit
+                .as_ref()
+                .unwrap()
+                .rules
+                .iter()
+                .map(|r| &r.id)
+                .collect::<Vec<_>>()
+        )
+    });
+    assert_eq!(first.rules.0, "company-employees-under-504", "{found:?}");
+    assert_eq!(first.rules.1, "source-reference", "{found:?}");
+    let id = "company-employees-under-504-and-source-reference";
+    let rule = with
+        .model
+        .fit
+        .as_ref()
+        .unwrap()
+        .rules
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap();
+    assert_eq!(
+        rule.label.as_deref(),
+        Some("Employees under 504 and Lead Source is Reference")
+    );
+    assert!(rule.when.0.all.as_ref().is_some_and(|all| all.len() == 2));
+    let auc = |t: &mqlscore::learn::Training| t.report.cross_validated.auc.unwrap();
+    assert!(
+        auc(&with) > auc(&without) + 0.005,
+        "{} vs {}",
+        auc(&with),
+        auc(&without)
+    );
+    // The learned model scores it like any rule, with a reason.
+    let learned = Model::from_document(&with.model).unwrap();
+    let mut s = Scorer::new(learned);
+    let identify =
+        r#"{"type":"identify","traits":{"source":"Reference","company":{"employees":100}}}"#;
+    let card = s
+        .ingest(&Event::read(&json(identify), s.model()).unwrap(), T0)
+        .unwrap();
+    assert!(
+        card.reasons.iter().any(|r| r.rule == id),
+        "{:?}",
+        card.reasons
     );
 }

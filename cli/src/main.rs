@@ -42,7 +42,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Learn the points of a model from labeled leads; print what was learned and the model.
-    Train(TrainArgs),
+    Train(Box<TrainArgs>),
     /// Measure how well a model ranks labeled leads.
     Eval(EvalArgs),
     /// Score an event log (JSON Lines of Segment events) and count new MQLs by day.
@@ -102,6 +102,10 @@ struct TrainArgs {
     /// --, -, n/a, na, none, null, unknown, not specified].
     #[arg(long, value_name = "TEXT")]
     placeholder: Vec<String>,
+    /// Most pairwise interactions to add as `all` rules where the data supports them, 0 to 32
+    /// [default: 8].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    interactions: Option<f64>,
     /// Write the learned model here instead of printing it.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -316,6 +320,7 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
         min_rows: args.min_rows,
         max_bins: args.max_bins,
         placeholders: (!args.placeholder.is_empty()).then(|| args.placeholder.clone()),
+        interactions: args.interactions,
     };
     let options: Options = given
         .check()
@@ -326,13 +331,14 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
     let base = args.model.as_deref().map(load_model).transpose()?;
     let (leads, mapping) = load_leads_mapped(&args.data)?;
     let id = args.id.clone().unwrap_or_else(|| data_stem(&args.data));
-    let (doc, model, added) = model_to_train(
+    let (doc, model, added, interactions) = model_to_train(
         base.map(|(doc, _)| doc),
         args.propose,
         &id,
         mapping.as_ref(),
         &leads,
         &proposal,
+        options.l2,
     )?;
     if args.propose || args.model.is_none() {
         say!(o, "proposed {added} rules:");
@@ -349,6 +355,18 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
         for (id, label) in fit.chain(engagement) {
             say!(o, "  {:<32} {}", id, label.as_deref().unwrap_or(""));
         }
+        say!(
+            o,
+            "of which {} pairwise interactions the data supports{}",
+            interactions.len(),
+            interactions
+                .iter()
+                .map(|i| format!(
+                    "\n  {} x {}: chi-squared {:.1} on {} leads",
+                    i.rules.0, i.rules.1, i.statistic, i.leads
+                ))
+                .collect::<String>()
+        );
         say!(o);
     }
     let t = train(&doc, &model, &leads, &options).map_err(|e| e.to_string())?;

@@ -4,6 +4,7 @@
 
 mod dataset;
 mod features;
+mod interactions;
 mod logistic;
 mod metrics;
 mod propose;
@@ -16,6 +17,7 @@ pub use dataset::{
     OutcomeColumn, MAX_COUNT_PER_CELL, UNDATED_AS_OF_MS,
 };
 pub use features::Feature;
+pub use interactions::{add_interactions, Interaction};
 pub use metrics::{auc, brier, lift_by_decile, log_loss, reliability_by_decile};
 pub use propose::{
     columns_of_leads, columns_of_mapping, model_to_train, propose, Column, ColumnKind,

@@ -8,6 +8,7 @@
 use crate::format::json::Json;
 use crate::format::number::Shown;
 use crate::learn::dataset::{CsvMapping, Lead};
+use crate::learn::interactions::{add_interactions, Interaction};
 use crate::model::document::ModelDocument;
 use crate::model::{Model, MAX_COUNT, MAX_RULES};
 use serde_json::{json, Value as J};
@@ -29,6 +30,8 @@ pub struct ProposeOptions {
     pub min_z: f64,
     /// Cell values that mean "not given" (compared without case), like an empty cell.
     pub placeholders: Vec<String>,
+    /// Most pairwise interactions to add as `all` rules, where the data supports them.
+    pub interactions: usize,
 }
 
 impl Default for ProposeOptions {
@@ -51,6 +54,7 @@ impl Default for ProposeOptions {
             ]
             .map(String::from)
             .to_vec(),
+            interactions: 8,
         }
     }
 }
@@ -258,8 +262,9 @@ pub fn propose(
 }
 
 /// The model to train: `base` as it is, or, when there is none or `propose` asks, with the rules
-/// the data supports added (see [`propose`]); the columns come from the CSV mapping, or from
-/// the leads themselves. Also says how many rules were proposed.
+/// the data supports added (see [`propose`]), then the pairwise interactions it supports (see
+/// [`add_interactions`], fitted with penalty `l2`); the columns come from the CSV mapping, or
+/// from the leads themselves. Also says how many rules were proposed and which interactions.
 pub fn model_to_train(
     base: Option<ModelDocument>,
     propose_rules: bool,
@@ -267,7 +272,8 @@ pub fn model_to_train(
     mapping: Option<&CsvMapping>,
     leads: &[Lead],
     options: &ProposeOptions,
-) -> Result<(ModelDocument, Model, usize), String> {
+    l2: f64,
+) -> Result<(ModelDocument, Model, usize, Vec<Interaction>), String> {
     let doc = match base {
         Some(doc) if !propose_rules => doc,
         base => {
@@ -280,14 +286,24 @@ pub fn model_to_train(
                 d.fit.as_ref().map_or(0, |g| g.rules.len())
                     + d.engagement.as_ref().map_or(0, |g| g.rules.len())
             };
+            let model =
+                Model::from_document(&doc).map_err(|e| format!("the proposed model: {e}"))?;
+            let (doc, interactions) = add_interactions(
+                &doc,
+                &model,
+                leads,
+                l2,
+                options.interactions,
+                options.min_rows,
+            );
             let added = count(&doc) - base.as_ref().map_or(0, count);
             let model =
                 Model::from_document(&doc).map_err(|e| format!("the proposed model: {e}"))?;
-            return Ok((doc, model, added));
+            return Ok((doc, model, added, interactions));
         }
     };
     let model = Model::from_document(&doc).map_err(|e| e.to_string())?;
-    Ok((doc, model, 0))
+    Ok((doc, model, 0, Vec::new()))
 }
 
 /// The visitor's traits as the lead's identify events leave them (later ones win).

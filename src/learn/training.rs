@@ -92,6 +92,9 @@ pub struct TrainOptions {
     /// Cell values that mean "not given", like an empty cell (default: `Select`, `--`, `-`,
     /// `n/a`, `na`, `none`, `null`, `unknown`, `not specified`).
     pub placeholders: Option<Vec<String>>,
+    /// Most pairwise interactions a proposal adds where the data supports them (a whole
+    /// number from 0 to 32; default 8).
+    pub interactions: Option<f64>,
 }
 
 /// A training option out of bounds: its name (camelCase) and what is wrong.
@@ -188,11 +191,17 @@ impl TrainOptions {
             None => defaults.placeholders.clone(),
             Some(list) => list.iter().map(|p| p.trim().to_lowercase()).collect(),
         };
+        let interactions = match self.interactions {
+            None => defaults.interactions,
+            Some(v) if v.fract() == 0.0 && (0.0..=32.0).contains(&v) => v as usize,
+            Some(_) => return Err(bad("interactions", "must be a whole number from 0 to 32")),
+        };
         Ok(ProposeOptions {
             min_share,
             min_rows,
             max_bins,
             placeholders,
+            interactions,
             ..defaults
         })
     }

@@ -322,6 +322,7 @@ serde_types! {
     /// operator (`gte`/`gt`/`lte`/`lt` combine into a range). Fit rules and disqualifiers test
     /// a `trait`; event filters test a `property` or the event's `context`.
     #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[derive(Default)]
     pub struct Condition {
         /// Every one holds.
         #[serde(default, skip_serializing_if = "Option::is_none")]

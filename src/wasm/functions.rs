@@ -59,13 +59,14 @@ pub fn train(
     }
     .map_err(|e| error(&format!("data: {e}"), "data", None))?;
     let id = given.id.as_deref().unwrap_or("learned");
-    let (doc, compiled, _) = crate::learn::model_to_train(
+    let (doc, compiled, _, _) = crate::learn::model_to_train(
         base,
         given.propose.unwrap_or(false),
         id,
         given.csv_mapping.as_ref(),
         &leads,
         &proposal,
+        settings.l2,
     )
     .map_err(|why| error(&why, "model", None))?;
     let trained = crate::learn::train(&doc, &compiled, &leads, &settings)

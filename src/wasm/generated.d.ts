@@ -405,6 +405,8 @@ export type TrainOptions = {
   folds?: number | null;
   /** The id of a proposed model (default: the data file's name, or `learned`). */
   id?: string | null;
+  /** Most pairwise interactions a proposal adds where the data supports them (a whole number from 0 to 32; default 8). */
+  interactions?: number | null;
   /** L2 penalty on the weights (greater than 0, default 1). */
   l2?: number | null;
   /** Quantile bins a numeric column starts from (a whole number from 2 to 50; default 10). */
