@@ -192,6 +192,43 @@ fn best(rounds: usize, mut run: impl FnMut()) -> f64 {
         .fold(f64::INFINITY, f64::min)
 }
 
+/// Nanoseconds per identify that changes every trait, under a model of `n` fit rules on eight
+/// traits (a learned model's rule per level): what the fit-rule limit costs.
+fn identify_cost(n: usize) -> f64 {
+    let rules: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"id":"f{i}","points":1,"when":{{"trait":"t{}","oneOf":["level {i}","other {i}"]}}}}"#,
+                i % 8
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"id":"wide","version":1,"fit":{{"rules":[{}]}},"thresholds":{{"fit":5}}}}"#,
+        rules.join(",")
+    );
+    let model = Model::compile(&Json::parse(&text).expect("JSON")).expect("compiles");
+    let identifies: Vec<Event> = (0..64)
+        .map(|k| {
+            let traits: Vec<String> = (0..8)
+                .map(|t| format!(r#""t{t}":"level {}""#, (k * 8 + t) % n))
+                .collect();
+            let e = format!(r#"{{"type":"identify","traits":{{{}}}}}"#, traits.join(","));
+            Event::read(&Json::parse(&e).expect("JSON"), &model).expect("event")
+        })
+        .collect();
+    let mut scorer = Scorer::new(model);
+    let rounds = 2000;
+    let secs = best(3, || {
+        for _ in 0..rounds {
+            for e in &identifies {
+                scorer.ingest_light(e, NOW).expect("scores");
+            }
+        }
+    });
+    secs * 1e9 / (rounds * identifies.len()) as f64
+}
+
 fn main() {
     let visitors: usize = std::env::args()
         .skip(1)
@@ -287,9 +324,10 @@ fn main() {
         mqls += usize::from(card.mql);
         score_sum += card.score;
     }
+    let (fit12, fit256) = (identify_cost(12), identify_cost(256));
     let ns = |secs: f64, n: usize| secs * 1e9 / n as f64;
     println!(
-        "{{\"native\":{{\"visitors\":{visitors},\"events\":{events},\"ingestNs\":{:.1},\"lightNs\":{:.1},\"batchNs\":{:.1},\"readAndIngestNs\":{:.1},\"linesNs\":{:.1},\"linesMBps\":{:.1},\"saveRestoreNs\":{:.1},\"mqls\":{mqls},\"scoreSum\":{:.2}}}}}",
+        "{{\"native\":{{\"visitors\":{visitors},\"events\":{events},\"ingestNs\":{:.1},\"lightNs\":{:.1},\"batchNs\":{:.1},\"readAndIngestNs\":{:.1},\"linesNs\":{:.1},\"linesMBps\":{:.1},\"saveRestoreNs\":{:.1},\"identifyFit12Ns\":{fit12:.1},\"identifyFit256Ns\":{fit256:.1},\"mqls\":{mqls},\"scoreSum\":{:.2}}}}}",
         ns(ingest, events),
         ns(light, events),
         ns(batch, events),

@@ -164,6 +164,7 @@ const rows = [
   ["batch from JSON Lines text, MB/s", f(native?.linesMBps, 1), f(node.wasmLinesMBps, 1), "—", f(chromium?.wasmLinesMBps, 1), "—"],
   ["scoreEvents on whole sessions, ns/event", "—", f(node.wasmScoreEventsNs), "—", f(chromium?.wasmScoreEventsNs), "—"],
   ["save + restore, ns/session", f(native?.saveRestoreNs), f(node.saveRestoreNs), "—", f(chromium?.saveRestoreNs), "—"],
+  ["identify changing 8 traits, 12 / 256 fit rules, ns", native ? `${f(native.identifyFit12Ns)} / ${f(native.identifyFit256Ns)}` : "—", "—", "—", "—", "—"],
 ];
 console.log(`\nmqlscore benchmark, ${results.date}, ${results.machine}`);
 console.log(`streams: ${visitors} visitors, ${events} events (Chromium: ${browserVisitors} visitors); model bench/model-30.json (30 rules)`);

@@ -85,6 +85,26 @@ fn limits_are_enforced_with_clear_messages() {
         problems(&text),
         ["engagement.rules: has 65 rules, more than 64"]
     );
+    // Fit rules keep no state in a session: learned models may have up to 256.
+    let fit = |n: usize| {
+        let rules: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"f{i}","points":1,"when":{{"trait":"t{}","equals":"v{i}"}}}}"#,
+                    i % 8
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"id":"x","version":1,"fit":{{"rules":[{}]}},"thresholds":{{"fit":1}}}}"#,
+            rules.join(",")
+        )
+    };
+    assert_eq!(problems(&fit(256)), Vec::<String>::new());
+    assert_eq!(
+        problems(&fit(257)),
+        ["fit.rules: has 257 rules, more than 256"]
+    );
     let long = "x".repeat(300);
     let text = format!(
         r#"{{"id":"x","version":1,"engagement":{{"rules":[{{"id":"r","points":1,"page":"/{long}"}}]}},"thresholds":{{"engagement":1}}}}"#

@@ -248,14 +248,14 @@ fn too_many_rules_are_refused_with_what_to_do() {
         min_share: 0.001,
         ..ProposeOptions::default()
     };
-    // At most 20 levels of a column are kept, so it fits; many such columns would not.
+    // At most 20 levels of a column are kept, so it fits; 14 such columns (280 rules) would not.
     let doc = propose("many", None, &columns_of_mapping(&m), &leads, &options).unwrap();
     assert_eq!(
         doc.fit.as_ref().unwrap().rules.len(),
         20,
         "19 levels and the pooled rest"
     );
-    let wide: Vec<_> = (0..4)
+    let wide: Vec<_> = (0..14)
         .map(|k| mqlscore::learn::Column {
             name: format!("Source {k}"),
             path: "source".to_owned(),
@@ -263,7 +263,10 @@ fn too_many_rules_are_refused_with_what_to_do() {
         })
         .collect();
     let err = propose("many", None, &wide, &leads, &options).unwrap_err();
-    assert!(err.to_string().contains("more than 64"), "{err}");
+    assert!(
+        err.to_string().contains("280 fit rules, more than 256"),
+        "{err}"
+    );
     assert!(err.to_string().contains("--min-share"), "{err}");
 }
 

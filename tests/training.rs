@@ -327,3 +327,27 @@ fn probabilities_are_honest_on_imbalanced_data() {
     }
     assert!(r.reliability[0].predicted > r.reliability[9].predicted);
 }
+
+#[test]
+fn the_what_if_curve_runs_from_the_highest_threshold_to_everyone_and_holds_the_recommended_one() {
+    let doc = b2b_doc();
+    let model = Model::from_document(&doc).unwrap();
+    let leads = generate(&model, 3000, 4);
+    let t = train(&doc, &model, &leads, &Options::default()).unwrap();
+    let curve = &t.report.curve;
+    assert!(curve.len() > 20 && curve.len() <= 102, "{}", curve.len());
+    for pair in curve.windows(2) {
+        assert!(pair[0].score > pair[1].score, "highest threshold first");
+        assert!(pair[0].mql_rate < pair[1].mql_rate && pair[0].recall <= pair[1].recall);
+    }
+    let last = curve.last().unwrap();
+    assert_eq!((last.mql_rate, last.recall), (1.0, 1.0));
+    assert!(
+        curve.contains(&t.report.threshold),
+        "{:?}",
+        t.report.threshold
+    );
+    // 3,000 generated leads over their span of dates.
+    let per_month = t.report.leads_per_month.unwrap();
+    assert!(per_month > 100.0, "{per_month}");
+}

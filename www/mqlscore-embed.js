@@ -63,6 +63,11 @@ textarea { width: 100%; height: 260px; font: 11px/1.3 ui-monospace, monospace; m
 .training li, .training p { margin: 4px 0; }
 .training { margin-top: 6px; }
 .training .warn { color: #c92a2a; }
+.what-if svg { width: 100%; height: auto; background: #f8f9fa; border: 1px solid #dee2e6; }
+.what-if polyline { fill: none; stroke-width: 2; }
+.what-if .rate { stroke: #1c7ed6; } .what-if .precision { stroke: #2f9e44; } .what-if .recall { stroke: #e8590c; }
+.what-if .recommended { stroke: #495057; stroke-dasharray: 4 3; } .what-if .cursor { stroke: #212529; }
+.what-if input { width: 100%; } .what-if .legend { color: #868e96; font-size: 11px; }
 .probability span { font-size: 26px; font-weight: 800; color: #2b8a3e; }
 .errors li.keep { color: #1d2433; list-style: none; margin-left: -16px; }
 .toast { position: fixed; left: 50%; top: 84px; z-index: 2147483001; transform: translateX(-50%); background: #2b8a3e; color: #fff;
@@ -358,6 +363,9 @@ async function learnFrom(text) {
     item(`MQL at total >= ${r.threshold.score}: ${pct(r.threshold.mqlRate)} of leads, ${pct(r.threshold.precision)} of them convert (lift ${r.threshold.lift.toFixed(2)}x).`),
     item(`Largest points: ${top.map((w) => `${w.rule} ${w.points > 0 ? "+" : ""}${w.points}`).join(", ")}.`),
   );
+  const chart = item("");
+  chart.append(whatIf(r));
+  box.append(chart);
   const apply = document.createElement("button");
   apply.type = "button";
   apply.textContent = `Use the learned model (${learned.model.id}@${learned.model.version})`;
@@ -369,6 +377,73 @@ async function learnFrom(text) {
   const li = item("");
   li.append(apply);
   box.append(li);
+}
+
+/**
+ * What-if: MQL rate, precision and recall as the threshold moves (the report's curve), the
+ * recommended threshold marked, and a slider that says what a threshold means in MQLs a month
+ * and in the share of them that convert.
+ */
+function whatIf(report) {
+  const curve = report.curve;
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  const wrap = document.createElement("div");
+  wrap.className = "what-if";
+  wrap.dataset.testid = "what-if";
+  const W = 280, H = 120;
+  const svgNs = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(svgNs, "svg");
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", "MQL rate, precision and recall by threshold");
+  const x = (i) => (curve.length > 1 ? (i / (curve.length - 1)) * W : 0);
+  const y = (v) => H - v * H;
+  const line = (key, cls) => {
+    const path = document.createElementNS(svgNs, "polyline");
+    path.setAttribute("points", curve.map((p, i) => `${x(i).toFixed(1)},${y(p[key]).toFixed(1)}`).join(" "));
+    path.setAttribute("class", cls);
+    path.dataset.series = key;
+    svg.append(path);
+  };
+  line("mqlRate", "rate");
+  line("precision", "precision");
+  line("recall", "recall");
+  const nearest = (score) =>
+    curve.reduce((best, p, i) => (Math.abs(p.score - score) < Math.abs(curve[best].score - score) ? i : best), 0);
+  const recommended = nearest(report.threshold.score);
+  const mark = (i, cls) => {
+    const m = document.createElementNS(svgNs, "line");
+    m.setAttribute("x1", x(i)); m.setAttribute("x2", x(i));
+    m.setAttribute("y1", 0); m.setAttribute("y2", H);
+    m.setAttribute("class", cls);
+    svg.append(m);
+    return m;
+  };
+  mark(recommended, "recommended").dataset.testid = "recommended-threshold";
+  const cursor = mark(recommended, "cursor");
+  const slider = document.createElement("input");
+  slider.type = "range";
+  slider.min = "0";
+  slider.max = String(curve.length - 1);
+  slider.value = String(recommended);
+  slider.dataset.testid = "threshold-slider";
+  slider.setAttribute("aria-label", "MQL threshold");
+  const says = document.createElement("p");
+  says.dataset.testid = "what-if-says";
+  const legend = document.createElement("p");
+  legend.className = "legend";
+  legend.textContent = "MQL rate (blue), precision (green), recall (orange); the dashed line is the recommended threshold.";
+  const update = () => {
+    const i = Number(slider.value);
+    const p = curve[i];
+    cursor.setAttribute("x1", x(i)); cursor.setAttribute("x2", x(i));
+    const month = report.leadsPerMonth === null ? "" : ` (about ${Math.round(p.mqlRate * report.leadsPerMonth)} a month)`;
+    says.textContent = `MQL at total >= ${p.score}${i === recommended ? " (recommended)" : ""}: ${pct(p.mqlRate)} of leads${month}, ${pct(p.precision)} of them convert, ${pct(p.recall)} of converted leads caught.`;
+  };
+  slider.addEventListener("input", update);
+  update();
+  wrap.append(svg, slider, says, legend);
+  return wrap;
 }
 
 function travel(days) {

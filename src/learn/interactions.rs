@@ -10,7 +10,7 @@ use crate::learn::dataset::Lead;
 use crate::learn::logistic::{sigmoid, Logistic};
 use crate::learn::training::samples;
 use crate::model::document::{Condition, FitRule, ModelDocument, TraitCondition};
-use crate::model::{Model, MAX_RULES};
+use crate::model::{Model, MAX_FIT_RULES};
 
 /// A pair of fit rules whose combination the data supports as a rule of its own.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,7 +77,7 @@ pub fn add_interactions(
     let alpha = 0.05 / tested.max(1) as f64;
     found.retain(|(_, _, s, _)| libm::erfc((s / 2.0).sqrt()) < alpha);
     found.sort_by(|l, r| r.2.total_cmp(&l.2));
-    let room = MAX_RULES.saturating_sub(n);
+    let room = MAX_FIT_RULES.saturating_sub(n);
     found.truncate(max.min(room));
     let mut out = doc.clone();
     let rules = &mut out.fit.as_mut().expect("the model has fit rules").rules;

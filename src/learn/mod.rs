@@ -26,7 +26,7 @@ pub use propose::{
 pub use report::{TrainReport, TrainResult, WeightShown};
 pub use synthetic::{generate, to_jsonl, TRUE_INTERCEPT, TRUE_WEIGHTS};
 pub use training::{
-    choose_threshold, samples, score_leads, train, Census, LeadScore, OptionError, Options,
-    Quality, Reliability, Report, Sample, Target, Threshold, TrainError, TrainOptions, Training,
-    Weight, MIN_PER_CLASS,
+    choose_threshold, samples, score_leads, threshold_curve, train, Census, LeadScore, OptionError,
+    Options, Quality, Reliability, Report, Sample, Target, Threshold, TrainError, TrainOptions,
+    Training, Weight, MIN_PER_CLASS,
 };

@@ -10,7 +10,7 @@ use crate::format::number::Shown;
 use crate::learn::dataset::{CsvMapping, Lead};
 use crate::learn::interactions::{add_interactions, Interaction};
 use crate::model::document::ModelDocument;
-use crate::model::{Model, MAX_COUNT, MAX_RULES};
+use crate::model::{Model, MAX_COUNT, MAX_FIT_RULES, MAX_RULES};
 use serde_json::{json, Value as J};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -250,9 +250,14 @@ pub fn propose(
             .or_insert_with(|| json!({ "rules": [] }));
         let list = entry["rules"].as_array_mut().expect("rules are a list");
         list.extend(rules);
-        if list.len() > MAX_RULES {
+        let limit = if group == "fit" {
+            MAX_FIT_RULES
+        } else {
+            MAX_RULES
+        };
+        if list.len() > limit {
             return Err(ProposeError(format!(
-                "the data supports {} {group} rules, more than {MAX_RULES}: give fewer columns, or a \
+                "the data supports {} {group} rules, more than {limit}: give fewer columns, or a \
                  larger --min-share or --min-rows so that rare levels are pooled",
                 list.len()
             )));

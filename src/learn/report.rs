@@ -48,6 +48,11 @@ serde_types! {
         /// Out-of-fold probabilities against outcomes by tenth, highest first: honest
         /// probabilities keep predicted and observed close.
         pub reliability: Vec<Reliability>,
+        /// What each threshold would yield on the data, highest first (about one point per
+        /// percent of leads): the what-if chart's data.
+        pub curve: Vec<Threshold>,
+        /// Leads per month in the data, from the span of their dates (null under a week).
+        pub leads_per_month: Option<f64>,
         /// Score to conversion probability.
         pub calibration: Calibration,
     }
@@ -107,6 +112,8 @@ impl TrainReport {
             threshold: r.threshold.clone(),
             lift_by_decile: r.lift_by_decile.clone(),
             reliability: r.reliability.clone(),
+            curve: r.curve.clone(),
+            leads_per_month: r.leads_per_month,
             calibration: Calibration {
                 slope: r.calibration.0,
                 intercept: r.calibration.1,

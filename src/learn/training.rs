@@ -258,6 +258,8 @@ pub struct Sample {
     pub score: f64,
     /// Whether the model as written made it an MQL.
     pub mql: bool,
+    /// When it was scored (epoch ms): its conversion, or its last event.
+    pub at: f64,
 }
 
 /// What reading the leads found.
@@ -296,6 +298,7 @@ pub fn samples(model: &Model, leads: &[Lead]) -> (Vec<Sample>, Census) {
             converted: lead.converted,
             score: card.score,
             mql: card.mql,
+            at: as_of,
         });
     }
     (out, census)
@@ -446,6 +449,10 @@ pub struct Report {
     pub lift_by_decile: Vec<f64>,
     /// Out-of-fold probabilities against outcomes, by tenth (highest first).
     pub reliability: Vec<Reliability>,
+    /// What each threshold would yield on the data, highest first.
+    pub curve: Vec<Threshold>,
+    /// Leads per month in the data (from the span of their dates), when it spans a week or more.
+    pub leads_per_month: Option<f64>,
     /// Probability = 1 / (1 + e^-(slope × score + intercept)).
     pub calibration: (f64, f64),
 }
@@ -545,6 +552,24 @@ pub fn train(
             brier: None,
         },
         lift_by_decile: lift_by_decile(&scores, &outcomes),
+        curve: {
+            // The recommended threshold is on the curve, wherever the thinning fell.
+            let mut curve = threshold_curve(&scores, &outcomes);
+            if !curve.iter().any(|p| p.score == threshold.score) {
+                let at = curve.partition_point(|p| p.score > threshold.score);
+                curve.insert(at, threshold.clone());
+            }
+            curve
+        },
+        leads_per_month: {
+            let (first, last) = samples
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), s| {
+                    (lo.min(s.at), hi.max(s.at))
+                });
+            let days = (last - first) / 86_400_000.0;
+            (days >= 7.0).then(|| samples.len() as f64 / (days / 30.44))
+        },
         reliability: reliability_by_decile(&oof, &outcomes)
             .into_iter()
             .map(|(predicted, observed, leads)| Reliability {
@@ -636,6 +661,37 @@ fn fold_of(n: usize, folds: usize, seed: u64) -> Vec<usize> {
         fold[i] = rank % folds;
     }
     fold
+}
+
+/// What each threshold would yield, from the highest score to the lowest: one point per
+/// distinct score, thinned to about one per percent of leads (the what-if chart's data).
+pub fn threshold_curve(scores: &[f64], outcomes: &[bool]) -> Vec<Threshold> {
+    let n = scores.len();
+    let total_pos = outcomes.iter().filter(|o| **o).count().max(1) as f64;
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]));
+    let mut curve: Vec<Threshold> = Vec::new();
+    let mut hits = 0.0;
+    for (k, i) in order.iter().enumerate() {
+        hits += f64::from(u8::from(outcomes[*i]));
+        let last_of_score = order.get(k + 1).is_none_or(|j| scores[*j] < scores[*i]);
+        if !last_of_score {
+            continue;
+        }
+        let m = (k + 1) as f64;
+        let point = Threshold {
+            score: scores[*i],
+            mql_rate: m / n as f64,
+            precision: hits / m,
+            recall: hits / total_pos,
+            lift: (hits / m) / (total_pos / n as f64),
+        };
+        let step = curve.last().map_or(1.0, |p| point.mql_rate - p.mql_rate);
+        if step >= 0.01 || k + 1 == n {
+            curve.push(point);
+        }
+    }
+    curve
 }
 
 /// The threshold meeting `target` with the most MQLs, and what it yields.

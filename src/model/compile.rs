@@ -7,7 +7,7 @@ use super::document::{self, GradeCuts, ModelDocument, Require, Version};
 use super::glob::Glob;
 use super::{
     Calibration, Disqualifier, EngagementRule, EventMatcher, FitRule, Grades, Group, Model, Target,
-    Thresholds, Trigger, MAX_COUNT, MAX_DAYS, MAX_FIELDS, MAX_RULES, MAX_TRAITS,
+    Thresholds, Trigger, MAX_COUNT, MAX_DAYS, MAX_FIELDS, MAX_FIT_RULES, MAX_RULES, MAX_TRAITS,
 };
 use crate::format::number::Shown;
 use crate::format::time::DAY_MS;
@@ -26,84 +26,96 @@ pub(super) fn compile(doc: &ModelDocument, p: &mut Problems) -> Option<Model> {
     let mut fields = Slots::default();
     let mut ids = Vec::new();
 
-    let fit = group(doc.fit.as_ref(), "fit", p, |rule, path, p| {
-        let id = check_id(&rule.id, &join(path, "id"), p);
-        let label = label(rule.label.as_deref(), &rule.id, path, p);
-        let points = number(rule.points, &join(path, "points"), p);
-        let when = Condition::compile(
-            &rule.when.0,
-            &join(path, "when"),
-            Scope::Traits,
-            &mut traits,
-            p,
-        );
-        ids.push((rule.id.clone(), join(path, "id")));
-        Some(FitRule {
-            id: id?.to_owned(),
-            label: label?,
-            points: points?,
-            when: when?,
-        })
-    });
-
-    let engagement = group(doc.engagement.as_ref(), "engagement", p, |rule, path, p| {
-        let id = check_id(&rule.id, &join(path, "id"), p);
-        let label = label(rule.label.as_deref(), &rule.id, path, p);
-        let points = number(rule.points, &join(path, "points"), p);
-        let matcher = matcher(
-            rule.page.as_deref(),
-            rule.track.as_deref(),
-            rule.filter.as_ref(),
-            path,
-            &mut fields,
-            p,
-        );
-        let max_count = rule
-            .max_count
-            .and_then(|n| count(n, MAX_COUNT, &join(path, "maxCount"), p));
-        let max_points = rule
-            .max_points
-            .and_then(|n| positive(n, &join(path, "maxPoints"), p));
-        let within = rule
-            .within_days
-            .and_then(|d| days(d, &join(path, "withinDays"), p));
-        let half_life = rule
-            .half_life_days
-            .and_then(|d| days(d, &join(path, "halfLifeDays"), p));
-        let min_count = rule
-            .min_count
-            .and_then(|n| count(n, MAX_COUNT, &join(path, "minCount"), p))
-            .unwrap_or(1);
-        if rule.within_days.is_some() && rule.max_count.is_none() {
-            p.add(
-                &join(path, "maxCount"),
-                format!(
-                    "is required with withinDays (the session keeps the times of at most \
-                     maxCount events per rule, up to {MAX_COUNT})"
-                ),
+    let fit = group(
+        doc.fit.as_ref(),
+        "fit",
+        MAX_FIT_RULES,
+        p,
+        |rule, path, p| {
+            let id = check_id(&rule.id, &join(path, "id"), p);
+            let label = label(rule.label.as_deref(), &rule.id, path, p);
+            let points = number(rule.points, &join(path, "points"), p);
+            let when = Condition::compile(
+                &rule.when.0,
+                &join(path, "when"),
+                Scope::Traits,
+                &mut traits,
+                p,
             );
-        }
-        if let Some(cap) = max_count {
-            if min_count > cap {
+            ids.push((rule.id.clone(), join(path, "id")));
+            Some(FitRule {
+                id: id?.to_owned(),
+                label: label?,
+                points: points?,
+                when: when?,
+            })
+        },
+    );
+
+    let engagement = group(
+        doc.engagement.as_ref(),
+        "engagement",
+        MAX_RULES,
+        p,
+        |rule, path, p| {
+            let id = check_id(&rule.id, &join(path, "id"), p);
+            let label = label(rule.label.as_deref(), &rule.id, path, p);
+            let points = number(rule.points, &join(path, "points"), p);
+            let matcher = matcher(
+                rule.page.as_deref(),
+                rule.track.as_deref(),
+                rule.filter.as_ref(),
+                path,
+                &mut fields,
+                p,
+            );
+            let max_count = rule
+                .max_count
+                .and_then(|n| count(n, MAX_COUNT, &join(path, "maxCount"), p));
+            let max_points = rule
+                .max_points
+                .and_then(|n| positive(n, &join(path, "maxPoints"), p));
+            let within = rule
+                .within_days
+                .and_then(|d| days(d, &join(path, "withinDays"), p));
+            let half_life = rule
+                .half_life_days
+                .and_then(|d| days(d, &join(path, "halfLifeDays"), p));
+            let min_count = rule
+                .min_count
+                .and_then(|n| count(n, MAX_COUNT, &join(path, "minCount"), p))
+                .unwrap_or(1);
+            if rule.within_days.is_some() && rule.max_count.is_none() {
                 p.add(
-                    &join(path, "minCount"),
-                    format!("must not exceed maxCount ({cap})"),
+                    &join(path, "maxCount"),
+                    format!(
+                        "is required with withinDays (the session keeps the times of at most \
+                     maxCount events per rule, up to {MAX_COUNT})"
+                    ),
                 );
             }
-        }
-        ids.push((rule.id.clone(), join(path, "id")));
-        Some(EngagementRule {
-            id: id?.to_owned(),
-            label: label?,
-            points: points?,
-            matcher: matcher?,
-            max_count,
-            max_points,
-            within_ms: within.map(|d| d * DAY_MS),
-            min_count,
-            half_life_ms: half_life.map(|d| d * DAY_MS),
-        })
-    });
+            if let Some(cap) = max_count {
+                if min_count > cap {
+                    p.add(
+                        &join(path, "minCount"),
+                        format!("must not exceed maxCount ({cap})"),
+                    );
+                }
+            }
+            ids.push((rule.id.clone(), join(path, "id")));
+            Some(EngagementRule {
+                id: id?.to_owned(),
+                label: label?,
+                points: points?,
+                matcher: matcher?,
+                max_count,
+                max_points,
+                within_ms: within.map(|d| d * DAY_MS),
+                min_count,
+                half_life_ms: half_life.map(|d| d * DAY_MS),
+            })
+        },
+    );
 
     if doc.disqualifiers.len() > MAX_RULES {
         p.add(
@@ -278,6 +290,7 @@ fn days(d: f64, path: &str, p: &mut Problems) -> Option<f64> {
 fn group<R, C>(
     doc: Option<&document::RuleGroup<R>>,
     key: &str,
+    limit: usize,
     p: &mut Problems,
     mut rule: impl FnMut(&R, &str, &mut Problems) -> Option<C>,
 ) -> Option<Group<C>> {
@@ -298,16 +311,16 @@ fn group<R, C>(
             );
         }
     }
-    if doc.rules.len() > MAX_RULES {
+    if doc.rules.len() > limit {
         p.add(
             &join(key, "rules"),
-            format!("has {} rules, more than {MAX_RULES}", doc.rules.len()),
+            format!("has {} rules, more than {limit}", doc.rules.len()),
         );
     }
     let rules: Vec<Option<C>> = doc
         .rules
         .iter()
-        .take(MAX_RULES)
+        .take(limit)
         .enumerate()
         .map(|(i, item)| rule(item, &format!("{key}.rules[{i}]"), p))
         .collect();

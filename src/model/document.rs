@@ -27,9 +27,11 @@ serde_types! {
         pub description: Option<String>,
         /// Explicit fit: points for traits (title, company size, industry, email domain).
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(not(target_arch = "wasm32"), schemars(extend("properties" = { "rules": { "maxItems": 256 } })))]
         pub fit: Option<RuleGroup<FitRule>>,
         /// Implicit engagement: points for page views and tracked events.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(not(target_arch = "wasm32"), schemars(extend("properties" = { "rules": { "maxItems": 64 } })))]
         pub engagement: Option<RuleGroup<EngagementRule>>,
         /// Traits or events that rule a visitor out whatever the points.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -103,9 +105,8 @@ serde_types! {
     #[serde(deny_unknown_fields, bound(deserialize = "R: Deserialize<'de>"))]
     #[cfg_attr(not(target_arch = "wasm32"), schemars(rename = "RuleGroupOf{R}"))]
     pub struct RuleGroup<R> {
-        /// The rules (at most 64).
+        /// The rules (at most 256 fit rules, 64 engagement rules).
         #[serde(default)]
-        #[cfg_attr(not(target_arch = "wasm32"), schemars(length(max = 64)))]
         pub rules: Vec<R>,
         /// The group's sum never goes below this.
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -20,8 +20,12 @@ use document::ModelDocument;
 use glob::Glob;
 use shape::under;
 
-/// Most fit rules, engagement rules or disqualifiers a model may have, each.
+/// Most engagement rules or disqualifiers a model may have, each (a session keeps a tally for
+/// each engagement rule and event disqualifier).
 pub const MAX_RULES: usize = 64;
+/// Most fit rules a model may have: a session keeps no state per fit rule (its traits are what
+/// it saves), so learned models with a rule per level and per bin, and their interactions, fit.
+pub const MAX_FIT_RULES: usize = 256;
 /// Largest `maxCount`: the session keeps that many timestamps for the rule.
 pub const MAX_COUNT: u32 = 100;
 /// Most distinct traits a model may read or keep.

@@ -15,9 +15,13 @@ export type ScoringModel = {
   /** Traits or events that rule a visitor out whatever the points. */
   disqualifiers?: Disqualifier[];
   /** Implicit engagement: points for page views and tracked events. */
-  engagement?: RuleGroupOfEngagementRule | null;
+  engagement?: {
+    rules?: unknown;
+  };
   /** Explicit fit: points for traits (title, company size, industry, email domain). */
-  fit?: RuleGroupOfFitRule | null;
+  fit?: {
+    rules?: unknown;
+  };
   /** Cut points of the fit x engagement grade grid (A-D x 1-4). */
   grades?: GradeCuts | null;
   /** The model's id, carried into every result as `id@version`. */
@@ -195,7 +199,7 @@ export type RuleGroupOfEngagementRule = {
   max?: number | null;
   /** The group's sum never goes below this. */
   min?: number | null;
-  /** The rules (at most 64). */
+  /** The rules (at most 256 fit rules, 64 engagement rules). */
   rules?: EngagementRule[];
 };
 
@@ -205,7 +209,7 @@ export type RuleGroupOfFitRule = {
   max?: number | null;
   /** The group's sum never goes below this. */
   min?: number | null;
-  /** The rules (at most 64). */
+  /** The rules (at most 256 fit rules, 64 engagement rules). */
   rules?: FitRule[];
 };
 
@@ -508,7 +512,7 @@ export interface Threshold {
 }
 
 /** What was learned and how well it does. */
-export interface TrainReport {
+export type TrainReport = {
   /** Events that could not be read. */
   badEvents: number;
   /** Leads left out because their saved session was unreadable or of another model. */
@@ -519,6 +523,8 @@ export interface TrainReport {
   converted: number;
   /** The learned model, out of fold in the cross-validation. */
   crossValidated: Quality;
+  /** What each threshold would yield on the data, highest first (about one point per percent of leads): the what-if chart's data. */
+  curve: Threshold[];
   /** Leads left out because a disqualifier applied. */
   disqualified: number;
   /** The model as written, on all the data. */
@@ -529,6 +535,8 @@ export interface TrainReport {
   holdOut: Quality;
   /** Leads used. */
   leads: number;
+  /** Leads per month in the data, from the span of their dates (null under a week). */
+  leadsPerMonth: number | null;
   /** Conversion rate of each score decile (highest first) over the base rate. */
   liftByDecile: number[];
   /** Out-of-fold probabilities against outcomes by tenth, highest first: honest probabilities keep predicted and observed close. */
@@ -539,7 +547,7 @@ export interface TrainReport {
   undated: number;
   /** The learned weight and points of each rule. */
   weights: Weight[];
-}
+};
 
 /** A rule's learned weight and points. */
 export interface Weight {

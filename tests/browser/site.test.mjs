@@ -191,6 +191,26 @@ test("learning the points from a labeled file shows what it yields and a convers
   assert.ok(fetched.includes("/pkg/train/mqlscore_bg.wasm"), "the training module loaded for the file");
   assert.match(lines[0], /^2000 leads, \d+ converted\. Ranking \(AUC, hold-out\): learned 0\.\d+ vs this model 0\.\d+\.$/);
   assert.match(lines[1], /^MQL at total >= [\d.]+: 2\d\.\d% of leads/);
+  // What-if: the curve, the recommended threshold marked, a slider that says what a threshold
+  // means in MQLs a month and in the share that convert.
+  const whatIf = page.locator("[data-testid=what-if]");
+  assert.equal(await whatIf.locator("polyline").count(), 3, "MQL rate, precision, recall");
+  assert.equal(await whatIf.locator("[data-testid=recommended-threshold]").count(), 1);
+  const says = whatIf.locator("[data-testid=what-if-says]");
+  const recommended = await says.innerText();
+  const chosen = lines[1].match(/^MQL at total >= ([\d.]+)/)[1];
+  assert.match(recommended, new RegExp(`^MQL at total >= ${chosen.replace(".", "\\.")} \\(recommended\\): 2\\d\\.\\d% of leads \\(about \\d+ a month\\), \\d+\\.\\d% of them convert, \\d+\\.\\d% of converted leads caught\\.$`));
+  const slider = whatIf.locator("[data-testid=threshold-slider]");
+  const rate = (t) => Number(t.match(/: ([\d.]+)% of leads/)[1]);
+  const perMonth = (t) => Number(t.match(/about (\d+) a month/)[1]);
+  await slider.evaluate((el) => { el.value = String(Number(el.max)); el.dispatchEvent(new Event("input")); });
+  const lowest = await says.innerText();
+  assert.equal(rate(lowest), 100, `the lowest threshold makes everyone an MQL: ${lowest}`);
+  assert.ok(perMonth(lowest) > perMonth(recommended), `${lowest} vs ${recommended}`);
+  assert.match(lowest, /100\.0% of converted leads caught/);
+  await slider.evaluate((el) => { el.value = "0"; el.dispatchEvent(new Event("input")); });
+  const highest = await says.innerText();
+  assert.ok(rate(highest) < rate(recommended), `${highest} vs ${recommended}`);
   await page.locator("[data-testid=apply-learned]").click();
   await page.waitForSelector("[data-testid=notices] >> text=Re-scored 1 events under b2b-saas@1-learned-1.");
   assert.match(await text(page, "probability"), /^\d+%$/);
