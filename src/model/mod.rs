@@ -64,6 +64,29 @@ pub struct Model {
     /// The signature of each tallied rule, in [`Model::tallied`] order.
     pub signatures: Vec<u16>,
     key: String,
+    /// The tallied rules (by [`Model::tallied`] index, with their kind) that count page views,
+    /// then those that count track events: an event tests only the rules of its type.
+    by_target: [Vec<TalliedAt>; 2],
+}
+
+/// Where a tallied rule is: its tally's index, how the tally is kept, and the rule.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TalliedAt {
+    /// Index of its tally ([`Model::tallied`] order).
+    pub tally: usize,
+    /// How its tally is kept.
+    pub kind: TallyKind,
+    /// The engagement rule's index, or the event disqualifier's in `disqualifiers`.
+    pub rule: RuleAt,
+}
+
+/// A tallied rule's place in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleAt {
+    /// `engagement.rules[i]`.
+    Engagement(usize),
+    /// `disqualifiers[i]`.
+    Disqualifier(usize),
 }
 
 /// Rules of one half of the score, with the bounds of their sum.
@@ -225,6 +248,23 @@ impl Model {
                 }
                 Err(ModelError { problems: p.0 })
             }
+        }
+    }
+
+    /// The tallied rules that count page views (`track: false`) or track events (`track:
+    /// true`), in tally order.
+    pub fn tallied_by_target(&self, track: bool) -> &[TalliedAt] {
+        &self.by_target[usize::from(track)]
+    }
+
+    /// The matcher of a tallied rule.
+    pub fn matcher_at(&self, at: RuleAt) -> &EventMatcher {
+        match at {
+            RuleAt::Engagement(i) => &self.engagement.rules[i].matcher,
+            RuleAt::Disqualifier(i) => match &self.disqualifiers[i].trigger {
+                Trigger::Event(m) => m,
+                Trigger::Traits(_) => unreachable!("only event disqualifiers are tallied"),
+            },
         }
     }
 

@@ -304,8 +304,13 @@ impl Session {
                     self.last_page_view = Some(self.last_page_view.map_or(at, |t| t.max(at)));
                 }
                 let tag = event.message.map_or(0, |m| (m as u16).max(1));
-                for (i, (tally, rule)) in self.tallies.iter_mut().zip(model.tallied()).enumerate() {
-                    if rule.matcher().matches(event) && tally.record(rule.kind(), at, tag) {
+                // Only the rules that count this type of event are tested.
+                let rules = model.tallied_by_target(event.kind == EventKind::Track);
+                for at_rule in rules {
+                    let i = at_rule.tally;
+                    if model.matcher_at(at_rule.rule).matches(event)
+                        && self.tallies[i].record(at_rule.kind, at, tag)
+                    {
                         changed = true;
                         touched.tallies |= 1u64.checked_shl(i as u32).unwrap_or(0);
                     }
