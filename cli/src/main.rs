@@ -244,6 +244,13 @@ fn load_leads_mapped(data: &Data) -> Result<(Vec<Lead>, Option<CsvMapping>), Str
     }
 }
 
+/// What a row of the data is, as the report names it: the mapping's `rows`, or `leads`.
+fn rows_called(mapping: Option<&CsvMapping>) -> String {
+    mapping
+        .and_then(|m| m.rows.clone())
+        .unwrap_or_else(|| "leads".to_owned())
+}
+
 /// The data file's name without its extension, as an id (`crm-export`).
 fn data_stem(data: &Data) -> String {
     data.data
@@ -362,8 +369,12 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
             interactions
                 .iter()
                 .map(|i| format!(
-                    "\n  {} x {}: chi-squared {:.1} on {} leads",
-                    i.rules.0, i.rules.1, i.statistic, i.leads
+                    "\n  {} x {}: chi-squared {:.1} on {} {}",
+                    i.rules.0,
+                    i.rules.1,
+                    i.statistic,
+                    i.leads,
+                    rows_called(mapping.as_ref())
                 ))
                 .collect::<String>()
         );
@@ -371,7 +382,8 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
     }
     let t = train(&doc, &model, &leads, &options).map_err(|e| e.to_string())?;
     let r = &t.report;
-    say!(o, "leads: {} used ({} converted, base rate {}); left out: {} disqualified, {} undated, {} with a session of another model; {} events unreadable",
+    let rows = rows_called(mapping.as_ref());
+    say!(o, "{rows}: {} used ({} converted, base rate {}); left out: {} disqualified, {} undated, {} with a session of another model; {} events unreadable",
         r.census.used, r.converted, pct(r.converted as f64 / r.census.used as f64), r.census.disqualified, r.census.undated, r.census.bad_sessions, r.census.bad_events);
     say!(
         o,
@@ -389,9 +401,9 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
     }
     let hand = match r.hand_written.auc {
         Some(auc) => format!("{auc:.3}"),
-        None => "— (every lead scores the same)".to_owned(),
+        None => format!("— (all {rows} score the same)"),
     };
-    say!(o, "\nranking quality (ROC AUC): hand-written {hand} on all leads; learned {} cross-validated ({} folds)",
+    say!(o, "\nranking quality (ROC AUC): hand-written {hand} on all {rows}; learned {} cross-validated ({} folds)",
         opt3(r.cross_validated.auc), options.folds);
     say!(
         o,
@@ -407,11 +419,11 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
         "\nrecommended MQL threshold: total >= {} ({})",
         th.score,
         match options.target {
-            Target::MqlRate(x) => format!("at most {} of leads become MQLs", pct(x)),
+            Target::MqlRate(x) => format!("at most {} of {rows} become MQLs", pct(x)),
             Target::Precision(x) => format!("at least {} of MQLs convert", pct(x)),
         }
     );
-    say!(o, "  yields: MQL rate {}, MQL->conversion {}, recall of converted leads {}, lift {:.2}x over the base rate",
+    say!(o, "  yields: MQL rate {}, MQL->conversion {}, recall of converted {rows} {}, lift {:.2}x over the base rate",
         pct(th.mql_rate), pct(th.precision), pct(th.recall), th.lift);
     say!(
         o,
@@ -455,14 +467,15 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
 fn cmd_eval(args: &EvalArgs) -> Result<String, String> {
     let mut o = String::new();
     let (_, model) = load_model(&args.model)?;
-    let leads = load_leads(&args.data)?;
+    let (leads, mapping) = load_leads_mapped(&args.data)?;
+    let rows = rows_called(mapping.as_ref());
     let (samples, census) = samples(&model, &leads);
     let outcomes: Vec<bool> = samples.iter().map(|s| s.converted).collect();
     let scores: Vec<f64> = samples.iter().map(|s| s.score).collect();
     let converted = outcomes.iter().filter(|o| **o).count();
     say!(
         o,
-        "{}: {} leads scored ({} converted), {} disqualified, {} undated",
+        "{}: {} {rows} scored ({} converted), {} disqualified, {} undated",
         model.key(),
         census.used,
         converted,

@@ -351,7 +351,7 @@ fn a_crm_export_becomes_a_model_without_one_and_each_lead_is_scored() {
     assert!(out.contains("Industry is Retail"), "{out}");
     assert!(out.contains("Pricing Page Views: at least once"), "{out}");
     assert!(
-        out.contains("hand-written — (every lead scores the same)"),
+        out.contains("hand-written — (all leads score the same)"),
         "{out}"
     );
     let model = std::fs::read_to_string(&out_model).unwrap();

@@ -177,6 +177,8 @@ pub struct CsvMapping {
     /// Columns that count events: each count becomes that many page views or track events.
     #[serde(default)]
     pub counts: BTreeMap<String, CountColumn>,
+    /// What a row is, as reports name it (`sessions`, `accounts`; default `leads`).
+    pub rows: Option<String>,
 }
 
 /// The outcome column of a CSV export.

@@ -457,6 +457,8 @@ export type CsvMapping = {
   id?: string | null;
   /** Trait columns whose cells are numbers (a cell that is not one is an error); all others stay text, so that a zip code `02139` keeps its leading zero. */
   numeric?: string[];
+  /** What a row is, as reports name it (`sessions`, `accounts`; default `leads`). */
+  rows?: string | null;
   /** Columns read as traits: column name to trait path (`company.employees`). Cells are text. */
   traits?: Record<string, string>;
 };
