@@ -8,6 +8,20 @@
 
 use serde::{Deserialize, Serialize};
 
+/// A kind of rule with a most per group (the engine's limits, written into the schema).
+pub trait Limited {
+    /// Most rules of this kind in a group.
+    const MOST: usize;
+}
+
+impl Limited for FitRule {
+    const MOST: usize = crate::model::MAX_FIT_RULES;
+}
+
+impl Limited for EngagementRule {
+    const MOST: usize = crate::model::MAX_RULES;
+}
+
 serde_types! {
     /// A scoring model: fit rules on traits, engagement rules on events, disqualifiers, and the
     /// thresholds that make a visitor an MQL.
@@ -27,11 +41,9 @@ serde_types! {
         pub description: Option<String>,
         /// Explicit fit: points for traits (title, company size, industry, email domain).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[cfg_attr(not(target_arch = "wasm32"), schemars(extend("properties" = { "rules": { "maxItems": 256 } })))]
         pub fit: Option<RuleGroup<FitRule>>,
         /// Implicit engagement: points for page views and tracked events.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        #[cfg_attr(not(target_arch = "wasm32"), schemars(extend("properties" = { "rules": { "maxItems": 64 } })))]
         pub engagement: Option<RuleGroup<EngagementRule>>,
         /// Traits or events that rule a visitor out whatever the points.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -103,10 +115,11 @@ serde_types! {
 
     /// Rules of one half of the score, with bounds on their sum.
     #[serde(deny_unknown_fields, bound(deserialize = "R: Deserialize<'de>"))]
-    #[cfg_attr(not(target_arch = "wasm32"), schemars(rename = "RuleGroupOf{R}"))]
+    #[cfg_attr(not(target_arch = "wasm32"), schemars(rename = "RuleGroupOf{R}", bound = "R: schemars::JsonSchema + Limited"))]
     pub struct RuleGroup<R> {
         /// The rules (at most 256 fit rules, 64 engagement rules).
         #[serde(default)]
+        #[cfg_attr(not(target_arch = "wasm32"), schemars(length(max = R::MOST)))]
         pub rules: Vec<R>,
         /// The group's sum never goes below this.
         #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -15,13 +15,9 @@ export type ScoringModel = {
   /** Traits or events that rule a visitor out whatever the points. */
   disqualifiers?: Disqualifier[];
   /** Implicit engagement: points for page views and tracked events. */
-  engagement?: {
-    rules?: unknown;
-  };
+  engagement?: RuleGroupOfEngagementRule | null;
   /** Explicit fit: points for traits (title, company size, industry, email domain). */
-  fit?: {
-    rules?: unknown;
-  };
+  fit?: RuleGroupOfFitRule | null;
   /** Cut points of the fit x engagement grade grid (A-D x 1-4). */
   grades?: GradeCuts | null;
   /** The model's id, carried into every result as `id@version`. */
