@@ -634,7 +634,7 @@ fn count_rules(
         .copied()
         .zip(outcomes.iter().copied())
         .collect();
-    let steps: Vec<u32> = bins(&values, options)
+    let mut steps: Vec<u32> = bins(&values, options)
         .iter()
         .map(|(lo, _, _)| *lo)
         .filter(|lo| lo.is_finite() && *lo >= 1.0)
@@ -645,7 +645,6 @@ fn count_rules(
         ColumnKind::Tracks(t) => ("track", t.as_str()),
         _ => return Vec::new(),
     };
-    let mut steps = steps;
     steps.dedup();
     steps
         .into_iter()

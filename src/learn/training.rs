@@ -106,13 +106,17 @@ pub struct OptionError {
     pub message: String,
 }
 
+/// An option out of bounds, and what is wrong with it.
+fn bad(option: &'static str, message: &str) -> OptionError {
+    OptionError {
+        option,
+        message: message.to_owned(),
+    }
+}
+
 impl TrainOptions {
     /// The options with defaults filled in, or the first one out of bounds.
     pub fn check(&self) -> Result<Options, OptionError> {
-        let bad = |option: &'static str, message: &str| OptionError {
-            option,
-            message: message.to_owned(),
-        };
         let positive = |value: Option<f64>, option: &'static str, default: f64| match value {
             None => Ok(default),
             Some(v) if v.is_finite() && v > 0.0 => Ok(v),
@@ -167,10 +171,6 @@ impl TrainOptions {
 impl TrainOptions {
     /// How rules are proposed, with defaults filled in, or the first option out of bounds.
     pub fn proposal(&self) -> Result<ProposeOptions, OptionError> {
-        let bad = |option: &'static str, message: &str| OptionError {
-            option,
-            message: message.to_owned(),
-        };
         let defaults = ProposeOptions::default();
         let min_share = match self.min_share {
             None => defaults.min_share,
