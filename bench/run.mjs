@@ -108,7 +108,7 @@ const state = { tenEvents: sizeAfter(10), tenThousandEvents: sizeAfter(10_000) }
 let chromium = null;
 if (!flag("skip-browser")) {
   log(`Chromium: ${browserVisitors} sessions`);
-  const server = await serve({ root, port: 0 });
+  const server = await serve({ root, port: 0, csp: false });
   const browser = await launchChromium();
   const base = `http://127.0.0.1:${server.address().port}/bench/browser.html`;
   const run = async (query) => {

@@ -14,7 +14,7 @@ let results;
 const consoleErrors = [];
 
 before(async () => {
-  server = await serve({ root, port: 0 });
+  server = await serve({ root, port: 0, csp: false });
   browser = await launchChromium();
   const page = await browser.newPage();
   page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));

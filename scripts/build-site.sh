@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the web package and puts it, with the example models, into the demo site (www/pkg,
-# www/models). Expects scripts/setup.sh to have been sourced (tools on PATH).
+# www/models); the pages load the embed from the package (www/pkg/embed/). Expects scripts/setup.sh to have been sourced (tools on PATH).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/build-packages.sh web >&2

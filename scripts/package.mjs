@@ -1,11 +1,14 @@
 // Finishes the packages wasm-pack wrote to pkg/<target>: package.json metadata and entry points,
-// the package README, the license and the model's JSON Schema.
+// the package README, the license and the model's JSON Schema; for the web build, the embed a
+// website ships and its debug overlay (embed/, minified by esbuild).
 // Usage: node scripts/package.mjs web bundler nodejs
 import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const SCHEMA = "mqlscore-model.schema.json";
+const EMBED = ["embed/mqlscore-embed.js", "embed/mqlscore-debug.js"];
 
 for (const target of process.argv.slice(2)) {
   const dir = `${root}pkg/${target}/`;
@@ -18,6 +21,11 @@ for (const target of process.argv.slice(2)) {
   for (const extra of ["package.json", "README.md", ".gitignore", "LICENSE"]) rmSync(`${dir}train/${extra}`, { force: true });
   const train = { types: "mqlscore.d.ts", files: pkg.files.filter((f) => readdirSync(`${dir}train`).includes(f)) };
   const trainEntry = `train/${entry}`;
+  const embed = target === "web" ? EMBED : [];
+  if (embed.length) {
+    const esbuild = createRequire(`${root}tools/package.json`)("esbuild");
+    esbuild.buildSync({ entryPoints: EMBED.map((f) => `${root}${f}`), outdir: `${dir}embed`, minify: true, target: "es2021", legalComments: "inline", logLevel: "warning" });
+  }
   const finished = {
     name: pkg.name,
     version: pkg.version,
@@ -27,7 +35,7 @@ for (const target of process.argv.slice(2)) {
     homepage: "https://github.com/mqlscore/mqlscore#readme",
     keywords: [...new Set([...(pkg.keywords ?? []), "lead-scoring", "webassembly", "marketing-automation", "edge"])],
     ...(pkg.type ? { type: pkg.type } : {}),
-    files: [...new Set([...pkg.files, ...train.files.map((f) => `train/${f}`), "README.md", "LICENSE", SCHEMA])],
+    files: [...new Set([...pkg.files, ...train.files.map((f) => `train/${f}`), ...embed, "README.md", "LICENSE", SCHEMA])],
     main: entry,
     ...(pkg.module ? { module: pkg.module } : {}),
     types: pkg.types,
@@ -38,6 +46,7 @@ for (const target of process.argv.slice(2)) {
       [`./${SCHEMA}`]: `./${SCHEMA}`,
       "./package.json": "./package.json",
       ...(target === "web" ? { "./mqlscore.js": "./mqlscore.js", "./train/mqlscore.js": "./train/mqlscore.js" } : {}),
+      ...Object.fromEntries(embed.map((f) => [`./${f}`, `./${f}`])),
     },
     sideEffects: pkg.sideEffects ?? false,
     engines: { node: ">=20.19" },

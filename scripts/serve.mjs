@@ -1,4 +1,5 @@
-// A static file server for the demo site on 127.0.0.1, with the right Content-Type for .wasm.
+// A static file server for the demo site on 127.0.0.1, with the right Content-Type for .wasm and
+// the strict Content-Security-Policy a careful site sends (docs/embed.md gives it).
 // Usage: node scripts/serve.mjs [--port 8080] [--root www]   (PORT also sets the port; 0 picks a free one)
 import { createServer } from "node:http";
 import { createReadStream, statSync } from "node:fs";
@@ -18,13 +19,20 @@ const TYPES = {
   ".ts": "text/plain; charset=utf-8",
 };
 
-/** Starts the server; resolves to the `http.Server` once it listens. */
-export function serve({ root, port = 8080, host = "127.0.0.1" }) {
-  const base = resolve(root);
+/** What the demo pages may load: scripts and WebAssembly from the site only, no inline script or style. */
+export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
+
+/**
+ * Starts the server; resolves to the `http.Server` once it listens. A path is looked up in
+ * `root`, then in each of `also` (more folders, e.g. test pages); `csp: false` sends no policy.
+ */
+export function serve({ root, also = [], port = 8080, host = "127.0.0.1", csp = CSP }) {
+  const bases = [root, ...also].map((r) => resolve(r));
   const server = createServer((req, res) => {
     let file = null;
     try {
-      file = locate(base, decodeURIComponent(new URL(req.url, "http://x").pathname));
+      const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+      for (const base of bases) if ((file = locate(base, path))) break;
     } catch { /* a malformed URL is simply not found */ }
     if (!file || req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(file ? 405 : 404, { "content-type": "text/plain; charset=utf-8" });
@@ -35,6 +43,7 @@ export function serve({ root, port = 8080, host = "127.0.0.1" }) {
       "content-type": TYPES[extname(file)] ?? "application/octet-stream",
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
+      ...(csp ? { "content-security-policy": csp } : {}),
     });
     if (req.method === "HEAD") res.end();
     else createReadStream(file).pipe(res);

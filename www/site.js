@@ -28,3 +28,20 @@ const footer = document.createElement("footer");
 footer.className = "site-footer";
 footer.textContent = "Pipewise is a fictional product: this site demonstrates mqlscore, lead scoring in the browser.";
 document.body.append(footer);
+
+// The demo's forms and download button stay on the page (a real site would post them) and say
+// thanks. mqlscore's embed sees the same submits and clicks (data-mql-identify, data-mql-track).
+function thank(el) {
+  const thanks = el.querySelector(".thanks") ?? el.parentElement?.parentElement?.querySelector(".thanks");
+  if (!thanks) return;
+  if (el.dataset.thanks) thanks.textContent = el.dataset.thanks;
+  thanks.hidden = false;
+}
+document.addEventListener("submit", (e) => {
+  e.preventDefault();
+  thank(e.target);
+});
+document.addEventListener("click", (e) => {
+  const button = e.target.closest("button[data-thanks]");
+  if (button) thank(button);
+});

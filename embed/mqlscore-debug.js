@@ -1,26 +1,23 @@
-// mqlscore for a website, in one tag:
-//   <script type="module" src="/mqlscore-embed.js" data-model="/models/b2b-saas.json"></script>
-// It scores this visitor in the browser on every page view and action, keeps the session in
-// localStorage, shows a score panel with the reasons, and personalizes the page:
-//   [data-mql-cta]             becomes "Talk to sales" once the visitor is an MQL
-//   [data-mql-track="Name"]    a click (or a form's submit) sends `track("Name")`
-//   form[data-mql-identify]    a submit sends `identify` with the form's fields (dotted names nest)
-//   [data-mql-thanks="…"]      text shown in the next `.thanks` element after it fired
-import init, { Scorer, validateModel } from "./pkg/mqlscore.js";
+// The mqlscore debug overlay: the score panel with the reasons and a timeline, the model editor,
+// time travel, learning the points from outcomes and the what-if chart. mqlscore-embed.js loads
+// it only on request (data-debug on its tag, or ?mqlscore-debug in the URL; ?mqlscore-debug=off
+// ends it for the tab) and hands it `hooks`, its view of the page's session. What the overlay
+// keeps (the timeline, a model being tried, the clock) lives in sessionStorage for this tab only:
+// the site's model always comes from the site.
 
 const DAY = 86_400_000;
-const KEY = { session: "mqlscore.session", log: "mqlscore.log", clock: "mqlscore.clock", model: "mqlscore.model" };
+const KEY = { log: "mqlscore.debug.log", clock: "mqlscore.debug.clock", model: "mqlscore.debug.model" };
 const LOG_LIMIT = 200;
 
 const store = {
   get(key) {
-    try { return localStorage.getItem(key); } catch { return null; }
+    try { return sessionStorage.getItem(key); } catch { return null; }
   },
   set(key, value) {
-    try { localStorage.setItem(key, value); } catch { /* storage full or disabled: the session lives for this page only */ }
+    try { sessionStorage.setItem(key, value); } catch { /* storage full or disabled: this page only */ }
   },
   remove(...keys) {
-    try { keys.forEach((k) => localStorage.removeItem(k)); } catch { /* as above */ }
+    try { keys.forEach((k) => sessionStorage.removeItem(k)); } catch { /* as above */ }
   },
 };
 
@@ -74,29 +71,51 @@ textarea { width: 100%; height: 260px; font: 11px/1.3 ui-monospace, monospace; m
   padding: 12px 18px; border-radius: 10px; font: 600 15px system-ui, sans-serif; box-shadow: 0 8px 24px rgba(0,0,0,.2); max-width: 80vw; }
 `;
 
-const tag = document.querySelector('script[src*="mqlscore-embed.js"]');
-const modelUrl = new URL(tag?.dataset.model ?? "/mqlscore-model.json", location.href);
-
-await init();
-const fileModel = await (await fetch(modelUrl)).json();
-const ui = mountPanel();
-let model = storedModel() ?? fileModel;
+let hooks;
+let ui;
 let log = [];
-let scorer = openSession();
-scorer.clockOffsetMs = storedClock();
-show(scorer.result());
-record({ type: "page", properties: { path: location.pathname, url: location.href, title: document.title, referrer: document.referrer } });
-wireSite();
+let shownNotes = 0;
+
+/** Mounts the panel; called by the embed once the scoring module and the site's model are in. */
+export async function attach(embed) {
+  hooks = embed;
+  hooks.clock = storedClock();
+  const tried = storedModel();
+  if (tried) hooks.model = tried;
+  try {
+    log = JSON.parse(store.get(KEY.log) ?? "[]");
+    if (!Array.isArray(log)) throw new Error("not a list");
+  } catch {
+    log = [];
+  }
+  if (document.readyState === "loading") await new Promise((ok) => document.addEventListener("DOMContentLoaded", ok, { once: true }));
+  ui = mountPanel();
+  let opened = false;
+  hooks.listen((result, event) => {
+    if (!opened) {
+      // The timeline belongs to the stored session: a fresh one (none stored, unreadable, reset) starts it anew.
+      opened = true;
+      const restored = hooks.scorer.restored;
+      if (!restored || restored.outcome === "reset") log = [];
+    }
+    if (event) {
+      log.push({ event, score: result.score, mql: result.mql });
+      log = log.slice(-LOG_LIMIT);
+      store.set(KEY.log, JSON.stringify(log));
+    }
+    show(result);
+    if (result.becameMql) toast(`This visitor just became an MQL (${result.grade}): ${result.reasons[0]?.sentence ?? ""}`);
+  });
+}
 
 function storedModel() {
   const text = store.get(KEY.model);
   if (!text) return null;
   try {
-    const custom = JSON.parse(text);
-    if (validateModel(custom).length === 0) return custom;
+    const tried = JSON.parse(text);
+    if (hooks.engine.validateModel(tried).length === 0) return tried;
   } catch { /* fall through */ }
   store.remove(KEY.model);
-  notice("The edited model saved in this browser was invalid; using the site's model.", "warn");
   return null;
 }
 
@@ -105,51 +124,10 @@ function storedClock() {
   return Number.isFinite(offset) && offset >= 0 ? offset : 0;
 }
 
-function openSession() {
-  const saved = store.get(KEY.session);
-  if (!saved) return new Scorer(model);
-  try {
-    const restored = Scorer.restore(model, saved);
-    log = JSON.parse(store.get(KEY.log) ?? "[]");
-    if (!Array.isArray(log)) throw new Error("the event log is not a list");
-    if (restored.restored.outcome !== "exact") notice(`Session ${restored.restored.outcome}: ${restored.restored.reason}`);
-    return restored;
-  } catch (err) {
-    store.remove(KEY.session, KEY.log, KEY.clock);
-    log = [];
-    notice(`Your saved session could not be read (${err.message}), so a fresh session has started.`, "warn");
-    return new Scorer(model);
-  }
-}
-
-/** Scores a Segment event stamped with the scorer's clock, and remembers it. */
-function record(event) {
-  const at = new Date(Date.now() + scorer.clockOffsetMs).toISOString();
-  const full = { ...event, messageId: crypto.randomUUID(), timestamp: at, context: { userAgent: navigator.userAgent } };
-  let result;
-  try {
-    result = scorer.ingest(full);
-  } catch (err) {
-    notice(err.message, "warn");
-    return;
-  }
-  log.push({ event: full, score: result.score, mql: result.mql });
-  log = log.slice(-LOG_LIMIT);
-  persist();
-  show(result);
-  if (result.becameMql) toast(`This visitor just became an MQL (${result.grade}): ${result.reasons[0]?.sentence ?? ""}`);
-}
-
-function persist() {
-  store.set(KEY.session, scorer.save());
-  store.set(KEY.log, JSON.stringify(log));
-  store.set(KEY.clock, String(scorer.clockOffsetMs));
-}
-
-/** Replays the remembered events through a fresh session under `next` (after a model edit). */
+/** Replays the timeline's events through a fresh session under `next` (after a model edit). */
 function rescore(next) {
-  const fresh = new Scorer(next);
-  fresh.clockOffsetMs = scorer.clockOffsetMs;
+  const fresh = new hooks.engine.Scorer(next);
+  fresh.clockOffsetMs = hooks.clock;
   let skipped = 0;
   for (const entry of log) {
     try {
@@ -160,28 +138,9 @@ function rescore(next) {
       skipped += 1;
     }
   }
-  model = next;
-  scorer = fresh;
-  persist();
-  show(scorer.result());
-  notice(`Re-scored ${log.length - skipped} events under ${scorer.model}${skipped ? ` (${skipped} could not be scored)` : ""}.`);
-}
-
-function wireSite() {
-  document.addEventListener("click", (e) => {
-    const el = e.target.closest?.("[data-mql-track]");
-    if (!el || el.tagName === "FORM") return;
-    record({ type: "track", event: el.dataset.mqlTrack, properties: { label: el.textContent.trim(), page: location.pathname } });
-    thank(el, el.dataset.mqlThanks);
-  });
-  document.addEventListener("submit", (e) => {
-    const form = e.target;
-    if (!form.matches("[data-mql-identify], [data-mql-track]")) return;
-    e.preventDefault();
-    if (form.matches("[data-mql-identify]")) record({ type: "identify", traits: formTraits(form) });
-    if (form.dataset.mqlTrack) record({ type: "track", event: form.dataset.mqlTrack, properties: { page: location.pathname } });
-    thank(form, form.dataset.mqlThanks);
-  });
+  store.set(KEY.log, JSON.stringify(log));
+  hooks.use(next, fresh);
+  notice(`Re-scored ${log.length - skipped} events under ${hooks.scorer.model}${skipped ? ` (${skipped} could not be scored)` : ""}.`);
 }
 
 function formTraits(form) {
@@ -197,29 +156,17 @@ function formTraits(form) {
   return traits;
 }
 
-function thank(el, text) {
-  const thanks = el.querySelector(".thanks") ?? el.parentElement?.parentElement?.querySelector(".thanks");
-  if (!thanks) return;
-  if (text) thanks.textContent = text;
-  thanks.hidden = false;
-}
-
-function personalize(result) {
-  const sales = result.mql && !result.disqualifier;
-  for (const el of document.querySelectorAll("[data-mql-cta]")) {
-    el.dataset.mqlOriginal ??= el.textContent;
-    el.textContent = sales ? "Talk to sales" : el.dataset.mqlOriginal;
-    el.classList.toggle("sales", sales);
-  }
-}
-
 // ---- the panel ---------------------------------------------------------------------------
 
 function mountPanel() {
   const host = document.createElement("div");
   host.id = "mqlscore-panel";
   const root = host.attachShadow({ mode: "open" });
-  root.innerHTML = `<style>${PANEL_CSS}</style>
+  // A constructed style sheet: allowed under a strict style-src, unlike a <style> element.
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(PANEL_CSS);
+  root.adoptedStyleSheets = [sheet];
+  root.innerHTML = `
   <aside class="panel" aria-label="Lead score (mqlscore)">
     <header><strong>Lead score</strong><span class="model" data-testid="model"></span>
       <button type="button" data-action="fold" aria-label="Fold the panel">–</button></header>
@@ -278,7 +225,7 @@ function mountPanel() {
   });
   $("form").addEventListener("submit", (e) => {
     e.preventDefault();
-    record({ type: "identify", traits: formTraits(e.target) });
+    hooks.record({ type: "identify", traits: formTraits(e.target) });
   });
   return { root, $ };
 }
@@ -291,17 +238,17 @@ const actions = {
   day: () => travel(1),
   week: () => travel(7),
   reset() {
-    store.remove(KEY.session, KEY.log, KEY.clock);
+    store.remove(KEY.log, KEY.clock);
     log = [];
-    scorer = new Scorer(model);
+    hooks.clock = 0;
     ui.$(".notices").replaceChildren();
-    show(scorer.result());
+    hooks.reset();
     notice("Session reset: this visitor is new again.");
   },
   model() {
     const editor = ui.$(".editor");
     editor.hidden = !editor.hidden;
-    if (!editor.hidden) ui.$("textarea").value = JSON.stringify(model, null, 2);
+    if (!editor.hidden) ui.$("textarea").value = JSON.stringify(hooks.model, null, 2);
   },
   apply() {
     const errors = ui.$(".errors");
@@ -311,13 +258,13 @@ const actions = {
       next = JSON.parse(ui.$("textarea").value);
     } catch (err) {
       errors.append(item(`JSON: ${err.message}`));
-      errors.append(item(`The current model (${scorer.model}) keeps running.`, "keep"));
+      errors.append(item(`The current model (${hooks.scorer.model}) keeps running.`, "keep"));
       return;
     }
-    const problems = validateModel(next);
+    const problems = hooks.engine.validateModel(next);
     if (problems.length) {
       for (const p of problems) errors.append(item(p.path ? `${p.path}: ${p.message}` : p.message));
-      errors.append(item(`The current model (${scorer.model}) keeps running.`, "keep"));
+      errors.append(item(`The current model (${hooks.scorer.model}) keeps running.`, "keep"));
       return;
     }
     store.set(KEY.model, JSON.stringify(next));
@@ -326,8 +273,8 @@ const actions = {
   revert() {
     store.remove(KEY.model);
     ui.$(".errors").replaceChildren();
-    ui.$("textarea").value = JSON.stringify(fileModel, null, 2);
-    rescore(fileModel);
+    ui.$("textarea").value = JSON.stringify(hooks.siteModel, null, 2);
+    rescore(hooks.siteModel);
   },
 };
 
@@ -335,7 +282,7 @@ const actions = {
 let trainer;
 async function loadTrainer() {
   if (!trainer) {
-    const module = await import("./pkg/train/mqlscore.js");
+    const module = await import(new URL("train/mqlscore.js", hooks.engineUrl).href);
     await module.default();
     trainer = module.train;
   }
@@ -349,7 +296,7 @@ async function learnFrom(text) {
   let learned;
   try {
     const train = await loadTrainer();
-    learned = train(model, text, { targetMqlRate: 0.2 });
+    learned = train(hooks.model, text, { targetMqlRate: 0.2 });
   } catch (err) {
     box.append(item(err.message, "warn"));
     return;
@@ -447,9 +394,9 @@ function whatIf(report) {
 }
 
 function travel(days) {
-  scorer.clockOffsetMs += days * DAY;
-  persist();
-  show(scorer.result());
+  hooks.clock += days * DAY;
+  store.set(KEY.clock, String(hooks.clock));
+  hooks.refresh();
 }
 
 function item(text, cls) {
@@ -461,11 +408,13 @@ function item(text, cls) {
 
 function show(result) {
   const { $ } = ui;
+  for (const text of hooks.notes.slice(shownNotes)) notice(text, "warn");
+  shownNotes = hooks.notes.length;
   const status = $(".status");
   status.className = `status ${result.disqualifier ? "out" : result.mql ? "mql" : "not"}`;
   // Sales can act only on a lead they can reach: until the visitor gives an email the page may
   // personalise (the CTA), but the edge worker hands nothing off.
-  const reachable = Boolean(scorer?.traits().email);
+  const reachable = Boolean(hooks.scorer.traits().email);
   status.textContent = result.disqualifier
     ? `Disqualified: ${result.disqualifier.reason}`
     : !result.mql ? "Not an MQL yet"
@@ -475,6 +424,7 @@ function show(result) {
   $("[data-testid=probability]").textContent = result.probability === null ? "" : `${Math.round(result.probability * 100)}%`;
   $(".grade").textContent = result.grade;
   $(".model").textContent = result.model;
+  const { model } = hooks;
   const t = model.thresholds ?? {};
   const fitMax = model.fit?.max ?? 100;
   const engMax = model.engagement?.max ?? 100;
@@ -495,11 +445,10 @@ function show(result) {
     : [item("No points yet: browse the site.", "empty")]));
   $(".timeline").replaceChildren(...log.slice(-8).reverse().map((entry) => item(
     `${when(entry.event.timestamp)}  ${describe(entry.event)} → ${entry.score}${entry.mql ? " (MQL)" : ""}`)));
-  const days = Math.round(scorer.clockOffsetMs / DAY);
+  const days = Math.round(hooks.clock / DAY);
   $(".clock").textContent = days ? `clock: +${days} day${days === 1 ? "" : "s"}` : "clock: now";
   ui.root.host.dataset.events = String(log.length);
   ui.root.host.dataset.mql = String(result.mql);
-  personalize(result);
 }
 
 function bar(label, value, max, threshold) {
