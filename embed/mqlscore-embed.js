@@ -126,6 +126,12 @@
     publish(result, full);
   }
 
+  function object(call, field, value) {
+    const ok = value !== null && typeof value === "object" && !Array.isArray(value);
+    if (!ok) note(`${call}: ${field} must be an object, not ${JSON.stringify(value)}; not scored`);
+    return ok;
+  }
+
   function note(text) {
     notes.push(text);
     console.warn(`mqlscore: ${text}`);
@@ -254,13 +260,13 @@
       record({ type: "page", properties: { path: location.pathname, url: location.href, title: document.title, referrer, ...properties } });
     },
     track(event, properties = {}) {
-      record({ type: "track", event: String(event), properties });
+      if (object("track", "properties", properties)) record({ type: "track", event: String(event), properties });
     },
     identify(traits) {
-      record({ type: "identify", traits });
+      if (object("identify", "traits", traits)) record({ type: "identify", traits });
     },
     group(traits) {
-      record({ type: "group", traits });
+      if (object("group", "traits", traits)) record({ type: "group", traits });
     },
     /** The latest light result (score, fit, engagement, grade, mql, ...), or null before the first score. */
     result() {

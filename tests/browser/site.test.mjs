@@ -1,47 +1,14 @@
 // The demo site end to end in Debian's headless Chromium, driven by playwright-core.
 // Needs the site built (scripts/build-site.sh); the test command does that first.
-import { after, afterEach, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { launchChromium } from "../../scripts/chromium.mjs";
-import { serve } from "../../scripts/serve.mjs";
+import { root, useSite } from "./harness.mjs";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const artifacts = `${root}test-artifacts`;
-
-let server;
-let browser;
-let base;
-let context;
-let consoleErrors = [];
-
-before(async () => {
-  server = await serve({ root: `${root}www`, port: 0 });
-  base = `http://127.0.0.1:${server.address().port}`;
-  browser = await launchChromium();
-  mkdirSync(artifacts, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-afterEach(async () => {
-  await context?.close();
-  assert.deepEqual(consoleErrors, [], "no console errors");
-});
-
-/** A fresh visitor (empty localStorage) whose console errors fail the test. */
-async function visitor() {
-  consoleErrors = [];
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
-  page.on("pageerror", (e) => consoleErrors.push(e.message));
-  return page;
-}
+mkdirSync(artifacts, { recursive: true });
+const site = useSite();
+const visitor = () => site.visitor();
 
 /** Waits until the panel has scored `n` events in this session. */
 const scored = (page, n) => page.waitForSelector(`#mqlscore-panel[data-events="${n}"]`, { state: "attached" });
@@ -49,7 +16,7 @@ const text = (page, id) => page.locator(`[data-testid=${id}]`).innerText();
 const rules = (page) => page.locator("[data-testid=reasons] li").evaluateAll((lis) => lis.map((li) => li.dataset.rule));
 
 async function open(page, path, events) {
-  await page.goto(base + path);
+  await page.goto(site.base + path);
   await scored(page, events);
 }
 
