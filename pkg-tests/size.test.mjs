@@ -1,5 +1,6 @@
 // The size budget: the scoring module (what a page that scores downloads) plus its JS glue,
-// gzipped, under the committed number; the training module's size is printed beside it.
+// gzipped, under the committed number, and the embed a website ships under its own; the training
+// module's and the debug overlay's sizes are printed beside them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync } from "node:fs";
@@ -19,4 +20,11 @@ test("the web build stays within the size budget", () => {
   console.log(`size: mqlscore_bg.wasm ${raw} bytes raw, ${wasm} gzipped; mqlscore.js and snippets ${glue} gzipped; total ${wasm + glue} of a budget of ${budget.maxGzipBytes} (target ${budget.target})`);
   console.log(`size: the training module (mqlscore/train, loaded only to train): ${gz("train/mqlscore_bg.wasm") + gz("train/mqlscore.js")} gzipped`);
   assert.ok(wasm + glue <= budget.maxGzipBytes, `${wasm + glue} gzipped bytes exceed the budget of ${budget.maxGzipBytes}`);
+});
+
+test("the embed a website ships stays within its budget", () => {
+  const gz = (file) => gzipSync(readFileSync(`${root}pkg/web/embed/${file}`), { level: 9 }).length;
+  const embed = gz("mqlscore-embed.js");
+  console.log(`size: embed/mqlscore-embed.js ${embed} gzipped of a budget of ${budget.embed.maxGzipBytes}; the debug overlay (loaded on request) ${gz("mqlscore-debug.js")}`);
+  assert.ok(embed <= budget.embed.maxGzipBytes, `${embed} gzipped bytes exceed the embed's budget of ${budget.embed.maxGzipBytes}`);
 });
