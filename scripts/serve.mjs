@@ -24,9 +24,10 @@ export const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; st
 
 /**
  * Starts the server; resolves to the `http.Server` once it listens. A path is looked up in
- * `root`, then in each of `also` (more folders, e.g. test pages); `csp: false` sends no policy.
+ * `root`, then in each of `also` (more folders, e.g. test pages); `csp: false` sends no policy;
+ * `cacheControl` is sent with every file (no-store unless a benchmark asks for a browser's cache).
  */
-export function serve({ root, also = [], port = 8080, host = "127.0.0.1", csp = CSP }) {
+export function serve({ root, also = [], port = 8080, host = "127.0.0.1", csp = CSP, cacheControl = "no-store" }) {
   const bases = [root, ...also].map((r) => resolve(r));
   const server = createServer((req, res) => {
     let file = null;
@@ -41,7 +42,7 @@ export function serve({ root, also = [], port = 8080, host = "127.0.0.1", csp = 
     }
     res.writeHead(200, {
       "content-type": TYPES[extname(file)] ?? "application/octet-stream",
-      "cache-control": "no-store",
+      "cache-control": cacheControl,
       "x-content-type-options": "nosniff",
       ...(csp ? { "content-security-policy": csp } : {}),
     });
