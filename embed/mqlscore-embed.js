@@ -37,7 +37,10 @@
     }
   };
 
-  let consent = required ? (get(CONSENT) === "granted" || undefined) : true; // undefined: not asked yet
+  // The visitor's word, kept so that it holds on the next page: "granted" or "denied" (a
+  // refusal is remembered even where consent is not required). undefined: not asked yet.
+  const said = get(CONSENT);
+  let consent = said === "denied" ? false : said === "granted" || !required || undefined;
   let engine = null; // the scoring module, once loaded
   let siteModel = null;
   let model = null;
@@ -284,6 +287,7 @@
         consent = false;
         pending = [];
         forget();
+        put(CONSENT, "denied");
         scorer?.free();
         scorer = null;
         last = null;

@@ -53,6 +53,17 @@ test("the production embed scores and personalises through <html> attributes, CS
   assert.deepEqual(await stored(page), ["local:mqlscore.session", "local:mqlscore.state"]);
   assert.deepEqual(JSON.parse(await page.evaluate(() => localStorage.getItem("mqlscore.state"))), { mql: true, grade: "D1", score: 74 },
     "the state kept for first paint: three numbers, nothing about the visitor");
+
+  // A site that does not require consent still honours its withdrawal, on this page and the next.
+  await page.evaluate(() => window.mqlscore.consent(false));
+  assert.deepEqual(await stored(page), ["local:mqlscore.consent"]);
+  assert.deepEqual(await ctas(page), ["Start a free trial", "Start a free trial"], "the CTAs' own text is back");
+  assert.deepEqual(await page.evaluate(() => ({ ...document.documentElement.dataset })), {});
+  fetched.length = 0;
+  await page.reload();
+  assert.equal(await result(page), null);
+  assert.deepEqual(await stored(page), ["local:mqlscore.consent"]);
+  assert.ok(!fetched.some((p) => p.startsWith("/pkg/mqlscore")), `${fetched}`);
 });
 
 test("a returning MQL sees the sales CTA on first paint, and the module never blocks the page", async () => {
@@ -149,16 +160,17 @@ test("with consent required, nothing is stored or scored before consent, and wit
   assert.equal((await ready(page)).score, 17, "consent is remembered: the session goes on");
 
   await page.locator("button[data-consent=no]").click();
-  assert.deepEqual(await stored(page), [], "withdrawal erases what was stored");
+  assert.deepEqual(await stored(page), ["local:mqlscore.consent"], "withdrawal erases what was stored, keeping only the refusal");
+  assert.equal(await page.evaluate(() => localStorage.getItem("mqlscore.consent")), "denied");
   assert.equal(await result(page), null);
   assert.equal(await page.evaluate(() => document.documentElement.dataset.mqlScore), undefined);
   assert.equal((await seen(page)).at(-1), "mqlscore:score null");
   await page.locator("button[data-mql-track]").click();
-  assert.deepEqual(await stored(page), []);
+  assert.deepEqual(await stored(page), ["local:mqlscore.consent"]);
 
   fetched.length = 0;
   await page.reload();
-  assert.deepEqual(await stored(page), []);
+  assert.deepEqual(await stored(page), ["local:mqlscore.consent"]);
   assert.equal(await result(page), null);
   assert.ok(!fetched.some((p) => p.startsWith("/pkg/mqlscore")), `${fetched}`);
 });
@@ -174,7 +186,7 @@ test("an IAB TCF consent manager's signal grants and withdraws consent", async (
   assert.equal((await ready(page)).score, 1);
   assert.deepEqual(await stored(page), ["local:mqlscore.consent", "local:mqlscore.session", "local:mqlscore.state"]);
   await page.evaluate(() => window.decide([1]));
-  assert.deepEqual(await stored(page), [], "storing alone (purpose 1) is not consent to profiling for content (5 and 6): all erased");
+  assert.deepEqual(await stored(page), ["local:mqlscore.consent"], "storing alone (purpose 1) is not consent to profiling for content (5 and 6): all erased");
   assert.equal(await result(page), null);
 });
 
