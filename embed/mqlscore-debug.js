@@ -143,19 +143,6 @@ function rescore(next) {
   notice(`Re-scored ${log.length - skipped} events under ${hooks.scorer.model}${skipped ? ` (${skipped} could not be scored)` : ""}.`);
 }
 
-function formTraits(form) {
-  const traits = {};
-  for (const [name, raw] of new FormData(form)) {
-    const value = String(raw).trim();
-    if (!value) continue;
-    const keys = name.split(".");
-    let node = traits;
-    keys.slice(0, -1).forEach((k) => (node = node[k] ??= {}));
-    node[keys.at(-1)] = /^\d+$/.test(value) ? Number(value) : value;
-  }
-  return traits;
-}
-
 // ---- the panel ---------------------------------------------------------------------------
 
 function mountPanel() {
@@ -225,7 +212,7 @@ function mountPanel() {
   });
   $("form").addEventListener("submit", (e) => {
     e.preventDefault();
-    hooks.record({ type: "identify", traits: formTraits(e.target) });
+    hooks.record({ type: "identify", traits: hooks.traitsOf(e.target) });
   });
   return { root, $ };
 }

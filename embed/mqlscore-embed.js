@@ -322,6 +322,7 @@
     get scorer() { return scorer; },
     notes,
     record,
+    traitsOf,
     listen: (f) => listeners.push(f),
     /** Runs `next` (a model and its session) from now on. */
     use(nextModel, nextScorer) {
