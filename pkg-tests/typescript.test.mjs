@@ -27,6 +27,7 @@ test("without the expect-error markers, each misspelling is a compile error", ()
   writeFileSync(join(tmp, "consumer.ts"), source);
   const config = JSON.parse(readFileSync(`${dir}/tsconfig.json`, "utf8"));
   config.compilerOptions.paths.mqlscore = [join(root, "pkg/web/mqlscore")];
+  config.compilerOptions.paths["mqlscore/*"] = [join(root, "pkg/web/*")];
   writeFileSync(join(tmp, "tsconfig.json"), JSON.stringify(config));
   const { status, output } = compile(tmp);
   assert.notEqual(status, 0);
@@ -35,8 +36,10 @@ test("without the expect-error markers, each misspelling is a compile error", ()
     /'halfLifeDay' does not exist in type 'EngagementRule'/,
     /'greaterThan' does not exist/,
     /Property 'isMql' does not exist on type 'ScoreResult'/,
+    /Property 'reasons' does not exist on type 'Readonly<Pick<ScoreResult/,
+    /Argument of type 'number' is not assignable to parameter of type 'string'/,
   ]) {
     assert.match(output, expected);
   }
-  assert.equal(output.match(/error TS/g).length, 4, output);
+  assert.equal(output.match(/error TS/g).length, 6, output);
 });

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const SCHEMA = "mqlscore-model.schema.json";
 const EMBED = ["embed/mqlscore-embed.js", "embed/mqlscore-debug.js"];
+const EMBED_TYPES = "embed/mqlscore-embed.d.ts";
 
 for (const target of process.argv.slice(2)) {
   const dir = `${root}pkg/${target}/`;
@@ -25,6 +26,7 @@ for (const target of process.argv.slice(2)) {
   if (embed.length) {
     const esbuild = createRequire(`${root}tools/package.json`)("esbuild");
     esbuild.buildSync({ entryPoints: EMBED.map((f) => `${root}${f}`), outdir: `${dir}embed`, minify: true, target: "es2021", legalComments: "inline", logLevel: "warning" });
+    copyFileSync(`${root}${EMBED_TYPES}`, `${dir}${EMBED_TYPES}`);
   }
   const finished = {
     name: pkg.name,
@@ -35,7 +37,7 @@ for (const target of process.argv.slice(2)) {
     homepage: "https://github.com/mqlscore/mqlscore#readme",
     keywords: [...new Set([...(pkg.keywords ?? []), "lead-scoring", "webassembly", "marketing-automation", "edge"])],
     ...(pkg.type ? { type: pkg.type } : {}),
-    files: [...new Set([...pkg.files, ...train.files.map((f) => `train/${f}`), ...embed, "README.md", "LICENSE", SCHEMA])],
+    files: [...new Set([...pkg.files, ...train.files.map((f) => `train/${f}`), ...embed, ...(embed.length ? [EMBED_TYPES] : []), "README.md", "LICENSE", SCHEMA])],
     main: entry,
     ...(pkg.module ? { module: pkg.module } : {}),
     types: pkg.types,
@@ -47,6 +49,7 @@ for (const target of process.argv.slice(2)) {
       "./package.json": "./package.json",
       ...(target === "web" ? { "./mqlscore.js": "./mqlscore.js", "./train/mqlscore.js": "./train/mqlscore.js" } : {}),
       ...Object.fromEntries(embed.map((f) => [`./${f}`, `./${f}`])),
+      ...(embed.length ? { "./embed/mqlscore-embed": { types: `./${EMBED_TYPES}`, default: "./embed/mqlscore-embed.js" } } : {}),
     },
     sideEffects: pkg.sideEffects ?? false,
     engines: { node: ">=20.19" },

@@ -68,3 +68,20 @@ export const badOperator: ScoringModel = {
 export const badResult = (r: ScoreResult): boolean =>
   // @ts-expect-error: the flag is `mql`, not `isMql`
   r.isMql;
+
+// The embed's API and events, typed from the same ScoreResult.
+import type { LightResult } from "mqlscore/embed/mqlscore-embed";
+
+document.addEventListener("mqlscore:mql", (e) => {
+  const grade: string = e.detail.grade;
+  window.mqlscore.track("Chat Opened", { grade });
+});
+document.addEventListener("mqlscore:score", (e) => {
+  if (e.detail === null) return; // consent withdrawn
+  // @ts-expect-error: the light result has numbers, not reasons
+  e.detail.reasons;
+});
+export const light = (): LightResult | null => window.mqlscore.result();
+window.mqlscore.push(["identify", { email: "ann@acme.com" }], (api) => api.result()?.mql);
+// @ts-expect-error: an event name is text
+window.mqlscore.track(42);
