@@ -28,11 +28,13 @@
   const put = (key, value, name = "localStorage") => {
     try { area(name)?.setItem(key, value); } catch { /* full or disabled: this page only */ }
   };
+  /** Removes these keys (`name*`: every key starting with `name`), or with none given every mqlscore key. */
   const forget = (...keys) => {
+    const gone = (key) => (keys.length ? keys.some((k) => (k.endsWith("*") ? key.startsWith(k.slice(0, -1)) : key === k)) : key.startsWith(KEY));
     for (const name of ["localStorage", "sessionStorage"]) {
       try {
         const store = area(name);
-        for (const key of Object.keys(store ?? {})) if (keys.length ? keys.includes(key) : key.startsWith(KEY)) store.removeItem(key);
+        for (const key of Object.keys(store ?? {})) if (gone(key)) store.removeItem(key);
       } catch { /* as above */ }
     }
   };
@@ -161,7 +163,7 @@
   function start() {
     loading ??= (async () => {
       const param = new URLSearchParams(location.search).get("mqlscore-debug");
-      if (param !== null) param === "0" || param === "off" ? forget(DEBUG) : put(DEBUG, "1", "sessionStorage");
+      if (param !== null) param === "0" || param === "off" ? forget(`${DEBUG}*`) : put(DEBUG, "1", "sessionStorage");
       const debug = "debug" in opt || get(DEBUG, "sessionStorage") === "1";
       const modelUrl = new URL(opt.model ?? "/mqlscore-model.json", location.href).href;
       const [module, json, overlay] = await Promise.all([
@@ -181,7 +183,12 @@
 
   function begin() {
     if (!engine || consent !== true || scorer) return;
-    scorer = open();
+    try {
+      scorer = open();
+    } catch (err) {
+      console.error(`mqlscore: the site's model cannot score: ${err.message}`);
+      return;
+    }
     scorer.clockOffsetMs = clock;
     publish(scorer.result(), null);
     if (!performance.getEntriesByName("mqlscore:first-score").length) performance.mark("mqlscore:first-score");

@@ -141,6 +141,7 @@ test("a single-page app's route changes are page views, once each, with path, ti
   await page.goto(`${site.base}/t/spa/?mqlscore-debug=off`);
   await ready(page);
   assert.equal(await page.locator("#mqlscore-panel").count(), 0);
+  assert.deepEqual(await stored(page), ["local:mqlscore.session", "local:mqlscore.state"], "the overlay's timeline is gone with it");
 });
 
 test("with consent required, nothing is stored or scored before consent, and withdrawing it erases everything", async () => {
@@ -206,4 +207,16 @@ test("calls made before the embed loaded are queued and run in order; bad calls 
   assert.equal((await result(page)).score, 91, "the good call after the bad ones counts");
   assert.ok(warnings.some((w) => /identify: traits must be an object, not 42; not scored/.test(w)), warnings.join("\n"));
   assert.ok(warnings.some((w) => /"no-such-call"\] is not a call this API knows/.test(w)), warnings.join("\n"));
+});
+
+test("a site model the engine refuses is named field by field in the console, and the page stays as it was", async () => {
+  const page = await site.visitor({ expectErrors: true });
+  await page.goto(`${site.base}/t/broken/`);
+  await page.waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length);
+  await page.waitForEvent("console", { predicate: (m) => m.type() === "error", timeout: 10_000 }).catch(() => null);
+  assert.equal(page.consoleErrors.length, 1, page.consoleErrors.join("\n"));
+  assert.match(page.consoleErrors[0], /^mqlscore: the site's model cannot score: .*engagement\.rules\[0\]\.halfLifeDays: must be greater than 0/s);
+  assert.equal(await result(page), null);
+  assert.deepEqual(await ctas(page), ["Start a free trial", "Start a free trial"]);
+  assert.deepEqual(await stored(page), [], "nothing stored from a model that cannot score");
 });

@@ -39,15 +39,19 @@ export function useSite() {
     assert.deepEqual(problems, [], "no console errors and no CSP violations");
   });
 
-  /** A fresh visitor (empty storage, its own context). */
-  async function visitor() {
+  /**
+   * A fresh visitor (empty storage, its own context). With `expectErrors`, console errors are
+   * the test's to check (`page.consoleErrors`) instead of failing it.
+   */
+  async function visitor({ expectErrors = false } = {}) {
     problems = [];
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript(() => {
       document.addEventListener("securitypolicyviolation", (e) => (window.cspViolations ??= []).push(`CSP ${e.violatedDirective}: ${e.blockedURI}`));
     });
     const page = await context.newPage();
-    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.consoleErrors = expectErrors ? [] : problems;
+    page.on("console", (m) => m.type() === "error" && page.consoleErrors.push(m.text()));
     page.on("pageerror", (e) => problems.push(e.message));
     return page;
   }
