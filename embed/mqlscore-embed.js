@@ -124,17 +124,11 @@
     try {
       result = scorer.ingest(full);
     } catch (err) {
-      note(`${event.type} ${event.event ?? ""} not scored: ${err.message}`);
+      note(`${event.type}${event.event ? ` "${event.event}"` : ""} not scored: ${err.message}`);
       return;
     }
     put(SESSION, scorer.save());
     publish(result, full);
-  }
-
-  function object(call, field, value) {
-    const ok = value !== null && typeof value === "object" && !Array.isArray(value);
-    if (!ok) note(`${call}: ${field} must be an object, not ${JSON.stringify(value)}; not scored`);
-    return ok;
   }
 
   function note(text) {
@@ -270,13 +264,13 @@
       record({ type: "page", properties: { path: location.pathname, url: location.href, title: document.title, referrer, ...properties } });
     },
     track(event, properties = {}) {
-      if (object("track", "properties", properties)) record({ type: "track", event: String(event), properties });
+      record({ type: "track", event: String(event), properties });
     },
     identify(traits) {
-      if (object("identify", "traits", traits)) record({ type: "identify", traits });
+      record({ type: "identify", traits });
     },
     group(traits) {
-      if (object("group", "traits", traits)) record({ type: "group", traits });
+      record({ type: "group", traits });
     },
     /** The latest light result (score, fit, engagement, grade, mql, ...), or null before the first score. */
     result() {

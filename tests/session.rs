@@ -112,6 +112,10 @@ fn bad_events_are_rejected_naming_the_field_and_change_nothing() {
         (r#"{"type":"page","properties":{"path":"/"},"timestamp":-5}"#, "event.timestamp: is before 2000-01-01; it is not a real visit"),
         (r#"{"type":"page","properties":{"path":"/"},"timestamp":"2027-01-01T00:00:00Z"}"#, "event.timestamp: is more than 24 hours ahead of the scorer's clock"),
         (r#"{"type":"track","event":"x","messageId":["a"]}"#, "event.messageId: must be a string, not an array"),
+        (r#"{"type":"identify","traits":42}"#, "event.traits: must be an object, not a number"),
+        (r#"{"type":"group","traits":[{"employees":500}]}"#, "event.traits: must be an object, not an array"),
+        (r#"{"type":"track","event":"Demo Requested","properties":"urgent"}"#, "event.properties: must be an object, not a string"),
+        (r#"{"type":"page","properties":true,"context":{"page":{"path":"/pricing"}}}"#, "event.properties: must be an object, not a boolean"),
     ];
     for (text, expected) in cases {
         let err = Event::read(&json(text), &m).and_then(|e| s.ingest(&e, T0));
@@ -127,6 +131,22 @@ fn bad_events_are_rejected_naming_the_field_and_change_nothing() {
         "event.traits.title: is 600 long, more than 512"
     );
     assert_eq!(s.save(), saved);
+    // JSON Lines reads the same containers: a line with `traits: 42` is refused, the rest count.
+    let (_, rejected) = s.ingest_lines(
+        "{\"type\":\"identify\",\"traits\":42}\n{\"type\":\"identify\",\"traits\":{}}\n",
+        T0,
+    );
+    let refused: Vec<_> = rejected
+        .iter()
+        .map(|r| (r.index, r.error.to_string()))
+        .collect();
+    assert_eq!(
+        refused,
+        [(
+            0,
+            "event.traits: must be an object, not a number".to_owned()
+        )]
+    );
 }
 
 #[test]

@@ -214,6 +214,10 @@ fn hostile_events_are_errors_naming_the_field_and_change_nothing() {
             js(r#"{"type":"nope"}"#),
             "event.type: \"nope\" is not a Segment call",
         ),
+        (
+            js(r#"{"type":"identify","traits":42}"#),
+            "event.traits: must be an object, not a number",
+        ),
         (huge, "event.traits.title: is 100000 long, more than 512"),
         (
             nan_time,

@@ -104,8 +104,11 @@ const PAGE_AT: [(usize, &[&str]); 4] = [
     (6, &["context", "page", "url"]),
 ];
 const EVENT: usize = 7;
+/// The containers, read only to check that they are objects when present.
+const PROPERTIES: usize = 8;
+const TRAITS: usize = 9;
 /// The model's event fields start here, then the traits of `identify`, then those of `group`.
-const MODEL_FIELDS: usize = 8;
+const MODEL_FIELDS: usize = 10;
 
 impl EventSource for Json {
     fn field(&self, path: &[&str], max: usize) -> Field {
@@ -168,6 +171,7 @@ impl Event {
                 ))
             }
         };
+        container(source, kind)?;
         let mut event = Event {
             kind,
             name: String::new(),
@@ -248,6 +252,8 @@ impl Event {
         ];
         plan.extend(PAGE_AT.iter().map(|(_, at)| planned(at, MAX_PATH)));
         plan.push(planned(&["event"], MAX_NAME));
+        plan.push(planned(&["properties"], 0));
+        plan.push(planned(&["traits"], 0));
         for path in &model.fields.paths {
             plan.push(planned(&path.split('.').collect::<Vec<_>>(), MAX_TEXT));
         }
@@ -277,12 +283,30 @@ impl Event {
             EventKind::Page => PAGE_AT
                 .iter()
                 .map(|(slot, _)| *slot)
+                .chain([PROPERTIES])
                 .chain(fields)
                 .collect(),
-            EventKind::Track => std::iter::once(EVENT).chain(fields).collect(),
-            EventKind::Identify | EventKind::Group => traits(kind).collect(),
+            EventKind::Track => [EVENT, PROPERTIES].into_iter().chain(fields).collect(),
+            EventKind::Identify | EventKind::Group => {
+                std::iter::once(TRAITS).chain(traits(kind)).collect()
+            }
             EventKind::Unscored => Vec::new(),
         }
+    }
+}
+
+/// `properties` of a page or track, `traits` of an identify or group: an object or absent (a
+/// `traits: 42` would otherwise read as an event without traits).
+#[inline(never)]
+fn container(source: &dyn EventSource, kind: EventKind) -> Result<(), EventError> {
+    let (slot, name) = match kind {
+        EventKind::Page | EventKind::Track => (PROPERTIES, "properties"),
+        EventKind::Identify | EventKind::Group => (TRAITS, "traits"),
+        EventKind::Unscored => return Ok(()),
+    };
+    match source.planned(slot, &[name], 0) {
+        Field::Absent | Field::Other("an object") => Ok(()),
+        other => Err(type_error(name, "an object", &other)),
     }
 }
 
