@@ -41,10 +41,12 @@ export const scenarios = {
 
   "reasons are read on demand, from the state the result was made in"({ Scorer }, { b2b }) {
     const s = new Scorer(b2b);
-    const now = Date.parse("2026-11-02T12:00:00Z");
     const first = s.page("/pricing");
     const kept = s.page("/product");
     equal(kept.reasons.map((x) => x.rule), ["pricing", "product", "site-visit"], "reasons read at once");
+    // One moment for the explicit reads below, on the scorer's clock like the views above: a
+    // fixed date would leave their windows as the calendar moves on.
+    const now = Date.now();
     const full = s.ingest({ type: "page", properties: { path: "/pricing" }, timestamp: now - 1000 }, now);
     equal(full.toJSON(), { ...s.result(now), becameMql: full.becameMql, filteredBy: null }, "toJSON is result() at the same moment");
     equal(JSON.parse(JSON.stringify(full)).reasons, s.result(now).reasons, "JSON.stringify carries the reasons");
@@ -100,10 +102,28 @@ export const scenarios = {
     const e2 = throws(() => s.ingest({ type: "page", properties: { path: "/" }, timestamp: "soon" }), /^event\.timestamp: "soon" is not an ISO-8601 date-time$/, "event");
     equal(e2.field, "event.timestamp", "event err.field");
     throws(() => s.ingest(null), /^event: must be an object/, "null event");
-    throws(() => s.identify({ title: "x".repeat(1000) }), /^event\.traits\.title: is 1000 long, more than 512$/, "long trait");
+    throws(() => s.identify({ title: "x".repeat(1000) }), /^event\.traits\.title: is 1000 bytes long, more than 512$/, "long trait");
     throws(() => new Scorer("{"), /model is not valid JSON/, "model text");
     throws(() => Scorer.restore(b2b, "%%%"), /^saved: character 0 is not URL-safe base64$/, "restore");
     equal(s.result().score, 0, "nothing was recorded by the failed calls");
+  },
+
+  "text limits are in bytes, the same for every reader"({ Scorer }, { b2b }) {
+    // 300 UTF-16 units, 600 bytes: over the 512-byte limit of a trait. It was accepted by
+    // ingest and identify (which counted units) and refused by the JSON Lines reader.
+    const title = "é".repeat(300);
+    const event = { type: "identify", traits: { title }, timestamp: Date.now() };
+    const message = /^event\.traits\.title: is 600 bytes long, more than 512$/;
+    const s = new Scorer(b2b);
+    throws(() => s.ingest(event), message, "ingest");
+    throws(() => s.identify({ title }), message, "identify");
+    equal(s.ingestBatch([event]).rejected.map((r) => r.message), ["event.traits.title: is 600 bytes long, more than 512"], "ingestBatch of objects");
+    equal(s.ingestBatch(JSON.stringify(event)).rejected.map((r) => r.message), ["event.traits.title: is 600 bytes long, more than 512"], "ingestBatch of JSON Lines");
+    throws(() => s.page(`/${"é".repeat(1100)}`), /^event\.properties\.path: is 2201 bytes long, more than 2048$/, "page");
+    const fits = "é".repeat(256);
+    equal(s.identify({ title: fits }).fit, s.ingestBatch([{ ...event, traits: { title: fits } }]).fit, "512 bytes: kept by both");
+    equal(s.traits().title, fits, "kept");
+    throws(() => s.identify({ title: "😀".repeat(129) }), /^event\.traits\.title: is 516 bytes long, more than 512$/, "a surrogate pair is 4 bytes");
   },
 
   "a compiled Model is shared by sessions that are freed when done"({ Model }, { b2b }) {
