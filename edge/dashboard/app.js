@@ -123,8 +123,13 @@ function drawHandoffs() {
         why.append(new Option("reject because…", ""), ...reasons.map((r) => new Option(r, r)));
         why.addEventListener("change", () => why.value && feedback(h, { outcome: "rejected", reason: why.value }));
         actions.append(why, button("Won", () => {
-          const value = Number(prompt("Deal value", "0"));
+          // Cancel records nothing; a blank answer is a conversion of unknown value.
+          const answer = prompt("Deal value (blank if not known)", "");
+          if (answer === null) return;
+          if (answer.trim() === "") return feedback(h, { outcome: "converted" });
+          const value = Number(answer.replace(/[\s,]/g, ""));
           if (Number.isFinite(value) && value >= 0) feedback(h, { outcome: "converted", value });
+          else alert(`"${answer}" is not a deal value: nothing was recorded`);
         }));
       }
       return row;

@@ -77,12 +77,24 @@ test("without the token the dashboard shows nothing; with it, the funnel, handof
   const account = await p.locator("#accounts tbody tr").first().innerText();
   assert.match(account, /umbrella\.io/);
   assert.match(account, /decision-maker, evaluator/);
+  // "Won": Cancel records nothing (it once recorded a conversion worth 0); a value is kept.
+  const sent = [];
+  p.on("request", (r) => r.url().endsWith("/__mql/feedback") && sent.push(JSON.parse(r.postData())));
+  p.once("dialog", (d) => d.dismiss());
+  await annRow.getByRole("button", { name: "Won" }).click();
+  p.once("dialog", (d) => d.accept("12,000"));
+  await annRow.getByRole("button", { name: "Won" }).click();
+  await p.waitForSelector(`#handoffs tr[data-key="b2b-saas:${ann.visitor}"] td.status.converted`);
+  assert.deepEqual(sent.map((f) => [f.outcome, f.value]), [["converted", 12000]], "one conversion, with its value");
   const stored = (await worker.admin("/__mql/handoffs")).body.handoffs;
   assert.deepEqual(
     [stored.find((h) => h.visitor === ann.visitor).status, stored.find((h) => h.visitor === bo.visitor).reason],
-    ["accepted", "no-budget"],
+    ["converted", "no-budget"],
     "the buttons changed the handoffs",
   );
+  const outcomes = await (await fetch(`${worker.url}/__mql/outcomes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
+  const won = outcomes.trim().split("\n").map((l) => JSON.parse(l)).filter((o) => o.converted);
+  assert.deepEqual(won.map((o) => o.value), [12000], "the outcomes train reads: one conversion, worth what was typed");
   assert.deepEqual(errors, []);
   await close();
 });
