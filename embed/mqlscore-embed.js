@@ -281,7 +281,9 @@
       if (granted) {
         if (consent === true) return;
         consent = true;
+        // Where consent is not required, giving it only lifts an earlier refusal.
         if (required) put(CONSENT, "granted");
+        else forget(CONSENT);
         start();
         begin();
       } else {

@@ -64,6 +64,14 @@ test("the production embed scores and personalises through <html> attributes, CS
   assert.equal(await result(page), null);
   assert.deepEqual(await stored(page), ["local:mqlscore.consent"]);
   assert.ok(!fetched.some((p) => p.startsWith("/pkg/mqlscore")), `${fetched}`);
+
+  // Consent given again lifts the refusal, on this page and the next (it once stayed "denied").
+  await page.evaluate(() => window.mqlscore.consent(true));
+  assert.equal(await page.evaluate(() => localStorage.getItem("mqlscore.consent")), null, "the refusal is lifted");
+  assert.notEqual(await ready(page), null, "scoring starts on this page");
+  await page.reload();
+  assert.ok((await ready(page)).score >= 1, "the next page is scored");
+  assert.deepEqual(await stored(page), ["local:mqlscore.session", "local:mqlscore.state"]);
 });
 
 test("a returning MQL sees the sales CTA on first paint, and the module never blocks the page", async () => {
