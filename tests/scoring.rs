@@ -423,7 +423,7 @@ fn json_lines_reject_bad_lines_alone_by_line_number() {
         (2, "not valid JSON"),
         (3, "must be an object"),
         (4, "properties.path: must be a string, not a number"),
-        (5, "traits.title: is 600 long, more than 512"),
+        (5, "traits.title: is 600 bytes long, more than 512"),
         // Line 6 is kept: deep nesting in a field the model does not read is skipped unread
         // (serde_json skips it without recursing).
         (7, "not valid JSON"),

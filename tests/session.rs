@@ -128,7 +128,7 @@ fn bad_events_are_rejected_naming_the_field_and_change_nothing() {
     let err = Event::read(&json(&long), &m).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "event.traits.title: is 600 long, more than 512"
+        "event.traits.title: is 600 bytes long, more than 512"
     );
     assert_eq!(s.save(), saved);
     // JSON Lines reads the same containers: a line with `traits: 42` is refused, the rest count.
@@ -389,7 +389,7 @@ fn names_and_ids_longer_than_256_are_rejected() {
         let err = Event::read(&json(&text), &m).unwrap_err();
         assert_eq!(
             (err.field.as_str(), err.message.as_str()),
-            (field, "is 300 long, more than 256")
+            (field, "is 300 bytes long, more than 256")
         );
     }
 }

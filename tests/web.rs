@@ -218,7 +218,10 @@ fn hostile_events_are_errors_naming_the_field_and_change_nothing() {
             js(r#"{"type":"identify","traits":42}"#),
             "event.traits: must be an object, not a number",
         ),
-        (huge, "event.traits.title: is 100000 long, more than 512"),
+        (
+            huge,
+            "event.traits.title: is 100000 bytes long, more than 512",
+        ),
         (
             nan_time,
             "event.timestamp: must be a finite number of milliseconds",

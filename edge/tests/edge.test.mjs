@@ -37,7 +37,7 @@ test("a browse sequence flips x-mql at the second pricing view; the lead goes to
   await new Promise((ok) => setTimeout(ok, 300));
   assert.equal(sink.attempts.filter((a) => a.key === key).length, 0, "an anonymous visitor is not handed off: sales could not reach them");
   const named = await v.send({ type: "identify", traits: { email: "bo@initech.io" } });
-  assert.deepEqual([named.body.mql, named.body.status, named.body.becameMql], [true, "handed-off", true]);
+  assert.deepEqual([named.body.mql, named.body.status, named.body.becameMql, named.body.handedOff], [true, "handed-off", false, true], "sales-ready since the 4th view, handed off now");
   const delivery = await eventually(() => sink.delivered.get(key), 10_000, "the webhook");
   await new Promise((ok) => setTimeout(ok, 300));
   assert.equal(delivery.duplicates, 0);
@@ -62,7 +62,7 @@ test("events posted within a visit move the score; qualifying takes page views; 
   assert.equal(identify.status, 200);
   assert.deepEqual([identify.body.score, identify.body.grade, identify.body.mql], [56, "B4", false]);
   const demo = await v.send([{ type: "track", event: "Demo Requested", properties: { plan: "growth" } }]);
-  assert.deepEqual([demo.body.score, demo.body.mql, demo.body.becameMql], [96, false, false], "one page view: posted events do not qualify on their own");
+  assert.deepEqual([demo.body.score, demo.body.mql, demo.body.becameMql, demo.body.handedOff], [96, false, false, false], "one page view: posted events do not qualify on their own");
   await new Promise((ok) => setTimeout(ok, 300));
   assert.equal(sink.attempts.filter((a) => a.key === key).length, 0, "no lead from posted events alone");
   const { origin: o } = await v.view("/pricing");
@@ -71,9 +71,23 @@ test("events posted within a visit move the score; qualifying takes page views; 
   assert.deepEqual(lead.traits, { title: "VP Marketing", "company.employees": 400, email: "ann@acme.com", firstName: "Ann", "company.name": "Acme" });
   assert.equal(lead.page, "/pricing");
   const again = await v.send({ type: "track", event: "Demo Requested" });
-  assert.deepEqual([again.body.mql, again.body.becameMql], [true, false]);
+  assert.deepEqual([again.body.mql, again.body.becameMql, again.body.handedOff], [true, false, false]);
   await new Promise((ok) => setTimeout(ok, 300));
   assert.equal(sink.attempts.filter((a) => a.key === key).length, 1, "handed off once");
+});
+
+test("the events answer's becameMql is the moment a visitor became sales-ready, handedOff the handoff", async () => {
+  // A visitor who qualified without an email once read becameMql: false (it meant "handed off").
+  const v = new Visitor(worker.url);
+  await v.view("/");
+  await v.view("/product");
+  const qualified = await v.send([{ type: "identify", traits: { title: "VP Marketing", company: { employees: 400 } } }, { type: "track", event: "Demo Requested" }]);
+  assert.deepEqual(
+    [qualified.body.mql, qualified.body.status, qualified.body.becameMql, qualified.body.handedOff],
+    [true, "sales-ready-unidentified", true, false],
+  );
+  const named = await v.send({ type: "identify", traits: { email: "cy@initech.io" } });
+  assert.deepEqual([named.body.mql, named.body.status, named.body.becameMql, named.body.handedOff], [true, "handed-off", false, true]);
 });
 
 test("assets, prefetches, health checks, bots, API calls and bursts pass through unscored, counted", async () => {
@@ -147,7 +161,7 @@ test("bad event bodies get a clear 4xx and leave the session as it was", async (
     [{ type: "track" }, 400, /^events\[0\]\.event: a track event needs a name/],
     [[{ type: "track", event: "Demo Requested" }, { type: "identify", traits: "ceo" }], 400, /^events\[1\]\.traits: must be an object/],
     [{ type: "track", event: "x", timestamp: "next year" }, 400, /^events\[0\]: event\.timestamp: "next year" is not an ISO-8601 date-time/],
-    [{ type: "identify", traits: { title: "x".repeat(600) } }, 400, /traits\.title: is 600 long, more than 512/],
+    [{ type: "identify", traits: { title: "x".repeat(600) } }, 400, /traits\.title: is 600 bytes long, more than 512/],
     [Array.from({ length: 21 }, () => ({ type: "track", event: "x" })), 400, /^events: send 1 to 20 events/],
   ];
   for (const [body, status, error] of cases) {

@@ -63,7 +63,7 @@ pub enum Field {
     Num(f64),
     /// A string, already known to be at most the length asked for.
     Str(String),
-    /// A string longer than the limit asked for; its length in bytes (or UTF-16 units).
+    /// A string longer than the limit asked for; its length in UTF-8 bytes, whatever the reader.
     TooLong(usize),
     /// Something else (an object, an array, a function), by type name.
     Other(&'static str),
@@ -442,7 +442,10 @@ fn value(
 }
 
 fn too_long(path: &[&str], n: usize, max: usize) -> EventError {
-    EventError::new(path.join("."), format!("is {n} long, more than {max}"))
+    EventError::new(
+        path.join("."),
+        format!("is {n} bytes long, more than {max}"),
+    )
 }
 
 fn type_error(field: &str, wanted: &str, got: &Field) -> EventError {

@@ -23,10 +23,25 @@ const wellFormed = String.prototype.isWellFormed
   : (s) => !LONE_SURROGATE.test(s);
 
 /**
- * `keys[i]` is the path of field i, `maxes[i]` the longest text wanted (longer text is not
- * copied). Fields 0 to `common - 1` (type, messageId, timestamp) are read from every event, the
+ * The length of `s` in UTF-8 bytes: text limits are in bytes for every reader of events (JSON,
+ * JSON Lines, JavaScript objects, calls), so that one event is accepted or refused by all alike.
+ */
+export function utf8Length(s) {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // 2 bytes below U+0800, 3 above, 4 for a surrogate pair (2 units, +1 each).
+    if (c >= 0x80) n += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1;
+  }
+  return n;
+}
+
+/**
+ * `keys[i]` is the path of field i, `maxes[i]` the longest text wanted in UTF-8 bytes (longer
+ * text is not copied). Fields 0 to `common - 1` (type, messageId, timestamp) are read from every event, the
  * rest only as `kinds` lists them for the event's type. `out[2i]` gets the tag, `out[2i + 1]`
- * the number, or the length of the text in UTF-16 units; fields not read are absent.
+ * the number, the length of a text in UTF-16 units (the engine checks its bytes), or the
+ * length in bytes of a text too long to copy; fields not read are absent.
  */
 export function readFields(event, keys, maxes, out, common, kinds) {
   out.fill(0);
@@ -53,7 +68,11 @@ export function readFields(event, keys, maxes, out, common, kinds) {
           break;
         case "string":
           num = v.length;
-          if (num > maxes[i]) tag = TOO_LONG;
+          // Each UTF-16 unit is at least one byte: more units than the limit is too long.
+          if (num > maxes[i]) {
+            tag = TOO_LONG;
+            num = utf8Length(v);
+          }
           else if (!wellFormed(v)) tag = NOT_UNICODE;
           else {
             tag = TEXT;

@@ -22,6 +22,18 @@ extern "C" {
         common: u32,
         kinds: &JsValue,
     ) -> String;
+
+    #[wasm_bindgen(js_name = utf8Length)]
+    pub(super) fn utf8_length(text: &js_sys::JsString) -> usize;
+}
+
+/// `text` as a field whose limit is `max` bytes.
+fn text_field(text: String, max: usize) -> Field {
+    if text.len() > max {
+        Field::TooLong(text.len())
+    } else {
+        Field::Str(text)
+    }
 }
 
 /// The plan of one model in JavaScript, made once and kept by every session of the model.
@@ -172,7 +184,10 @@ impl EventSource for Read<'_> {
             FALSE => Field::Bool(false),
             TRUE => Field::Bool(true),
             NUMBER => Field::Num(num),
-            TEXT => Field::Str(self.text.get(start..end).unwrap_or_default().to_owned()),
+            TEXT => text_field(
+                self.text.get(start..end).unwrap_or_default().to_owned(),
+                max,
+            ),
             TOO_LONG => Field::TooLong(num as usize),
             ARRAY => Field::Other("an array"),
             FUNCTION => Field::Other("a function"),
@@ -204,14 +219,14 @@ pub(super) fn js_field(root: &JsValue, path: &[&str], max: usize) -> Field {
     if let Some(n) = value.as_f64() {
         Field::Num(n)
     } else if let Some(s) = value.dyn_ref::<js_sys::JsString>() {
-        let len = s.length() as usize;
-        if len > max {
-            Field::TooLong(len)
+        // More UTF-16 units than the limit is more bytes too: measured, not copied.
+        if s.length() as usize > max {
+            Field::TooLong(utf8_length(s))
         } else {
-            s.as_string().map_or(
-                Field::Other("a string that is not valid Unicode"),
-                Field::Str,
-            )
+            s.as_string()
+                .map_or(Field::Other("a string that is not valid Unicode"), |text| {
+                    text_field(text, max)
+                })
         }
     } else if let Some(b) = value.as_bool() {
         Field::Bool(b)

@@ -1,7 +1,7 @@
 //! JavaScript values into the engine's: models, events, traits, times. Nothing given is
 //! trusted: getters that throw, proxies and cycles read as absent or as errors, never panics.
 
-use super::fields::{js_field, Reader};
+use super::fields::{js_field, utf8_length, Reader};
 use super::write::*;
 use super::*;
 use crate::errors::EventError;
@@ -147,7 +147,7 @@ pub(super) fn lines_text(events: &JsValue) -> Result<Option<String>, JsValue> {
     if let Some(text) = events.dyn_ref::<js_sys::JsString>() {
         // UTF-16 units: a lower bound on the UTF-8 bytes, so nothing is copied past the limit.
         if text.length() > MAX_LINES_BYTES {
-            return Err(too_long(text.length()));
+            return Err(too_long(utf8_length(text) as u32));
         }
         let text = text
             .as_string()
