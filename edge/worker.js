@@ -419,7 +419,9 @@ async function acceptEvents(request, url, env, ctx) {
   const account = scored.headers["x-account-score"] === undefined ? null : { score: Number(scored.headers["x-account-score"]), qualified: scored.headers["x-account-qualified"] === "true" };
   const response = json(
     200,
-    { score: result.score, grade: result.grade, mql, status, becameMql: lead != null && scored.visit.handedOff, model: result.model, account },
+    // becameMql: this request made the visitor sales-ready (the worker's MQL, as x-mql says);
+    // handedOff: this request handed them to sales. One name, one meaning.
+    { score: result.score, grade: result.grade, mql, status, becameMql: scored.firstSalesReady, handedOff: lead != null && scored.visit.handedOff, model: result.model, account },
     corsHeaders(request),
   );
   await setCookie(response, scored);

@@ -82,7 +82,7 @@ test("posted events never qualify a visitor alone; the minimum of scored page vi
     last = await v.send(identifyAndDemo("ceo@bigco.com"), { headers: { [CLIENT]: "10.3.0.1" } });
     assert.equal(last.status, 200);
   }
-  assert.deepEqual([last.body.mql, last.body.becameMql], [false, false]);
+  assert.deepEqual([last.body.mql, last.body.becameMql, last.body.handedOff], [false, false, false]);
   const engine = await (await fetch(`${worker.url}/__mql/debug`, { headers: v.headers() })).json();
   assert.deepEqual([engine.result.mql, engine.result.score], [true, last.body.score], "the model alone would call it an MQL");
   await new Promise((ok) => setTimeout(ok, 300));
