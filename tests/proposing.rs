@@ -5,7 +5,9 @@
 
 mod common;
 use common::*;
-use mqlscore::learn::{columns_of_mapping, propose, read_csv, train, CsvMapping, ProposeOptions};
+use mqlscore::learn::{
+    columns_of_mapping, propose, read_csv, train, CsvMapping, Labels, ProposeOptions,
+};
 use mqlscore::learn::{Options, UNDATED_AS_OF_MS};
 use mqlscore::{Event, Model, Scorer};
 
@@ -79,7 +81,7 @@ fn mapping() -> CsvMapping {
 
 #[test]
 fn rules_are_proposed_where_the_data_supports_them_and_learned_in_the_right_order() {
-    let leads = read_csv(&synthetic_csv(), &mapping()).unwrap();
+    let leads = read_csv(&synthetic_csv(), &mapping(), Labels::Required).unwrap();
     let options = ProposeOptions::default();
     let doc = propose(
         "synthetic",
@@ -170,7 +172,7 @@ fn rules_are_proposed_where_the_data_supports_them_and_learned_in_the_right_orde
 
 #[test]
 fn a_placeholder_scores_as_not_given_and_the_proposed_model_explains_it() {
-    let leads = read_csv(&synthetic_csv(), &mapping()).unwrap();
+    let leads = read_csv(&synthetic_csv(), &mapping(), Labels::Required).unwrap();
     let doc = propose(
         "synthetic",
         None,
@@ -200,7 +202,7 @@ fn a_placeholder_scores_as_not_given_and_the_proposed_model_explains_it() {
 
 #[test]
 fn a_base_model_is_extended_only_with_columns_it_does_not_read() {
-    let leads = read_csv(&synthetic_csv(), &mapping()).unwrap();
+    let leads = read_csv(&synthetic_csv(), &mapping(), Labels::Required).unwrap();
     let base_text = r#"{ "id": "mine", "version": 2,
         "fit": { "rules": [ { "id": "big", "points": 10, "when": { "trait": "company.employees", "gte": 250 } } ] },
         "thresholds": { "total": 20 } }"#;
@@ -243,7 +245,7 @@ fn too_many_rules_are_refused_with_what_to_do() {
         r#"{"converted":{"column":"Won","values":["yes"]},"traits":{"Lead Source":"source"}}"#,
     )
     .unwrap();
-    let leads = read_csv(&csv, &m).unwrap();
+    let leads = read_csv(&csv, &m, Labels::Required).unwrap();
     let options = ProposeOptions {
         min_share: 0.001,
         ..ProposeOptions::default()
@@ -275,7 +277,7 @@ fn a_csv_without_dates_or_counts_is_read_and_one_with_counts_needs_a_date() {
     let m: CsvMapping =
         serde_json::from_str(r#"{"converted":{"column":"Won"},"traits":{"Title":"title"}}"#)
             .unwrap();
-    let leads = read_csv("Title,Won\nCEO,yes\nIntern,no\n", &m).unwrap();
+    let leads = read_csv("Title,Won\nCEO,yes\nIntern,no\n", &m, Labels::Required).unwrap();
     assert_eq!(leads.len(), 2);
     let scored = mqlscore::learn::score_leads(&example("b2b-saas"), &leads);
     let at: Vec<f64> = scored.iter().map(|c| c.as_ref().unwrap().at).collect();
@@ -291,7 +293,7 @@ fn a_csv_without_dates_or_counts_is_read_and_one_with_counts_needs_a_date() {
         r#"{"converted":{"column":"Won"},"counts":{"Views":{"page":"/pricing"}}}"#,
     )
     .unwrap();
-    let err = read_csv("Views,Won\n2,yes\n", &counted)
+    let err = read_csv("Views,Won\n2,yes\n", &counted, Labels::Required)
         .unwrap_err()
         .to_string();
     assert!(err.contains("events need a time"), "{err}");
@@ -299,14 +301,14 @@ fn a_csv_without_dates_or_counts_is_read_and_one_with_counts_needs_a_date() {
         r#"{"converted":{"column":"Won"},"at":"2026-10-01T00:00:00Z","counts":{"Views":{"page":"/pricing"}}}"#,
     )
     .unwrap();
-    let err = read_csv("Views,Won\n2.67,yes\n", &dated)
+    let err = read_csv("Views,Won\n2.67,yes\n", &dated, Labels::Required)
         .unwrap_err()
         .to_string();
     assert!(
         err.contains("not a whole number of events") && err.contains("numeric"),
         "{err}"
     );
-    let err = read_csv("Views,Won\n1532,yes\n", &dated)
+    let err = read_csv("Views,Won\n1532,yes\n", &dated, Labels::Required)
         .unwrap_err()
         .to_string();
     assert!(
@@ -314,7 +316,7 @@ fn a_csv_without_dates_or_counts_is_read_and_one_with_counts_needs_a_date() {
         "{err}"
     );
     assert_eq!(
-        read_csv("Views,Won\n3.0,yes\n", &dated).unwrap()[0]
+        read_csv("Views,Won\n3.0,yes\n", &dated, Labels::Required).unwrap()[0]
             .events
             .len(),
         3
@@ -326,7 +328,7 @@ fn an_interaction_is_found_where_the_data_has_one_and_nowhere_else() {
     use mqlscore::learn::model_to_train;
     let options = ProposeOptions::default();
     let learn = |csv: &str, interactions: usize| {
-        let leads = read_csv(csv, &mapping()).unwrap();
+        let leads = read_csv(csv, &mapping(), Labels::Required).unwrap();
         let proposal = ProposeOptions {
             interactions,
             ..options.clone()

@@ -6,7 +6,7 @@ use common::*;
 use mqlscore::document::ModelDocument;
 use mqlscore::learn::{choose_threshold, train, Options, Target, TrainError, TrainOptions};
 use mqlscore::learn::{generate, to_jsonl, TRUE_WEIGHTS};
-use mqlscore::learn::{read_csv, read_jsonl, CsvMapping};
+use mqlscore::learn::{read_csv, read_jsonl, CsvMapping, Labels};
 use mqlscore::{Model, Scorer};
 
 fn b2b_doc() -> ModelDocument {
@@ -94,7 +94,11 @@ fn training_is_reproducible() {
     let b = train(&doc, &model, &leads, &Options::default()).unwrap();
     assert_eq!(a.model, b.model);
     let text: String = leads.iter().map(|l| to_jsonl(l) + "\n").collect();
-    assert_eq!(read_jsonl(&text).unwrap(), leads, "JSON Lines round-trip");
+    assert_eq!(
+        read_jsonl(&text, Labels::Required).unwrap(),
+        leads,
+        "JSON Lines round-trip"
+    );
 }
 
 #[test]
@@ -145,7 +149,7 @@ fn a_crm_csv_export_is_read_with_a_mapping() {
         "counts":{"Pricing Views":{"page":"/pricing"},"Demo Requests":{"track":"Demo Requested"}}}"#,
     )
     .unwrap();
-    let leads = read_csv(csv, &mapping).unwrap();
+    let leads = read_csv(csv, &mapping, Labels::Required).unwrap();
     assert_eq!(leads.len(), 2);
     assert_eq!(
         (
@@ -153,7 +157,7 @@ fn a_crm_csv_export_is_read_with_a_mapping() {
             leads[0].events.len(),
             leads[1].converted
         ),
-        (true, 4, false)
+        (Some(true), 4, Some(false))
     );
     let (samples, census) = mqlscore::learn::samples(&example("b2b-saas"), &leads);
     assert_eq!(census.used, 2);
@@ -161,7 +165,9 @@ fn a_crm_csv_export_is_read_with_a_mapping() {
     let bad: CsvMapping =
         serde_json::from_str(r#"{"converted":{"column":"Stage"},"at":"2026-10-01"}"#).unwrap();
     assert_eq!(
-        read_csv(csv, &bad).unwrap_err().to_string(),
+        read_csv(csv, &bad, Labels::Required)
+            .unwrap_err()
+            .to_string(),
         "mapping.converted.column: no column \"Stage\" in the CSV header"
     );
 }
@@ -243,7 +249,7 @@ fn leads_given_as_saved_sessions_train_like_their_events() {
             r#"{{"id":"{}","session":"{}","asOf":{as_of},"converted":{}"#,
             lead.id,
             scorer.save(),
-            lead.converted
+            lead.converted.unwrap()
         );
         if let Some(at) = lead.converted_at {
             line.push_str(&format!(r#","convertedAt":{at}"#));
@@ -251,7 +257,7 @@ fn leads_given_as_saved_sessions_train_like_their_events() {
         line.push('}');
         lines.push(line);
     }
-    let from_sessions = read_jsonl(&lines.join("\n")).unwrap();
+    let from_sessions = read_jsonl(&lines.join("\n"), Labels::Required).unwrap();
     assert!(from_sessions
         .iter()
         .all(|l| l.events.is_empty() && l.session.is_some()));
@@ -279,9 +285,14 @@ fn leads_given_as_saved_sessions_train_like_their_events() {
     let foreign = Scorer::new(other).save();
     let line =
         format!(r#"{{"id":"f","session":"{foreign}","asOf":1800000000000,"converted":false}}"#);
-    let (_, census) = mqlscore::learn::samples(&model, &read_jsonl(&line).unwrap());
+    let (_, census) =
+        mqlscore::learn::samples(&model, &read_jsonl(&line, Labels::Required).unwrap());
     assert_eq!((census.used, census.bad_sessions), (0, 1));
-    let bad = read_jsonl(r#"{"id":"b","session":5,"converted":false}"#).unwrap_err();
+    let bad = read_jsonl(
+        r#"{"id":"b","session":5,"converted":false}"#,
+        Labels::Required,
+    )
+    .unwrap_err();
     assert_eq!(
         bad.to_string(),
         "line 1: session: must be a saved session (text)"
@@ -300,7 +311,7 @@ fn probabilities_are_honest_on_imbalanced_data() {
         .into_iter()
         .filter(|l| {
             keep += 1;
-            !l.converted || keep % 3 == 0
+            l.converted == Some(false) || keep % 3 == 0
         })
         .collect();
     let t = train(&doc, &model, &leads, &Options::default()).unwrap();

@@ -7,7 +7,7 @@ use mqlscore::document::ModelDocument;
 use mqlscore::learn::model_to_train;
 use mqlscore::learn::{auc, brier, lift_by_decile, log_loss};
 use mqlscore::learn::{generate, to_jsonl};
-use mqlscore::learn::{read_csv, read_jsonl, CsvMapping, Lead};
+use mqlscore::learn::{read_csv, read_jsonl, CsvMapping, Labels, Lead};
 use mqlscore::learn::{samples, score_leads, train, Options, Target, TrainOptions};
 use mqlscore::parse_iso8601;
 use mqlscore::{Event, Json, Model, Scorer};
@@ -57,7 +57,8 @@ enum Command {
 /// Where labeled leads come from.
 #[derive(Args)]
 struct Data {
-    /// Labeled leads as JSON Lines (`{"events": [...], "converted": true}` per line).
+    /// Leads as JSON Lines (`{"events": [...], "converted": true}` per line; `score` needs no
+    /// `converted`).
     #[arg(
         long,
         value_name = "FILE",
@@ -207,7 +208,23 @@ fn main() -> ExitCode {
 }
 
 fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    utf8(bytes).map_err(|why| format!("{}: {why}", path.display()))
+}
+
+/// The text of a file, or where it stops being UTF-8 (line and byte), so that the cell can be found.
+fn utf8(bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = 1 + bytes[..at].iter().filter(|b| **b == b'\n').count();
+        let column = at - bytes[..at].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        format!(
+            "line {line}, byte {} of the line (byte {at} of the file): 0x{:02x} is not UTF-8; save the file as UTF-8 (a spreadsheet's \"CSV UTF-8\")",
+            column + 1,
+            bytes[at]
+        )
+    })
 }
 
 fn compile(text: &str, name: &str) -> Result<(ModelDocument, Model), String> {
@@ -221,23 +238,23 @@ fn load_model(path: &Path) -> Result<(ModelDocument, Model), String> {
     compile(&read(path)?, &path.display().to_string())
 }
 
-fn load_leads(data: &Data) -> Result<Vec<Lead>, String> {
-    load_leads_mapped(data).map(|(leads, _)| leads)
-}
-
-/// The leads, with the CSV mapping they were read with.
-fn load_leads_mapped(data: &Data) -> Result<(Vec<Lead>, Option<CsvMapping>), String> {
+/// The leads, with the CSV mapping they were read with; `labels` says whether each must come
+/// with its outcome (to learn and evaluate) or may not (to score).
+fn load_leads_mapped(
+    data: &Data,
+    labels: Labels,
+) -> Result<(Vec<Lead>, Option<CsvMapping>), String> {
     match (&data.data, &data.csv, &data.mapping) {
         (Some(path), _, _) => Ok((
-            read_jsonl(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?,
+            read_jsonl(&read(path)?, labels).map_err(|e| format!("{}: {e}", path.display()))?,
             None,
         )),
         (None, Some(path), Some(mapping_path)) => {
             let name = mapping_path.display();
             let tree = Json::parse(&read(mapping_path)?).map_err(|e| format!("{name}: {e}"))?;
             let mapping: CsvMapping = tree.into_typed().map_err(|e| format!("{name}: {e}"))?;
-            let leads =
-                read_csv(&read(path)?, &mapping).map_err(|e| format!("{}: {e}", path.display()))?;
+            let leads = read_csv(&read(path)?, &mapping, labels)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
             Ok((leads, Some(mapping)))
         }
         _ => Err("give --data leads.jsonl, or --csv leads.csv with --mapping map.json".to_owned()),
@@ -336,7 +353,7 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
         .proposal()
         .map_err(|e| format!("{}: {}", flag(e.option), e.message))?;
     let base = args.model.as_deref().map(load_model).transpose()?;
-    let (leads, mapping) = load_leads_mapped(&args.data)?;
+    let (leads, mapping) = load_leads_mapped(&args.data, Labels::Required)?;
     let id = args.id.clone().unwrap_or_else(|| data_stem(&args.data));
     let (doc, model, added, interactions) = model_to_train(
         base.map(|(doc, _)| doc),
@@ -467,9 +484,18 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
 fn cmd_eval(args: &EvalArgs) -> Result<String, String> {
     let mut o = String::new();
     let (_, model) = load_model(&args.model)?;
-    let (leads, mapping) = load_leads_mapped(&args.data)?;
+    let (leads, mapping) = load_leads_mapped(&args.data, Labels::Required)?;
     let rows = rows_called(mapping.as_ref());
     let (samples, census) = samples(&model, &leads);
+    if samples.is_empty() {
+        return Err(format!(
+            "no {rows} to evaluate: the data has {} ({} disqualified, {} undated, {} with a session of another model)",
+            leads.len(),
+            census.disqualified,
+            census.undated,
+            census.bad_sessions
+        ));
+    }
     let outcomes: Vec<bool> = samples.iter().map(|s| s.converted).collect();
     let scores: Vec<f64> = samples.iter().map(|s| s.score).collect();
     let converted = outcomes.iter().filter(|o| **o).count();
@@ -598,7 +624,7 @@ fn cmd_generate(args: &GenerateArgs) -> Result<String, String> {
 
 fn cmd_score(args: &ScoreArgs) -> Result<String, String> {
     let (_, model) = load_model(&args.model)?;
-    let leads = load_leads(&args.data)?;
+    let (leads, _) = load_leads_mapped(&args.data, Labels::Optional)?;
     let cards = score_leads(&model, &leads);
     let mut out = Vec::new();
     let csv = args.format == "csv";

@@ -441,3 +441,156 @@ fn a_crm_export_becomes_a_model_without_one_and_each_lead_is_scored() {
     ]);
     assert!(!ok && err.contains("xml"), "{err}");
 }
+
+/// Unlabelled leads are what `score` is for: the outcome column absent from the CSV or from
+/// the mapping, or `converted` absent from a JSON Lines line (each was refused before).
+#[test]
+fn score_reads_leads_without_an_outcome() {
+    let dir = scratch("unlabelled");
+    let export = std::fs::read_to_string("../examples/crm-export.csv").unwrap();
+    let mapping = std::fs::read_to_string("../examples/crm-mapping.json").unwrap();
+    let mapping: serde_json::Value = serde_json::from_str(&mapping).unwrap();
+    let outcome = mapping["converted"]["column"].as_str().unwrap().to_owned();
+    let header: Vec<&str> = export.lines().next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == outcome).unwrap();
+    let without_column: String = export
+        .lines()
+        .map(|line| {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            cells.remove(at);
+            cells.join(",") + "\n"
+        })
+        .collect();
+    let csv = dir.join("no-outcome.csv");
+    std::fs::write(&csv, without_column).unwrap();
+    let mut unmapped = mapping.clone();
+    unmapped.as_object_mut().unwrap().remove("converted");
+    let unmapped_path = dir.join("no-outcome-mapping.json");
+    std::fs::write(&unmapped_path, unmapped.to_string()).unwrap();
+    let model = "models/b2b-saas.json";
+    for (data, map) in [
+        (csv.to_str().unwrap(), "examples/crm-mapping.json"),
+        ("examples/crm-export.csv", unmapped_path.to_str().unwrap()),
+    ] {
+        let (ok, lines, err) = run(&["score", "--model", model, "--csv", data, "--mapping", map]);
+        assert!(ok, "{data} with {map}: {err}");
+        assert_eq!(lines.lines().count(), 400, "one line per lead");
+    }
+    // Learning still needs the outcome, and says which.
+    let (ok, _, err) = run(&[
+        "eval",
+        "--model",
+        model,
+        "--csv",
+        "examples/crm-export.csv",
+        "--mapping",
+        unmapped_path.to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(err.contains("mapping.converted: missing"), "{err}");
+
+    let jsonl = dir.join("unlabelled.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"id\":\"a\",\"events\":[{\"type\":\"page\",\"properties\":{\"path\":\"/pricing\"},\"timestamp\":\"2026-10-01T00:00:00Z\"}]}\n",
+    )
+    .unwrap();
+    let (ok, lines, err) = run(&["score", "--model", model, "--data", jsonl.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    let row: serde_json::Value = serde_json::from_str(lines.trim()).unwrap();
+    assert_eq!(row["id"], "a");
+    let (ok, _, err) = run(&["eval", "--model", model, "--data", jsonl.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("line 1: converted: missing"), "{err}");
+}
+
+/// A row with fewer cells than the header once read its missing outcome as "not converted".
+#[test]
+fn a_short_csv_row_is_an_error_naming_it() {
+    let dir = scratch("short-row");
+    let csv = dir.join("short.csv");
+    std::fs::write(&csv, "Title,Employees,Won\nVP Sales,250,yes\nEngineer,40\n").unwrap();
+    let mapping = dir.join("mapping.json");
+    std::fs::write(
+        &mapping,
+        r#"{"converted":{"column":"Won"},"traits":{"Title":"title"}}"#,
+    )
+    .unwrap();
+    for command in ["eval", "score"] {
+        let (ok, _, err) = run(&[
+            command,
+            "--model",
+            "models/b2b-saas.json",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--mapping",
+            mapping.to_str().unwrap(),
+        ]);
+        assert!(!ok, "{command}");
+        assert!(
+            err.contains("row 3: has 2 cells where the header has 3"),
+            "{command}: {err}"
+        );
+    }
+}
+
+/// `eval` on a file with no lead once exited 0 with `log loss -0.000, Brier -0.000`.
+#[test]
+fn eval_without_leads_is_an_error() {
+    let dir = scratch("header-only");
+    let csv = dir.join("empty.csv");
+    std::fs::write(&csv, "Title,Won\n").unwrap();
+    let mapping = dir.join("mapping.json");
+    std::fs::write(
+        &mapping,
+        r#"{"converted":{"column":"Won"},"traits":{"Title":"title"}}"#,
+    )
+    .unwrap();
+    let (ok, out, err) = run(&[
+        "eval",
+        "--model",
+        "models/b2b-saas.json",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--mapping",
+        mapping.to_str().unwrap(),
+    ]);
+    assert!(!ok, "{out}");
+    assert!(!out.contains("-0.000"), "{out}");
+    assert!(
+        err.contains("no leads to evaluate: the data has 0"),
+        "{err}"
+    );
+}
+
+/// A byte that is not UTF-8 is found by line and byte, not only "stream did not contain valid UTF-8".
+#[test]
+fn a_csv_that_is_not_utf8_says_where() {
+    let dir = scratch("latin1");
+    let csv = dir.join("latin1.csv");
+    std::fs::write(
+        &csv,
+        b"Title,Won\nVP Sales,yes\nDirecteur g\xe9n\xe9ral,no\n",
+    )
+    .unwrap();
+    let mapping = dir.join("mapping.json");
+    std::fs::write(
+        &mapping,
+        r#"{"converted":{"column":"Won"},"traits":{"Title":"title"}}"#,
+    )
+    .unwrap();
+    let (ok, _, err) = run(&[
+        "eval",
+        "--model",
+        "models/b2b-saas.json",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--mapping",
+        mapping.to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(
+        err.contains("line 3, byte 12 of the line (byte 34 of the file): 0xe9 is not UTF-8"),
+        "{err}"
+    );
+}

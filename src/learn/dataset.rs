@@ -1,5 +1,6 @@
-//! Labeled leads for learning: JSON Lines with each lead's events and outcome, or a CRM's CSV
-//! export with a small mapping file that says which column is what.
+//! Leads for learning and scoring: JSON Lines with each lead's events and outcome, or a CRM's
+//! CSV export with a small mapping file that says which column is what. Learning needs each
+//! lead's outcome ([`Labels::Required`]); scoring does not ([`Labels::Optional`]).
 
 use crate::format::json::Json;
 use crate::format::number::parse as parse_number;
@@ -15,8 +16,8 @@ pub struct Lead {
     pub id: String,
     /// Its Segment events (traits arrive as an `identify` event).
     pub events: Vec<Json>,
-    /// Whether it converted.
-    pub converted: bool,
+    /// Whether it converted; `None` when the data does not say (read with [`Labels::Optional`]).
+    pub converted: Option<bool>,
     /// When it converted (epoch ms); events after it do not count.
     pub converted_at: Option<f64>,
     /// The deal's value, when known.
@@ -27,6 +28,15 @@ pub struct Lead {
     /// When the lead was scored (epoch ms): the time its features are read at when it did not
     /// convert and has no dated event.
     pub as_of: Option<f64>,
+}
+
+/// Whether each lead must come with its outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Labels {
+    /// Learning and evaluating: a lead without its outcome is an error naming it.
+    Required,
+    /// Scoring: the outcome is read where the data has it, and may be absent.
+    Optional,
 }
 
 /// Data that cannot be read, with where.
@@ -76,14 +86,15 @@ fn optional_time(doc: &Json, key: &str, place: &str) -> Result<Option<f64>, Data
 
 /// Reads JSON Lines: `{"id", "traits"?, "events": [...], "converted": bool, "convertedAt"?,
 /// "value"?, "session"?, "asOf"?}`.
-pub fn read_jsonl(text: &str) -> Result<Vec<Lead>, DatasetError> {
-    read_jsonl_with(text, Json::parse)
+pub fn read_jsonl(text: &str, labels: Labels) -> Result<Vec<Lead>, DatasetError> {
+    read_jsonl_with(text, labels, Json::parse)
 }
 
 /// [`read_jsonl`] with each line read by `parse` (in the browser, `JSON.parse`, so that the
 /// module carries no JSON parser of its own).
 pub fn read_jsonl_with(
     text: &str,
+    labels: Labels,
     parse: impl Fn(&str) -> Result<Json, String>,
 ) -> Result<Vec<Lead>, DatasetError> {
     let mut leads = Vec::new();
@@ -93,9 +104,16 @@ pub fn read_jsonl_with(
             continue;
         }
         let doc = parse(line).map_err(|e| error(&place, e))?;
-        let converted = match doc.get("converted") {
-            Some(Json::Bool(b)) => *b,
-            _ => return Err(error(&place, "converted: must be true or false")),
+        let converted = match (doc.get("converted"), labels) {
+            (Some(Json::Bool(b)), _) => Some(*b),
+            (None | Some(Json::Null), Labels::Optional) => None,
+            (None | Some(Json::Null), Labels::Required) => {
+                return Err(error(
+                    &place,
+                    "converted: missing; learning needs each lead's outcome, true or false",
+                ))
+            }
+            (Some(_), _) => return Err(error(&place, "converted: must be true or false")),
         };
         let mut events = match doc.get("events") {
             Some(Json::Arr(events)) => events.clone(),
@@ -159,8 +177,9 @@ pub fn read_jsonl_with(
 pub struct CsvMapping {
     /// The column with each lead's id (default: its row number).
     pub id: Option<String>,
-    /// The outcome column, and the values in it that mean "converted".
-    pub converted: OutcomeColumn,
+    /// The outcome column, and the values in it that mean "converted" (needed to learn, not to
+    /// score).
+    pub converted: Option<OutcomeColumn>,
     /// The column with the date of conversion.
     pub converted_at: Option<String>,
     /// The column with each row's date: the time of its events.
@@ -212,7 +231,12 @@ pub const MAX_COUNT_PER_CELL: usize = 1000;
 
 /// Reads a CSV export (RFC 4180; a UTF-8 byte-order mark, as spreadsheets write, is skipped)
 /// with its mapping. Each count becomes that many events at the row's `asOf` time (or `at`).
-pub fn read_csv(text: &str, mapping: &CsvMapping) -> Result<Vec<Lead>, DatasetError> {
+/// Every row has as many cells as the header: a short or long row is an error naming it.
+pub fn read_csv(
+    text: &str,
+    mapping: &CsvMapping,
+    labels: Labels,
+) -> Result<Vec<Lead>, DatasetError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes());
@@ -231,8 +255,19 @@ pub fn read_csv(text: &str, mapping: &CsvMapping) -> Result<Vec<Lead>, DatasetEr
             .position(|h| h == name.trim())
             .ok_or_else(|| error(place, format!("no column \"{name}\" in the CSV header")))
     };
-    let outcome_col = column(&mapping.converted.column, "mapping.converted.column")?;
-    let yes: Vec<String> = match &mapping.converted.values {
+    // Scoring reads the outcome where the export has it; learning needs it.
+    let outcome_col = match (&mapping.converted, labels) {
+        (Some(c), Labels::Required) => Some(column(&c.column, "mapping.converted.column")?),
+        (Some(c), Labels::Optional) => column(&c.column, "mapping.converted.column").ok(),
+        (None, Labels::Optional) => None,
+        (None, Labels::Required) => {
+            return Err(error(
+                "mapping.converted",
+                "missing; learning needs the outcome column ({\"column\": \"Lead Status\", \"values\": [\"Closed Won\"]})",
+            ))
+        }
+    };
+    let yes: Vec<String> = match mapping.converted.as_ref().and_then(|c| c.values.as_ref()) {
         Some(values) => values.iter().map(|v| v.to_lowercase()).collect(),
         None => vec!["true".into(), "yes".into(), "1".into()],
     };
@@ -297,6 +332,17 @@ pub fn read_csv(text: &str, mapping: &CsvMapping) -> Result<Vec<Lead>, DatasetEr
         let row = row.map_err(|e| error(format!("row {}", r + 2), e.to_string()))?;
         if row.iter().all(|f| f.trim().is_empty()) {
             continue;
+        }
+        // A short row would read its missing outcome as "not converted": never guessed.
+        if row.len() != header.len() {
+            return Err(error(
+                format!("row {}", r + 2),
+                format!(
+                    "has {} cells where the header has {} (a cut or broken row; quote cells that hold commas)",
+                    row.len(),
+                    header.len()
+                ),
+            ));
         }
         let cell = |i: usize| row.get(i).map(str::trim).unwrap_or("");
         let place = |col: usize| format!("row {}, column \"{}\"", r + 2, header[col]);
@@ -398,7 +444,7 @@ pub fn read_csv(text: &str, mapping: &CsvMapping) -> Result<Vec<Lead>, DatasetEr
                 ]));
             }
         }
-        let converted = yes.contains(&cell(outcome_col).to_lowercase());
+        let converted = outcome_col.map(|c| yes.contains(&cell(c).to_lowercase()));
         leads.push(Lead {
             id,
             events,
@@ -430,7 +476,7 @@ mod tests {
     #[test]
     fn quoted_fields_and_blank_lines() {
         let csv = "Email,Won,Zip,Employees,Note\r\n\"a@x.com\",yes,1,2,\"say \"\"hi\"\", twice\"\n\n\"b@x.com\",no,,,\"two\nlines\"\n";
-        let leads = read_csv(csv, &mapping(MAPPING)).unwrap();
+        let leads = read_csv(csv, &mapping(MAPPING), Labels::Required).unwrap();
         assert_eq!(leads.len(), 2);
         assert_eq!(
             traits(&leads[0]).get("note"),
@@ -440,14 +486,14 @@ mod tests {
             traits(&leads[1]).get("note"),
             Some(&Json::str("two\nlines"))
         );
-        assert_eq!((leads[0].converted, leads[1].converted), (true, false));
+        assert_eq!((leads[0].converted, leads[1].converted), (Some(true), Some(false)));
     }
 
     #[test]
     fn a_byte_order_mark_does_not_hide_the_first_column() {
         // Before issue 10: `no column "Email"`.
         let csv = "\u{feff}Email,Won,Zip,Employees,Note\na@x.com,1,02139,250,\n";
-        let leads = read_csv(csv, &mapping(MAPPING)).unwrap();
+        let leads = read_csv(csv, &mapping(MAPPING), Labels::Required).unwrap();
         assert_eq!(leads[0].id, "a@x.com");
     }
 
@@ -455,14 +501,16 @@ mod tests {
     fn trait_cells_stay_text_unless_the_mapping_says_numeric() {
         // Before issue 10 the zip code 02139 became the number 2139.
         let csv = "Email,Won,Zip,Employees,Note\na@x.com,1,02139,250,007\n";
-        let leads = read_csv(csv, &mapping(MAPPING)).unwrap();
+        let leads = read_csv(csv, &mapping(MAPPING), Labels::Required).unwrap();
         let t = traits(&leads[0]);
         assert_eq!(t.get("zip"), Some(&Json::str("02139")));
         assert_eq!(t.get("note"), Some(&Json::str("007")));
         assert_eq!(t.at("company.employees"), Some(&Json::Num(250.0)));
         let bad = "Email,Won,Zip,Employees,Note\na@x.com,1,02139,lots,\n";
         assert_eq!(
-            read_csv(bad, &mapping(MAPPING)).unwrap_err().to_string(),
+            read_csv(bad, &mapping(MAPPING), Labels::Required)
+                .unwrap_err()
+                .to_string(),
             "row 2, column \"Employees\": \"lots\" is not a number"
         );
     }
@@ -476,7 +524,9 @@ mod tests {
             r#"{"converted":{"column":"Won"},"at":"2026-10-01T00:00:00Z","traits":{"Zip":"zip"},"numeric":["Employees"]}"#,
         );
         assert_eq!(
-            read_csv("Zip,Won\n1,1\n", &m).unwrap_err().to_string(),
+            read_csv("Zip,Won\n1,1\n", &m, Labels::Required)
+                .unwrap_err()
+                .to_string(),
             "mapping.numeric: \"Employees\" is not one of the trait columns"
         );
     }

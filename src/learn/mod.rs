@@ -13,7 +13,7 @@ mod synthetic;
 mod training;
 
 pub use dataset::{
-    read_csv, read_jsonl, read_jsonl_with, CountColumn, CsvMapping, DatasetError, Lead,
+    read_csv, read_jsonl, read_jsonl_with, CountColumn, CsvMapping, DatasetError, Labels, Lead,
     OutcomeColumn, MAX_COUNT_PER_CELL, UNDATED_AS_OF_MS,
 };
 pub use features::Feature;

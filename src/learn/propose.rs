@@ -192,8 +192,10 @@ pub fn propose(
     leads: &[Lead],
     options: &ProposeOptions,
 ) -> Result<ModelDocument, ProposeError> {
-    let outcomes: Vec<bool> = leads.iter().map(|l| l.converted).collect();
-    let traits: Vec<Json> = leads.iter().map(traits_of).collect();
+    // Only leads whose outcome is known say anything about which levels convert.
+    let leads: Vec<&Lead> = leads.iter().filter(|l| l.converted.is_some()).collect();
+    let outcomes: Vec<bool> = leads.iter().map(|l| l.converted == Some(true)).collect();
+    let traits: Vec<Json> = leads.iter().map(|l| traits_of(l)).collect();
     let mut base = match base {
         Some(doc) => serde_json::to_value(doc).map_err(|e| ProposeError(e.to_string()))?,
         None => json!({ "id": id, "version": "1", "thresholds": { "total": 0 } }),

@@ -173,7 +173,7 @@ pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
         leads.push(Lead {
             id: format!("lead{i}"),
             events,
-            converted,
+            converted: Some(converted),
             converted_at: converted.then_some(as_of),
             value: converted.then_some((r.next() * 50.0).floor() * 1000.0 + 5000.0),
             session: None,
@@ -188,8 +188,10 @@ pub fn to_jsonl(lead: &Lead) -> String {
     let mut fields = vec![
         ("id", s(&lead.id)),
         ("events", Json::Arr(lead.events.clone())),
-        ("converted", Json::Bool(lead.converted)),
     ];
+    if let Some(converted) = lead.converted {
+        fields.push(("converted", Json::Bool(converted)));
+    }
     if let Some(t) = lead.converted_at {
         fields.push(("convertedAt", Json::Num(t)));
     }

@@ -275,6 +275,8 @@ pub struct Census {
     pub bad_events: usize,
     /// Leads left out because their saved session is unreadable or of another model.
     pub bad_sessions: usize,
+    /// Leads left out because their outcome is unknown.
+    pub unlabeled: usize,
 }
 
 /// Scores each lead under `model` as of its conversion (or its last event).
@@ -283,6 +285,11 @@ pub fn samples(model: &Model, leads: &[Lead]) -> (Vec<Sample>, Census) {
     let mut census = Census::default();
     let mut out = Vec::new();
     for lead in leads {
+        // A lead whose outcome is unknown teaches nothing (read with `Labels::Required` to refuse it).
+        let Some(converted) = lead.converted else {
+            census.unlabeled += 1;
+            continue;
+        };
         let Some(as_of) = replay(&mut scorer, lead, &mut census) else {
             continue;
         };
@@ -295,7 +302,7 @@ pub fn samples(model: &Model, leads: &[Lead]) -> (Vec<Sample>, Census) {
         census.used += 1;
         out.push(Sample {
             features,
-            converted: lead.converted,
+            converted,
             score: card.score,
             mql: card.mql,
             at: as_of,

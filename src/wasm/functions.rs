@@ -52,8 +52,8 @@ pub fn train(
     let settings = given.check().map_err(option_error)?;
     let proposal = given.proposal().map_err(option_error)?;
     let leads = match &given.csv_mapping {
-        Some(mapping) => crate::learn::read_csv(data, mapping),
-        None => crate::learn::read_jsonl_with(data, |line| {
+        Some(mapping) => crate::learn::read_csv(data, mapping, crate::learn::Labels::Required),
+        None => crate::learn::read_jsonl_with(data, crate::learn::Labels::Required, |line| {
             read_json_text(line).map_err(|why| format!("not valid JSON: {why}"))
         }),
     }

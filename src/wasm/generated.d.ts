@@ -443,8 +443,8 @@ export type CsvMapping = {
   asOf?: string | null;
   /** One date for every row's events, when no column has one (ISO-8601). */
   at?: string | null;
-  /** The outcome column, and the values in it that mean "converted". */
-  converted: OutcomeColumn;
+  /** The outcome column, and the values in it that mean "converted" (needed to learn, not to score). */
+  converted?: OutcomeColumn | null;
   /** The column with the date of conversion. */
   convertedAt?: string | null;
   /** Columns that count events: each count becomes that many page views or track events. */
