@@ -28,10 +28,12 @@ fi
 
 # wasm-pack uses the wasm-bindgen on PATH only when it is exactly the version in Cargo.lock.
 mql_bindgen=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print }' "$mql_root/Cargo.lock")
+# Its own Cargo.lock names a dependency version the registry no longer has (webpki-roots 1.0.11),
+# so `--locked` fails; tools/wasm-bindgen-cli/<version>.Cargo.lock is that lock with only such
+# versions moved to ones the registry has, and the install uses it (scripts/install-wasm-bindgen.sh).
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $mql_bindgen" ]; then
-  mql_step "installing wasm-bindgen-cli $mql_bindgen with cargo (a few minutes, once)"
-  cargo install wasm-bindgen-cli --version "$mql_bindgen" --locked \
-    || cargo install wasm-bindgen-cli --version "$mql_bindgen"
+  mql_step "installing wasm-bindgen-cli $mql_bindgen with cargo, locked by tools/wasm-bindgen-cli/$mql_bindgen.Cargo.lock (a few minutes, once)"
+  "$mql_root/scripts/install-wasm-bindgen.sh" "$mql_bindgen"
 fi
 
 # wasm-opt (npm binaryen, never Debian's 108), playwright-core and workerd, pinned by tools/package-lock.json.
