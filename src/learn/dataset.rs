@@ -486,7 +486,10 @@ mod tests {
             traits(&leads[1]).get("note"),
             Some(&Json::str("two\nlines"))
         );
-        assert_eq!((leads[0].converted, leads[1].converted), (Some(true), Some(false)));
+        assert_eq!(
+            (leads[0].converted, leads[1].converted),
+            (Some(true), Some(false))
+        );
     }
 
     #[test]

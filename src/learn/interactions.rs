@@ -8,7 +8,7 @@
 
 use crate::learn::dataset::Lead;
 use crate::learn::logistic::{sigmoid, Logistic};
-use crate::learn::training::samples;
+use crate::learn::samples::samples;
 use crate::model::document::{Condition, FitRule, ModelDocument, TraitCondition};
 use crate::model::{Model, MAX_FIT_RULES};
 

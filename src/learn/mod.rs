@@ -9,6 +9,7 @@ mod logistic;
 mod metrics;
 mod propose;
 mod report;
+mod samples;
 mod synthetic;
 mod training;
 
@@ -24,9 +25,9 @@ pub use propose::{
     ProposeError, ProposeOptions,
 };
 pub use report::{TrainReport, TrainResult, WeightShown};
+pub use samples::{samples, score_leads, Census, LeadScore, Sample};
 pub use synthetic::{generate, to_jsonl, TRUE_INTERCEPT, TRUE_WEIGHTS};
 pub use training::{
-    choose_threshold, samples, score_leads, threshold_curve, train, Census, LeadScore, OptionError,
-    Options, Quality, Reliability, Report, Sample, Target, Threshold, TrainError, TrainOptions,
-    Training, Weight, MIN_PER_CLASS,
+    choose_threshold, threshold_curve, train, OptionError, Options, Quality, Reliability, Report,
+    Target, Threshold, TrainError, TrainOptions, Training, Weight, MIN_PER_CLASS,
 };

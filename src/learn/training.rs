@@ -8,12 +8,9 @@ use crate::learn::features::{features, Feature};
 use crate::learn::logistic::Logistic;
 use crate::learn::metrics::{auc, brier, lift_by_decile, log_loss, reliability_by_decile};
 use crate::learn::propose::ProposeOptions;
+use crate::learn::samples::{samples, Census, Sample};
 use crate::model::document::{self, ModelDocument, Version};
 use crate::model::Model;
-use crate::score::scorecard::Scorecard;
-use crate::score::scorer::Scorer;
-use crate::session::event::Event;
-use crate::session::saved::Restored;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -246,138 +243,6 @@ impl fmt::Display for TrainError {
 }
 
 impl std::error::Error for TrainError {}
-
-/// A lead as the learner sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sample {
-    /// One value per rule of the model.
-    pub features: Vec<f64>,
-    /// Whether it converted.
-    pub converted: bool,
-    /// Its score under the model as written.
-    pub score: f64,
-    /// Whether the model as written made it an MQL.
-    pub mql: bool,
-    /// When it was scored (epoch ms): its conversion, or its last event.
-    pub at: f64,
-}
-
-/// What reading the leads found.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Census {
-    /// Leads scored.
-    pub used: usize,
-    /// Leads left out because a disqualifier applies.
-    pub disqualified: usize,
-    /// Leads left out because they have no dated event.
-    pub undated: usize,
-    /// Events that could not be read (left out, the rest of the lead kept).
-    pub bad_events: usize,
-    /// Leads left out because their saved session is unreadable or of another model.
-    pub bad_sessions: usize,
-    /// Leads left out because their outcome is unknown.
-    pub unlabeled: usize,
-}
-
-/// Scores each lead under `model` as of its conversion (or its last event).
-pub fn samples(model: &Model, leads: &[Lead]) -> (Vec<Sample>, Census) {
-    let mut scorer = Scorer::new(model.clone());
-    let mut census = Census::default();
-    let mut out = Vec::new();
-    for lead in leads {
-        // A lead whose outcome is unknown teaches nothing (read with `Labels::Required` to refuse it).
-        let Some(converted) = lead.converted else {
-            census.unlabeled += 1;
-            continue;
-        };
-        let Some(as_of) = replay(&mut scorer, lead, &mut census) else {
-            continue;
-        };
-        let (features, disqualified) = crate::learn::features::of_scorer(&scorer, as_of);
-        if disqualified {
-            census.disqualified += 1;
-            continue;
-        }
-        let card = scorer.score(as_of);
-        census.used += 1;
-        out.push(Sample {
-            features,
-            converted,
-            score: card.score,
-            mql: card.mql,
-            at: as_of,
-        });
-    }
-    (out, census)
-}
-
-/// A lead's scorecard under a model, as of its conversion (or its last event), or why it has
-/// none.
-pub type LeadScore = Result<Scorecard, &'static str>;
-
-/// Scores each lead as [`samples`] does, keeping the disqualified ones: one scorecard per lead,
-/// in order (`mqlscore score`).
-pub fn score_leads(model: &Model, leads: &[Lead]) -> Vec<LeadScore> {
-    let mut scorer = Scorer::new(model.clone());
-    let mut census = Census::default();
-    leads
-        .iter()
-        .map(|lead| {
-            let before = census.clone();
-            match replay(&mut scorer, lead, &mut census) {
-                Some(as_of) => Ok(scorer.score(as_of)),
-                None if census.bad_sessions > before.bad_sessions => {
-                    Err("its saved session is unreadable or of another model")
-                }
-                None => Err("none of its events has a time, and it has no asOf"),
-            }
-        })
-        .collect()
-}
-
-/// Puts `lead` into `scorer` (its saved session, then its events up to the time it is scored
-/// at) and returns that time; `None` when it cannot be scored (counted in `census`).
-fn replay(scorer: &mut Scorer, lead: &Lead, census: &mut Census) -> Option<f64> {
-    let model = scorer.shared_model();
-    match &lead.session {
-        // A session of another model (or unreadable) says nothing about this one's rules.
-        Some(saved) => match scorer.load(saved) {
-            Ok(restored) if !matches!(restored, Restored::Reset(_)) => {}
-            _ => {
-                census.bad_sessions += 1;
-                return None;
-            }
-        },
-        None => scorer.reset(),
-    }
-    let events: Vec<Event> = lead
-        .events
-        .iter()
-        .filter_map(|e| {
-            Event::read(e, &model)
-                .map_err(|_| census.bad_events += 1)
-                .ok()
-        })
-        .collect();
-    let last = events
-        .iter()
-        .filter_map(|e| e.timestamp_ms)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let Some(as_of) = lead
-        .converted_at
-        .or(last.is_finite().then_some(last + 1000.0))
-        .or(lead.as_of)
-    else {
-        census.undated += 1;
-        return None;
-    };
-    for e in &events {
-        if e.timestamp_ms.is_none_or(|t| t <= as_of) && scorer.ingest(e, as_of).is_err() {
-            census.bad_events += 1;
-        }
-    }
-    Some(as_of)
-}
 
 /// How a set of scores does on outcomes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
