@@ -282,7 +282,7 @@ fn restoring_under_a_new_version_migrates_rules_by_id() {
     let Restored::Migrated(why) = how else {
         panic!("{how:?}")
     };
-    assert_eq!(why, "saved under b2b-saas@1, migrated to b2b-saas@2: 12 rule tallies carried over by id; starting new tallies for blog-v2; dropped 1 rule tally the model no longer has");
+    assert_eq!(why, "saved under b2b-saas@1, migrated to b2b-saas@2: 12 rule tallies carried over (matched by a 16-bit hash of rule id and kind); starting new tallies for blog-v2; dropped 1 rule tally the model no longer has");
     let now = T0 + DAY;
     let old = s
         .score(now)

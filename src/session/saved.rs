@@ -111,7 +111,8 @@ pub fn save(model: &Model, session: &Session) -> String {
 pub enum Restored {
     /// Saved under this very model: restored exactly.
     Exact,
-    /// Saved under another version (or an edited model): rules were carried over by id.
+    /// Saved under another version (or an edited model): rule tallies were carried over, each to
+    /// the rule with the same 16-bit signature of id and tally kind.
     Migrated(String),
     /// Saved under another model: the session starts afresh.
     Reset(String),
@@ -135,7 +136,7 @@ pub struct RestoreNote {
 pub enum RestoreOutcome {
     /// Saved under this very model.
     Exact,
-    /// Saved under another version: rules carried over by id.
+    /// Saved under another version: rule tallies carried over by signature (id and kind).
     Migrated,
     /// Saved under another model: the session starts afresh.
     Reset,
@@ -304,7 +305,7 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
             format!("saved under {key}, migrated to {}", model.key())
         };
         why.push_str(&format!(
-            ": {kept} rule tall{} carried over by id",
+            ": {kept} rule tall{} carried over (matched by a 16-bit hash of rule id and kind)",
             plural_y(kept)
         ));
         if !fresh.is_empty() {
