@@ -541,6 +541,77 @@ fn a_getter_that_scores_another_event_on_the_same_model_is_read_correctly() {
 }
 
 #[wasm_bindgen_test]
+fn identify_and_group_read_traits_as_ingest_does() {
+    // The calls read traits through the model's plan in one call, as `ingest` reads an event:
+    // the same traits give the same session, getters that throw read as absent, a getter that
+    // identifies another visitor of the same model (the plan's buffer busy) is read field by
+    // field, and a trait too long is refused naming it.
+    let model = CompiledModel::new(js(B2B).unchecked_into()).unwrap();
+    let traits = || {
+        Function::new_no_args(
+            "return { email: 'zoë@acme.io', title: 'Directrice générale, VP ventes', firstName: 'Zoë 🚀', get lastName() { throw new Error('no') }, company: { employees: 450, name: 'Ünïcode 日本' } }",
+        )
+        .call0(&JsValue::NULL)
+        .unwrap()
+    };
+    let group = || js(r#"{"name":"Acme","employees":800,"industry":"Healthcare"}"#);
+    let mut called = model.session();
+    called.identify(traits().unchecked_into()).unwrap();
+    called.group(group().unchecked_into()).unwrap();
+    let mut ingested = model.session();
+    let event = |kind: &str, traits: JsValue| {
+        let e = js(&format!(r#"{{"type":"{kind}"}}"#));
+        Reflect::set(&e, &"traits".into(), &traits).unwrap();
+        e.unchecked_into()
+    };
+    ingested.ingest(event("identify", traits()), None).unwrap();
+    ingested.ingest(event("group", group()), None).unwrap();
+    assert_eq!(
+        JSON::stringify(&called.traits().into()).unwrap(),
+        JSON::stringify(&ingested.traits().into()).unwrap()
+    );
+    let (a, b): (JsValue, JsValue) = (
+        called.result(None).unwrap().into(),
+        ingested.result(None).unwrap().into(),
+    );
+    assert_eq!(
+        (num(&a, "fit"), text(&a, "grade")),
+        (num(&b, "fit"), text(&b, "grade"))
+    );
+    let kept: JsValue = called.traits().into();
+    assert_eq!(text(&kept, "firstName"), "Zoë 🚀");
+    assert!(
+        get(&kept, "lastName").is_undefined(),
+        "a getter that throws reads as absent"
+    );
+
+    let other = model.session();
+    let holder = js("{}");
+    Reflect::set(&holder, &"other".into(), &JsValue::from(other)).unwrap();
+    let reentrant = Function::new_with_args(
+        "h",
+        "return { email: 'bo@acme.io', get title() { h.other.identify({ title: 'Intern' }); return 'VP Sales' } }",
+    )
+    .call1(&JsValue::NULL, &holder)
+    .unwrap();
+    let mut s = model.session();
+    s.identify(reentrant.unchecked_into()).unwrap();
+    assert_eq!(text(&s.traits().into(), "title"), "VP Sales");
+    let other = get(&holder, "other");
+    let traits_of: Function = get(&other, "traits").unchecked_into();
+    assert_eq!(text(&traits_of.call0(&other).unwrap(), "title"), "Intern");
+
+    let saved = s.save();
+    let long = js(&format!(r#"{{"title":"{}"}}"#, "é".repeat(300)));
+    let message = error_message(s.identify(long.unchecked_into()).err().unwrap());
+    assert!(
+        message.contains("traits.title: is 600 bytes long"),
+        "{message}"
+    );
+    assert_eq!(s.save(), saved, "a refused call changes nothing");
+}
+
+#[wasm_bindgen_test]
 fn batches_may_be_json_lines_text_or_bytes() {
     let lines = [
         r#"{"type":"page","properties":{"path":"/pricing"},"messageId":"a","context":{"ip":"x"}}"#,

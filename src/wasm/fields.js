@@ -105,3 +105,11 @@ export function readFields(event, keys, maxes, out, common, kinds) {
   if (slots !== undefined) for (let j = 0; j < slots.length; j++) one(slots[j]);
   return text;
 }
+
+/**
+ * Reads `identify(traits)` or `group(traits)` as the event it stands for, `{ type, traits }`, in
+ * the same one call.
+ */
+export function readTraits(type, traits, keys, maxes, out, common, kinds) {
+  return readFields({ type, traits }, keys, maxes, out, common, kinds);
+}

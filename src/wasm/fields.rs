@@ -23,6 +23,17 @@ extern "C" {
         kinds: &JsValue,
     ) -> String;
 
+    #[wasm_bindgen(js_name = readTraits)]
+    fn read_traits_fields(
+        kind: &JsValue,
+        traits: &JsValue,
+        keys: &JsValue,
+        maxes: &JsValue,
+        out: &mut [f64],
+        common: u32,
+        kinds: &JsValue,
+    ) -> String;
+
     #[wasm_bindgen(js_name = utf8Length)]
     pub(super) fn utf8_length(text: &js_sys::JsString) -> usize;
 }
@@ -91,14 +102,48 @@ impl Reader {
 
     /// Reads `event` (already known to be an object) for `model`, the model of this plan.
     pub fn read(&self, event: &JsValue, model: &Model) -> Result<Event, EventError> {
+        let each = |path: &[&str], max: usize| js_field(event, path, max);
+        self.read_with(&each, model, |keys, maxes, out, common, kinds| {
+            read_fields(event, keys, maxes, out, common, kinds)
+        })
+    }
+
+    /// Reads `identify(traits)` or `group(traits)` (`kind`) as the event `{ type, traits }` it
+    /// stands for, in one call across the boundary like `read` (field by field, each trait
+    /// costs several calls).
+    pub fn read_traits(
+        &self,
+        kind: &str,
+        traits: &JsValue,
+        model: &Model,
+    ) -> Result<Event, EventError> {
+        let each = |path: &[&str], max: usize| match path {
+            ["type"] => Field::Str(kind.to_owned()),
+            ["traits", rest @ ..] => js_field(traits, rest, max),
+            _ => Field::Absent,
+        };
+        self.read_with(&each, model, |keys, maxes, out, common, kinds| {
+            with_js_str(kind, |kind| {
+                read_traits_fields(kind, traits, keys, maxes, out, common, kinds)
+            })
+        })
+    }
+
+    /// Fills the plan's buffer with `fill` and reads the event from it; `each` answers a field
+    /// by itself (when the buffer is busy, or for a field the plan does not hold).
+    fn read_with(
+        &self,
+        each: &dyn EventSource,
+        model: &Model,
+        fill: impl FnOnce(&JsValue, &JsValue, &mut [f64], u32, &JsValue) -> String,
+    ) -> Result<Event, EventError> {
         // The buffer is borrowed only while JavaScript fills it and the event is read from it;
         // a getter that reads another event through this reader finds it busy and is refused
         // the fast path (it reads field by field instead).
         let Ok(mut out) = self.out.try_borrow_mut() else {
-            return Event::read(&|path: &[&str], max| js_field(event, path, max), model);
+            return Event::read(each, model);
         };
-        let text = read_fields(
-            event,
+        let text = fill(
             &self.keys,
             &self.maxes,
             &mut out,
@@ -106,7 +151,7 @@ impl Reader {
             &self.kinds,
         );
         let fields = Read {
-            event,
+            each,
             out: &out,
             spans: spans(&out, &text),
             text: &text,
@@ -129,7 +174,8 @@ const NOT_UNICODE: f64 = 10.0;
 
 /// One event as `readFields` left it.
 struct Read<'a> {
-    event: &'a JsValue,
+    /// A field asked for by itself (one the plan does not hold).
+    each: &'a dyn EventSource,
     out: &'a [f64],
     /// Byte range in `text` of each field, by slot (empty for fields that are not text).
     spans: Vec<(usize, usize)>,
@@ -169,7 +215,7 @@ impl EventSource for Read<'_> {
     fn field(&self, path: &[&str], max: usize) -> Field {
         // Every read is planned (a test holds `Event::read` to its plan); one that is not is
         // still answered, field by field.
-        js_field(self.event, path, max)
+        self.each.field(path, max)
     }
 
     fn planned(&self, slot: usize, path: &[&str], max: usize) -> Field {

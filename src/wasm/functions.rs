@@ -8,6 +8,7 @@ use crate::model::Model;
 use crate::score::scorer::Scorer as Engine;
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -115,11 +116,15 @@ thread_local! {
     /// The last model `scoreEvents` compiled, by its JSON text: an edge worker passes the same
     /// model on every request and should not pay to compile it each time, while a model object
     /// changed in place must score with its new rules.
-    static LAST_MODEL: RefCell<Option<(JsValue, Model, Rc<Reader>)>> = const { RefCell::new(None) };
+    static LAST_MODEL: RefCell<Option<Cached>> = const { RefCell::new(None) };
 }
 
-/// The model and its plan for reading events, compiled again only when the model changed.
-pub(super) fn cached_model(input: &JsValue) -> Result<(Model, Rc<Reader>), JsValue> {
+/// A compiled model by its JSON text, with its plan for reading events.
+type Cached = (JsValue, Arc<Model>, Rc<Reader>);
+
+/// The model and its plan for reading events, compiled again only when the model changed; a
+/// hit shares the compiled model (it was cloned on every call).
+pub(super) fn cached_model(input: &JsValue) -> Result<(Arc<Model>, Rc<Reader>), JsValue> {
     let key = if input.is_string() {
         input.clone()
     } else {
@@ -129,15 +134,15 @@ pub(super) fn cached_model(input: &JsValue) -> Result<(Model, Rc<Reader>), JsVal
         m.borrow()
             .as_ref()
             .filter(|(text, _, _)| key.is_string() && *text == key)
-            .map(|(_, model, reader)| (model.clone(), Rc::clone(reader)))
+            .map(|(_, model, reader)| (Arc::clone(model), Rc::clone(reader)))
     });
     if let Some(hit) = hit {
         return Ok(hit);
     }
-    let model = compile(input)?;
+    let model = Arc::new(compile(input)?);
     let reader = Rc::new(Reader::new(&model));
     if key.is_string() {
-        LAST_MODEL.with(|m| *m.borrow_mut() = Some((key, model.clone(), Rc::clone(&reader))));
+        LAST_MODEL.with(|m| *m.borrow_mut() = Some((key, Arc::clone(&model), Rc::clone(&reader))));
     }
     Ok((model, reader))
 }

@@ -8,7 +8,7 @@ use crate::errors::EventError;
 use crate::format::json::Json;
 use crate::format::time::parse_iso8601;
 use crate::model::Model;
-use crate::session::event::{Event, Field};
+use crate::session::event::Event;
 use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -104,16 +104,18 @@ pub(super) fn call(
     .map_err(|e| event_error(&e))
 }
 
-pub(super) fn traits_event(kind: &str, traits: &JsValue, model: &Model) -> Result<Event, JsValue> {
+pub(super) fn traits_event(
+    kind: &str,
+    traits: &JsValue,
+    model: &Model,
+    reader: &Reader,
+) -> Result<Event, JsValue> {
     if !traits.is_object() {
         return Err(event_error(&EventError::new("traits", "must be an object")));
     }
-    let source = |path: &[&str], max: usize| match path {
-        ["type"] => Field::Str(kind.to_owned()),
-        ["traits", rest @ ..] => js_field(traits, rest, max),
-        _ => Field::Absent,
-    };
-    Event::read(&source, model).map_err(|e| event_error(&e))
+    reader
+        .read_traits(kind, traits, model)
+        .map_err(|e| event_error(&e))
 }
 
 pub(super) fn time(value: &JsValue, field: &str) -> Result<f64, JsValue> {

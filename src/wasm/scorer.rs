@@ -125,13 +125,13 @@ impl Scorer {
 
     /// Records traits of the visitor (`email`, `title`, `company: { employees }`).
     pub fn identify(&mut self, traits: TraitsInput) -> Result<ScoreResultOutput, JsValue> {
-        let event = traits_event("identify", &traits, &self.model)?;
+        let event = traits_event("identify", &traits, &self.model, &self.reader)?;
         self.scored(&event, self.now())
     }
 
     /// Records traits of the visitor's company; the model reads them as `company.<trait>`.
     pub fn group(&mut self, traits: TraitsInput) -> Result<ScoreResultOutput, JsValue> {
-        let event = traits_event("group", &traits, &self.model)?;
+        let event = traits_event("group", &traits, &self.model, &self.reader)?;
         self.scored(&event, self.now())
     }
 
