@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, then formatting, lints, native tests and the
-# wasm tests in Node and in headless Chromium. Ends with one line: "N passed, N failed".
+# wasm tests in Node and in headless Chromium, then the parts that read the wall clock again
+# under a moved clock. Ends with one line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/setup.sh
@@ -42,6 +43,7 @@ step "build the demo site" no scripts/build-site.sh
 step "demo site in headless Chromium (node --test)" yes node --test --test-timeout=600000 tests/browser/
 step "build the edge worker" no scripts/build-edge.sh
 step "edge worker on workerd (node --test)" yes node --test --test-timeout=600000 edge/tests/
+step "the wall-clock parts with the clock a year ahead and at the fixtures' date (tests/clock)" yes scripts/test-shifted-clock.sh
 
 passed=$( { grep -Eo 'test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | grep -Eo '[0-9]+ passed'; grep -E '^# pass [0-9]+' "$log" | awk '{print $3 " passed"}'; } | awk '{s += $1} END {print s + 0}')
 failed=$( { grep -Eo '[0-9]+ failed' "$log"; grep -E '^# fail [0-9]+' "$log" | awk '{print $3 " failed"}'; } | awk '{s += $1} END {print s + 0}')
