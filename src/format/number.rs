@@ -35,13 +35,16 @@ impl fmt::Display for Shown {
         // Digits are written by hand: this runs for every number of every result.
         let mut buf = [0u8; 48];
         let mut at = buf.len();
-        let scaled = (a * 1e6).round();
-        let (mut int, mut frac) = if scaled < 1.8e19 {
-            let s = scaled as u64;
-            (u128::from(s / 1_000_000), s % 1_000_000)
-        } else {
-            (a.round() as u128, 0)
-        };
+        // The whole part and the decimals apart: scaling the number by a million first lost
+        // its last digits above 2^53 / 10^6 (an epoch-ms time 1793610008242 came out as
+        // 1793610008241.999872). `a - whole` is exact.
+        let whole = a.trunc();
+        let mut frac = ((a - whole) * 1e6).round() as u64;
+        let mut int = whole as u128;
+        if frac == 1_000_000 {
+            int += 1;
+            frac = 0;
+        }
         let mut decimals = 6;
         while decimals > 0 && frac % 10 == 0 {
             frac /= 10;
@@ -71,6 +74,28 @@ impl fmt::Display for Shown {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_show_every_digit() {
+        // Times in epoch milliseconds around today, a year on and a year back; counts.
+        for start in [
+            1_762_074_000_000.0,
+            1_793_610_008_000.0,
+            1_828_080_033_000.0,
+        ] {
+            for i in 0..5_000 {
+                let n: f64 = start + f64::from(i);
+                assert_eq!(Shown(n).to_string(), format!("{}", n as u64), "{n}");
+            }
+        }
+        for n in [0.0, 7.0, 9_007_199_254_740_991.0, 1e18] {
+            assert_eq!(Shown(n).to_string().parse::<f64>().unwrap(), n);
+        }
+        assert_eq!(Shown(2.5).to_string(), "2.5");
+        assert_eq!(Shown(0.9999997).to_string(), "1");
+        assert_eq!(Shown(-1.125).to_string(), "-1.125");
+        assert_eq!(Shown(1_793_610_008_242.5).to_string(), "1793610008242.5");
+    }
 
     #[test]
     fn reads_what_people_type() {
