@@ -1,7 +1,8 @@
 # workerd configuration for running the mqlscore edge worker locally on 127.0.0.1:8787.
 #   MQL_ORIGIN_URL=http://127.0.0.1:8080 MQL_COOKIE_KEYS="k1:<32+ characters>" \
 #     tools/node_modules/.bin/workerd serve edge/config.capnp
-# Optional: MQL_WEBHOOK_URL, MQL_ALERT_WEBHOOK_URL, MQL_ADMIN_TOKEN, MQL_DEBUG=true,
+# Optional: MQL_WEBHOOK_URL, MQL_ALERT_WEBHOOK_URL (both need MQL_WEBHOOK_SECRETS="whsec_<base64>",
+# which signs deliveries), MQL_ADMIN_TOKEN, MQL_DEBUG=true,
 # MQL_SETTINGS='{"burstLimit":20}'.
 # `--socket-addr http=127.0.0.1:PORT` moves the port. Build edge/pkg first (scripts/build-edge.sh).
 # The handoff outbox (a Durable Object) keeps its SQLite files in the directory of the
@@ -29,6 +30,7 @@ const edgeWorker :Workerd.Worker = (
     (name = "account-score.js", esModule = embed "account-score.js"),
     (name = "admin.js", esModule = embed "admin.js"),
     (name = "sla.js", esModule = embed "sla.js"),
+    (name = "signature.js", esModule = embed "signature.js"),
     (name = "dashboard/index.html", text = embed "dashboard/index.html"),
     (name = "dashboard/app.js", text = embed "dashboard/app.js"),
     (name = "dashboard/style.css", text = embed "dashboard/style.css"),
@@ -51,6 +53,7 @@ const edgeWorker :Workerd.Worker = (
     (name = "ACCOUNTS", durableObjectNamespace = "Account"),
     (name = "WEBHOOK_URL", fromEnvironment = "MQL_WEBHOOK_URL"),
     (name = "ALERT_WEBHOOK_URL", fromEnvironment = "MQL_ALERT_WEBHOOK_URL"),
+    (name = "WEBHOOK_SECRETS", fromEnvironment = "MQL_WEBHOOK_SECRETS"),
     (name = "ADMIN_TOKEN", fromEnvironment = "MQL_ADMIN_TOKEN"),
     (name = "COOKIE_KEYS", fromEnvironment = "MQL_COOKIE_KEYS"),
     (name = "DEBUG", fromEnvironment = "MQL_DEBUG"),

@@ -20,6 +20,7 @@
 // overdue and raises one alert. Alerts are deliveries too, to ALERT_WEBHOOK_URL.
 import { DurableObject } from "cloudflare:workers";
 import { readSettings } from "./settings.js";
+import { Signer } from "./signature.js";
 import { deadline } from "./sla.js";
 
 const SCHEMA = `
@@ -81,6 +82,7 @@ export class Outbox extends DurableObject {
     this.sql = ctx.storage.sql;
     this.sql.exec(SCHEMA);
     this.settings = readSettings(env);
+    this.signer = new Signer(this.settings.webhookSecrets);
   }
 
   /**
@@ -315,9 +317,11 @@ export class Outbox extends DurableObject {
     // A request that hangs past its timeout (even reading the answer) must not hold up the
     // outbox: the attempt is settled as unknown when its time is up, whatever it is doing.
     const call = (async () => {
+      // Signed at each attempt (the timestamp is the attempt's); the id stays the delivery's.
+      const signed = await this.signer.headers(d.id, d.body, started);
       const response = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", "idempotency-key": d.id, "x-mql-attempt": String(attempt) },
+        headers: { "content-type": "application/json", ...signed, "idempotency-key": d.id, "x-mql-attempt": String(attempt) },
         body: d.body,
         signal: AbortSignal.timeout(s.webhookTimeoutMs),
       });

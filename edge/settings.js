@@ -2,6 +2,7 @@
 
 import { parseKeys } from "./token.js";
 import { businessHoursProblems } from "./sla.js";
+import { parseSecrets } from "./signature.js";
 
 const DEFAULTS = {
   cookieName: "mql",
@@ -51,7 +52,8 @@ const POSITIVE = ["webhookBackoffMs", "webhookMaxBackoffMs", "webhookTimeoutMs",
 
 /**
  * Reads the environment once per isolate. Required: MODEL (JSON text or object), ORIGIN_URL,
- * COOKIE_KEYS. Optional: WEBHOOK_URL, ALERT_WEBHOOK_URL, ADMIN_TOKEN
+ * COOKIE_KEYS. Optional: WEBHOOK_URL, ALERT_WEBHOOK_URL (with WEBHOOK_SECRETS, which sign what
+ * goes to them), ADMIN_TOKEN
  * (comma-separated bearer tokens for the handoff, feedback, outcomes and dashboard endpoints),
  * DEBUG ("true" enables /__mql/debug and /__mql/stats), SETTINGS (JSON overriding the defaults).
  */
@@ -109,6 +111,12 @@ export function readSettings(env) {
   adminTokens.forEach((t, i) => {
     if (t.length < 24) problems.push(`ADMIN_TOKEN: token ${i + 1} must be at least 24 characters`);
   });
+  // Every delivery is signed (edge/signature.js): a CRM must be able to tell ours from a forgery.
+  const signing = parseSecrets(env.WEBHOOK_SECRETS);
+  problems.push(...signing.problems);
+  if ((env.WEBHOOK_URL || env.ALERT_WEBHOOK_URL) && !signing.secrets.length && !signing.problems.length) {
+    problems.push("WEBHOOK_SECRETS is not set: deliveries are signed (\"whsec_\" and 24 to 64 random bytes in base64)");
+  }
   if (problems.length) throw new Error(`mqlscore edge configuration: ${problems.join("; ")}`);
   return {
     ...DEFAULTS,
@@ -119,6 +127,7 @@ export function readSettings(env) {
     alertWebhook: env.ALERT_WEBHOOK_URL || null,
     adminTokens,
     keys,
+    webhookSecrets: signing.secrets,
     debug: env.DEBUG === "true",
   };
 }

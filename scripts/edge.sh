@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the edge worker on workerd at http://127.0.0.1:8787/, in front of the demo site served on
 # 127.0.0.1:8080 as its origin. MQL_COOKIE_KEYS, MQL_WEBHOOK_URL, MQL_ALERT_WEBHOOK_URL,
-# MQL_ADMIN_TOKEN, MQL_OUTBOX_DIR and MQL_DEBUG may be set;
+# MQL_WEBHOOK_SECRETS, MQL_ADMIN_TOKEN, MQL_OUTBOX_DIR and MQL_DEBUG may be set;
 # without MQL_COOKIE_KEYS a random key is made for this run (sessions end when it stops).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,5 +24,13 @@ if [ -z "${MQL_ADMIN_TOKEN:-}" ]; then
   echo "sales dashboard: http://127.0.0.1:8787/__mql/dashboard (its token is in $token_file)"
 fi
 export MQL_ADMIN_TOKEN
+# Deliveries are signed: without MQL_WEBHOOK_SECRETS, a secret is made once and kept in a file.
+if [ -z "${MQL_WEBHOOK_SECRETS:-}" ]; then
+  secret_file=.edge-data/webhook-secret
+  [ -s "$secret_file" ] || (umask 077 && node -e 'process.stdout.write("whsec_" + require("crypto").randomBytes(32).toString("base64"))' > "$secret_file")
+  MQL_WEBHOOK_SECRETS=$(cat "$secret_file")
+  [ -z "${MQL_WEBHOOK_URL:-}${MQL_ALERT_WEBHOOK_URL:-}" ] || echo "deliveries are signed with the secret in $secret_file (Standard Webhooks; docs/edge.md)"
+fi
+export MQL_WEBHOOK_SECRETS
 echo "edge worker: http://127.0.0.1:8787/  (origin $MQL_ORIGIN_URL; /__mql/debug and /__mql/stats when MQL_DEBUG=true)"
 workerd serve edge/config.capnp --directory-path "outbox-data=$PWD/$data"

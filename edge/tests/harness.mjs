@@ -7,6 +7,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 /** Every line any worker of this test process wrote, for the check that no secret is logged. */
@@ -14,6 +15,11 @@ export const workerLog = [];
 export const KEY_OLD = "k1:old-secret-0123456789abcdef0123456789";
 export const KEY_NEW = "k2:new-secret-abcdef0123456789abcdef0123";
 export const ADMIN_TOKEN = "admin-token-0123456789abcdefghijklmnop";
+/** The secrets the worker signs deliveries with (Standard Webhooks: "whsec_" and base64). */
+export const WEBHOOK_SECRET = `whsec_${Buffer.from("crm-signing-secret-0123456789abcdef").toString("base64")}`;
+export const WEBHOOK_SECRET_NEXT = `whsec_${Buffer.from("crm-signing-secret-next-9876543210fedcba").toString("base64")}`;
+// The CRM's side: the reference verifier of the specification, from npm.
+const { Webhook } = createRequire(import.meta.url)("../../tools/node_modules/standardwebhooks");
 
 function listen(server) {
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(`http://127.0.0.1:${server.address().port}`)));
@@ -49,22 +55,33 @@ export async function startOrigin() {
 }
 
 /**
- * A CRM webhook that honours the idempotency key and records every attempt. `failNext(n)` makes
- * the next n attempts answer 503; `behave(fn)` decides each answer: fn({ key }) returns
- * `{ status }` to answer that, `{ delayMs }` to store and answer late, "drop" to close the
- * connection unanswered, or null for the usual.
+ * A CRM webhook as the docs tell one to be written: it verifies each delivery's Standard
+ * Webhooks signature with `secret` (401 when it fails: counted in `forged`), deduplicates by
+ * `webhook-id` and records every attempt. `failNext(n)` makes the next n attempts answer 503;
+ * `behave(fn)` decides each answer: fn({ key }) returns `{ status }` to answer that,
+ * `{ delayMs }` to store and answer late, "drop" to close the connection unanswered, or null
+ * for the usual.
  */
-export async function startSink() {
+export async function startSink({ secret = WEBHOOK_SECRET } = {}) {
   const attempts = [];
   const delivered = new Map();
+  const forged = [];
+  const verifier = new Webhook(secret);
   let failures = 0;
   let behaviour = () => null;
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", async () => {
-      const key = req.headers["idempotency-key"];
-      attempts.push({ key, attempt: Number(req.headers["x-mql-attempt"]), at: Date.now() });
+      const key = req.headers["webhook-id"];
+      attempts.push({ key, attempt: Number(req.headers["x-mql-attempt"]), at: Date.now(), headers: req.headers, body });
+      try {
+        verifier.verify(body, req.headers);
+      } catch (err) {
+        forged.push({ key, why: err.message });
+        res.writeHead(401).end("bad signature");
+        return;
+      }
       if (failures > 0) {
         failures--;
         res.writeHead(503).end("try later");
@@ -95,6 +112,7 @@ export async function startSink() {
     url,
     attempts,
     delivered,
+    forged,
     failNext: (n) => (failures = n),
     behave: (fn) => (behaviour = fn ?? (() => null)),
     /** Stops listening: connections are refused until `up()`. */
@@ -119,7 +137,7 @@ async function freePort() {
 }
 
 /** Starts workerd with the edge worker; resolves once it answers. */
-export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, debug = true, settings, adminToken = ADMIN_TOKEN, dataDir } = {}) {
+export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, debug = true, settings, adminToken = ADMIN_TOKEN, dataDir, webhookSecrets = WEBHOOK_SECRET } = {}) {
   const port = await freePort();
   dataDir ??= mkdtempSync(join(tmpdir(), "mqlscore-outbox-"));
   const env = {
@@ -127,6 +145,7 @@ export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, deb
     MQL_ORIGIN_URL: origin,
     MQL_WEBHOOK_URL: webhook ?? "",
     MQL_ALERT_WEBHOOK_URL: alerts ?? "",
+    MQL_WEBHOOK_SECRETS: webhookSecrets ?? "",
     MQL_ADMIN_TOKEN: adminToken ?? "",
     MQL_COOKIE_KEYS: keys,
     MQL_DEBUG: String(debug),

@@ -1,0 +1,108 @@
+// Signed deliveries (Standard Webhooks) on workerd, checked by a loopback CRM that verifies them
+// with the specification's own npm package (`standardwebhooks`) and deduplicates by webhook-id:
+// every lead verifies, retries keep their id, a rotated secret verifies under either secret, a
+// forged or altered delivery does not, and a worker with a webhook but no secret refuses to run.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createRequire } from "node:module";
+import { Visitor, WEBHOOK_SECRET, WEBHOOK_SECRET_NEXT, eventually, startOrigin, startSink, startWorker, workerLog } from "./harness.mjs";
+
+const { Webhook } = createRequire(import.meta.url)("../../tools/node_modules/standardwebhooks");
+const QUICK = { webhookBackoffMs: 100, webhookMaxBackoffMs: 400, webhookTimeoutMs: 800 };
+
+let origin;
+before(async () => {
+  origin = await startOrigin();
+});
+after(() => origin?.close());
+
+async function lead(worker, email) {
+  const v = new Visitor(worker.url);
+  for (const path of ["/", "/product", "/pricing", "/pricing"]) await v.view(path);
+  const r = await v.send({ type: "identify", traits: { email } });
+  assert.equal(r.body.status, "handed-off", `${email} handed off`);
+  return `b2b-saas:${(await v.view("/")).origin.visitor}`;
+}
+
+test("every delivery verifies with the CRM's secret, and its retries keep one webhook-id", async () => {
+  const sink = await startSink();
+  const worker = await startWorker({ origin: origin.url, webhook: sink.url, settings: QUICK });
+  try {
+    sink.failNext(2);
+    const keys = [];
+    for (let i = 0; i < 5; i++) keys.push(await lead(worker, `signed${i}@acme.com`));
+    await eventually(() => keys.every((k) => sink.delivered.has(k)), 10_000, "every lead delivered");
+    assert.deepEqual(sink.forged, [], "no delivery failed verification");
+    const first = sink.attempts.filter((a) => a.key === keys[0]);
+    assert.ok(first.length >= 2, `the first lead was retried (${first.length} attempts)`);
+    for (const a of first) assert.equal(a.headers["webhook-id"], keys[0], "the same id on every retry");
+    for (const a of sink.attempts) {
+      assert.match(a.headers["webhook-signature"], /^v1,[A-Za-z0-9+/]+=*$/, "one signature, one secret");
+      assert.ok(Math.abs(Number(a.headers["webhook-timestamp"]) * 1000 - a.at) < 5000, "stamped when sent");
+    }
+    // Altered in transit: the reference verifier refuses it.
+    const a = sink.attempts.at(-1);
+    const altered = a.body.replace("signed", "forged");
+    assert.notEqual(altered, a.body);
+    assert.throws(() => new Webhook(WEBHOOK_SECRET).verify(altered, a.headers), /signature/i);
+    assert.throws(() => new Webhook(WEBHOOK_SECRET_NEXT).verify(a.body, a.headers), /signature/i, "another secret does not verify it");
+    for (const key of keys) assert.equal(sink.delivered.get(key).duplicates, 0);
+  } finally {
+    await worker.stop();
+    sink.close();
+  }
+});
+
+test("a secret rotates without downtime: signed with both, verified by a CRM on either", async () => {
+  const sink = await startSink({ secret: WEBHOOK_SECRET });
+  const worker = await startWorker({ origin: origin.url, webhook: sink.url, settings: QUICK, webhookSecrets: `${WEBHOOK_SECRET_NEXT},${WEBHOOK_SECRET}` });
+  try {
+    const key = await lead(worker, "rotation@acme.com");
+    await eventually(() => sink.delivered.has(key), 10_000, "delivered");
+    assert.deepEqual(sink.forged, [], "the CRM on the old secret verifies");
+    const a = sink.attempts.find((x) => x.key === key);
+    assert.equal(a.headers["webhook-signature"].split(" ").length, 2, "two signatures");
+    assert.doesNotThrow(() => new Webhook(WEBHOOK_SECRET_NEXT).verify(a.body, a.headers), "a CRM on the new secret verifies too");
+  } finally {
+    await worker.stop();
+    sink.close();
+  }
+});
+
+test("a CRM with another secret refuses every delivery, and the lead waits instead of being lost", async () => {
+  const sink = await startSink({ secret: WEBHOOK_SECRET_NEXT });
+  const worker = await startWorker({ origin: origin.url, webhook: sink.url, settings: QUICK });
+  try {
+    const key = await lead(worker, "mismatch@acme.com");
+    await eventually(() => sink.forged.some((f) => f.key === key), 10_000, "a refused attempt");
+    assert.equal(sink.delivered.size, 0);
+    const h = (await worker.admin("/__mql/handoffs")).body.handoffs.find((x) => x.key === key);
+    assert.notEqual(h.status, "delivered");
+    assert.match(h.delivery.lastError, /401/, "held as misconfigured, kept for a retry");
+  } finally {
+    await worker.stop();
+    sink.close();
+  }
+});
+
+test("a webhook without WEBHOOK_SECRETS, or a malformed secret, is a configuration error naming it, never the secret", async () => {
+  const sink = await startSink();
+  const bad = "whsec_c2hvcnQ=";
+  for (const [secrets, message] of [
+    ["", "WEBHOOK_SECRETS is not set: deliveries are signed"],
+    [`${WEBHOOK_SECRET},${bad}`, "WEBHOOK_SECRETS: secret 2 must be 24 to 64 bytes (it is 5)"],
+    ["plain-text-secret-0123456789abcdef", "WEBHOOK_SECRETS: secret 1 must be \\\"whsec_\\\" and base64"],
+  ]) {
+    const broken = await startWorker({ origin: origin.url, webhook: sink.url, webhookSecrets: secrets });
+    try {
+      const r = await fetch(`${broken.url}/`, { headers: { accept: "text/html" } });
+      assert.equal(r.status, 500);
+      await eventually(() => broken.output.join("").includes(message), 5000, `the log line: ${message}`);
+    } finally {
+      await broken.stop();
+    }
+  }
+  sink.close();
+  const log = workerLog.join("");
+  for (const s of [WEBHOOK_SECRET, WEBHOOK_SECRET.slice(6), bad, "plain-text-secret-0123456789abcdef"]) assert.ok(!log.includes(s), "a secret reached a log line");
+});
