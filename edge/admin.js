@@ -94,8 +94,8 @@ const ROUTES = {
       const open = url.searchParams.get("include") === "open";
       const rows = (await outbox.outcomes()).filter((o) => open || o.outcome === "converted" || o.outcome === "rejected");
       const lines = rows.map(trainingLine);
-      return new Response(lines.map((l) => `${JSON.stringify(l)}\n`).join(""), {
-        headers: { "content-type": "application/x-ndjson; charset=utf-8" },
+      return new Response(lines.map((l) => `${jsonLine(l)}\n`).join(""), {
+        headers: { "content-type": "application/x-ndjson; charset=utf-8", ...PRIVATE },
       });
     },
   },
@@ -166,6 +166,20 @@ async function readJson(request) {
 }
 
 /** A JSON response (the worker's answers use it too). */
+/**
+ * Headers of every answer that carries data: never sniffed as another type, never cached by a
+ * browser or a proxy (leads and scores are personal).
+ */
+const PRIVATE = { "x-content-type-options": "nosniff", "cache-control": "no-store" };
+
+/**
+ * One JSON Lines record: JSON.stringify leaves U+2028 and U+2029 raw, and readers that split
+ * lines on them (JavaScript's own line terminators) would split the record.
+ */
+export function jsonLine(value) {
+  return JSON.stringify(value).replace(/[\u2028\u2029]/g, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029"));
+}
+
 export function json(status, body, headers = {}) {
-  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
+  return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...PRIVATE, ...headers } });
 }

@@ -359,7 +359,7 @@ export class Outbox extends DurableObject {
     }
     if (verdict === "refused") {
       this.sql.exec("UPDATE deliveries SET state = 'dead', next_at = NULL, last_status = ?, last_error = ? WHERE id = ?", status, lastError, d.id);
-      log({ mql: "handoff-dead-lettered", kind: d.kind, key: d.id, attempt, status, why: "refused by the CRM", body: d.body });
+      log({ mql: "handoff-dead-lettered", kind: d.kind, key: d.id, attempt, status, why: "refused by the CRM", bytes: d.body.length });
       return;
     }
     const held = verdict === "held" || verdict === "misconfigured" ? lastError : null;
@@ -382,7 +382,7 @@ export class Outbox extends DurableObject {
       .toArray();
     for (const d of old) {
       this.sql.exec("UPDATE deliveries SET state = 'dead', next_at = NULL WHERE id = ?", d.id);
-      log({ mql: "handoff-dead-lettered", kind: d.kind, key: d.id, why: `not delivered within ${this.settings.deadLetterAfterMs} ms`, error: d.last_error, body: d.body });
+      log({ mql: "handoff-dead-lettered", kind: d.kind, key: d.id, why: `not delivered within ${this.settings.deadLetterAfterMs} ms`, error: d.last_error, bytes: d.body.length });
     }
   }
 

@@ -332,7 +332,7 @@ async function handOff(env, scored, url) {
   } catch (err) {
     stats.handoffs.failed++;
     scored.visit.handedOff = false;
-    log({ mql: "handoff-not-stored", key: scored.lead.idempotencyKey, error: String(err?.message ?? err), lead: scored.lead });
+    log({ mql: "handoff-not-stored", key: scored.lead.idempotencyKey, error: String(err?.message ?? err) });
   }
 }
 
