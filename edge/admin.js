@@ -28,7 +28,7 @@ const DASHBOARD_HEADERS = {
 };
 
 /** Answers an admin request, or returns null when `url` is not one of these endpoints. */
-export async function admin(request, url, settings, outbox) {
+export async function admin(request, url, settings, outbox, guard) {
   const file = DASHBOARD[url.pathname];
   if (file && (request.method === "GET" || request.method === "HEAD")) {
     return new Response(request.method === "HEAD" ? null : file[0], { headers: { "content-type": file[1], ...DASHBOARD_HEADERS } });
@@ -36,8 +36,16 @@ export async function admin(request, url, settings, outbox) {
   const route = ROUTES[url.pathname];
   if (!route) return null;
   if (!settings.adminTokens.length) return json(503, { error: "ADMIN_TOKEN is not set: the sales endpoints are off" });
+  // Wrong tokens are limited per client: past the limit, a client's requests are refused
+  // without a token being compared until its window has room (another client's are not).
+  const now = Date.now();
+  if (guard.failures.isFull(guard.client, now)) {
+    const wait = guard.failures.retryAfter(guard.client, now);
+    return json(429, { error: `authorization: too many wrong tokens from this client; try again in ${wait} s` }, { "retry-after": String(wait) });
+  }
   if (!(await authorized(request.headers.get("authorization"), settings.adminTokens))) {
-    return json(401, { error: "authorization: a bearer token from ADMIN_TOKEN is required" }, { "www-authenticate": "Bearer" });
+    guard.failures.isOver(guard.client, now);
+    return json(401, { error: "authorization: a bearer token from ADMIN_TOKEN is required (Authorization: Bearer <token>)" }, { "www-authenticate": 'Bearer realm="mqlscore"' });
   }
   if (request.method !== route.method) return json(405, { error: `use ${route.method}` }, { allow: route.method });
   return route.answer({ request, url, settings, outbox: outbox() });
@@ -142,8 +150,14 @@ function checkFeedback(fb, settings) {
 }
 
 /** Whether `header` carries one of `tokens`, compared in constant time (digests of equal size). */
+/**
+ * RFC 6750 section 2.1: `Bearer` (the scheme is case-insensitive, as RFC 9110 says of every
+ * scheme), one or more spaces, and a b64token; nothing else (no tab, no trailing text).
+ */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+
 async function authorized(header, tokens) {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  const m = BEARER.exec(header ?? "");
   if (!m) return false;
   const given = await digest(m[1]);
   let ok = false;

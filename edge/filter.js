@@ -55,6 +55,18 @@ export class RateLimit {
     return times.length > this.limit;
   }
 
+  /** Whether `key` has used its whole budget at `now` (records nothing). */
+  isFull(key, now) {
+    const times = this.seen.get(key);
+    if (!times) return false;
+    let live = times.length;
+    for (const t of times) {
+      if (now - t < this.windowMs) break;
+      live--;
+    }
+    return live >= this.limit;
+  }
+
   /** Seconds until `key` has room again (at least 1). */
   retryAfter(key, now) {
     const oldest = this.seen.get(key)?.[0] ?? now;

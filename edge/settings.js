@@ -15,6 +15,9 @@ const DEFAULTS = {
   visitorRateWindowMs: 60_000,
   clientRateLimit: 600,
   clientRateWindowMs: 60_000,
+  // Wrong admin tokens a client may send per window before its admin requests get 429.
+  adminFailureLimit: 10,
+  adminFailureWindowMs: 60_000,
   // The header that carries the client's address: Cloudflare sets cf-connecting-ip, and a
   // client cannot. Where it is absent, every client shares one budget.
   clientAddressHeader: "cf-connecting-ip",
@@ -48,7 +51,7 @@ const DEFAULTS = {
   rejectionReasons: ["not-a-fit", "no-budget", "no-authority", "no-need", "bad-timing", "unreachable", "competitor", "student-or-job-seeker", "duplicate", "spam"],
 };
 
-const POSITIVE = ["webhookBackoffMs", "webhookMaxBackoffMs", "webhookTimeoutMs", "deadLetterAfterMs", "misconfiguredRetryMs", "followUpMinutes"];
+const POSITIVE = ["adminFailureWindowMs", "webhookBackoffMs", "webhookMaxBackoffMs", "webhookTimeoutMs", "deadLetterAfterMs", "misconfiguredRetryMs", "followUpMinutes"];
 
 /**
  * Reads the environment once per isolate. Required: MODEL (JSON text or object), ORIGIN_URL,
@@ -81,7 +84,7 @@ export function readSettings(env) {
   }
   const unknown = Object.keys(overrides).filter((k) => !(k in DEFAULTS));
   if (unknown.length) problems.push(`SETTINGS has unknown keys: ${unknown.join(", ")}`);
-  for (const key of ["burstLimit", "visitorRateLimit", "clientRateLimit", "minPageViews"]) {
+  for (const key of ["burstLimit", "visitorRateLimit", "clientRateLimit", "minPageViews", "adminFailureLimit"]) {
     if (key in overrides && !(Number.isInteger(overrides[key]) && overrides[key] >= 0)) problems.push(`SETTINGS.${key} must be a whole number >= 0`);
   }
   for (const key of POSITIVE) {
@@ -110,6 +113,8 @@ export function readSettings(env) {
   // Named by position, never by text: a token is a secret.
   adminTokens.forEach((t, i) => {
     if (t.length < 24) problems.push(`ADMIN_TOKEN: token ${i + 1} must be at least 24 characters`);
+    // What RFC 6750 lets a bearer token be: a token outside it could never be sent.
+    else if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(t)) problems.push(`ADMIN_TOKEN: token ${i + 1} must be letters, digits and - . _ ~ + / (then = padding)`);
   });
   // Every delivery is signed (edge/signature.js): a CRM must be able to tell ours from a forgery.
   const signing = parseSecrets(env.WEBHOOK_SECRETS);

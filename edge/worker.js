@@ -65,6 +65,7 @@ export default {
         burst: new RateLimit({ limit: settings.burstLimit, windowMs: settings.burstWindowMs }),
         visitor: new RateLimit({ limit: settings.visitorRateLimit, windowMs: settings.visitorRateWindowMs }),
         client: new RateLimit({ limit: settings.clientRateLimit, windowMs: settings.clientRateWindowMs }),
+        adminFailures: new RateLimit({ limit: settings.adminFailureLimit, windowMs: settings.adminFailureWindowMs }),
       };
     } catch (err) {
       log({ mql: "config-error", error: err.message });
@@ -76,7 +77,7 @@ export default {
     if (settings.debug && url.pathname === "/__mql/stats") return json(200, { ...stats, outbox: await outbox(env).summary() });
     // Figures read now include this isolate's batch of new visitors.
     if (url.pathname.startsWith("/__mql/") && url.pathname !== "/__mql/events") await flushVisitors(env, ctx);
-    const answer = await admin(request, url, settings, () => outbox(env));
+    const answer = await admin(request, url, settings, () => outbox(env), { client: clientAddress(request), failures: limits.adminFailures });
     if (answer) return answer;
 
     const reason = ignoreReason(request, url, settings);
