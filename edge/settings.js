@@ -18,9 +18,10 @@ const DEFAULTS = {
   // Wrong admin tokens a client may send per window before its admin requests get 429.
   adminFailureLimit: 10,
   adminFailureWindowMs: 60_000,
-  // The header that carries the client's address: Cloudflare sets cf-connecting-ip, and a
-  // client cannot. Where it is absent, every client shares one budget.
-  clientAddressHeader: "cf-connecting-ip",
+  // The header a proxy in front of the worker sets to the client's address, trusted only when
+  // named here (null: on Cloudflare, its cf-connecting-ip; elsewhere no address, and no
+  // per-client budget, since any client can send any header).
+  clientAddressHeader: null,
   // Scored page views a visitor needs before qualifying: events posted to /__mql/events add
   // points and traits, but never qualify a visitor on their own.
   minPageViews: 2,
@@ -91,6 +92,9 @@ export function readSettings(env) {
     if (key in overrides && !(typeof overrides[key] === "number" && overrides[key] > 0 && Number.isFinite(overrides[key]))) {
       problems.push(`SETTINGS.${key} must be a number > 0`);
     }
+  }
+  if ("clientAddressHeader" in overrides && overrides.clientAddressHeader !== null && !(typeof overrides.clientAddressHeader === "string" && /^[A-Za-z0-9-]+$/.test(overrides.clientAddressHeader))) {
+    problems.push("SETTINGS.clientAddressHeader must be a header name (or null)");
   }
   if ("outboxAlarms" in overrides && typeof overrides.outboxAlarms !== "boolean") problems.push("SETTINGS.outboxAlarms must be true or false");
   for (const key of ["handoffRequires", "rejectionReasons"]) {

@@ -77,12 +77,12 @@ export default {
     if (settings.debug && url.pathname === "/__mql/stats") return json(200, { ...stats, outbox: await outbox(env).summary() });
     // Figures read now include this isolate's batch of new visitors.
     if (url.pathname.startsWith("/__mql/") && url.pathname !== "/__mql/events") await flushVisitors(env, ctx);
-    const answer = await admin(request, url, settings, () => outbox(env), { client: clientAddress(request), failures: limits.adminFailures });
+    const answer = await admin(request, url, settings, () => outbox(env), { client: clientAddress(request) ?? "no-address", failures: limits.adminFailures });
     if (answer) return answer;
 
     const reason = ignoreReason(request, url, settings);
     if (reason) return ignore(request, url, reason);
-    if (limits.client.isOver(clientAddress(request), Date.now())) return ignore(request, url, "client-rate");
+    if (clientOver(clientAddress(request), Date.now())) return ignore(request, url, "client-rate");
 
     let scored;
     try {
@@ -112,9 +112,20 @@ function outbox(env) {
   return env.OUTBOX.get(env.OUTBOX.idFromName("handoffs"));
 }
 
-/** The client's address as the platform reports it (one shared budget where it does not). */
+/**
+ * The client's address from a source a client cannot forge: the header a trusted proxy sets
+ * (`clientAddressHeader`), or on Cloudflare (where the platform sets `request.cf`, and
+ * cf-connecting-ip is its own) that header. Null elsewhere: a header anyone can send is no
+ * identity, and sharing one budget among clients without one let one client spend it for all.
+ */
 function clientAddress(request) {
-  return request.headers.get(settings.clientAddressHeader) ?? "unknown";
+  if (settings.clientAddressHeader) return request.headers.get(settings.clientAddressHeader);
+  return request.cf ? request.headers.get("cf-connecting-ip") : null;
+}
+
+/** Whether the client (when known) is past its budget; clients without an address have none. */
+function clientOver(client, now) {
+  return client !== null && limits.client.isOver(client, now);
 }
 
 /** Verifies the session cookie's signature (the only asynchronous step of a visit). */
@@ -362,7 +373,7 @@ async function acceptEvents(request, url, env, ctx) {
   const userAgent = request.headers.get("user-agent") ?? "";
   if (isBot(userAgent)) return refuse(403, "bot", "user-agent: automated clients may not post events");
   const client = clientAddress(request);
-  if (limits.client.isOver(client, Date.now())) {
+  if (clientOver(client, Date.now())) {
     return refuse(429, "client-rate", "too many requests from this client", { "retry-after": String(limits.client.retryAfter(client, Date.now())) });
   }
   const checked = await checkCookie(request);
