@@ -5,29 +5,16 @@
 //         + each buying-committee role present among engaged people, once
 // An account at `threshold` or above is account-qualified.
 
-// Free-mail and ISP domains: a person on one of them says nothing about their company.
-const FREE_MAIL = new Set(
-  `gmail.com googlemail.com yahoo.com yahoo.co.uk yahoo.fr yahoo.de ymail.com hotmail.com hotmail.co.uk hotmail.fr
-   outlook.com live.com msn.com icloud.com me.com mac.com aol.com proton.me protonmail.com pm.me gmx.com gmx.de
-   gmx.net web.de t-online.de mail.com mail.ru yandex.ru yandex.com qq.com 163.com 126.com zoho.com fastmail.com
-   hey.com tutanota.com orange.fr free.fr laposte.net libero.it btinternet.com comcast.net verizon.net`.split(/\s+/),
-);
-
-
 /**
- * The account a visitor belongs to, from their traits: the domain of a work email, else the
- * company's name. `{ key, name, fallback }` (a name only when the visitor gave one; the
- * domain stands in until someone does), or null when neither says.
+ * The account a visitor belongs to: the domain of their email, once the address passed the
+ * gate's checks (`email`, from edge/email-check.js) and is not free-mail; null otherwise. A
+ * company name the visitor typed is a claim, kept beside the account and shown as one: it never
+ * makes or names an account. `{ key, domain, claimed }`.
  */
-export function accountOf(traits) {
-  const email = typeof traits?.email === "string" ? traits.email.trim().toLowerCase() : "";
-  const domain = email.includes("@") ? email.slice(email.lastIndexOf("@") + 1) : "";
-  if (/^[a-z0-9.-]+\.[a-z]{2,}$/.test(domain) && !FREE_MAIL.has(domain)) {
-    return { key: `domain:${domain}`, name: traits["company.name"] ?? null, fallback: domain };
-  }
-  const company = typeof traits?.["company.name"] === "string" ? traits["company.name"].trim() : "";
-  if (company) return { key: `company:${company.toLowerCase().replace(/\s+/g, " ")}`, name: company, fallback: company };
-  return null;
+export function accountOf(email, traits) {
+  if (!email?.ok || email.freeMail) return null;
+  const claimed = typeof traits?.["company.name"] === "string" ? traits["company.name"].trim().slice(0, 200) : "";
+  return { key: `domain:${email.domain}`, domain: email.domain, claimed: claimed || null };
 }
 
 /** The account's figures from its people, as the model's `accounts` section scores them. */

@@ -28,9 +28,9 @@ export class Account extends DurableObject {
   /** Records one person's latest scores; returns the account's figures after it. */
   update(account, person, rules) {
     this.sql.exec("INSERT OR REPLACE INTO about (name, value) VALUES ('key', ?)", account.key);
-    // A company name someone gave wins over the domain standing in for it.
-    if (account.name) this.sql.exec("INSERT OR REPLACE INTO about (name, value) VALUES ('name', ?)", String(account.name));
-    else this.sql.exec("INSERT OR IGNORE INTO about (name, value) VALUES ('name', ?)", account.fallback);
+    // The account is named by its verified part, the domain; a typed company name is a claim.
+    this.sql.exec("INSERT OR REPLACE INTO about (name, value) VALUES ('name', ?)", account.domain);
+    if (account.claimed) this.sql.exec("INSERT OR REPLACE INTO about (name, value) VALUES ('claimed', ?)", String(account.claimed));
     this.sql.exec(
       "INSERT OR REPLACE INTO people (visitor, email, title, fit, engagement, score, mql, seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       person.visitor, person.email ?? null, person.title ?? null, person.fit, person.engagement, person.score, person.mql ? 1 : 0, person.seen,
@@ -42,6 +42,6 @@ export class Account extends DurableObject {
   view(rules) {
     const about = Object.fromEntries(this.sql.exec("SELECT name, value FROM about").toArray().map((r) => [r.name, r.value]));
     const members = this.sql.exec("SELECT * FROM people ORDER BY engagement DESC").toArray().map((p) => ({ ...p, mql: p.mql === 1 }));
-    return { key: about.key, name: about.name, ...accountScore(members, rules), members };
+    return { key: about.key, name: about.name, claimedName: about.claimed ?? null, ...accountScore(members, rules), members };
   }
 }

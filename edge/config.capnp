@@ -31,6 +31,8 @@ const edgeWorker :Workerd.Worker = (
     (name = "admin.js", esModule = embed "admin.js"),
     (name = "sla.js", esModule = embed "sla.js"),
     (name = "signature.js", esModule = embed "signature.js"),
+    (name = "email-check.js", esModule = embed "email-check.js"),
+    (name = "pkg/disposable-domains.txt", text = embed "pkg/disposable-domains.txt"),
     (name = "dashboard/index.html", text = embed "dashboard/index.html"),
     (name = "dashboard/app.js", text = embed "dashboard/app.js"),
     (name = "dashboard/style.css", text = embed "dashboard/style.css"),

@@ -73,3 +73,25 @@ export class RateLimit {
     return Math.max(1, Math.ceil((oldest + this.windowMs - now) / 1000));
   }
 }
+
+/**
+ * Distinct values per key in a sliding window (the accounts one client touches): a value seen
+ * in the window is always admitted; a new one only while the key has fewer than `limit`.
+ */
+export class DistinctLimit {
+  constructor({ limit, windowMs, maxKeys = 50_000 }) {
+    Object.assign(this, { limit, windowMs, maxKeys, seen: new Map() });
+  }
+
+  /** Whether `value` may be used by `key` at `now` (recorded when it may). */
+  admit(key, value, now) {
+    const values = this.seen.get(key) ?? new Map();
+    for (const [v, at] of values) if (now - at >= this.windowMs) values.delete(v);
+    const ok = values.has(value) || values.size < this.limit;
+    if (ok) values.set(value, now);
+    this.seen.delete(key);
+    this.seen.set(key, values);
+    if (this.seen.size > this.maxKeys) this.seen.delete(this.seen.keys().next().value);
+    return ok;
+  }
+}

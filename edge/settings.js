@@ -18,6 +18,10 @@ const DEFAULTS = {
   // Wrong admin tokens a client may send per window before its admin requests get 429.
   adminFailureLimit: 10,
   adminFailureWindowMs: 60_000,
+  // Accounts one client (its address, else its visitor id) may roll up into per window: an
+  // account is made from an email anyone may type, so a script must not make thousands.
+  accountsPerClient: 3,
+  accountsWindowMs: 60_000,
   // The header a proxy in front of the worker sets to the client's address, trusted only when
   // named here (null: on Cloudflare, its cf-connecting-ip; elsewhere no address, and no
   // per-client budget, since any client can send any header).
@@ -52,7 +56,7 @@ const DEFAULTS = {
   rejectionReasons: ["not-a-fit", "no-budget", "no-authority", "no-need", "bad-timing", "unreachable", "competitor", "student-or-job-seeker", "duplicate", "spam"],
 };
 
-const POSITIVE = ["adminFailureWindowMs", "webhookBackoffMs", "webhookMaxBackoffMs", "webhookTimeoutMs", "deadLetterAfterMs", "misconfiguredRetryMs", "followUpMinutes"];
+const POSITIVE = ["adminFailureWindowMs", "accountsWindowMs", "webhookBackoffMs", "webhookMaxBackoffMs", "webhookTimeoutMs", "deadLetterAfterMs", "misconfiguredRetryMs", "followUpMinutes"];
 
 /**
  * Reads the environment once per isolate. Required: MODEL (JSON text or object), ORIGIN_URL,
@@ -85,7 +89,7 @@ export function readSettings(env) {
   }
   const unknown = Object.keys(overrides).filter((k) => !(k in DEFAULTS));
   if (unknown.length) problems.push(`SETTINGS has unknown keys: ${unknown.join(", ")}`);
-  for (const key of ["burstLimit", "visitorRateLimit", "clientRateLimit", "minPageViews", "adminFailureLimit"]) {
+  for (const key of ["burstLimit", "visitorRateLimit", "clientRateLimit", "minPageViews", "adminFailureLimit", "accountsPerClient"]) {
     if (key in overrides && !(Number.isInteger(overrides[key]) && overrides[key] >= 0)) problems.push(`SETTINGS.${key} must be a whole number >= 0`);
   }
   for (const key of POSITIVE) {

@@ -23,14 +23,17 @@
 // A visitor qualifies (x-mql: true, the page may personalise) when the model says MQL and the
 // worker has scored at least `minPageViews` of their page views: posted events alone never make
 // a lead. The lead goes to sales only once it can be reached (the traits in `handoffRequires`,
-// an email by default): until then x-lead-status says "sales-ready-unidentified".
+// an email by default): until then x-lead-status says "sales-ready-unidentified", and
+// "sales-ready-email-refused" while the email given fails the gate (edge/email-check.js).
 import { initSync, Scorer } from "./pkg/mqlscore.js";
 import wasm from "./pkg/mqlscore_bg.wasm";
 import { readSettings } from "./settings.js";
-import { RateLimit, ignoreReason, isBot } from "./filter.js";
+import { DistinctLimit, RateLimit, ignoreReason, isBot } from "./filter.js";
 import { newVisitorId, sign, verify } from "./token.js";
 import { admin, json } from "./admin.js";
 import { accountOf } from "./account-score.js";
+import { checkEmail, disposableDomains } from "./email-check.js";
+import disposableList from "./pkg/disposable-domains.txt";
 export { Outbox } from "./outbox.js";
 export { Account } from "./accounts.js";
 
@@ -46,6 +49,8 @@ const stats = {
   cookies: {},
   events: { accepted: 0, rejected: 0, refused: {} },
   handoffs: { queued: 0, repeated: 0, failed: 0 },
+  // Roll-ups refused: a client past its accounts per window.
+  accountsRefused: 0,
   errors: 0,
 };
 let settings;
@@ -66,6 +71,7 @@ export default {
         visitor: new RateLimit({ limit: settings.visitorRateLimit, windowMs: settings.visitorRateWindowMs }),
         client: new RateLimit({ limit: settings.clientRateLimit, windowMs: settings.clientRateWindowMs }),
         adminFailures: new RateLimit({ limit: settings.adminFailureLimit, windowMs: settings.adminFailureWindowMs }),
+        accounts: new DistinctLimit({ limit: settings.accountsPerClient, windowMs: settings.accountsWindowMs }),
       };
     } catch (err) {
       log({ mql: "config-error", error: err.message });
@@ -93,7 +99,7 @@ export default {
       if (limits.visitor.isOver(session.visitor, now)) return ignore(request, url, "visitor-rate");
       scored = scorePageView(session, request, url);
       countFunnel(env, ctx, session, scored);
-      await rollUp(env, ctx, scored);
+      await rollUp(env, ctx, scored, clientAddress(request));
     } catch (err) {
       // Scoring must never cost the visitor their page.
       stats.errors++;
@@ -168,10 +174,21 @@ function openSession(checked) {
 function qualify(session, result) {
   const mql = result.mql && session.views >= settings.minPageViews;
   const traits = mql || settings.model.accounts ? scorer.traits() : null;
-  const reachable = mql && settings.handoffRequires.every((t) => traits[t] != null && traits[t] !== "");
-  const handoff = reachable && !session.handedOff;
-  const status = !mql ? "not-ready" : session.handedOff || handoff ? "handed-off" : "sales-ready-unidentified";
-  return { mql, handoff, status, traits, visit: { views: session.views, handedOff: session.handedOff || handoff } };
+  const email = traits?.email != null ? checkEmail(traits.email, isDisposable()) : null;
+  const given = mql && settings.handoffRequires.every((t) => traits[t] != null && traits[t] !== "");
+  // The gate: an email that is malformed or disposable keeps the lead from sales.
+  const refused = given && email !== null && !email.ok;
+  const handoff = given && !refused && !session.handedOff;
+  const status = !mql ? "not-ready" : session.handedOff || handoff ? "handed-off" : refused ? "sales-ready-email-refused" : "sales-ready-unidentified";
+  return { mql, handoff, status, traits, email, visit: { views: session.views, handedOff: session.handedOff || handoff } };
+}
+
+let disposable = null;
+
+/** The disposable-mail lookup, read from its list the first time an email is checked. */
+function isDisposable() {
+  disposable ??= disposableDomains(disposableList);
+  return disposable;
 }
 
 /**
@@ -204,8 +221,8 @@ function countStep(env, ctx, step, n) {
 }
 
 /** This visitor as a member of their account (when the model scores accounts and one is known). */
-function memberOf(session, result, traits, mql) {
-  const account = settings.model.accounts ? accountOf(traits) : null;
+function memberOf(session, result, traits, email, mql) {
+  const account = settings.model.accounts ? accountOf(email, traits) : null;
   if (!account) return null;
   const person = {
     visitor: session.visitor,
@@ -225,13 +242,18 @@ function memberOf(session, result, traits, mql) {
  * forwarded: the origin gets x-account-score and x-account-qualified, a handoff carries the
  * account. A failure here costs the account header, never the page.
  */
-async function rollUp(env, ctx, scored) {
+async function rollUp(env, ctx, scored, client) {
   if (!scored.member) return;
   const { account, person } = scored.member;
+  // A few accounts a minute per client (its address, else its visitor): beyond, no roll-up.
+  if (!limits.accounts.admit(client ?? `visitor:${scored.visitor}`, account.key, Date.now())) {
+    stats.accountsRefused++;
+    return;
+  }
   try {
     const stub = env.ACCOUNTS.get(env.ACCOUNTS.idFromName(account.key));
     const view = await stub.update(account, person, settings.model.accounts);
-    const summary = { key: view.key, name: view.name, score: view.score, qualified: view.qualified, threshold: view.threshold, people: view.people, engaged: view.engaged, bestEngagement: view.bestEngagement, summedEngagement: view.summedEngagement, roles: view.roles.map((r) => r.id) };
+    const summary = { key: view.key, name: view.name, claimedName: view.claimedName, score: view.score, qualified: view.qualified, threshold: view.threshold, people: view.people, engaged: view.engaged, bestEngagement: view.bestEngagement, summedEngagement: view.summedEngagement, roles: view.roles.map((r) => r.id) };
     scored.headers["x-account-score"] = String(view.score);
     scored.headers["x-account-qualified"] = String(view.qualified);
     if (scored.lead) scored.lead.account = summary;
@@ -247,7 +269,7 @@ async function rollUp(env, ctx, scored) {
  * when the visitor was first and last seen, and the engine's session for learning from outcomes.
  * Read before any await: the shared scorer serves the next request meanwhile.
  */
-function leadOf(session, result, traits, page, saved) {
+function leadOf(session, result, traits, email, page, saved) {
   return {
     idempotencyKey: `${result.model.split("@")[0]}:${session.visitor}`,
     visitor: session.visitor,
@@ -263,8 +285,18 @@ function leadOf(session, result, traits, page, saved) {
     page,
     reasons: result.reasons,
     traits,
+    // What the gate found of the address (it passed): flags for sales to read.
+    email: email && { domain: email.domain, role: email.role, freeMail: email.freeMail, flags: emailFlags(email) },
     session: saved,
   };
+}
+
+/** Sentences for sales about an address that passed the gate. */
+function emailFlags(email) {
+  const flags = [];
+  if (email.role) flags.push(`role address (${email.address.split("@")[0]}@): a shared inbox, not a person`);
+  if (email.freeMail) flags.push("free-mail address: no company account");
+  return flags;
 }
 
 function scorePageView(session, request, url) {
@@ -276,15 +308,15 @@ function scorePageView(session, request, url) {
   });
   stats.scored++;
   session.views++;
-  const { mql, handoff, status, traits, visit } = qualify(session, result);
+  const { mql, handoff, status, traits, email, visit } = qualify(session, result);
   const saved = scorer.save();
   return {
     visitor: session.visitor,
     result,
     visit,
     saved,
-    lead: handoff ? leadOf(session, result, traits, url.pathname, saved) : null,
-    member: memberOf(session, result, traits, mql),
+    lead: handoff ? leadOf(session, result, traits, email, url.pathname, saved) : null,
+    member: memberOf(session, result, traits, email, mql),
     // The worker's MQL needs the model's and enough page views: the first time both hold is
     // the page view that reaches the minimum, or the event that makes the model's MQL after it.
     firstSalesReady: mql && (result.becameMql || session.views === settings.minPageViews),
@@ -415,10 +447,10 @@ async function acceptEvents(request, url, env, ctx) {
       return refuse(400, "invalid", `events[${first.index}]: ${first.message}`, {}, { rejected: result.rejected });
     }
     stats.events.accepted += events.length;
-    const { mql, handoff, status, traits, visit } = qualify(session, result);
+    const { mql, handoff, status, traits, email, visit } = qualify(session, result);
     const saved = scorer.save();
-    const lead = handoff ? leadOf(session, result, traits, null, saved) : null;
-    scored = { visitor: session.visitor, result, mql, status, visit, saved, lead, member: memberOf(session, result, traits, mql), headers: {}, firstSalesReady: mql && result.becameMql };
+    const lead = handoff ? leadOf(session, result, traits, email, null, saved) : null;
+    scored = { visitor: session.visitor, result, mql, status, visit, saved, lead, email, member: memberOf(session, result, traits, email, mql), headers: {}, firstSalesReady: mql && result.becameMql };
     countFunnel(env, ctx, session, scored);
   } catch (err) {
     stats.errors++;
@@ -426,14 +458,14 @@ async function acceptEvents(request, url, env, ctx) {
     return refuse(400, "invalid", String(err?.message ?? err));
   }
   const { result, mql, status, lead } = scored;
-  await rollUp(env, ctx, scored);
+  await rollUp(env, ctx, scored, client);
   await handOff(env, scored, url);
   const account = scored.headers["x-account-score"] === undefined ? null : { score: Number(scored.headers["x-account-score"]), qualified: scored.headers["x-account-qualified"] === "true" };
   const response = json(
     200,
     // becameMql: this request made the visitor sales-ready (the worker's MQL, as x-mql says);
     // handedOff: this request handed them to sales. One name, one meaning.
-    { score: result.score, grade: result.grade, mql, status, becameMql: scored.firstSalesReady, handedOff: lead != null && scored.visit.handedOff, model: result.model, account },
+    { score: result.score, grade: result.grade, mql, status, becameMql: scored.firstSalesReady, handedOff: lead != null && scored.visit.handedOff, model: result.model, account, emailProblem: scored.email?.problem ?? null },
     corsHeaders(request),
   );
   await setCookie(response, scored);

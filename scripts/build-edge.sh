@@ -14,6 +14,9 @@ for snippet in edge/pkg/snippets/*/src/wasm/*.js; do
   sed -i -E "/^import /s#\./snippets/[^'\"]*/src/wasm/$name#./$name#" edge/pkg/mqlscore.js
 done
 rm -rf edge/pkg/snippets edge/pkg/train
+# Disposable-mail domains for the email check (edge/email-check.js), one a line, from the
+# mailchecker package pinned in tools/package.json.
+node -e 'process.stdout.write([...require(process.cwd() + "/tools/node_modules/mailchecker/platform/node").blacklist()].sort().join("\n") + "\n")' > edge/pkg/disposable-domains.txt
 grep -q "^import .*snippets/" edge/pkg/mqlscore.js && { echo "build-edge: a snippet import was not renamed" >&2; exit 1; }
 for name in $(cd edge/pkg && ls *.js | grep -v '^mqlscore'); do
   grep -q "\"pkg/$name\"" edge/config.capnp || { echo "build-edge: edge/config.capnp does not embed pkg/$name" >&2; exit 1; }

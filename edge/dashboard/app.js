@@ -102,8 +102,10 @@ function drawHandoffs() {
       const row = document.createElement("tr");
       row.dataset.key = h.key;
       const who = h.lead.traits?.email ?? h.visitor;
+      // What the email gate flagged (a role address, free mail), for sales to weigh.
+      const flags = h.lead.email?.flags ?? [];
       const cells = [
-        `${who}`,
+        flags.length ? `${who} ⚑ ${flags.join("; ")}` : `${who}`,
         `${h.lead.score} (${h.lead.grade})`,
         h.lead.account ? `${h.lead.account.name} · ${h.lead.account.score}` : "—",
       ];
@@ -173,7 +175,9 @@ function drawAccounts(accounts) {
   $("accounts").tBodies[0].replaceChildren(
     ...accounts.map((a) => {
       const row = document.createElement("tr");
-      for (const text of [a.name, String(a.score), `${a.people} (${a.engaged})`, a.roles.join(", ") || "—", a.qualified ? "yes" : "no"]) {
+      // The domain is what was checked; a typed company name is only a claim, and says so.
+      const name = a.claimedName ? `${a.name} (claims to be “${a.claimedName}”)` : a.name;
+      for (const text of [name, String(a.score), `${a.people} (${a.engaged})`, a.roles.join(", ") || "—", a.qualified ? "yes" : "no"]) {
         row.insertCell().textContent = text;
       }
       return row;

@@ -5,16 +5,36 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { accountOf, accountScore } from "../account-score.js";
+import { checkEmail, disposableDomains } from "../email-check.js";
 import { Visitor, eventually, startStack } from "./harness.mjs";
 
 const RULES = JSON.parse(readFileSync(new URL("../../models/b2b-saas.json", import.meta.url), "utf8")).accounts;
 
-test("an account is the domain of a work email, else the company's name; free mail says nothing", () => {
-  assert.deepEqual(accountOf({ email: "Ann@Acme.com", "company.name": "Acme" }), { key: "domain:acme.com", name: "Acme", fallback: "acme.com" });
-  assert.deepEqual(accountOf({ email: "ann@acme.com" }), { key: "domain:acme.com", name: null, fallback: "acme.com" });
-  assert.deepEqual(accountOf({ email: "bo@gmail.com", "company.name": "Initech  Corp" }), { key: "company:initech corp", name: "Initech  Corp", fallback: "Initech  Corp" });
-  assert.equal(accountOf({ email: "cy@gmail.com" }), null);
-  assert.equal(accountOf({}), null);
+test("an account is the domain of an email that passed the gate; free mail, bad or disposable addresses, typed names make none", () => {
+  const isDisposable = disposableDomains("mailinator.com\nthrowaway.example\n");
+  const of = (traits) => accountOf(checkEmail(traits.email, isDisposable), traits);
+  assert.deepEqual(of({ email: "Ann@Acme.com", "company.name": "Acme" }), { key: "domain:acme.com", domain: "acme.com", claimed: "Acme" });
+  assert.deepEqual(of({ email: "ann@acme.com" }), { key: "domain:acme.com", domain: "acme.com", claimed: null });
+  assert.equal(of({ email: "bo@gmail.com", "company.name": "Initech  Corp" }), null, "a typed company name makes no account");
+  assert.equal(of({ email: "cy@gmail.com" }), null);
+  assert.equal(of({ email: "dee@mailinator.com", "company.name": "Globex" }), null, "disposable");
+  assert.equal(of({ email: "dee@sub.throwaway.example" }), null, "a subdomain of a disposable domain");
+  assert.equal(of({ email: '"><img src=x onerror=alert(1)>@x.com' }), null, "not an address");
+  assert.equal(of({}), null);
+});
+
+test("the email gate: syntax, disposable domains, role addresses flagged", () => {
+  const isDisposable = disposableDomains("mailinator.com\n");
+  const check = (e) => checkEmail(e, isDisposable);
+  for (const bad of ['"><img src=x onerror=alert(1)>@x.com', "ann", "ann@", "@acme.com", "ann@acme", "ann@acme.c0m", "ann..b@acme.com", "ann@-acme.com", "a b@acme.com", `${"a".repeat(65)}@acme.com`, "ann@acme.com\nbcc: eve@evil.com", 42, null]) {
+    const r = check(bad);
+    assert.deepEqual([r.ok, r.problem], [false, "syntax"], JSON.stringify(bad));
+  }
+  assert.deepEqual(check(" Ann.Lee+news@Acme.co.uk "), { ok: true, problem: null, address: "ann.lee+news@acme.co.uk", domain: "acme.co.uk", role: false, freeMail: false });
+  assert.deepEqual([check("x@mailinator.com").ok, check("x@mailinator.com").problem], [false, "disposable"]);
+  assert.deepEqual([check("sales@acme.com").ok, check("sales@acme.com").role, check("info+x@acme.com").role], [true, true, true]);
+  assert.deepEqual([check("ann@gmail.com").ok, check("ann@gmail.com").freeMail], [true, true]);
+  assert.equal(check("ann@xn--bcher-kva.example").ok, true, "an IDN domain");
 });
 
 test("account score: best engagement, more engaged people, buying-committee roles once each", () => {
@@ -55,7 +75,7 @@ test("colleagues roll up into one account: its score reaches the origin and the 
   const accounts = (await worker.admin("/__mql/accounts")).body.accounts;
   const globex = accounts.find((x) => x.key === "domain:globex.io");
   assert.ok(globex, "listed");
-  assert.deepEqual([globex.name, globex.people, globex.engaged, globex.roles], ["Globex", 2, 2, ["decision-maker", "evaluator"]], "Bo gave no company name: Ann's stays");
+  assert.deepEqual([globex.name, globex.claimedName, globex.people, globex.engaged, globex.roles], ["globex.io", "Globex", 2, 2, ["decision-maker", "evaluator"]], "named by its domain; Ann's typed name stays a claim");
   assert.equal(globex.score, globex.bestEngagement + 15 + 20 + 10);
   assert.deepEqual([seen.accountScore, seen.accountQualified], [String(globex.score), String(globex.score >= 100)], "the origin sees the account as of this request");
   // Both qualified with an email: their handoffs carry the account.
