@@ -27,7 +27,9 @@ const TOP = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 
 /** A lookup of disposable-mail domains from their list, one a line: a domain or one above it. */
 export function disposableDomains(text) {
-  const set = new Set(text.split("\n").map((d) => d.trim()).filter(Boolean));
+  // The list is generated clean (scripts/build-edge.sh): no trimming, which tripled the cost.
+  const set = new Set(text.split("\n"));
+  set.delete("");
   return (domain) => {
     for (let d = domain; d.includes("."); d = d.slice(d.indexOf(".") + 1)) if (set.has(d)) return true;
     return false;
