@@ -4,7 +4,7 @@
 // a lead and it is dead-lettered.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { ADMIN_TOKEN, Visitor, eventually, startStack, workerLog } from "./harness.mjs";
+import { ADMIN_TOKEN, eventually, makeLead, startStack, workerLog } from "./harness.mjs";
 
 let stack;
 before(async () => {
@@ -12,13 +12,7 @@ before(async () => {
 });
 after(() => stack?.stop());
 
-async function lead(worker, traits) {
-  const v = new Visitor(worker.url);
-  for (const path of ["/", "/product", "/pricing", "/pricing"]) await v.view(path);
-  const r = await v.send({ type: "identify", traits });
-  assert.equal(r.body.status, "handed-off", `${traits.email} handed off`);
-  return { visitor: v, key: `b2b-saas:${(await v.view("/")).origin.visitor}`, answer: r };
-}
+const lead = makeLead;
 
 test("every JSON answer is nosniff and no-store: events, refusals, sales endpoints, stats", async () => {
   const { worker } = stack;

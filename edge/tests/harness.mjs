@@ -264,6 +264,18 @@ export class Visitor {
   }
 }
 
+/**
+ * A visitor who browses to MQL (four page views, pricing twice) and identifies with `traits`:
+ * a lead for sales. Fails unless it was handed off; returns its key, the visitor and the answer.
+ */
+export async function makeLead(worker, traits) {
+  const visitor = new Visitor(worker.url);
+  for (const path of ["/", "/product", "/pricing", "/pricing"]) await visitor.view(path);
+  const answer = await visitor.send({ type: "identify", traits });
+  if (answer.body.status !== "handed-off") throw new Error(`${traits.email} was not handed off: ${JSON.stringify(answer.body)}`);
+  return { key: `b2b-saas:${(await visitor.view("/")).origin.visitor}`, visitor, answer };
+}
+
 /** Waits until `check()` is truthy (polling), or fails after `ms`. */
 export async function eventually(check, ms = 10_000, what = "condition") {
   const until = Date.now() + ms;

@@ -3,7 +3,7 @@
 // sales feedback, the SLA clock and the bearer token. Needs edge/pkg (scripts/build-edge.sh).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { ADMIN_TOKEN, Visitor, eventually, startOrigin, startSink, startStack, startWorker, workerLog } from "./harness.mjs";
+import { ADMIN_TOKEN, eventually, makeLead, startOrigin, startSink, startStack, startWorker, Visitor, workerLog } from "./harness.mjs";
 
 const QUICK = {
   webhookBackoffMs: 100,
@@ -20,13 +20,7 @@ before(async () => {
 after(() => stack?.stop());
 
 /** A visitor who browses to MQL and gives an email: a lead for sales. Returns its key. */
-async function lead(worker, email) {
-  const v = new Visitor(worker.url);
-  for (const path of ["/", "/product", "/pricing", "/pricing"]) await v.view(path);
-  const r = await v.send({ type: "identify", traits: { email } });
-  assert.equal(r.body.status, "handed-off", `${email} handed off`);
-  return `b2b-saas:${(await v.view("/")).origin.visitor}`;
-}
+const lead = async (worker, email) => (await makeLead(worker, { email })).key;
 
 const handoff = async (worker, key) => (await worker.admin("/__mql/handoffs")).body.handoffs.find((h) => h.key === key);
 const settle = (ms) => new Promise((ok) => setTimeout(ok, ms));
@@ -91,14 +85,16 @@ test("401 from the CRM holds the lead, raises one alert, and delivery resumes on
   await eventually(async () => (await worker.admin("/__mql/summary")).body.misconfigured === null, 5000, "the flag cleared");
 });
 
-test("a lead the CRM refuses (422) is dead-lettered, listed and logged whole, and can be sent again", async () => {
+test("a lead the CRM refuses (422) is dead-lettered, listed and logged by key (never its content), and can be sent again", async () => {
   const { worker, sink } = stack;
   sink.behave(() => ({ status: 422 }));
   const key = await lead(worker, "refused@acme.com");
   await eventually(async () => (await handoff(worker, key))?.status === "dead-lettered", 10_000, "the dead letter");
   const listed = (await worker.admin("/__mql/handoffs?status=dead-lettered")).body.handoffs.map((h) => h.key);
   assert.ok(listed.includes(key));
-  await eventually(() => workerLog.join("").includes("refused@acme.com") && /handoff-dead-lettered/.test(workerLog.join("")), 5000, "the log line with the lead");
+  const line = await eventually(() => workerLog.join("").split("\n").find((l) => l.includes("handoff-dead-lettered") && l.includes(key)), 5000, "the log line naming the lead");
+  assert.match(line, /"bytes":\d+/, "its size");
+  assert.ok(!workerLog.join("").includes("refused@acme.com"), "the lead itself is in the outbox, not in the log");
   sink.behave(null);
   const again = await worker.admin("/__mql/handoffs/redeliver", { method: "POST", body: { keys: [key] } });
   assert.deepEqual(again.body.requeued, [key]);

@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { Visitor, WEBHOOK_SECRET, WEBHOOK_SECRET_NEXT, eventually, startOrigin, startSink, startWorker, workerLog } from "./harness.mjs";
+import { eventually, makeLead, startOrigin, startSink, startWorker, WEBHOOK_SECRET, WEBHOOK_SECRET_NEXT, workerLog } from "./harness.mjs";
 
 const { Webhook } = createRequire(import.meta.url)("../../tools/node_modules/standardwebhooks");
 const QUICK = { webhookBackoffMs: 100, webhookMaxBackoffMs: 400, webhookTimeoutMs: 800 };
@@ -16,13 +16,7 @@ before(async () => {
 });
 after(() => origin?.close());
 
-async function lead(worker, email) {
-  const v = new Visitor(worker.url);
-  for (const path of ["/", "/product", "/pricing", "/pricing"]) await v.view(path);
-  const r = await v.send({ type: "identify", traits: { email } });
-  assert.equal(r.body.status, "handed-off", `${email} handed off`);
-  return `b2b-saas:${(await v.view("/")).origin.visitor}`;
-}
+const lead = async (worker, email) => (await makeLead(worker, { email })).key;
 
 test("every delivery verifies with the CRM's secret, and its retries keep one webhook-id", async () => {
   const sink = await startSink();
