@@ -4,7 +4,7 @@ import { parseKeys } from "./token.js";
 import { businessHoursProblems } from "./sla.js";
 import { parseSecrets } from "./signature.js";
 
-const DEFAULTS = {
+export const DEFAULTS = {
   cookieName: "mql",
   cookieMaxAgeDays: 90,
   maxCookieBytes: 3800,
@@ -45,6 +45,12 @@ const DEFAULTS = {
   // Durable Object alarms drive delivery; where a runtime has none, false makes every scored
   // request drive the schedule kept in storage instead (one more outbox call per request).
   outboxAlarms: true,
+  // A lead needs a proof that a real browser worked for it (edge/proof.js): "altcha", or "none"
+  // for a site that takes leads from elsewhere. proofCost is PBKDF2 iterations per attempt and
+  // proofAttempts the most attempts a challenge takes (it takes between half and all of them).
+  handoffProof: "altcha",
+  proofCost: 1000,
+  proofAttempts: 4000,
   // Traits a qualified visitor must have given before the lead goes to sales (anonymous
   // visitors who qualify are "sales-ready, not yet identified").
   handoffRequires: ["email"],
@@ -99,6 +105,10 @@ export function readSettings(env) {
   }
   if ("clientAddressHeader" in overrides && overrides.clientAddressHeader !== null && !(typeof overrides.clientAddressHeader === "string" && /^[A-Za-z0-9-]+$/.test(overrides.clientAddressHeader))) {
     problems.push("SETTINGS.clientAddressHeader must be a header name (or null)");
+  }
+  if ("handoffProof" in overrides && !["altcha", "none"].includes(overrides.handoffProof)) problems.push('SETTINGS.handoffProof must be "altcha" or "none"');
+  for (const key of ["proofCost", "proofAttempts"]) {
+    if (key in overrides && !(Number.isInteger(overrides[key]) && overrides[key] >= 2 && overrides[key] <= 100_000)) problems.push(`SETTINGS.${key} must be a whole number from 2 to 100000`);
   }
   if ("outboxAlarms" in overrides && typeof overrides.outboxAlarms !== "boolean") problems.push("SETTINGS.outboxAlarms must be true or false");
   for (const key of ["handoffRequires", "rejectionReasons"]) {

@@ -3,7 +3,8 @@
 // rotate: the first key signs, every listed key verifies. The engine's saved session is URL-safe
 // base64 already; nothing in the token is trusted until the signature checks out.
 // `<visit>` is what the worker itself knows of the visit, beside the engine's session: the number
-// of scored page views (base 36) and `-h` once the lead was handed off. Events posted to the
+// of scored page views (base 36), `-p` once the visitor's page proved a real browser (edge/proof.js)
+// and `-h` once the lead was handed off. Events posted to the
 // worker never raise the page-view count, so a session made of posted events alone cannot pass
 // the minimum of page views that qualifying requires. Tokens of the earlier `v1` layout (no
 // `<visit>`) still verify, with no page views counted.
@@ -67,20 +68,21 @@ export function newVisitorId() {
 const MAX_VIEWS = 36 ** 4 - 1;
 
 /**
- * Signs a session: returns the cookie value. `visit` is `{ views, handedOff }` (page views scored
- * by the worker, and whether the lead was handed off); `expires` is in epoch seconds.
+ * Signs a session: returns the cookie value. `visit` is `{ views, proven, handedOff }` (page views
+ * scored by the worker, whether a proof of a real browser was given, whether the lead was handed
+ * off); `expires` is in epoch seconds.
  */
-export async function sign(keys, visitor, saved, expires, visit = { views: 0, handedOff: false }) {
+export async function sign(keys, visitor, saved, expires, visit = { views: 0, proven: false, handedOff: false }) {
   const { id, secret } = keys[0];
   const views = Math.min(Math.max(0, Math.floor(visit.views)), MAX_VIEWS);
-  const state = `${views.toString(36)}${visit.handedOff ? "-h" : ""}`;
+  const state = `${views.toString(36)}${visit.proven ? "-p" : ""}${visit.handedOff ? "-h" : ""}`;
   const body = `v2.${id}.${visitor}.${expires.toString(36)}.${state}.${saved}`;
   const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(body));
   return `${body}.${base64url(mac)}`;
 }
 
 /**
- * Verifies a cookie value. Returns `{ status: "valid", visitor, saved, keyId, views, handedOff }`,
+ * Verifies a cookie value. Returns `{ status: "valid", visitor, saved, keyId, views, proven, handedOff }`,
  * or `{ status }` with `missing`, `malformed`, `unknown-key`, `bad-signature` or `expired`.
  */
 export async function verify(keys, token, nowSeconds) {
@@ -90,7 +92,7 @@ export async function verify(keys, token, nowSeconds) {
   if (parts.length === 7 && parts[0] === "v2") [, keyId, visitor, exp, state, saved, sig] = parts;
   else if (parts.length === 6 && parts[0] === "v1") [, keyId, visitor, exp, saved, sig] = parts;
   else return { status: "malformed" };
-  const visit = state === undefined ? ["", "0", ""] : /^([0-9a-z]{1,4})(-h)?$/.exec(state);
+  const visit = state === undefined ? ["", "0", "", ""] : /^([0-9a-z]{1,4})(-p)?(-h)?$/.exec(state);
   if (!visit || !/^[A-Za-z0-9_-]{22}$/.test(visitor) || !/^[0-9a-z]{1,10}$/.test(exp) || !/^[A-Za-z0-9_-]+$/.test(saved)) {
     return { status: "malformed" };
   }
@@ -102,5 +104,5 @@ export async function verify(keys, token, nowSeconds) {
   const ok = await crypto.subtle.verify("HMAC", await hmacKey(key.secret), mac, encoder.encode(body));
   if (!ok) return { status: "bad-signature" };
   if (parseInt(exp, 36) < nowSeconds) return { status: "expired" };
-  return { status: "valid", visitor, saved, keyId, views: parseInt(visit[1], 36), handedOff: Boolean(visit[2]) };
+  return { status: "valid", visitor, saved, keyId, views: parseInt(visit[1], 36), proven: Boolean(visit[2]), handedOff: Boolean(visit[3]) };
 }

@@ -34,6 +34,9 @@ import { admin, json } from "./admin.js";
 import { accountOf } from "./account-score.js";
 import { checkEmail, disposableDomains } from "./email-check.js";
 import disposableList from "./pkg/disposable-domains.txt";
+import { challengeFor, proofProblem } from "./proof.js";
+import proofPage from "./proof-page.js";
+import proofSolver from "./pkg/proof-solver.js";
 export { Outbox } from "./outbox.js";
 export { Account } from "./accounts.js";
 
@@ -71,6 +74,7 @@ export default {
         visitor: new RateLimit({ limit: settings.visitorRateLimit, windowMs: settings.visitorRateWindowMs }),
         client: new RateLimit({ limit: settings.clientRateLimit, windowMs: settings.clientRateWindowMs }),
         adminFailures: new RateLimit({ limit: settings.adminFailureLimit, windowMs: settings.adminFailureWindowMs }),
+        challenges: new RateLimit({ limit: 10, windowMs: 60_000 }),
         accounts: new DistinctLimit({ limit: settings.accountsPerClient, windowMs: settings.accountsWindowMs }),
       };
     } catch (err) {
@@ -79,6 +83,9 @@ export default {
     }
     const url = new URL(request.url);
     if (url.pathname === "/__mql/events") return acceptEvents(request, url, env, ctx);
+    if (url.pathname === "/__mql/challenge") return challenge(request);
+    const script = SCRIPTS[url.pathname];
+    if (script && request.method === "GET") return new Response(script, { headers: SCRIPT_HEADERS });
     if (settings.debug && url.pathname === "/__mql/debug") return debug(request);
     if (settings.debug && url.pathname === "/__mql/stats") return json(200, { ...stats, outbox: await outbox(env).summary() });
     // Figures read now include this isolate's batch of new visitors.
@@ -163,8 +170,24 @@ function openSession(checked) {
     visitor: valid ? checked.visitor : newVisitorId(),
     fresh: !valid,
     views: valid ? checked.views : 0,
+    proven: valid && checked.proven,
     handedOff: valid && checked.handedOff,
   };
+}
+
+/** The page's proof script and its solver, served by the worker itself (edge/proof.js). */
+const SCRIPTS = { "/__mql/proof.js": proofPage, "/__mql/proof-solver.js": proofSolver };
+const SCRIPT_HEADERS = { "content-type": "text/javascript; charset=utf-8", "x-content-type-options": "nosniff", "cache-control": "public, max-age=3600" };
+
+/** GET /__mql/challenge: a proof-of-work challenge for this visitor (a valid session needed). */
+async function challenge(request) {
+  if (request.method !== "GET") return json(405, { error: "use GET" }, { allow: "GET" });
+  const checked = await checkCookie(request);
+  if (checked.status !== "valid") return json(401, { error: `cookie: a valid session from a page view of this site is required (${checked.status})` });
+  const now = Date.now();
+  // Each challenge costs the worker one key derivation: a few a minute per visitor is plenty.
+  if (limits.challenges.isOver(checked.visitor, now)) return json(429, { error: "too many challenges for this visitor" }, { "retry-after": String(limits.challenges.retryAfter(checked.visitor, now)) });
+  return json(200, await challengeFor(checked.visitor, settings, now));
 }
 
 /**
@@ -176,11 +199,13 @@ function qualify(session, result) {
   const traits = mql || settings.model.accounts ? scorer.traits() : null;
   const email = traits?.email != null ? checkEmail(traits.email, isDisposable()) : null;
   const given = mql && settings.handoffRequires.every((t) => traits[t] != null && traits[t] !== "");
-  // The gate: an email that is malformed or disposable keeps the lead from sales.
+  // The gate: an email that is malformed or disposable keeps the lead from sales, and so does a
+  // visitor whose page has not proved a real browser.
   const refused = given && email !== null && !email.ok;
-  const handoff = given && !refused && !session.handedOff;
-  const status = !mql ? "not-ready" : session.handedOff || handoff ? "handed-off" : refused ? "sales-ready-email-refused" : "sales-ready-unidentified";
-  return { mql, handoff, status, traits, email, visit: { views: session.views, handedOff: session.handedOff || handoff } };
+  const unproven = given && !refused && settings.handoffProof !== "none" && !session.proven;
+  const handoff = given && !refused && !unproven && !session.handedOff;
+  const status = !mql ? "not-ready" : session.handedOff || handoff ? "handed-off" : refused ? "sales-ready-email-refused" : unproven ? "sales-ready-unproven" : "sales-ready-unidentified";
+  return { mql, handoff, status, traits, email, visit: { views: session.views, proven: session.proven, handedOff: session.handedOff || handoff } };
 }
 
 let disposable = null;
@@ -422,6 +447,14 @@ async function acceptEvents(request, url, env, ctx) {
     return refuse(400, "invalid", `body: not valid JSON (${err.message})`);
   }
   const events = Array.isArray(body) ? body : Array.isArray(body?.events) ? body.events : [body];
+  // A proof of a real browser may come with the events ({ events, proof }): checked before
+  // anything is recorded, remembered in the session cookie once it holds.
+  const proof = !Array.isArray(body) && body !== null && typeof body === "object" && "proof" in body ? body.proof : undefined;
+  if (proof !== undefined && !checked.proven) {
+    const problem = await proofProblem(proof, checked.visitor, settings);
+    if (problem) return refuse(400, "proof", `proof: ${problem}`);
+    checked.proven = true;
+  }
   if (events.length === 0 || events.length > settings.maxEventsPerRequest) {
     return refuse(400, "invalid", `events: send 1 to ${settings.maxEventsPerRequest} events`);
   }

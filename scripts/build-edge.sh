@@ -16,6 +16,12 @@ done
 rm -rf edge/pkg/snippets edge/pkg/train
 # Disposable-mail domains for the email check (edge/email-check.js), one a line, from the
 # mailchecker package pinned in tools/package.json.
+# The proof of work (edge/proof.js): altcha-lib's challenge and verification for the worker, its
+# solver for the page's Web Worker (edge/proof-solver.js), each bundled into one module.
+NODE_PATH="$PWD/tools/node_modules" esbuild --log-level=warning --bundle --format=esm --platform=neutral \
+  --main-fields=module,main --outfile=edge/pkg/altcha.js edge/altcha-entry.js
+NODE_PATH="$PWD/tools/node_modules" esbuild --log-level=warning --bundle --format=esm --platform=browser --minify \
+  --outfile=edge/pkg/proof-solver.js edge/proof-solver.js
 node -e 'process.stdout.write([...require(process.cwd() + "/tools/node_modules/mailchecker/platform/node").blacklist()].sort().join("\n") + "\n")' > edge/pkg/disposable-domains.txt
 grep -q "^import .*snippets/" edge/pkg/mqlscore.js && { echo "build-edge: a snippet import was not renamed" >&2; exit 1; }
 for name in $(cd edge/pkg && ls *.js | grep -v '^mqlscore'); do

@@ -20,6 +20,15 @@ export const WEBHOOK_SECRET = `whsec_${Buffer.from("crm-signing-secret-012345678
 export const WEBHOOK_SECRET_NEXT = `whsec_${Buffer.from("crm-signing-secret-next-9876543210fedcba").toString("base64")}`;
 // The CRM's side: the reference verifier of the specification, from npm.
 const { Webhook } = createRequire(import.meta.url)("../../tools/node_modules/standardwebhooks");
+// The page's side of the proof of work: altcha-lib's own solver (the browser's runs the same
+// code in a Web Worker; edge/tests/proof.test.mjs runs that one in Chromium).
+const { solveChallenge } = await import("../../tools/node_modules/altcha-lib/dist/esm/v2/index.js");
+const { deriveKey: pbkdf2 } = await import("../../tools/node_modules/altcha-lib/dist/esm/v2/algorithms/web/pbkdf2.js");
+/**
+ * Proof-of-work settings for tests that are not about it: real challenges, solved and verified
+ * as in production, but cheap (edge/tests/proof.test.mjs uses the defaults).
+ */
+export const CHEAP_PROOF = { proofCost: 2, proofAttempts: 4 };
 
 function listen(server) {
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(`http://127.0.0.1:${server.address().port}`)));
@@ -149,7 +158,7 @@ export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, deb
     MQL_ADMIN_TOKEN: adminToken ?? "",
     MQL_COOKIE_KEYS: keys,
     MQL_DEBUG: String(debug),
-    MQL_SETTINGS: settings ? JSON.stringify(settings) : "",
+    MQL_SETTINGS: JSON.stringify({ ...CHEAP_PROOF, ...settings }),
   };
   const bin = `${root}tools/node_modules/.bin/workerd`;
   const args = ["serve", `${root}edge/config.capnp`, "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `outbox-data=${dataDir}`];
@@ -218,10 +227,22 @@ export async function startStack(options = {}) {
   };
 }
 
-/** A browser-like visitor with its own cookie jar. */
+/**
+ * A browser-like visitor with its own cookie jar. Like a page that loads /__mql/proof.js, it
+ * solves the worker's proof-of-work challenge before its first post of events and sends the proof
+ * with them (`proves: false` makes a scripted client that does not).
+ */
 export class Visitor {
-  constructor(base, userAgent = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0") {
-    Object.assign(this, { base, userAgent, cookie: null, setCookies: 0 });
+  constructor(base, userAgent = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0", { proves = true } = {}) {
+    Object.assign(this, { base, userAgent, cookie: null, setCookies: 0, proves, proven: false });
+  }
+
+  /** A proof for this visitor: the worker's challenge, solved. */
+  async prove() {
+    const r = await fetch(`${this.base}/__mql/challenge`, { headers: this.headers() });
+    if (r.status !== 200) throw new Error(`GET /__mql/challenge: ${r.status} ${await r.text()}`);
+    const challenge = await r.json();
+    return { challenge, solution: await solveChallenge({ challenge, deriveKey: pbkdf2 }) };
   }
 
   headers(extra = {}) {
@@ -253,11 +274,18 @@ export class Visitor {
   }
 
   async send(body, { contentType = "application/json", raw = false, headers = {} } = {}) {
+    if (!raw && this.proves && !this.proven && this.cookie) {
+      const events = Array.isArray(body) ? body : Array.isArray(body?.events) ? body.events : [body];
+      // A visitor whose session the worker refuses gets no challenge: the post goes without one.
+      const proof = await this.prove().catch(() => undefined);
+      if (proof) body = { events, proof };
+    }
     const response = await fetch(`${this.base}/__mql/events`, {
       method: "POST",
       headers: { ...this.headers(), "content-type": contentType, ...headers },
       body: raw ? body : JSON.stringify(body),
     });
+    if (response.status === 200 && !raw && this.proves) this.proven = true;
     const cookieBefore = this.cookie;
     this.keep(response);
     return { status: response.status, body: await response.json(), cookieChanged: this.cookie !== cookieBefore, headers: response.headers };

@@ -11,10 +11,14 @@ test("a signed token verifies, with its visitor and session", async () => {
   const visitor = newVisitorId();
   const token = await sign(keys, visitor, saved, now + 60, { views: 3, handedOff: false });
   assert.match(token, /^v2\.k2\.[A-Za-z0-9_-]{22}\.[0-9a-z]+\.3\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
-  assert.deepEqual(await verify(keys, token, now), { status: "valid", visitor, saved, keyId: "k2", views: 3, handedOff: false });
+  assert.deepEqual(await verify(keys, token, now), { status: "valid", visitor, saved, keyId: "k2", views: 3, proven: false, handedOff: false });
   const handed = await sign(keys, visitor, saved, now + 60, { views: 40, handedOff: true });
   assert.match(handed, /^v2\.k2\.[^.]+\.[^.]+\.14-h\./);
-  assert.deepEqual(await verify(keys, handed, now), { status: "valid", visitor, saved, keyId: "k2", views: 40, handedOff: true });
+  assert.deepEqual(await verify(keys, handed, now), { status: "valid", visitor, saved, keyId: "k2", views: 40, proven: false, handedOff: true });
+  // A visitor whose page proved a real browser (edge/proof.js), then handed off.
+  const proven = await sign(keys, visitor, saved, now + 60, { views: 5, proven: true, handedOff: true });
+  assert.match(proven, /^v2\.k2\.[^.]+\.[^.]+\.5-p-h\./);
+  assert.deepEqual(await verify(keys, proven, now), { status: "valid", visitor, saved, keyId: "k2", views: 5, proven: true, handedOff: true });
 });
 
 test("a token of the earlier v1 layout still verifies, with no page views counted", async () => {
@@ -22,7 +26,7 @@ test("a token of the earlier v1 layout still verifies, with no page views counte
   const visitor = newVisitorId();
   const body = `v1.k2.${visitor}.${(now + 60).toString(36)}.${saved}`;
   const mac = createHmac("sha256", keys[0].secret).update(body).digest("base64url");
-  assert.deepEqual(await verify(keys, `${body}.${mac}`, now), { status: "valid", visitor, saved, keyId: "k2", views: 0, handedOff: false });
+  assert.deepEqual(await verify(keys, `${body}.${mac}`, now), { status: "valid", visitor, saved, keyId: "k2", views: 0, proven: false, handedOff: false });
   assert.equal((await verify(keys, `${body}.${mac.slice(1)}A`, now)).status, "bad-signature");
 });
 
