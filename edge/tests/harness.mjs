@@ -68,7 +68,8 @@ export async function startOrigin() {
  * Webhooks signature with `secret` (401 when it fails: counted in `forged`), deduplicates by
  * `webhook-id` and records every attempt. `failNext(n)` makes the next n attempts answer 503;
  * `behave(fn)` decides each answer: fn({ key }) returns `{ status }` to answer that,
- * `{ delayMs }` to store and answer late, "drop" to close the connection unanswered, or null
+ * `{ storedThen }` to store the lead and answer that status anyway, `{ delayMs }` to store and
+ * answer late, "drop" to close the connection unanswered, or null
  * for the usual.
  */
 export async function startSink({ secret = WEBHOOK_SECRET } = {}) {
@@ -112,6 +113,11 @@ export async function startSink({ secret = WEBHOOK_SECRET } = {}) {
         return;
       }
       delivered.set(key, { lead: JSON.parse(body), duplicates: 0 });
+      // A CRM that stores the lead and then fails to say so (`{ storedThen: 500 }`).
+      if (how?.storedThen) {
+        res.writeHead(how.storedThen).end("stored, then failed");
+        return;
+      }
       res.writeHead(201).end("ok");
     });
   });

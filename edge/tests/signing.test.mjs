@@ -100,3 +100,27 @@ test("a webhook without WEBHOOK_SECRETS, or a malformed secret, is a configurati
   const log = workerLog.join("");
   for (const s of [WEBHOOK_SECRET, WEBHOOK_SECRET.slice(6), bad, "plain-text-secret-0123456789abcdef"]) assert.ok(!log.includes(s), "a secret reached a log line");
 });
+
+test("a CRM that stores a lead and then answers 500 stores each lead once by webhook-id", async () => {
+  const sink = await startSink();
+  const worker = await startWorker({ origin: origin.url, webhook: sink.url, settings: QUICK });
+  try {
+    const firsts = new Set();
+    // Every lead's first attempt: stored, then 500 (the slow CRM is outbox.test.mjs's and the
+    // fault table's).
+    sink.behave(({ key }) => (firsts.has(key) ? null : (firsts.add(key), { storedThen: 500 })));
+    const keys = [];
+    for (let i = 0; i < 10; i++) keys.push(await lead(worker, `twice${i}@acme.com`));
+    await eventually(async () => (await worker.admin("/__mql/handoffs")).body.handoffs.filter((h) => keys.includes(h.key)).every((h) => h.status === "delivered"), 15_000, "every lead delivered");
+    const posted = keys.map((k) => sink.attempts.filter((a) => a.key === k).length);
+    const duplicates = keys.reduce((n, k) => n + sink.delivered.get(k).duplicates, 0);
+    console.log(`CRM that stores then answers 500: ${keys.length} leads, ${posted.reduce((a, b) => a + b, 0)} posts, ${duplicates} repeats recognised by webhook-id, ${sink.delivered.size} stored (duplicates stored: 0)`);
+    assert.ok(posted.every((n) => n >= 2), "each lead was posted again after the 500");
+    assert.equal(duplicates, keys.length, "each repeat was recognised by its webhook-id");
+    assert.equal(sink.delivered.size, keys.length, "stored once each");
+    assert.deepEqual(sink.forged, []);
+  } finally {
+    await worker.stop();
+    sink.close();
+  }
+});
