@@ -17,6 +17,12 @@ export function accountOf(email, traits) {
   return { key: `domain:${email.domain}`, domain: email.domain, claimed: claimed || null };
 }
 
+/** What a handoff and the accounts list carry of an account (its view without the people). */
+export function accountSummary(view) {
+  const { key, name, claimedName, score, qualified, threshold, people, engaged, bestEngagement, summedEngagement, roles } = view;
+  return { key, name, claimedName, score, qualified, threshold, people, engaged, bestEngagement, summedEngagement, roles: roles.map((r) => r.id) };
+}
+
 /** The account's figures from its people, as the model's `accounts` section scores them. */
 export function accountScore(people, rules) {
   const engagedAt = rules.engagedAt ?? 10;

@@ -38,6 +38,28 @@ export class Account extends DurableObject {
     return this.view(rules);
   }
 
+  /** A person's row in this account (by visitor ids or email), for an export. */
+  member({ visitors = [], email = null }) {
+    return this.sql.exec("SELECT * FROM people").toArray().filter((p) => visitors.includes(p.visitor) || (email && p.email?.toLowerCase() === email));
+  }
+
+  /**
+   * Removes a person (by visitor ids or email) and the company name claims, which may be
+   * theirs; returns how many rows went and the account after it, or null when nobody is left
+   * (then nothing of it is kept).
+   */
+  erase({ visitors = [], email = null }, rules) {
+    const gone = this.member({ visitors, email });
+    for (const p of gone) this.sql.exec("DELETE FROM people WHERE visitor = ?", p.visitor);
+    this.sql.exec("DELETE FROM about WHERE name = 'claimed'");
+    const left = this.sql.exec("SELECT COUNT(*) AS n FROM people").one().n;
+    if (left === 0) {
+      this.sql.exec("DELETE FROM about");
+      return { removed: gone.length, account: null };
+    }
+    return { removed: gone.length, account: this.view(rules) };
+  }
+
   /** The account: its figures and its members, most engaged first. */
   view(rules) {
     const about = Object.fromEntries(this.sql.exec("SELECT name, value FROM about").toArray().map((r) => [r.name, r.value]));

@@ -6,6 +6,7 @@
 import page from "./dashboard/index.html";
 import script from "./dashboard/app.js";
 import style from "./dashboard/style.css";
+import { accountSummary } from "./account-score.js";
 
 const FEEDBACK_OUTCOMES = ["accepted", "rejected", "converted"];
 const STATUSES = ["queued", "delivered", "overdue", "accepted", "rejected", "converted", "dead-lettered"];
@@ -28,7 +29,7 @@ const DASHBOARD_HEADERS = {
 };
 
 /** Answers an admin request, or returns null when `url` is not one of these endpoints. */
-export async function admin(request, url, settings, outbox, guard) {
+export async function admin(request, url, settings, outbox, guard, account) {
   const file = DASHBOARD[url.pathname];
   if (file && (request.method === "GET" || request.method === "HEAD")) {
     return new Response(request.method === "HEAD" ? null : file[0], { headers: { "content-type": file[1], ...DASHBOARD_HEADERS } });
@@ -47,8 +48,9 @@ export async function admin(request, url, settings, outbox, guard) {
     guard.failures.isOver(guard.client, now);
     return json(401, { error: "authorization: a bearer token from ADMIN_TOKEN is required (Authorization: Bearer <token>)" }, { "www-authenticate": 'Bearer realm="mqlscore"' });
   }
-  if (request.method !== route.method) return json(405, { error: `use ${route.method}` }, { allow: route.method });
-  return route.answer({ request, url, settings, outbox: outbox() });
+  const methods = [route.method].flat();
+  if (!methods.includes(request.method)) return json(405, { error: `use ${methods.join(" or ")}` }, { allow: methods.join(", ") });
+  return route.answer({ request, url, settings, outbox: outbox(), account });
 }
 
 const ROUTES = {
@@ -90,6 +92,40 @@ const ROUTES = {
   "/__mql/accounts": {
     method: "GET",
     answer: async ({ outbox }) => json(200, { accounts: await outbox.accounts() }),
+  },
+  "/__mql/people": {
+    // One person's data: GET exports what is kept (GDPR art. 15), DELETE erases it (art. 17),
+    // by `?email=` or `?visitor=`. Logged by count only.
+    method: ["GET", "DELETE"],
+    async answer({ request, url, settings, outbox, account }) {
+      const who = personOf(url);
+      if (who.error) return json(400, who);
+      const handoffs = await outbox.person(who);
+      const visitors = [...new Set([who.visitor, ...handoffs.map((h) => h.lead.visitor)].filter(Boolean))];
+      const emails = [...new Set([who.email, ...handoffs.map((h) => h.lead.traits?.email?.toLowerCase())].filter(Boolean))];
+      // The accounts they may be in: those of their handoffs, and their email's domain.
+      const accountKeys = [...new Set([...handoffs.map((h) => h.lead.account?.key), ...emails.map((e) => `domain:${e.slice(e.lastIndexOf("@") + 1)}`)].filter(Boolean))];
+      if (request.method === "GET") {
+        const memberships = [];
+        for (const key of accountKeys) {
+          for (const email of emails.length ? emails : [null]) {
+            for (const row of await account(key).member({ visitors, email })) memberships.push({ account: key, ...row });
+          }
+        }
+        return json(200, { handoffs, accounts: memberships });
+      }
+      const erased = await outbox.erase(who);
+      let accountRows = 0;
+      for (const key of new Set([...accountKeys, ...erased.accounts])) {
+        for (const email of emails.length ? emails : [null]) {
+          const { removed, account: left } = await account(key).erase({ visitors, email }, settings.model.accounts ?? {});
+          accountRows += removed;
+          await outbox.replaceAccount(key, left && accountSummary(left));
+        }
+      }
+      console.log(JSON.stringify({ mql: "person-erased", handoffs: erased.handoffs, feedback: erased.feedback, deliveries: erased.deliveries, accountRows }));
+      return json(200, { erased: { handoffs: erased.handoffs, feedback: erased.feedback, deliveries: erased.deliveries, accountMemberships: accountRows }, keys: erased.keys });
+    },
   },
   "/__mql/alerts": {
     method: "GET",
@@ -180,6 +216,16 @@ async function readJson(request) {
 }
 
 /** A JSON response (the worker's answers use it too). */
+/** The person a /__mql/people request names: `{ email }` (lower case) or `{ visitor }`. */
+function personOf(url) {
+  const email = url.searchParams.get("email")?.trim().toLowerCase() || null;
+  const visitor = url.searchParams.get("visitor")?.trim() || null;
+  if (!email === !visitor) return { error: "email or visitor: name the person by one of them (?email= or ?visitor=)" };
+  if (email && !/^[^@\s]+@[^@\s]+$/.test(email)) return { error: "email: not an email address" };
+  if (visitor && !/^[A-Za-z0-9_-]{22}$/.test(visitor)) return { error: "visitor: not a visitor id (22 URL-safe characters)" };
+  return { email, visitor };
+}
+
 /**
  * Headers of every answer that carries data: never sniffed as another type, never cached by a
  * browser or a proxy (leads and scores are personal).

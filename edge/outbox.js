@@ -261,6 +261,54 @@ export class Outbox extends DurableObject {
       .map((row) => ({ lead: JSON.parse(row.lead), session: row.session, outcome: row.outcome, reason: row.reason, value: row.value, at: row.outcome_at }));
   }
 
+  // --- people: what is kept about one, and erasing it ------------------------------------------
+
+  /** The keys of a person's handoffs: by visitor id, or by email address (any case). */
+  personKeys({ email = null, visitor = null }) {
+    return this.sql
+      .exec("SELECT key FROM handoffs WHERE visitor = ? OR lower(json_extract(lead, '$.traits.email')) = ?", visitor ?? "", email ?? "")
+      .toArray()
+      .map((r) => r.key);
+  }
+
+  /** Everything the outbox keeps about a person (GDPR art. 15, CCPA): handoffs, feedback, deliveries. */
+  person(who) {
+    return this.personKeys(who).map((key) => {
+      const row = this.one("SELECT lead, session FROM handoffs WHERE key = ?", key);
+      return {
+        handoff: this.handoff(key),
+        lead: JSON.parse(row.lead),
+        session: row.session,
+        feedback: this.sql.exec("SELECT id, outcome, reason, value, at, received FROM feedback WHERE handoff = ? ORDER BY at", key).toArray(),
+        deliveries: this.sql.exec("SELECT id, kind, state, attempts, created, delivered_at FROM deliveries WHERE id = ? OR handoff = ?", key, key).toArray(),
+      };
+    });
+  }
+
+  /**
+   * Erases a person (GDPR art. 17, CCPA): their handoffs, the feedback on them, every delivery
+   * of them or about them (pending ones are never sent), alerts naming them. The funnel's counts
+   * stay (they hold no one). Returns what was removed, and the accounts they were in.
+   */
+  erase(who) {
+    const keys = this.personKeys(who);
+    const removed = { handoffs: 0, feedback: 0, deliveries: 0, accounts: [] };
+    for (const key of keys) {
+      const lead = JSON.parse(this.one("SELECT lead FROM handoffs WHERE key = ?", key).lead);
+      if (lead.account?.key && !removed.accounts.includes(lead.account.key)) removed.accounts.push(lead.account.key);
+      removed.deliveries += this.sql.exec("DELETE FROM deliveries WHERE id = ? OR handoff = ? OR (kind = 'alert' AND json_extract(body, '$.key') = ?)", key, key, key).rowsWritten;
+      removed.feedback += this.sql.exec("DELETE FROM feedback WHERE handoff = ?", key).rowsWritten;
+      removed.handoffs += this.sql.exec("DELETE FROM handoffs WHERE key = ?", key).rowsWritten;
+    }
+    return { keys, ...removed };
+  }
+
+  /** An account's summary after a person left it (null: nobody is left, so it goes). */
+  replaceAccount(key, summary) {
+    if (summary) this.noteAccount(summary);
+    else this.sql.exec("DELETE FROM accounts WHERE key = ?", key);
+  }
+
   // --- delivery -------------------------------------------------------------------------------
 
   addDelivery(id, kind, handoff, body, now) {

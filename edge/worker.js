@@ -31,7 +31,7 @@ import { readSettings } from "./settings.js";
 import { DistinctLimit, RateLimit, ignoreReason, isBot } from "./filter.js";
 import { newVisitorId, sign, verify } from "./token.js";
 import { admin, json } from "./admin.js";
-import { accountOf } from "./account-score.js";
+import { accountOf, accountSummary } from "./account-score.js";
 import { checkEmail, disposableDomains } from "./email-check.js";
 import disposableList from "./pkg/disposable-domains.txt";
 import { challengeFor, proofProblem } from "./proof.js";
@@ -90,7 +90,7 @@ export default {
     if (settings.debug && url.pathname === "/__mql/stats") return json(200, { ...stats, outbox: await outbox(env).summary() });
     // Figures read now include this isolate's batch of new visitors.
     if (url.pathname.startsWith("/__mql/") && url.pathname !== "/__mql/events") await flushVisitors(env, ctx);
-    const answer = await admin(request, url, settings, () => outbox(env), { client: clientAddress(request) ?? "no-address", failures: limits.adminFailures });
+    const answer = await admin(request, url, settings, () => outbox(env), { client: clientAddress(request) ?? "no-address", failures: limits.adminFailures }, (key) => env.ACCOUNTS.get(env.ACCOUNTS.idFromName(key)));
     if (answer) return answer;
 
     const reason = ignoreReason(request, url, settings);
@@ -278,7 +278,7 @@ async function rollUp(env, ctx, scored, client) {
   try {
     const stub = env.ACCOUNTS.get(env.ACCOUNTS.idFromName(account.key));
     const view = await stub.update(account, person, settings.model.accounts);
-    const summary = { key: view.key, name: view.name, claimedName: view.claimedName, score: view.score, qualified: view.qualified, threshold: view.threshold, people: view.people, engaged: view.engaged, bestEngagement: view.bestEngagement, summedEngagement: view.summedEngagement, roles: view.roles.map((r) => r.id) };
+    const summary = accountSummary(view);
     scored.headers["x-account-score"] = String(view.score);
     scored.headers["x-account-qualified"] = String(view.qualified);
     if (scored.lead) scored.lead.account = summary;
