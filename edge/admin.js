@@ -57,9 +57,14 @@ const ROUTES = {
   "/__mql/handoffs": {
     method: "GET",
     async answer({ url, outbox }) {
-      const status = url.searchParams.get("status");
-      if (status && !STATUSES.includes(status)) return json(400, { error: `status: must be one of ${STATUSES.join(", ")}` });
-      return json(200, { handoffs: await outbox.list({ status }) });
+      const query = pageQuery(url);
+      if (query.error) return json(400, query);
+      try {
+        return json(200, await outbox.list(query));
+      } catch (err) {
+        if (/^cursor:/.test(err?.message)) return json(400, { error: err.message });
+        throw err;
+      }
     },
   },
   "/__mql/handoffs/redeliver": {
@@ -216,6 +221,29 @@ async function readJson(request) {
 }
 
 /** A JSON response (the worker's answers use it too). */
+/**
+ * What a page of handoffs asks for: `status`, `model`, `since` and `until` (ISO-8601 or epoch
+ * ms), `limit` (1 to 500, default 100) and `cursor`; `{ error }` naming a bad one.
+ */
+function pageQuery(url) {
+  const q = (name) => url.searchParams.get(name) || null;
+  const status = q("status");
+  if (status && !STATUSES.includes(status)) return { error: `status: must be one of ${STATUSES.join(", ")}` };
+  const time = (name) => {
+    const v = q(name);
+    if (v === null) return null;
+    const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+    return Number.isFinite(ms) ? ms : undefined;
+  };
+  const [since, until] = [time("since"), time("until")];
+  if (since === undefined || until === undefined) return { error: `${since === undefined ? "since" : "until"}: must be ISO-8601 or epoch milliseconds` };
+  const limit = q("limit") === null ? 100 : Number(q("limit"));
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) return { error: "limit: must be a whole number from 1 to 500" };
+  const cursor = q("cursor");
+  if (cursor && !/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return { error: "cursor: not a cursor from a previous page's next" };
+  return { status, model: q("model"), since, until, limit, cursor };
+}
+
 /** The person a /__mql/people request names: `{ email }` (lower case) or `{ visitor }`. */
 function personOf(url) {
   const email = url.searchParams.get("email")?.trim().toLowerCase() || null;

@@ -57,6 +57,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
   delivered_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_at);
+CREATE INDEX IF NOT EXISTS handoffs_created ON handoffs (created, key);
 CREATE TABLE IF NOT EXISTS feedback (
   id TEXT PRIMARY KEY,
   handoff TEXT NOT NULL,
@@ -144,12 +145,28 @@ export class Outbox extends DurableObject {
     if (due) this.ctx.waitUntil(this.drive().then(() => this.schedule()));
   }
 
-  /** Handoffs, newest first, optionally only those with `status`. */
-  list({ status = null, limit = 500 } = {}) {
+  /**
+   * One page of handoffs, newest first, filtered by `status`, `model` (`id@version` or `id`) and
+   * creation time (`since` <= created < `until`, epoch ms). `cursor` (from the previous page's
+   * `next`) continues after the last handoff shown: pages stay whole while handoffs are added,
+   * since each new one is newer than any cursor. Returns `{ handoffs, next }` (`next` null at the
+   * end).
+   */
+  list({ status = null, model = null, since = null, until = null, cursor = null, limit = 100 } = {}) {
     this.kick();
-    const now = Date.now();
-    const rows = this.sql.exec(`${HANDOFF_VIEW} ORDER BY h.created DESC`, now).toArray();
-    return rows.map(present).filter((h) => !status || h.status === status).slice(0, limit);
+    const after = cursor ? decodeCursor(cursor) : null;
+    const rows = this.sql
+      .exec(
+        `SELECT * FROM (${HANDOFF_VIEW}) WHERE (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR model = ?3 OR model LIKE ?3 || '@%')
+           AND (?4 IS NULL OR created >= ?4) AND (?5 IS NULL OR created < ?5)
+           AND (?6 IS NULL OR created < ?6 OR (created = ?6 AND key < ?7))
+         ORDER BY created DESC, key DESC LIMIT ?8`,
+        Date.now(), status, model, since, until, after?.created ?? null, after?.key ?? null, limit + 1,
+      )
+      .toArray();
+    const page = rows.slice(0, limit).map(present);
+    const last = page.at(-1);
+    return { handoffs: page, next: rows.length > limit ? encodeCursor(last.createdAt, last.key) : null };
   }
 
   /** One handoff as `list` shows it, or null. */
@@ -210,7 +227,7 @@ export class Outbox extends DurableObject {
   async summary() {
     this.kick();
     const now = Date.now();
-    const handoffs = this.list({ limit: Infinity });
+    const handoffs = this.sql.exec(HANDOFF_VIEW, now).toArray().map(present);
     const byModel = {};
     for (const h of handoffs) (byModel[h.model] ??= []).push(h);
     const pending = this.sql.exec("SELECT count(*) AS n FROM deliveries WHERE state = 'pending' AND kind = 'lead'").one().n;
@@ -467,6 +484,20 @@ SELECT h.*, d.state, d.attempts, d.unknown, d.last_status, d.last_error, d.held,
        WHEN d.state = 'delivered' THEN 'delivered'
        ELSE 'queued' END AS status
 FROM handoffs h LEFT JOIN deliveries d ON d.id = h.key`;
+
+/** A page cursor: the creation time and key of the last handoff shown, opaque to the reader. */
+function encodeCursor(created, key) {
+  return btoa(JSON.stringify([created, key])).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** The position a cursor names, or throws a RangeError naming it. */
+export function decodeCursor(text) {
+  try {
+    const [created, key] = JSON.parse(atob(text.replace(/-/g, "+").replace(/_/g, "/")));
+    if (Number.isInteger(created) && typeof key === "string") return { created, key };
+  } catch {}
+  throw new RangeError("cursor: not a cursor from a previous page's next");
+}
 
 function present(row) {
   const lead = JSON.parse(row.lead);

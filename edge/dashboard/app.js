@@ -21,16 +21,34 @@ async function api(path, init = {}) {
   return body;
 }
 
+/** Pages of 100 handoffs the reader has asked for ("Show 100 more"). */
+let pages = 1;
+
+/** The handoffs of the pages shown, newest first, following the server's cursors. */
+async function handoffPages(status) {
+  const all = [];
+  let cursor = null;
+  for (let i = 0; i < pages; i++) {
+    const page = await api(`/__mql/handoffs?limit=100${status ? `&status=${status}` : ""}${cursor ? `&cursor=${cursor}` : ""}`);
+    all.push(...page.handoffs);
+    cursor = page.next;
+    if (!cursor) break;
+  }
+  return { handoffs: all, more: cursor !== null };
+}
+
 async function refresh() {
   try {
     const status = $("status").value;
     const [summary, list, accounts] = await Promise.all([
       api("/__mql/summary"),
-      api(`/__mql/handoffs${status ? `?status=${status}` : ""}`),
+      handoffPages(status),
       api("/__mql/accounts"),
     ]);
     reasons = summary.rejectionReasonsAllowed;
     handoffs = list.handoffs;
+    $("more").hidden = !list.more;
+    $("shown").textContent = `${handoffs.length} shown${list.more ? ", more older ones" : ""}`;
     $("login").hidden = true;
     $("board").hidden = false;
     drawFunnel(summary);
@@ -191,7 +209,14 @@ $("login").addEventListener("submit", (e) => {
   sessionStorage.setItem("mql-token", token);
   refresh();
 });
-$("status").addEventListener("change", refresh);
+$("status").addEventListener("change", () => {
+  pages = 1;
+  refresh();
+});
+$("more").addEventListener("click", () => {
+  pages++;
+  refresh();
+});
 setInterval(() => {
   for (const cell of document.querySelectorAll("td.due")) {
     const h = handoffs.find((x) => x.key === cell.parentElement.dataset.key);

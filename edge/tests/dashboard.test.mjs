@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launchChromium } from "../../scripts/chromium.mjs";
-import { ADMIN_TOKEN, Visitor, eventually, startStack } from "./harness.mjs";
+import { ADMIN_TOKEN, allHandoffs, eventually, startStack, Visitor } from "./harness.mjs";
 
 let stack;
 let browser;
@@ -86,7 +86,7 @@ test("without the token the dashboard shows nothing; with it, the funnel, handof
   await annRow.getByRole("button", { name: "Won" }).click();
   await p.waitForSelector(`#handoffs tr[data-key="b2b-saas:${ann.visitor}"] td.status.converted`);
   assert.deepEqual(sent.map((f) => [f.outcome, f.value]), [["converted", 12000]], "one conversion, with its value");
-  const stored = (await worker.admin("/__mql/handoffs")).body.handoffs;
+  const stored = (await allHandoffs(worker));
   assert.deepEqual(
     [stored.find((h) => h.visitor === ann.visitor).status, stored.find((h) => h.visitor === bo.visitor).reason],
     ["converted", "no-budget"],

@@ -4,7 +4,7 @@
 // a lead and it is dead-lettered.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { ADMIN_TOKEN, eventually, makeLead, startStack, workerLog } from "./harness.mjs";
+import { ADMIN_TOKEN, allHandoffs, eventually, makeLead, startStack, workerLog } from "./harness.mjs";
 
 let stack;
 before(async () => {
@@ -53,7 +53,7 @@ test("no log line holds an email address or a lead's body, when queued, refused 
   const { worker, sink } = stack;
   sink.behave(() => ({ status: 422 }));
   const { key } = await lead(worker, { email: "refused.person@acme.com", firstName: "Refused", title: "CEO" });
-  await eventually(async () => (await worker.admin("/__mql/handoffs")).body.handoffs.find((h) => h.key === key)?.status === "dead-lettered", 10_000, "dead-lettered");
+  await eventually(async () => (await allHandoffs(worker)).find((h) => h.key === key)?.status === "dead-lettered", 10_000, "dead-lettered");
   sink.behave(null);
   await new Promise((ok) => setTimeout(ok, 300));
   const log = workerLog.join("");

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { performance } from "node:perf_hooks";
-import { Visitor, startOrigin, startSink, startWorker } from "./harness.mjs";
+import { allHandoffs, startOrigin, startSink, startWorker, Visitor } from "./harness.mjs";
 
 const SETTINGS = {
   webhookBackoffMs: 200,
@@ -96,7 +96,7 @@ async function count(rig, what, keys, ms = 30_000) {
   // The sink stores a key once and answers a repeat 409: repeats are what a CRM that ignored
   // idempotency keys would have stored twice.
   const repeats = keys.reduce((n, k) => n + (rig.sink.delivered.get(k)?.duplicates ?? 0), 0);
-  const listed = (await rig.worker.admin("/__mql/handoffs")).body.handoffs;
+  const listed = (await allHandoffs(rig.worker));
   const attempts = listed.reduce((n, h) => n + h.delivery.attempts, 0);
   const unknown = listed.reduce((n, h) => n + h.delivery.unknown, 0);
   const row = { what, leads: keys.length, stored: summary.handedOff, attempts, unknown, reached, postedTwice, repeats, lost: keys.length - reached };
@@ -131,7 +131,7 @@ test("CRM answers 401 (credentials rotated), then is fixed", withRig(async (rig)
   rig.sink.behave(() => ({ status: 401 }));
   const { keys } = await qualify(rig, 20, "rotated");
   await settle(2000);
-  const held = (await rig.worker.admin("/__mql/handoffs?status=queued")).body.handoffs;
+  const held = (await allHandoffs(rig.worker, "status=queued"));
   assert.equal(held.filter((h) => /401/.test(h.delivery.held)).length, 20, "held, not dropped");
   rig.sink.behave(null);
   await count(rig, "CRM answers 401 for 2 s (credentials rotated), then fixed", keys);

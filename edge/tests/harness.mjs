@@ -310,6 +310,19 @@ export async function makeLead(worker, traits) {
   return { key: `b2b-saas:${(await visitor.view("/")).origin.visitor}`, visitor, answer };
 }
 
+/** Every handoff `query` selects (`status=queued`), page by page through the cursors, newest first. */
+export async function allHandoffs(worker, query = "") {
+  const all = [];
+  let cursor = null;
+  do {
+    const r = await worker.admin(`/__mql/handoffs?limit=500${query ? `&${query}` : ""}${cursor ? `&cursor=${cursor}` : ""}`);
+    if (r.status !== 200) throw new Error(`GET /__mql/handoffs: ${r.status} ${JSON.stringify(r.body)}`);
+    all.push(...r.body.handoffs);
+    cursor = r.body.next;
+  } while (cursor);
+  return all;
+}
+
 /** Waits until `check()` is truthy (polling), or fails after `ms`. */
 export async function eventually(check, ms = 10_000, what = "condition") {
   const until = Date.now() + ms;

@@ -3,7 +3,7 @@
 // sales feedback, the SLA clock and the bearer token. Needs edge/pkg (scripts/build-edge.sh).
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { ADMIN_TOKEN, eventually, makeLead, startOrigin, startSink, startStack, startWorker, Visitor, workerLog } from "./harness.mjs";
+import { ADMIN_TOKEN, allHandoffs, eventually, makeLead, startOrigin, startSink, startStack, startWorker, Visitor, workerLog } from "./harness.mjs";
 
 const QUICK = {
   webhookBackoffMs: 100,
@@ -22,7 +22,7 @@ after(() => stack?.stop());
 /** A visitor who browses to MQL and gives an email: a lead for sales. Returns its key. */
 const lead = async (worker, email) => (await makeLead(worker, { email })).key;
 
-const handoff = async (worker, key) => (await worker.admin("/__mql/handoffs")).body.handoffs.find((h) => h.key === key);
+const handoff = async (worker, key) => (await allHandoffs(worker)).find((h) => h.key === key);
 const settle = (ms) => new Promise((ok) => setTimeout(ok, ms));
 
 test("a CRM down for a stretch (503, then refusing connections) gets every lead once when it is back", async () => {
@@ -90,7 +90,7 @@ test("a lead the CRM refuses (422) is dead-lettered, listed and logged by key (n
   sink.behave(() => ({ status: 422 }));
   const key = await lead(worker, "refused@acme.com");
   await eventually(async () => (await handoff(worker, key))?.status === "dead-lettered", 10_000, "the dead letter");
-  const listed = (await worker.admin("/__mql/handoffs?status=dead-lettered")).body.handoffs.map((h) => h.key);
+  const listed = (await allHandoffs(worker, "status=dead-lettered")).map((h) => h.key);
   assert.ok(listed.includes(key));
   const line = await eventually(() => workerLog.join("").split("\n").find((l) => l.includes("handoff-dead-lettered") && l.includes(key)), 5000, "the log line naming the lead");
   assert.match(line, /"bytes":\d+/, "its size");
@@ -121,7 +121,7 @@ test("workerd killed (SIGKILL) mid-delivery and started again on the same storag
     // No traffic after the restart: the stored alarm drives the deliveries.
     worker = await startWorker({ origin: origin.url, webhook: sink.url, settings: QUICK, dataDir });
     const statuses = async () => {
-      const list = (await worker.admin("/__mql/handoffs")).body.handoffs;
+      const list = (await allHandoffs(worker));
       return keys.map((k) => list.find((h) => h.key === k)?.status);
     };
     await eventually(async () => (await statuses()).every((s) => s === "delivered"), 15_000, "every lead delivered after the restart");
@@ -173,12 +173,12 @@ async function feedbackAndSla({ worker, sink, alerts }) {
 
   // No feedback on `late` within followUpMinutes (3 s here): overdue, one alert.
   await eventually(() => [...alerts.delivered.values()].some((a) => a.lead.alert === "follow-up-overdue" && a.lead.key === late), 10_000, "the overdue alert");
-  const overdue = (await worker.admin("/__mql/handoffs?status=overdue")).body.handoffs.map((h) => h.key);
+  const overdue = (await allHandoffs(worker, "status=overdue")).map((h) => h.key);
   assert.ok(overdue.includes(late) && !overdue.includes(won));
   assert.equal([...alerts.delivered.values()].filter((a) => a.lead.key === late).length, 1);
 
   const summary = (await worker.admin("/__mql/summary")).body;
-  const mine = (await worker.admin("/__mql/handoffs")).body.handoffs.filter((h) => [won, lost, late].includes(h.key));
+  const mine = (await allHandoffs(worker)).filter((h) => [won, lost, late].includes(h.key));
   assert.deepEqual(mine.map((h) => h.status).sort(), ["converted", "overdue", "rejected"]);
   assert.equal(summary.rejectionReasons["no-budget"], 1);
   assert.equal(summary.byModel["b2b-saas@1"].converted, summary.converted);

@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
-import { eventually, makeLead, startOrigin, startSink, startWorker, WEBHOOK_SECRET, WEBHOOK_SECRET_NEXT, workerLog } from "./harness.mjs";
+import { allHandoffs, eventually, makeLead, startOrigin, startSink, startWorker, WEBHOOK_SECRET, WEBHOOK_SECRET_NEXT, workerLog } from "./harness.mjs";
 
 const { Webhook } = createRequire(import.meta.url)("../../tools/node_modules/standardwebhooks");
 const QUICK = { webhookBackoffMs: 100, webhookMaxBackoffMs: 400, webhookTimeoutMs: 800 };
@@ -70,7 +70,7 @@ test("a CRM with another secret refuses every delivery, and the lead waits inste
     const key = await lead(worker, "mismatch@acme.com");
     await eventually(() => sink.forged.some((f) => f.key === key), 10_000, "a refused attempt");
     assert.equal(sink.delivered.size, 0);
-    const h = (await worker.admin("/__mql/handoffs")).body.handoffs.find((x) => x.key === key);
+    const h = (await allHandoffs(worker)).find((x) => x.key === key);
     assert.notEqual(h.status, "delivered");
     assert.match(h.delivery.lastError, /401/, "held as misconfigured, kept for a retry");
   } finally {
@@ -111,7 +111,7 @@ test("a CRM that stores a lead and then answers 500 stores each lead once by web
     sink.behave(({ key }) => (firsts.has(key) ? null : (firsts.add(key), { storedThen: 500 })));
     const keys = [];
     for (let i = 0; i < 10; i++) keys.push(await lead(worker, `twice${i}@acme.com`));
-    await eventually(async () => (await worker.admin("/__mql/handoffs")).body.handoffs.filter((h) => keys.includes(h.key)).every((h) => h.status === "delivered"), 15_000, "every lead delivered");
+    await eventually(async () => (await allHandoffs(worker)).filter((h) => keys.includes(h.key)).every((h) => h.status === "delivered"), 15_000, "every lead delivered");
     const posted = keys.map((k) => sink.attempts.filter((a) => a.key === k).length);
     const duplicates = keys.reduce((n, k) => n + sink.delivered.get(k).duplicates, 0);
     console.log(`CRM that stores then answers 500: ${keys.length} leads, ${posted.reduce((a, b) => a + b, 0)} posts, ${duplicates} repeats recognised by webhook-id, ${sink.delivered.size} stored (duplicates stored: 0)`);
