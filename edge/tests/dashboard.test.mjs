@@ -5,7 +5,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launchChromium } from "../../scripts/chromium.mjs";
-import { ADMIN_TOKEN, allHandoffs, eventually, startStack, Visitor } from "./harness.mjs";
+import { ADMIN_TOKEN, allHandoffs, eventually, makeLead, startStack, Visitor } from "./harness.mjs";
 
 let stack;
 let browser;
@@ -95,6 +95,25 @@ test("without the token the dashboard shows nothing; with it, the funnel, handof
   const outcomes = await (await fetch(`${worker.url}/__mql/outcomes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
   const won = outcomes.trim().split("\n").map((l) => JSON.parse(l)).filter((o) => o.converted);
   assert.deepEqual(won.map((o) => o.value), [12000], "the outcomes train reads: one conversion, worth what was typed");
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test("past 100 handoffs the dashboard pages: 'Show 100 more' shows the older ones", async () => {
+  const { worker } = stack;
+  const keys = [];
+  for (let i = 0; i < 101; i++) keys.push((await makeLead(worker, { email: `many${i}@paged-co.io` })).key);
+  const total = (await allHandoffs(worker)).length;
+  assert.ok(total > 100, `${total} handoffs`);
+  const { p, errors, close } = await page();
+  await p.goto(`${worker.url}/__mql/dashboard#token=${ADMIN_TOKEN}`);
+  await p.waitForSelector("#board:not([hidden])");
+  assert.equal(await p.locator("#handoffs tbody tr").count(), 100);
+  assert.equal(await p.locator(`#handoffs tr[data-key="${keys[0]}"]`).count(), 0, "the oldest of them is not on the first page");
+  await p.getByRole("button", { name: "Show 100 more" }).click();
+  await p.waitForSelector(`#handoffs tr[data-key="${keys[0]}"]`);
+  assert.equal(await p.locator("#handoffs tbody tr").count(), Math.min(total, 200));
+  assert.match(await p.locator("#shown").innerText(), new RegExp(`^${Math.min(total, 200)} shown`));
   assert.deepEqual(errors, []);
   await close();
 });
