@@ -534,19 +534,19 @@ fn a_short_csv_row_is_an_error_naming_it() {
     }
 }
 
-/// `eval` on a file with no lead once exited 0 with `log loss -0.000, Brier -0.000`.
-#[test]
-fn eval_without_leads_is_an_error() {
-    let dir = scratch("header-only");
-    let csv = dir.join("empty.csv");
-    std::fs::write(&csv, "Title,Won\n").unwrap();
+/// `eval` of the demo model on a CSV of `Title` and `Won` columns (mapped to `title` and the
+/// outcome), written to a scratch folder `name`.
+fn eval_titles_and_outcomes(name: &str, csv_bytes: &[u8]) -> (bool, String, String) {
+    let dir = scratch(name);
+    let csv = dir.join("leads.csv");
+    std::fs::write(&csv, csv_bytes).unwrap();
     let mapping = dir.join("mapping.json");
     std::fs::write(
         &mapping,
         r#"{"converted":{"column":"Won"},"traits":{"Title":"title"}}"#,
     )
     .unwrap();
-    let (ok, out, err) = run(&[
+    run(&[
         "eval",
         "--model",
         "models/b2b-saas.json",
@@ -554,7 +554,13 @@ fn eval_without_leads_is_an_error() {
         csv.to_str().unwrap(),
         "--mapping",
         mapping.to_str().unwrap(),
-    ]);
+    ])
+}
+
+/// `eval` on a file with no lead once exited 0 with `log loss -0.000, Brier -0.000`.
+#[test]
+fn eval_without_leads_is_an_error() {
+    let (ok, out, err) = eval_titles_and_outcomes("header-only", b"Title,Won\n");
     assert!(!ok, "{out}");
     assert!(!out.contains("-0.000"), "{out}");
     assert!(
@@ -566,28 +572,10 @@ fn eval_without_leads_is_an_error() {
 /// A byte that is not UTF-8 is found by line and byte, not only "stream did not contain valid UTF-8".
 #[test]
 fn a_csv_that_is_not_utf8_says_where() {
-    let dir = scratch("latin1");
-    let csv = dir.join("latin1.csv");
-    std::fs::write(
-        &csv,
+    let (ok, _, err) = eval_titles_and_outcomes(
+        "latin1",
         b"Title,Won\nVP Sales,yes\nDirecteur g\xe9n\xe9ral,no\n",
-    )
-    .unwrap();
-    let mapping = dir.join("mapping.json");
-    std::fs::write(
-        &mapping,
-        r#"{"converted":{"column":"Won"},"traits":{"Title":"title"}}"#,
-    )
-    .unwrap();
-    let (ok, _, err) = run(&[
-        "eval",
-        "--model",
-        "models/b2b-saas.json",
-        "--csv",
-        csv.to_str().unwrap(),
-        "--mapping",
-        mapping.to_str().unwrap(),
-    ]);
+    );
     assert!(!ok);
     assert!(
         err.contains("line 3, byte 12 of the line (byte 34 of the file): 0xe9 is not UTF-8"),
