@@ -125,6 +125,7 @@ export class Outbox extends DurableObject {
       await this.deliverDue(now());
       this.deadLetter(now());
       this.raiseOverdue(now());
+      this.expire(now());
     })().finally(() => {
       this.running = null;
     });
@@ -208,6 +209,8 @@ export class Outbox extends DurableObject {
       "UPDATE handoffs SET outcome = ?, reason = ?, value = ?, outcome_at = ?, followed_up_at = ? WHERE key = ?",
       latest.outcome, latest.reason, latest.value, latest.at, first, fb.key,
     );
+    // A judged handoff is closed: the alarm wakes for its retention's end.
+    await this.schedule();
     return { status: 200, duplicate: false, handoff: this.handoff(fb.key, now) };
   }
 
@@ -239,6 +242,8 @@ export class Outbox extends DurableObject {
         visitors: this.one("SELECT n FROM counters WHERE name = 'visitors'")?.n ?? 0,
         salesReady: this.one("SELECT n FROM counters WHERE name = 'salesReady'")?.n ?? 0,
       },
+      // Closed handoffs removed after retentionDays: the figures above are of those kept.
+      expired: this.one("SELECT n FROM counters WHERE name = 'expired'")?.n ?? 0,
       nextAlarmAt: await this.ctx.storage.getAlarm(),
       misconfigured: this.flag("misconfigured"),
       byModel: Object.fromEntries(Object.entries(byModel).map(([m, list]) => [m, figures(list)])),
@@ -320,6 +325,29 @@ export class Outbox extends DurableObject {
     return { keys, ...removed };
   }
 
+  /** How long a closed handoff is kept, in ms (`retentionDays`). */
+  retentionMs() {
+    return Math.round(this.settings.retentionDays * 86_400_000);
+  }
+
+  /**
+   * Removes handoffs closed (judged by sales, or dead-lettered) more than `retentionDays` ago,
+   * with their feedback and deliveries: a lead is personal data, kept while sales may act on
+   * it. Counted in the `expired` counter; logged by count.
+   */
+  expire(now) {
+    const keys = this.sql.exec(`SELECT key FROM (${CLOSED}) WHERE closed <= ?`, now - this.retentionMs()).toArray().map((r) => r.key);
+    for (const key of keys) {
+      this.sql.exec("DELETE FROM deliveries WHERE id = ? OR handoff = ? OR (kind = 'alert' AND json_extract(body, '$.key') = ?)", key, key, key);
+      this.sql.exec("DELETE FROM feedback WHERE handoff = ?", key);
+      this.sql.exec("DELETE FROM handoffs WHERE key = ?", key);
+    }
+    if (keys.length) {
+      this.count("expired", keys.length);
+      log({ mql: "handoffs-expired", n: keys.length, retentionDays: this.settings.retentionDays });
+    }
+  }
+
   /** An account's summary after a person left it (null: nobody is left, so it goes). */
   replaceAccount(key, summary) {
     if (summary) this.noteAccount(summary);
@@ -341,7 +369,10 @@ export class Outbox extends DurableObject {
       `SELECT min(t) AS t FROM (
          SELECT min(next_at) AS t FROM deliveries WHERE state = 'pending'
          UNION ALL
-         SELECT min(due_at) AS t FROM handoffs WHERE due_at IS NOT NULL AND followed_up_at IS NULL AND overdue_alerted = 0)`,
+         SELECT min(due_at) AS t FROM handoffs WHERE due_at IS NOT NULL AND followed_up_at IS NULL AND overdue_alerted = 0
+         UNION ALL
+         SELECT min(closed) + ?1 AS t FROM (${CLOSED}))`,
+      this.retentionMs(),
     )?.t;
     if (next == null || !this.settings.outboxAlarms) {
       this.setFlag("alarm", null);
@@ -475,6 +506,12 @@ export class Outbox extends DurableObject {
     else this.sql.exec("INSERT OR REPLACE INTO flags (name, value) VALUES (?, ?)", name, value);
   }
 }
+
+/** Closed handoffs (judged, or their delivery dead-lettered) and when they closed. */
+const CLOSED = `
+SELECT h.key, COALESCE(h.outcome_at, d.last_attempt_at, h.created) AS closed
+FROM handoffs h LEFT JOIN deliveries d ON d.id = h.key
+WHERE h.outcome IS NOT NULL OR d.state = 'dead'`;
 
 const HANDOFF_VIEW = `
 SELECT h.*, d.state, d.attempts, d.unknown, d.last_status, d.last_error, d.held, d.next_at,

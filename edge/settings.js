@@ -58,11 +58,14 @@ export const DEFAULTS = {
   // businessHours when set ({ days: [1,2,3,4,5], start: "09:00", end: "17:00", utcOffsetMinutes: 0 }).
   followUpMinutes: 60,
   businessHours: null,
+  // Days a closed handoff (judged by sales, or dead-lettered) is kept before it is removed with
+  // its feedback and deliveries; fractions of a day are allowed.
+  retentionDays: 365,
   // Reasons sales may give when rejecting a lead (POST /__mql/feedback).
   rejectionReasons: ["not-a-fit", "no-budget", "no-authority", "no-need", "bad-timing", "unreachable", "competitor", "student-or-job-seeker", "duplicate", "spam"],
 };
 
-const POSITIVE = ["adminFailureWindowMs", "accountsWindowMs", "webhookBackoffMs", "webhookMaxBackoffMs", "webhookTimeoutMs", "deadLetterAfterMs", "misconfiguredRetryMs", "followUpMinutes"];
+const POSITIVE = ["retentionDays", "adminFailureWindowMs", "accountsWindowMs", "webhookBackoffMs", "webhookMaxBackoffMs", "webhookTimeoutMs", "deadLetterAfterMs", "misconfiguredRetryMs", "followUpMinutes"];
 
 /**
  * Reads the environment once per isolate. Required: MODEL (JSON text or object), ORIGIN_URL,
