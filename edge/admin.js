@@ -96,7 +96,16 @@ const ROUTES = {
   },
   "/__mql/accounts": {
     method: "GET",
-    answer: async ({ outbox }) => json(200, { accounts: await outbox.accounts() }),
+    async answer({ url, outbox }) {
+      const query = pageQuery(url);
+      if (query.error) return json(400, query);
+      try {
+        return json(200, await outbox.accounts({ limit: query.limit, cursor: query.cursor }));
+      } catch (err) {
+        if (/^cursor:/.test(err?.message)) return json(400, { error: err.message });
+        throw err;
+      }
+    },
   },
   "/__mql/people": {
     // One person's data: GET exports what is kept (GDPR art. 15), DELETE erases it (art. 17),

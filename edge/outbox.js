@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_at);
 CREATE INDEX IF NOT EXISTS handoffs_created ON handoffs (created, key);
+CREATE INDEX IF NOT EXISTS handoffs_account ON handoffs (json_extract(lead, '$.account.key'));
 CREATE TABLE IF NOT EXISTS feedback (
   id TEXT PRIMARY KEY,
   handoff TEXT NOT NULL,
@@ -70,6 +71,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 CREATE TABLE IF NOT EXISTS flags (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (key TEXT PRIMARY KEY, summary TEXT NOT NULL, score REAL NOT NULL, updated INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS accounts_score ON accounts (score DESC, key);
 `;
 
 /** Later feedback wins; at the same moment, the further step of the funnel. */
@@ -263,16 +265,27 @@ export class Outbox extends DurableObject {
     );
   }
 
-  /** Accounts, highest score first, with their handoffs. */
-  accounts({ limit = 500 } = {}) {
-    const handoffs = this.sql.exec("SELECT lead FROM handoffs").toArray().map((r) => JSON.parse(r.lead));
-    return this.sql
-      .exec("SELECT summary, updated FROM accounts ORDER BY score DESC LIMIT ?", limit)
-      .toArray()
-      .map((r) => {
-        const account = JSON.parse(r.summary);
-        return { ...account, updatedAt: r.updated, handoffs: handoffs.filter((l) => l.account?.key === account.key).map((l) => l.idempotencyKey) };
-      });
+  /**
+   * A page of accounts, highest score first (ties by key), each with its handoffs' keys:
+   * `{ accounts, next }`, `cursor` from the previous page's `next`. The handoffs of an account
+   * come from an index on the lead's account key, not from reading every lead.
+   */
+  accounts({ limit = 100, cursor = null } = {}) {
+    const after = cursor ? decodeCursor(cursor) : null;
+    const rows = this.sql
+      .exec(
+        `SELECT key, summary, score, updated FROM accounts
+         WHERE ?1 IS NULL OR score < ?1 OR (score = ?1 AND key > ?2)
+         ORDER BY score DESC, key ASC LIMIT ?3`,
+        after?.created ?? null, after?.key ?? null, limit + 1,
+      )
+      .toArray();
+    const page = rows.slice(0, limit).map((r) => {
+      const handoffs = this.sql.exec("SELECT key FROM handoffs WHERE json_extract(lead, '$.account.key') = ?", r.key).toArray().map((h) => h.key);
+      return { ...JSON.parse(r.summary), updatedAt: r.updated, handoffs };
+    });
+    const last = rows[limit - 1];
+    return { accounts: page, next: rows.length > limit ? encodeCursor(last.score, last.key) : null };
   }
 
   /** Handed-off leads with their outcome, for `mqlscore train`. */
@@ -522,7 +535,7 @@ SELECT h.*, d.state, d.attempts, d.unknown, d.last_status, d.last_error, d.held,
        ELSE 'queued' END AS status
 FROM handoffs h LEFT JOIN deliveries d ON d.id = h.key`;
 
-/** A page cursor: the creation time and key of the last handoff shown, opaque to the reader. */
+/** A page cursor: the position (creation time, or score) and key of the last row shown, opaque to the reader. */
 function encodeCursor(created, key) {
   return btoa(JSON.stringify([created, key])).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
@@ -531,7 +544,7 @@ function encodeCursor(created, key) {
 export function decodeCursor(text) {
   try {
     const [created, key] = JSON.parse(atob(text.replace(/-/g, "+").replace(/_/g, "/")));
-    if (Number.isInteger(created) && typeof key === "string") return { created, key };
+    if (Number.isFinite(created) && typeof key === "string") return { created, key };
   } catch {}
   throw new RangeError("cursor: not a cursor from a previous page's next");
 }

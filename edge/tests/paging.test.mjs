@@ -62,3 +62,27 @@ test("bad page queries are refused, each naming its field", async () => {
     assert.match(r.body.error, message, query);
   }
 });
+
+test("accounts page by score with their handoffs, through the same cursors", async () => {
+  const { worker } = stack;
+  for (const domain of ["acct-a.io", "acct-b.io", "acct-c.io"]) await makeLead(worker, { email: `lead@${domain}`, title: "VP Sales" });
+  const all = [];
+  let cursor = null;
+  let pages = 0;
+  do {
+    const r = await worker.admin(`/__mql/accounts?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.ok(r.body.accounts.length <= 2);
+    all.push(...r.body.accounts);
+    cursor = r.body.next;
+    pages++;
+  } while (cursor);
+  const keys = all.map((a) => a.key);
+  assert.equal(new Set(keys).size, keys.length, "no account twice");
+  for (const d of ["acct-a.io", "acct-b.io", "acct-c.io", "paging-co.io"]) assert.ok(keys.includes(`domain:${d}`), d);
+  assert.ok(pages >= 2);
+  const scores = all.map((a) => a.score);
+  assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "highest score first");
+  assert.equal(all.find((a) => a.key === "domain:paging-co.io").handoffs.length, 26, "its handoffs, found by the index");
+  assert.equal((await worker.admin("/__mql/accounts?cursor=bm90LWEtY3Vyc29y")).status, 400);
+});
