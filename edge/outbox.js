@@ -541,7 +541,7 @@ function encodeCursor(created, key) {
 }
 
 /** The position a cursor names, or throws a RangeError naming it. */
-export function decodeCursor(text) {
+function decodeCursor(text) {
   try {
     const [created, key] = JSON.parse(atob(text.replace(/-/g, "+").replace(/_/g, "/")));
     if (Number.isFinite(created) && typeof key === "string") return { created, key };

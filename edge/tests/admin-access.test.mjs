@@ -27,7 +27,7 @@ test("wrong tokens are limited per client, without locking out the right token e
   for (let i = 0; i < 200; i++) statuses.push((await ask(attacker, `Bearer guess-${i}-0123456789abcdefghij`)).status);
   const seconds = (Date.now() - started) / 1000;
   const compared = statuses.filter((s) => s === 401).length;
-  console.log(`admin guesses: ${compared} of ${statuses.length} wrong tokens compared in ${seconds.toFixed(2)} s from one client (the rest 429); it was every one, ~9,289 a second`);
+  console.log(`admin guesses: ${compared} of ${statuses.length} wrong tokens compared in ${seconds.toFixed(2)} s from one client (the rest 429); the worker before this limit compared every one (issue 24 measured 9,289 a second)`);
   assert.equal(compared, 10, "ten wrong tokens a minute, then 429");
   assert.ok(statuses.slice(10).every((s) => s === 429));
   const limited = await ask(attacker, `Bearer ${ADMIN_TOKEN}`);
