@@ -1,7 +1,8 @@
 // One cold start in a fresh Node process, for bench/page-cost.mjs: from before the scoring code
 // is imported to the first score (or the first feature evaluated), with the file bytes already
 // read (the network's part is in the bytes column). Prints milliseconds as JSON.
-// Usage: node bench/page-cost-cold.mjs hand|growthbook|lean|mqlscore [package dir]
+// Usage: node bench/page-cost-cold.mjs hand|growthbook|lean|mqlscore|lite [package dir]
+// (lite: the small module in <package dir>/lite with the model compiled by bench/page-cost.mjs)
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -41,6 +42,14 @@ if (which === "hand") {
   const { initSync, Model } = await import(`${dir}/mqlscore.js`);
   initSync({ module: new WebAssembly.Module(bytes) });
   new Model(modelText).session().ingest(view);
+  ms = performance.now() - t0;
+} else if (which === "lite") {
+  const bytes = readFileSync(`${dir}/lite/mqlscore_bg.wasm`);
+  const compiled = new Uint8Array(readFileSync(`${root}bench/results/b2b-saas.mqlc`));
+  const t0 = performance.now();
+  const { initSync, Model } = await import(`${dir}/lite/mqlscore.js`);
+  initSync({ module: new WebAssembly.Module(bytes) });
+  new Model(compiled).session().ingest(view);
   ms = performance.now() - t0;
 } else {
   throw new Error(`page-cost-cold: unknown contender ${which}`);

@@ -9,7 +9,7 @@
 // Figures, not pass/fail, except that the engine and the hand-written scorer must agree.
 // Usage: node bench/page-cost.mjs [--visitors 20000] [--runs 11] [--package pkg/web]
 import { execFileSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -36,6 +36,13 @@ const modelMin = JSON.stringify(JSON.parse(modelText));
 const minified = (file) => buildSync({ entryPoints: [file], bundle: true, minify: true, format: "esm", write: false }).outputFiles[0].contents;
 const snippets = readdirSync(`${dir}/snippets`, { recursive: true }).filter((f) => f.endsWith(".js"));
 const glue = gz(readFileSync(`${dir}/mqlscore.js`)) + snippets.reduce((s, f) => s + gz(readFileSync(`${dir}/snippets/${f}`)), 0);
+// The model compiled for the small module, as `mqlscore compile` writes it.
+const full = await import(`${dir}/mqlscore.js`);
+full.initSync({ module: new WebAssembly.Module(readFileSync(`${dir}/mqlscore_bg.wasm`)) });
+const compiled = new full.Model(modelText).compiled();
+mkdirSync(`${root}bench/results`, { recursive: true });
+writeFileSync(`${root}bench/results/b2b-saas.mqlc`, compiled);
+const liteSnippets = readdirSync(`${dir}/lite/snippets`, { recursive: true }).filter((f) => f.endsWith(".js"));
 const bytes = {
   hand: gz(minified(`${root}bench/hand-scorer.mjs`)),
   growthbook: gz(readFileSync(`${root}tools/node_modules/@growthbook/growthbook/dist/bundles/index.min.js`)),
@@ -43,9 +50,15 @@ const bytes = {
   mqlscore: { wasm: gz(readFileSync(`${dir}/mqlscore_bg.wasm`)), glue, model: gz(Buffer.from(modelMin)) },
 };
 bytes.mqlscore.total = bytes.mqlscore.wasm + bytes.mqlscore.glue + bytes.mqlscore.model;
+bytes.lite = {
+  wasm: gz(readFileSync(`${dir}/lite/mqlscore_bg.wasm`)),
+  glue: gz(readFileSync(`${dir}/lite/mqlscore.js`)) + liteSnippets.reduce((s, f) => s + gz(readFileSync(`${dir}/lite/snippets/${f}`)), 0),
+  model: gz(compiled),
+};
+bytes.lite.total = bytes.lite.wasm + bytes.lite.glue + bytes.lite.model;
 
 log(`cold starts (${runs} fresh Node processes each, interleaved)`);
-const colds = { hand: [], growthbook: [], lean: [], mqlscore: [] };
+const colds = { hand: [], growthbook: [], lean: [], mqlscore: [], lite: [] };
 for (let i = 0; i < runs; i++) {
   for (const which of Object.keys(colds)) {
     const out = execFileSync(process.execPath, [`${root}bench/page-cost-cold.mjs`, which, dir], { encoding: "utf8" });
@@ -57,28 +70,31 @@ const cold = Object.fromEntries(Object.entries(colds).map(([k, v]) => [k, median
 log(`generating ${visitors} sessions`);
 const sessions = generate(visitors);
 const events = countEvents(sessions);
-const { initSync, Model } = await import(`${dir}/mqlscore.js`);
-initSync({ module: new WebAssembly.Module(readFileSync(`${dir}/mqlscore_bg.wasm`)) });
-const model = new Model(modelText);
+const model = new full.Model(modelText);
+const lite = await import(`${dir}/lite/mqlscore.js`);
+lite.initSync({ module: new WebAssembly.Module(readFileSync(`${dir}/lite/mqlscore_bg.wasm`)) });
+const liteModel = new lite.Model(compiled);
 const leanModel = new LeanModel(JSON.parse(modelText));
 
-log("checking the engine against the hand-written scorer on every event");
+log("checking the engine (both modules) against the hand-written scorer on every event");
 const light = (r) => `${r.score} ${r.fit} ${r.engagement} ${r.grade} ${r.mql} ${r.becameMql}`;
 let mismatches = 0;
 let first = null;
 let mqls = 0;
 for (const session of sessions) {
   const engine = model.session();
+  const small = liteModel.session();
   const hand = new HandScorer();
   for (const e of session) {
-    const [a, b] = [light(engine.ingest(e, NOW)), light(hand.ingest(e, NOW))];
-    if (a !== b) {
+    const [a, b, c] = [light(engine.ingest(e, NOW)), light(hand.ingest(e, NOW)), light(small.ingest(e, NOW))];
+    if (a !== b || a !== c) {
       mismatches++;
-      first ??= { event: e, engine: a, hand: b };
+      first ??= { event: e, engine: a, hand: b, lite: c };
     }
   }
   mqls += engine.result(NOW).mql ? 1 : 0;
   engine.free();
+  small.free();
 }
 
 /** Best of `rounds` passes over every session (after one to warm up), in ns per event. */
@@ -108,6 +124,19 @@ const ns = {
       s.free();
     }
   }),
+  lite: perEvent(() => {
+    for (const session of sessions) {
+      const s = liteModel.session();
+      for (const e of session) sink += s.ingest(e, NOW).score;
+      s.free();
+    }
+  }),
+  liteUnfreed: perEvent(() => {
+    for (const session of sessions) {
+      const s = liteModel.session();
+      for (const e of session) sink += s.ingest(e, NOW).score;
+    }
+  }),
   mqlscoreUnfreed: perEvent(() => {
     for (const session of sessions) {
       const s = model.session();
@@ -129,11 +158,13 @@ const rows = [
   ["a scorer written by hand for the model (the bar)", f(bytes.hand), f(cold.hand, 2), f(ns.hand), "1.0x"],
   [`mqlscore (${dir.replace(root, "")}): .wasm ${f(bytes.mqlscore.wasm)} + glue ${f(bytes.mqlscore.glue)} + model ${f(bytes.mqlscore.model)}`, f(bytes.mqlscore.total), f(cold.mqlscore, 2), f(ns.mqlscore), x(ns.mqlscore, ns.hand)],
   ["  the same, sessions left to the garbage collector", "", "", f(ns.mqlscoreUnfreed), x(ns.mqlscoreUnfreed, ns.hand)],
+  [`mqlscore/lite: .wasm ${f(bytes.lite.wasm)} + glue ${f(bytes.lite.glue)} + compiled model ${f(bytes.lite.model)}`, f(bytes.lite.total), f(cold.lite, 2), f(ns.lite), x(ns.lite, ns.hand)],
+  ["  the same, sessions left to the garbage collector", "", "", f(ns.liteUnfreed), x(ns.liteUnfreed, ns.hand)],
   ["GrowthBook 1.8.0 browser SDK (index.min.js), one targeted feature", f(bytes.growthbook), f(cold.growthbook, 2), "—", ""],
   ["a generic JS interpreter of the model format (lean-scorer.mjs) + model", f(bytes.lean), f(cold.lean, 2), f(ns.lean), x(ns.lean, ns.hand)],
 ];
 console.log(`\nwhat a page pays, ${new Date().toISOString()}, Node ${process.version}; ${visitors} visitors, ${events} events, models/b2b-saas.json`);
-console.log(`agreement: the engine and the hand-written scorer ${mismatches === 0 ? "agree on every event" : `DISAGREE on ${mismatches} events`} (${mqls} MQLs)\n`);
+console.log(`agreement: the engine (full and lite modules) and the hand-written scorer ${mismatches === 0 ? "agree on every event" : `DISAGREE on ${mismatches} events`} (${mqls} MQLs)\n`);
 const header = ["", "gzip -9 bytes", "cold start, ms", "ns/event", "vs the bar"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");

@@ -19,8 +19,12 @@ for (const target of process.argv.slice(2)) {
   copyFileSync(`${root}schema/model.schema.json`, `${dir}${SCHEMA}`);
   const entry = pkg.main ?? pkg.module;
   // train/ is the training module: the same package's second entry point, not a package.
-  for (const extra of ["package.json", "README.md", ".gitignore", "LICENSE"]) rmSync(`${dir}train/${extra}`, { force: true });
+  // lite/ is the small scoring module (compiled models only), another entry point.
+  for (const sub of ["train", "lite"]) {
+    for (const extra of ["package.json", "README.md", ".gitignore", "LICENSE"]) rmSync(`${dir}${sub}/${extra}`, { force: true });
+  }
   const train = { types: "mqlscore.d.ts", files: pkg.files.filter((f) => readdirSync(`${dir}train`).includes(f)) };
+  const lite = pkg.files.filter((f) => readdirSync(`${dir}lite`).includes(f)).map((f) => `lite/${f}`);
   const trainEntry = `train/${entry}`;
   const embed = target === "web" ? EMBED : [];
   if (embed.length) {
@@ -37,17 +41,19 @@ for (const target of process.argv.slice(2)) {
     homepage: "https://github.com/mqlscore/mqlscore#readme",
     keywords: [...new Set([...(pkg.keywords ?? []), "lead-scoring", "webassembly", "marketing-automation", "edge"])],
     ...(pkg.type ? { type: pkg.type } : {}),
-    files: [...new Set([...pkg.files, ...train.files.map((f) => `train/${f}`), ...embed, ...(embed.length ? [EMBED_TYPES] : []), "README.md", "LICENSE", SCHEMA])],
+    files: [...new Set([...pkg.files, ...train.files.map((f) => `train/${f}`), ...lite, ...embed, ...(embed.length ? [EMBED_TYPES] : []), "README.md", "LICENSE", SCHEMA])],
     main: entry,
     ...(pkg.module ? { module: pkg.module } : {}),
     types: pkg.types,
     exports: {
       ".": { types: `./${pkg.types}`, default: `./${entry}` },
       "./train": { types: `./train/${train.types}`, default: `./${trainEntry}` },
+      "./lite": { types: "./lite/mqlscore.d.ts", default: `./lite/${entry}` },
+      "./lite/mqlscore_bg.wasm": "./lite/mqlscore_bg.wasm",
       "./mqlscore_bg.wasm": "./mqlscore_bg.wasm",
       [`./${SCHEMA}`]: `./${SCHEMA}`,
       "./package.json": "./package.json",
-      ...(target === "web" ? { "./mqlscore.js": "./mqlscore.js", "./train/mqlscore.js": "./train/mqlscore.js" } : {}),
+      ...(target === "web" ? { "./mqlscore.js": "./mqlscore.js", "./train/mqlscore.js": "./train/mqlscore.js", "./lite/mqlscore.js": "./lite/mqlscore.js" } : {}),
       ...Object.fromEntries(embed.map((f) => [`./${f}`, `./${f}`])),
       ...(embed.length ? { "./embed/mqlscore-embed": { types: `./${EMBED_TYPES}`, default: "./embed/mqlscore-embed.js" } } : {}),
     },

@@ -52,6 +52,9 @@ enum Command {
     /// Score each lead of a file: one line per lead with its score, probability, grade, MQL
     /// flag and top reasons.
     Score(ScoreArgs),
+    /// Compile a model for the small scoring module (mqlscore/lite): checked here, read there
+    /// without a model-document reader.
+    Compile(CompileArgs),
 }
 
 /// Where labeled leads come from.
@@ -151,6 +154,16 @@ struct ScoreArgs {
 }
 
 #[derive(Args)]
+struct CompileArgs {
+    /// The model to compile (JSON).
+    #[arg(long, value_name = "FILE")]
+    model: PathBuf,
+    /// Where to write the compiled model [default: the model's path with `.mqlc`].
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args)]
 struct EvalArgs {
     /// The model to evaluate (JSON).
     #[arg(long, value_name = "FILE")]
@@ -194,6 +207,7 @@ fn main() -> ExitCode {
         Command::Replay(args) => cmd_replay(&args),
         Command::Generate(args) => cmd_generate(&args),
         Command::Score(args) => cmd_score(&args),
+        Command::Compile(args) => cmd_compile(&args),
     };
     match result {
         Ok(output) => {
@@ -232,6 +246,22 @@ fn compile(text: &str, name: &str) -> Result<(ModelDocument, Model), String> {
     let doc = ModelDocument::read(&doc).map_err(|e| format!("{name}: {e}"))?;
     let model = Model::from_document(&doc).map_err(|e| format!("{name}: {e}"))?;
     Ok((doc, model))
+}
+
+fn cmd_compile(args: &CompileArgs) -> Result<String, String> {
+    let (_, model) = load_model(&args.model)?;
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| args.model.with_extension("mqlc"));
+    let bytes = model.pack();
+    std::fs::write(&out, &bytes).map_err(|e| format!("{}: {e}", out.display()))?;
+    Ok(format!(
+        "{}: {} compiled, {} bytes\n",
+        out.display(),
+        model.key(),
+        bytes.len()
+    ))
 }
 
 fn load_model(path: &Path) -> Result<(ModelDocument, Model), String> {

@@ -582,3 +582,33 @@ fn a_csv_that_is_not_utf8_says_where() {
         "{err}"
     );
 }
+
+#[test]
+fn compile_writes_a_model_the_engine_reads_back_equal_and_refuses_a_bad_one() {
+    let dir = scratch("compile");
+    let out = dir.join("b2b.mqlc");
+    let (ok, said, err) = run(&[
+        "compile",
+        "--model",
+        "models/b2b-saas.json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(said.contains("b2b-saas@1 compiled"), "{said}");
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../models/b2b-saas.json"
+    ))
+    .unwrap();
+    let model = mqlscore::Model::compile(&mqlscore::Json::parse(&text).unwrap()).unwrap();
+    let bytes = std::fs::read(&out).unwrap();
+    assert_eq!(mqlscore::Model::unpack(&bytes), Ok(model));
+
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, text.replace("\"maxCount\": 10", "\"maxCount\": 0")).unwrap();
+    let (ok, _, err) = run(&["compile", "--model", bad.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("engagement.rules[0].maxCount"), "{err}");
+    assert!(!bad.with_extension("mqlc").exists());
+}

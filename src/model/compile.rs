@@ -6,9 +6,8 @@ use super::condition::{Condition, Scope, Slots};
 use super::document::{self, GradeCuts, ModelDocument, Require, Version};
 use super::glob::Glob;
 use super::{
-    Calibration, Disqualifier, EngagementRule, EventMatcher, FitRule, Grades, Group, Model, RuleAt,
-    TalliedAt, TallyKind, Target, Thresholds, Trigger, MAX_COUNT, MAX_DAYS, MAX_FIELDS,
-    MAX_FIT_RULES, MAX_RULES, MAX_TRAITS,
+    Calibration, Disqualifier, EngagementRule, EventMatcher, FitRule, Grades, Group, Model, Target,
+    Thresholds, Trigger, MAX_COUNT, MAX_DAYS, MAX_FIELDS, MAX_FIT_RULES, MAX_RULES, MAX_TRAITS,
 };
 use crate::format::number::Shown;
 use crate::format::time::DAY_MS;
@@ -254,26 +253,7 @@ pub(super) fn compile(doc: &ModelDocument, p: &mut Problems) -> Option<Model> {
         key: String::new(),
         by_target: [Vec::new(), Vec::new()],
     };
-    model.key = format!("{}@{}", model.id, model.version);
-    model.signatures = model.tallied().map(|t| t.signature()).collect();
-    let engagement = model.engagement.rules.len();
-    let event_disqualifiers = model
-        .disqualifiers
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| matches!(d.trigger, Trigger::Event(_)))
-        .map(|(i, _)| RuleAt::Disqualifier(i));
-    let places: Vec<RuleAt> = (0..engagement)
-        .map(RuleAt::Engagement)
-        .chain(event_disqualifiers)
-        .collect();
-    let targets: Vec<(bool, TallyKind)> = model
-        .tallied()
-        .map(|t| (matches!(t.matcher().target, Target::Track(_)), t.kind()))
-        .collect();
-    for (tally, ((track, kind), rule)) in targets.into_iter().zip(places).enumerate() {
-        model.by_target[usize::from(track)].push(TalliedAt { tally, kind, rule });
-    }
+    model.derive();
     Some(model)
 }
 

@@ -48,6 +48,31 @@ impl Glob {
         }
     }
 
+    /// The pattern in page-path form (`*` within a segment, `**` across): `Glob::new(&g.pattern(),
+    /// true)` is `g` again, whichever form `g` was compiled from (the compiled model keeps this).
+    pub fn pattern(&self) -> String {
+        let run = "**";
+        match &self.shape {
+            Shape::Exact(s) => s.clone(),
+            Shape::Prefix(s) => format!("{s}{run}"),
+            Shape::Suffix(s) => format!("{run}{s}"),
+            Shape::Contains(s) => format!("{run}{s}{run}"),
+            Shape::Segment(s) => format!("{s}*"),
+            Shape::General { tokens, .. } => {
+                let mut out = String::new();
+                for t in tokens {
+                    match t {
+                        Token::Char(c) => out.push(*c),
+                        Token::One => out.push('?'),
+                        Token::Star => out.push('*'),
+                        Token::AnyRun => out.push_str(run),
+                    }
+                }
+                out
+            }
+        }
+    }
+
     /// Whether lower-case `text` matches the whole pattern.
     pub fn matches(&self, text: &str) -> bool {
         match &self.shape {
@@ -295,6 +320,11 @@ mod tests {
         for p in patterns {
             for is_path in [true, false] {
                 let glob = Glob::new(p, is_path);
+                assert_eq!(
+                    Glob::new(&glob.pattern(), true),
+                    glob,
+                    "{p:?} (path: {is_path})"
+                );
                 let tokens = tokenize(p, is_path);
                 for t in texts {
                     assert_eq!(

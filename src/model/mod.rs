@@ -8,6 +8,7 @@ mod compile;
 pub mod condition;
 pub mod document;
 pub mod glob;
+mod packed;
 mod shape;
 
 use crate::errors::ModelError;
@@ -248,6 +249,31 @@ impl Model {
                 }
                 Err(ModelError { problems: p.0 })
             }
+        }
+    }
+
+    /// Works out what the model derives from its rules: its key, the tallied rules' signatures
+    /// and the tallied rules by event type (after compiling, and after reading a compiled form).
+    fn derive(&mut self) {
+        self.key = format!("{}@{}", self.id, self.version);
+        self.signatures = self.tallied().map(|t| t.signature()).collect();
+        let engagement = self.engagement.rules.len();
+        let event_disqualifiers = self
+            .disqualifiers
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| matches!(d.trigger, Trigger::Event(_)))
+            .map(|(i, _)| RuleAt::Disqualifier(i));
+        let places: Vec<RuleAt> = (0..engagement)
+            .map(RuleAt::Engagement)
+            .chain(event_disqualifiers)
+            .collect();
+        let targets: Vec<(bool, TallyKind)> = self
+            .tallied()
+            .map(|t| (matches!(t.matcher().target, Target::Track(_)), t.kind()))
+            .collect();
+        for (tally, ((track, kind), rule)) in targets.into_iter().zip(places).enumerate() {
+            self.by_target[usize::from(track)].push(TalliedAt { tally, kind, rule });
         }
     }
 

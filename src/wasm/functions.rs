@@ -76,6 +76,7 @@ pub fn train(
 }
 
 /// Lists the problems of a model (`[]` when it is valid), each `{ path, message }`.
+#[cfg(feature = "documents")]
 #[wasm_bindgen(js_name = validateModel)]
 pub fn validate_model(model: ModelInput) -> Result<ProblemsOutput, JsValue> {
     let problems = match read_model(&model) {
@@ -103,8 +104,9 @@ pub fn score_events(
         None => js_sys::Date::now(),
     };
     let (card, rejected) = match lines_text(&events)? {
+        #[cfg(feature = "documents")]
         Some(text) => Engine::new(model).ingest_lines(&text, now),
-        None => {
+        _ => {
             let events = read_batch(&events, &model, &reader)?;
             Engine::new(model).ingest_all(events, now)
         }

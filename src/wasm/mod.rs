@@ -15,9 +15,11 @@ mod read;
 mod scorer;
 mod write;
 
+pub use functions::score_events;
 #[cfg(feature = "training")]
 pub use functions::train;
-pub use functions::{score_events, validate_model};
+#[cfg(feature = "documents")]
+pub use functions::validate_model;
 pub use model::CompiledModel;
 pub use scorer::Scorer;
 

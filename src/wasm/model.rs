@@ -24,7 +24,8 @@ pub struct CompiledModel {
 
 #[wasm_bindgen(js_class = Model)]
 impl CompiledModel {
-    /// Compiles `model` (an object or its JSON text); throws an `Error` listing every problem.
+    /// Compiles `model` (an object or its JSON text, or a compiled model's bytes); throws an
+    /// `Error` listing every problem.
     #[wasm_bindgen(constructor)]
     pub fn new(model: ModelInput) -> Result<CompiledModel, JsValue> {
         let inner = Arc::new(compile(&model)?);
@@ -53,6 +54,12 @@ impl CompiledModel {
             Some(restored),
             Rc::clone(&self.reader),
         ))
+    }
+
+    /// The model in its compiled form, for the small scoring module (`mqlscore/lite`): what
+    /// `mqlscore compile` writes. Checked when read, with the model's `id@version` inside.
+    pub fn compiled(&self) -> Vec<u8> {
+        self.inner.pack()
     }
 
     /// `id@version` of the model.

@@ -5,6 +5,7 @@ use super::fields::{js_field, utf8_length, Reader};
 use super::write::*;
 use super::*;
 use crate::errors::EventError;
+#[cfg(feature = "documents")]
 use crate::format::json::Json;
 use crate::format::time::parse_iso8601;
 use crate::model::Model;
@@ -13,7 +14,17 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// A model given as its compiled bytes (a `Uint8Array`), or with the `documents` feature as a
+/// document (an object or JSON text).
 pub(super) fn compile(input: &JsValue) -> Result<Model, JsValue> {
+    if let Some(bytes) = input.dyn_ref::<js_sys::Uint8Array>() {
+        return Model::unpack(&bytes.to_vec()).map_err(|e| model_error(&e));
+    }
+    compile_document(input)
+}
+
+#[cfg(feature = "documents")]
+fn compile_document(input: &JsValue) -> Result<Model, JsValue> {
     let doc = read_model(input).map_err(|p| {
         error(
             &format!("invalid scoring model (1 problem)\n  {p}"),
@@ -24,12 +35,23 @@ pub(super) fn compile(input: &JsValue) -> Result<Model, JsValue> {
     Model::compile(&doc).map_err(|e| model_error(&e))
 }
 
+#[cfg(not(feature = "documents"))]
+fn compile_document(_: &JsValue) -> Result<Model, JsValue> {
+    Err(error(
+        "model: this small scoring module reads compiled models only (a Uint8Array from `mqlscore compile` or `model.compiled()`); load the full module for a model document",
+        "model",
+        None,
+    ))
+}
+
 /// Longest model accepted as text, in characters of JSON.
+#[cfg(feature = "documents")]
 pub(super) const MAX_MODEL_CHARS: u32 = 1_000_000;
 
 /// Reads a model given as an object or as JSON text (`JSON.parse`d first) into the document
 /// tree through serde-wasm-bindgen: the module carries no JSON parser of its own. Nesting and
 /// size are bounded while reading (see [`Json::read`]).
+#[cfg(feature = "documents")]
 pub(super) fn read_model(input: &JsValue) -> Result<Json, crate::Problem> {
     let problem = |message: String| crate::Problem {
         path: String::new(),
@@ -57,6 +79,7 @@ pub(super) fn read_model(input: &JsValue) -> Result<Json, crate::Problem> {
 }
 
 /// Reads a JavaScript value into the document tree, bounded (see [`Json::read`]).
+#[cfg(feature = "documents")]
 pub(super) fn read_json(value: &JsValue) -> Result<Json, String> {
     Json::read(serde_wasm_bindgen::Deserializer::from(value.clone()))
         .map_err(|e| e.to_string().trim_start_matches("Error: ").to_owned())
@@ -70,6 +93,7 @@ pub(super) fn read_json_text(text: &str) -> Result<Json, String> {
 }
 
 /// The message of a thrown JavaScript error.
+#[cfg(feature = "documents")]
 pub(super) fn js_message(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
@@ -141,6 +165,15 @@ pub(super) const MAX_LINES_BYTES: u32 = 32 << 20;
 /// The text of a batch given as JSON Lines (a string or a `Uint8Array` of UTF-8), or `None`
 /// when the batch is something else (an array of events).
 pub(super) fn lines_text(events: &JsValue) -> Result<Option<String>, JsValue> {
+    if cfg!(not(feature = "documents"))
+        && (events.is_string() || events.is_instance_of::<js_sys::Uint8Array>())
+    {
+        return Err(error(
+            "events: this small scoring module takes an array of events; JSON Lines need the full module",
+            "events",
+            None,
+        ));
+    }
     let too_long = |n: u32| {
         let msg =
             format!("events: JSON Lines of {n} bytes, more than {MAX_LINES_BYTES} in one call");

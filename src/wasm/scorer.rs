@@ -93,8 +93,9 @@ impl Scorer {
     ) -> Result<BatchResultOutput, JsValue> {
         let now = self.now_or(now)?;
         let (card, rejected) = match lines_text(&events)? {
+            #[cfg(feature = "documents")]
             Some(text) => self.engine_mut().ingest_lines(&text, now),
-            None => {
+            _ => {
                 let events = read_batch(&events, &self.model, &self.reader)?;
                 self.engine_mut().ingest_all(events, now)
             }
