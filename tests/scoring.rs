@@ -440,3 +440,21 @@ fn json_lines_reject_bad_lines_alone_by_line_number() {
         "the escaped event name is read: {rules:?}"
     );
 }
+
+/// Unicode lower case and decimal text read as numbers, the cases tests/web.rs scores in
+/// WebAssembly, where JavaScript lends both (src/format/host.rs).
+#[test]
+fn unicode_text_and_decimal_numbers_read_as_in_the_browser() {
+    let data: serde_json::Value =
+        serde_json::from_str(include_str!("data/host-text.json")).unwrap();
+    let model = std::sync::Arc::new(common::model(&data["model"].to_string()));
+    for case in data["cases"].as_array().unwrap() {
+        let mut scorer = Scorer::new(std::sync::Arc::clone(&model));
+        let mut score = 0.0;
+        for e in case[0].as_array().unwrap() {
+            let e = common::event(&scorer, &e.to_string());
+            score = scorer.ingest(&e, common::T0).unwrap().score;
+        }
+        assert_eq!(score, case[1].as_f64().unwrap(), "{}", case[0]);
+    }
+}

@@ -665,3 +665,22 @@ fn batches_may_be_json_lines_text_or_bytes() {
         .unwrap();
     assert!(error_message(thrown).contains("not UTF-8"));
 }
+
+/// The cases tests/scoring.rs scores natively, here with JavaScript's lower case and `Number`.
+#[wasm_bindgen_test]
+fn unicode_text_and_decimal_numbers_read_as_natively() {
+    let data = js(include_str!("data/host-text.json"));
+    let model = CompiledModel::new(get(&data, "model").unchecked_into()).unwrap();
+    let cases: Array = get(&data, "cases").unchecked_into();
+    for case in cases.iter() {
+        let case: Array = case.unchecked_into();
+        let mut session = model.session();
+        let mut score = 0.0;
+        for e in Array::from(&case.get(0)).iter() {
+            let r: JsValue = session.ingest(e.unchecked_into(), None).unwrap().into();
+            score = num(&r, "score");
+        }
+        let events = String::from(JSON::stringify(&case.get(0)).unwrap());
+        assert_eq!(score, case.get(1).as_f64().unwrap(), "{events}");
+    }
+}

@@ -2,6 +2,7 @@
 //! type them, the values of traits and properties, and short fingerprints of text.
 
 pub mod fingerprint;
+pub mod host;
 pub mod json;
 pub mod number;
 pub mod time;

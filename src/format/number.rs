@@ -12,7 +12,10 @@ pub fn parse(text: &str) -> Option<f64> {
     let plain = text
         .bytes()
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
-    text.parse::<f64>().ok().filter(|n| plain && n.is_finite())
+    if !plain || text.is_empty() {
+        return None;
+    }
+    super::host::decimal(text).filter(|n| n.is_finite())
 }
 
 /// Displays a number as people write it: `30`, `-2.5`, `0.125` (at most six decimals).

@@ -51,7 +51,7 @@ impl Value {
             if s.is_ascii() {
                 s.make_ascii_lowercase();
             } else {
-                *s = s.to_lowercase();
+                *s = crate::format::host::lowercase(s);
             }
         }
     }

@@ -387,7 +387,9 @@ fn compile_range(doc: &document::Condition, path: &str, p: &mut Problems) -> Opt
 
 fn expected(value: &Scalar, path: &str, p: &mut Problems) -> Option<Expected> {
     match value {
-        Scalar::Text(s) => text(s, path, p).map(|s| Expected::Text(s.to_lowercase())),
+        Scalar::Text(s) => {
+            text(s, path, p).map(|s| Expected::Text(crate::format::host::lowercase(s)))
+        }
         Scalar::Number(n) => number(*n, path, p).map(Expected::Num),
         Scalar::Bool(b) => Some(Expected::Bool(*b)),
     }
@@ -396,7 +398,11 @@ fn expected(value: &Scalar, path: &str, p: &mut Problems) -> Option<Expected> {
 fn lower_list(value: &TextOrList, path: &str, p: &mut Problems) -> Option<Vec<String>> {
     let before = p.0.len();
     let list = text_list(value, path, p);
-    (p.0.len() == before).then(|| list.iter().map(|s| s.to_lowercase()).collect())
+    (p.0.len() == before).then(|| {
+        list.iter()
+            .map(|s| crate::format::host::lowercase(s))
+            .collect()
+    })
 }
 
 impl Test {

@@ -92,7 +92,7 @@ impl Glob {
 
 /// The pattern's tokens, lower-case, with repeated runs folded into one.
 fn tokenize(pattern: &str, path: bool) -> Vec<Token> {
-    let lower = pattern.to_lowercase();
+    let lower = crate::format::host::lowercase(pattern);
     let mut tokens = Vec::new();
     let mut chars = lower.chars().peekable();
     while let Some(c) = chars.next() {

@@ -371,6 +371,6 @@ fn capitalized(s: &str) -> String {
     let mut chars = s.chars();
     chars
         .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
+        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
         .unwrap_or_default()
 }

@@ -205,8 +205,8 @@ impl Event {
                             "event",
                             "is required for track events (e.g. \"Demo Requested\")",
                         )
-                    })?
-                    .to_lowercase();
+                    })
+                    .map(|name| crate::format::host::lowercase(&name))?;
             }
             EventKind::Identify | EventKind::Group => {
                 let base = trait_slots(model, kind);
@@ -393,7 +393,7 @@ pub fn normalize_path(raw: &str) -> String {
     if path.is_ascii() {
         out.extend(path.bytes().map(|b| char::from(b.to_ascii_lowercase())));
     } else {
-        out.push_str(&path.to_lowercase());
+        out.push_str(&crate::format::host::lowercase(path));
     }
     out
 }

@@ -25,6 +25,7 @@ pub fn train(
     data: &str,
     options: Option<TrainOptionsInput>,
 ) -> Result<TrainResultOutput, JsValue> {
+    lend_host();
     let base = match model {
         Some(model) => {
             let doc = read_model(&model).map_err(|p| error(&p.to_string(), "model", None))?;
@@ -79,6 +80,7 @@ pub fn train(
 #[cfg(feature = "documents")]
 #[wasm_bindgen(js_name = validateModel)]
 pub fn validate_model(model: ModelInput) -> Result<ProblemsOutput, JsValue> {
+    lend_host();
     let problems = match read_model(&model) {
         Ok(doc) => Model::compile(&doc)
             .err()

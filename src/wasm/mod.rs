@@ -74,6 +74,19 @@ extern "C" {
     pub type TraitsOutput;
 }
 
+/// Lends the engine JavaScript's Unicode lower case and decimal reading (`format::host`), so that
+/// the module carries neither the case tables nor an exact decimal parser. Every way in that
+/// reads a model calls it first.
+pub(crate) fn lend_host() {
+    crate::format::host::install(crate::format::host::Host {
+        lowercase: |text| String::from(js_sys::JsString::from(text).to_lower_case()),
+        decimal: |text| {
+            let n = JsValue::from_str(text).unchecked_into_f64();
+            (!n.is_nan()).then_some(n)
+        },
+    });
+}
+
 #[cfg(feature = "console_error_panic_hook")]
 #[wasm_bindgen(start)]
 fn start() {

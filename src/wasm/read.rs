@@ -17,6 +17,7 @@ use wasm_bindgen::JsCast;
 /// A model given as its compiled bytes (a `Uint8Array`), or with the `documents` feature as a
 /// document (an object or JSON text).
 pub(super) fn compile(input: &JsValue) -> Result<Model, JsValue> {
+    lend_host();
     if let Some(bytes) = input.dyn_ref::<js_sys::Uint8Array>() {
         return Model::unpack(&bytes.to_vec()).map_err(|e| model_error(&e));
     }

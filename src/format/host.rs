@@ -1,0 +1,58 @@
+//! What the engine borrows from the platform it runs on: text lower-cased by Unicode's rules, and
+//! decimal text read as the nearest number. Natively these are the standard library's. In
+//! WebAssembly they would bring the Unicode case tables and an exact decimal parser into the
+//! module (29 KB of the small module's 126 KB gzipped, measured by building it without them),
+//! while its JavaScript host already has both (`String.prototype.toLowerCase`, `Number`): the
+//! `wasm` boundary lends them with [`install`] before the first model is read.
+
+use std::sync::OnceLock;
+
+/// What a host lends the engine.
+#[derive(Debug, Clone, Copy)]
+pub struct Host {
+    /// Unicode lower case (full mappings, final sigma), for text that is not ASCII.
+    pub lowercase: fn(&str) -> String,
+    /// The number nearest to trimmed decimal text made only of digits, `.`, signs and `e`/`E`
+    /// (`"250"`, `"-1.5"`, `"1e3"`, `".5"`), `None` when it is not one.
+    pub decimal: fn(&str) -> Option<f64>,
+}
+
+static HOST: OnceLock<Host> = OnceLock::new();
+
+/// Lends the engine the host's functions; the first call wins.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub fn install(host: Host) {
+    let _ = HOST.set(host);
+}
+
+/// `text` in lower case, as rules compare it.
+pub fn lowercase(text: &str) -> String {
+    if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        (host().lowercase)(text)
+    }
+}
+
+/// See [`Host::decimal`].
+pub fn decimal(text: &str) -> Option<f64> {
+    (host().decimal)(text)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn host() -> Host {
+    *HOST.get_or_init(|| Host {
+        lowercase: str::to_lowercase,
+        decimal: |text| text.parse().ok(),
+    })
+}
+
+/// In WebAssembly the boundary installs the host before any model is read; were it missing,
+/// non-ASCII text would stay as it is and text would not read as a number (never a trap).
+#[cfg(target_arch = "wasm32")]
+fn host() -> Host {
+    *HOST.get().unwrap_or(&Host {
+        lowercase: str::to_owned,
+        decimal: |_| None,
+    })
+}
