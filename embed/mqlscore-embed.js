@@ -2,7 +2,10 @@
 // One tag in <head>, after <title>, without async (so that a returning MQL's CTA is right on
 // first paint; the scoring module itself loads without blocking):
 //   <script src="/mqlscore/embed/mqlscore-embed.js" data-model="/models/b2b-saas.json"></script>
-// data-engine: the scoring module (default ../mqlscore.js, as the package lays it out); data-consent="required":
+// A compiled model (`mqlscore compile`, data-model="/models/b2b-saas.mqlc") is scored by the small
+// module (data-lite-engine, default ../lite/mqlscore.js); a model document (.json), or the debug
+// overlay (which edits documents: it reads the .json beside a .mqlc), by the full module
+// (data-engine, default ../mqlscore.js, as the package lays it out). data-consent="required":
 // nothing stored or scored before consent; data-consent-purposes: TCF purposes that count as
 // consent (default 1,5,6); data-debug (or ?mqlscore-debug in the URL): load the debug overlay.
 (() => {
@@ -17,6 +20,7 @@
   const PENDING_LIMIT = 100;
   const required = opt.consent === "required";
   const engineUrl = new URL(opt.engine ?? "../mqlscore.js", here).href;
+  const liteUrl = new URL(opt.liteEngine ?? "../lite/mqlscore.js", here).href;
 
   // ---- storage: every key starts with "mqlscore."; storage may be missing or throw ----------
   const area = (name) => {
@@ -159,17 +163,19 @@
       const param = new URLSearchParams(location.search).get("mqlscore-debug");
       if (param !== null) param === "0" || param === "off" ? forget(`${DEBUG}*`) : put(DEBUG, "1", "sessionStorage");
       const debug = "debug" in opt || get(DEBUG, "sessionStorage") === "1";
-      const modelUrl = new URL(opt.model ?? "/mqlscore-model.json", location.href).href;
-      const [module, json, overlay] = await Promise.all([
-        import(engineUrl).then(async (m) => (await m.default(), m)),
+      let modelUrl = new URL(opt.model ?? "/mqlscore-model.json", location.href).href;
+      const compiled = /\.mqlc(?=[?#]|$)/.test(modelUrl) && !debug;
+      if (debug) modelUrl = modelUrl.replace(/\.mqlc(?=[?#]|$)/, ".json");
+      const [module, read, overlay] = await Promise.all([
+        import(compiled ? liteUrl : engineUrl).then(async (m) => (await m.default(), m)),
         fetch(modelUrl).then((res) => {
           if (!res.ok) throw new Error(`the model ${modelUrl} answered HTTP ${res.status}`);
-          return res.json();
+          return compiled ? res.arrayBuffer().then((b) => new Uint8Array(b)) : res.json();
         }),
         debug ? import(new URL(opt.debug || "mqlscore-debug.js", here).href) : null,
       ]);
       engine = module;
-      siteModel = model = json;
+      siteModel = model = read;
       if (overlay) await overlay.attach(hooks);
       begin();
     })().catch((err) => console.error(`mqlscore: ${err.message}`));

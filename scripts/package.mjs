@@ -27,6 +27,16 @@ for (const target of process.argv.slice(2)) {
   const lite = pkg.files.filter((f) => readdirSync(`${dir}lite`).includes(f)).map((f) => `lite/${f}`);
   const trainEntry = `train/${entry}`;
   const embed = target === "web" ? EMBED : [];
+  if (target === "web") {
+    // The small module's glue is what a page loads with it: served as wasm-bindgen wrote it but
+    // minified (exports and behaviour unchanged), as a site would ship any script.
+    const esbuild = createRequire(`${root}tools/package.json`)("esbuild");
+    const scripts = ["lite/mqlscore.js", ...readdirSync(`${dir}lite/snippets`, { recursive: true }).filter((f) => f.endsWith(".js")).map((f) => `lite/snippets/${f}`)];
+    for (const file of scripts) {
+      const code = readFileSync(`${dir}${file}`, "utf8");
+      writeFileSync(`${dir}${file}`, esbuild.transformSync(code, { minify: true, format: "esm", target: "es2021", legalComments: "inline" }).code);
+    }
+  }
   if (embed.length) {
     const esbuild = createRequire(`${root}tools/package.json`)("esbuild");
     esbuild.buildSync({ entryPoints: EMBED.map((f) => `${root}${f}`), outdir: `${dir}embed`, minify: true, target: "es2021", legalComments: "inline", logLevel: "warning" });

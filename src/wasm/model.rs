@@ -58,6 +58,7 @@ impl CompiledModel {
 
     /// The model in its compiled form, for the small scoring module (`mqlscore/lite`): what
     /// `mqlscore compile` writes. Checked when read, with the model's `id@version` inside.
+    #[cfg(feature = "documents")]
     pub fn compiled(&self) -> Vec<u8> {
         self.inner.pack()
     }

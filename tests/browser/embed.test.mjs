@@ -50,6 +50,8 @@ test("the production embed scores and personalises through <html> attributes, CS
   await page.waitForFunction(() => window.mqlscore.result().score === 74);
   assert.equal(await page.locator("#mqlscore-panel").count(), 0, "no panel on a production page");
   assert.ok(!fetched.some((p) => p.endsWith("/mqlscore-debug.js") || p.includes("/train/")), `no overlay, no training module: ${fetched}`);
+  assert.ok(fetched.includes("/models/b2b-saas.mqlc") && fetched.includes("/pkg/lite/mqlscore_bg.wasm"), `the compiled model and the small module: ${fetched}`);
+  assert.ok(!fetched.includes("/pkg/mqlscore_bg.wasm") && !fetched.some((p) => p.endsWith(".json")), `not the full module, not the model document: ${fetched}`);
   assert.deepEqual(await stored(page), ["local:mqlscore.session", "local:mqlscore.state"]);
   assert.deepEqual(JSON.parse(await page.evaluate(() => localStorage.getItem("mqlscore.state"))), { mql: true, grade: "D1", score: 74 },
     "the state kept for first paint: three numbers, nothing about the visitor");
@@ -96,7 +98,7 @@ test("a returning MQL sees the sales CTA on first paint, and the module never bl
   });
   let release;
   const held = new Promise((ok) => (release = ok));
-  await page.route("**/pkg/mqlscore.js", async (route) => {
+  await page.route("**/pkg/lite/mqlscore.js", async (route) => {
     await held;
     await route.continue();
   });
