@@ -44,6 +44,10 @@ const edgeWorker :Workerd.Worker = (
     (name = "pkg/result.js", esModule = embed "pkg/result.js"),
     (name = "pkg/fields.js", esModule = embed "pkg/fields.js"),
     (name = "pkg/mqlscore_bg.wasm", wasm = embed "pkg/mqlscore_bg.wasm"),
+    (name = "pkg/lite/mqlscore.js", esModule = embed "pkg/lite/mqlscore.js"),
+    (name = "pkg/lite/result.js", esModule = embed "pkg/lite/result.js"),
+    (name = "pkg/lite/fields.js", esModule = embed "pkg/lite/fields.js"),
+    (name = "pkg/lite/mqlscore_bg.wasm", wasm = embed "pkg/lite/mqlscore_bg.wasm"),
   ],
   compatibilityDate = "2026-11-01",
   globalOutbound = "outbound",
@@ -54,6 +58,8 @@ const edgeWorker :Workerd.Worker = (
   durableObjectStorage = (localDisk = "outbox-data"),
   bindings = [
     (name = "MODEL", text = embed "../models/b2b-saas.json"),
+    # The same model compiled by scripts/build-edge.sh (mqlscore compile): scored by the small module.
+    (name = "MODEL_COMPILED", data = embed "pkg/model.mqlc"),
     (name = "ORIGIN_URL", fromEnvironment = "MQL_ORIGIN_URL"),
     (name = "OUTBOX", durableObjectNamespace = "Outbox"),
     (name = "ACCOUNTS", durableObjectNamespace = "Account"),

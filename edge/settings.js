@@ -69,7 +69,8 @@ const POSITIVE = ["retentionDays", "adminFailureWindowMs", "accountsWindowMs", "
 
 /**
  * Reads the environment once per isolate. Required: MODEL (JSON text or object), ORIGIN_URL,
- * COOKIE_KEYS. Optional: WEBHOOK_URL, ALERT_WEBHOOK_URL (with WEBHOOK_SECRETS, which sign what
+ * COOKIE_KEYS. Optional: MODEL_COMPILED (the model's compiled form, `mqlscore compile`: the worker
+ * then scores with the small module, else it loads the full one), WEBHOOK_URL, ALERT_WEBHOOK_URL (with WEBHOOK_SECRETS, which sign what
  * goes to them), ADMIN_TOKEN
  * (comma-separated bearer tokens for the handoff, feedback, outcomes and dashboard endpoints),
  * DEBUG ("true" enables /__mql/debug and /__mql/stats), SETTINGS (JSON overriding the defaults).
@@ -81,6 +82,8 @@ export function readSettings(env) {
     return env[name];
   };
   const model = typeof env.MODEL === "string" ? JSON.parse(need("MODEL")) : need("MODEL");
+  const compiled = env.MODEL_COMPILED;
+  if (compiled !== undefined && !(compiled instanceof ArrayBuffer || ArrayBuffer.isView(compiled))) problems.push("MODEL_COMPILED must be bytes (a data binding of the .mqlc file)");
   const origin = need("ORIGIN_URL");
   let keys = [];
   try {
@@ -148,6 +151,7 @@ export function readSettings(env) {
     ...DEFAULTS,
     ...overrides,
     model,
+    compiledModel: compiled === undefined ? null : new Uint8Array(compiled.buffer ?? compiled, compiled.byteOffset ?? 0, compiled.byteLength),
     origin: origin.replace(/\/+$/, ""),
     webhook: env.WEBHOOK_URL || null,
     alertWebhook: env.ALERT_WEBHOOK_URL || null,

@@ -25,8 +25,8 @@
 // a lead. The lead goes to sales only once it can be reached (the traits in `handoffRequires`,
 // an email by default): until then x-lead-status says "sales-ready-unidentified", and
 // "sales-ready-email-refused" while the email given fails the gate (edge/email-check.js).
-import { initSync, Scorer } from "./pkg/mqlscore.js";
-import wasm from "./pkg/mqlscore_bg.wasm";
+import * as lite from "./pkg/lite/mqlscore.js";
+import liteWasm from "./pkg/lite/mqlscore_bg.wasm";
 import { readSettings } from "./settings.js";
 import { DistinctLimit, RateLimit, ignoreReason, isBot } from "./filter.js";
 import { newVisitorId, sign, verify } from "./token.js";
@@ -40,7 +40,8 @@ import proofSolver from "./pkg/proof-solver.js";
 export { Outbox } from "./outbox.js";
 export { Account } from "./accounts.js";
 
-initSync({ module: wasm });
+// The small scoring module (compiled models only); the full one loads only without MODEL_COMPILED.
+lite.initSync({ module: liteWasm });
 
 const LEAD_HEADERS = ["x-lead-score", "x-lead-grade", "x-mql", "x-lead-status", "x-lead-model", "x-lead-visitor", "x-account-score", "x-account-qualified", "x-mql-ignored"];
 const EVENT_TYPES = new Set(["identify", "track", "group"]);
@@ -58,7 +59,31 @@ const stats = {
 };
 let settings;
 let scorer;
+let scorerReady;
 let limits;
+
+/**
+ * The scorer every request shares: the small module with the compiled model (MODEL_COMPILED,
+ * `mqlscore compile`), or without one the full module, loaded now, with the model document. The
+ * compiled model must be the document's (`id@version`): the worker reads its accounts section.
+ */
+async function newScorer(settings) {
+  let made;
+  if (settings.compiledModel) {
+    made = new lite.Scorer(settings.compiledModel);
+  } else {
+    const [full, wasm] = await Promise.all([import("./pkg/mqlscore.js"), import("./pkg/mqlscore_bg.wasm")]);
+    full.initSync({ module: wasm.default });
+    made = new full.Scorer(settings.model);
+  }
+  const key = `${settings.model.id}@${settings.model.version}`;
+  const compiledKey = made.model;
+  if (compiledKey !== key) {
+    made.free();
+    throw new Error(`mqlscore edge configuration: MODEL_COMPILED is ${compiledKey} but MODEL is ${key}; compile the model again (mqlscore compile)`);
+  }
+  return made;
+}
 
 const count = (group, key) => (stats[group][key] = (stats[group][key] ?? 0) + 1);
 const log = (entry) => console.log(JSON.stringify(entry));
@@ -68,7 +93,8 @@ export default {
     stats.requests++;
     try {
       settings ??= readSettings(env);
-      scorer ??= new Scorer(settings.model);
+      scorerReady ??= newScorer(settings);
+      scorer ??= await scorerReady;
       limits ??= {
         burst: new RateLimit({ limit: settings.burstLimit, windowMs: settings.burstWindowMs }),
         visitor: new RateLimit({ limit: settings.visitorRateLimit, windowMs: settings.visitorRateWindowMs }),

@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { createServer as createNetServer } from "node:net";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -152,7 +152,23 @@ async function freePort() {
 }
 
 /** Starts workerd with the edge worker; resolves once it answers. */
-export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, debug = true, settings, adminToken = ADMIN_TOKEN, dataDir, webhookSecrets = WEBHOOK_SECRET } = {}) {
+/**
+ * edge/config.capnp, or (`compiled`: "none" or a path under edge/ of another .mqlc) a copy of it
+ * beside it (in edge/pkg, which the build makes) without the compiled model or with that one.
+ */
+function configFor(compiled) {
+  if (compiled === undefined) return `${root}edge/config.capnp`;
+  const text = readFileSync(`${root}edge/config.capnp`, "utf8");
+  const line = /^ *\(name = "MODEL_COMPILED", data = embed "pkg\/model\.mqlc"\),\n/m;
+  if (!line.test(text)) throw new Error("edge/config.capnp: the MODEL_COMPILED binding moved; update the harness");
+  const changed = text.replace(line, compiled === "none" ? "" : `    (name = "MODEL_COMPILED", data = embed "${compiled}"),\n`);
+  const file = `${root}edge/pkg/config-${compiled === "none" ? "none" : "other"}.capnp`;
+  // Embedded paths are relative to the config file: one folder down, each goes up one.
+  writeFileSync(file, changed.replace(/embed "/g, 'embed "../'));
+  return file;
+}
+
+export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, debug = true, settings, adminToken = ADMIN_TOKEN, dataDir, webhookSecrets = WEBHOOK_SECRET, compiled } = {}) {
   const port = await freePort();
   dataDir ??= mkdtempSync(join(tmpdir(), "mqlscore-outbox-"));
   const env = {
@@ -167,7 +183,7 @@ export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, deb
     MQL_SETTINGS: JSON.stringify({ ...CHEAP_PROOF, ...settings }),
   };
   const bin = `${root}tools/node_modules/.bin/workerd`;
-  const args = ["serve", `${root}edge/config.capnp`, "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `outbox-data=${dataDir}`];
+  const args = ["serve", configFor(compiled), "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `outbox-data=${dataDir}`];
   const child = spawn(bin, args, { env });
   const output = [];
   for (const stream of [child.stdout, child.stderr]) {
