@@ -98,3 +98,19 @@ test("the package exports the small module as mqlscore/lite", () => {
     assert.ok(pkg.files.includes("lite/mqlscore_bg.wasm"), target);
   }
 });
+
+test("scoreEvents takes a compiled model: the same as the full module with the document, and a changed model is read again", () => {
+  const [b2bText, minimalText] = [models[0][1], models[2][1]];
+  const b2bBytes = new full.Model(b2bText).compiled();
+  const minimalBytes = new full.Model(minimalText).compiled();
+  for (const session of sessions.slice(0, 300)) {
+    const a = full.scoreEvents(b2bText, session, NOW);
+    const b = lite.scoreEvents(b2bBytes, session, NOW);
+    assert.equal(whole(b), whole(a));
+    assert.deepEqual(b.rejected, a.rejected);
+  }
+  const session = sessions[7];
+  assert.equal(lite.scoreEvents(minimalBytes, session, NOW).model, "minimal@1");
+  assert.equal(lite.scoreEvents(b2bBytes, session, NOW).model, "b2b-saas@1");
+  assert.equal(whole(lite.scoreEvents(minimalBytes, session, NOW)), whole(full.scoreEvents(minimalText, session, NOW)));
+});

@@ -126,9 +126,37 @@ thread_local! {
 /// A compiled model by its JSON text, with its plan for reading events.
 type Cached = (JsValue, Arc<Model>, Rc<Reader>);
 
+thread_local! {
+    /// The last compiled model `scoreEvents` read from bytes, by those bytes.
+    static LAST_COMPILED: RefCell<Option<Compiled>> = const { RefCell::new(None) };
+}
+
+/// A compiled model by its bytes, with its plan for reading events.
+type Compiled = (Vec<u8>, Arc<Model>, Rc<Reader>);
+
+/// A model given as its compiled bytes, read again only when the bytes changed.
+fn cached_compiled(bytes: Vec<u8>) -> Result<(Arc<Model>, Rc<Reader>), JsValue> {
+    let hit = LAST_COMPILED.with(|m| {
+        m.borrow()
+            .as_ref()
+            .filter(|(kept, _, _)| *kept == bytes)
+            .map(|(_, model, reader)| (Arc::clone(model), Rc::clone(reader)))
+    });
+    if let Some(hit) = hit {
+        return Ok(hit);
+    }
+    let model = Arc::new(unpack(&bytes)?);
+    let reader = Rc::new(Reader::new(&model));
+    LAST_COMPILED.with(|m| *m.borrow_mut() = Some((bytes, Arc::clone(&model), Rc::clone(&reader))));
+    Ok((model, reader))
+}
+
 /// The model and its plan for reading events, compiled again only when the model changed; a
 /// hit shares the compiled model (it was cloned on every call).
 pub(super) fn cached_model(input: &JsValue) -> Result<(Arc<Model>, Rc<Reader>), JsValue> {
+    if let Some(bytes) = input.dyn_ref::<js_sys::Uint8Array>() {
+        return cached_compiled(bytes.to_vec());
+    }
     let key = if input.is_string() {
         input.clone()
     } else {

@@ -19,9 +19,15 @@ use wasm_bindgen::JsCast;
 pub(super) fn compile(input: &JsValue) -> Result<Model, JsValue> {
     lend_host();
     if let Some(bytes) = input.dyn_ref::<js_sys::Uint8Array>() {
-        return Model::unpack(&bytes.to_vec()).map_err(|e| model_error(&e));
+        return unpack(&bytes.to_vec());
     }
     compile_document(input)
+}
+
+/// Reads a compiled model's bytes (see [`Model::unpack`]).
+pub(super) fn unpack(bytes: &[u8]) -> Result<Model, JsValue> {
+    lend_host();
+    Model::unpack(bytes).map_err(|e| model_error(&e))
 }
 
 #[cfg(feature = "documents")]
