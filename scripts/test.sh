@@ -31,7 +31,8 @@ step() {
 step "cargo fmt --check" no cargo fmt --check
 step "clippy, native" no cargo clippy --workspace --all-targets -- -D warnings
 step "clippy, wasm32" no cargo clippy -p mqlscore --target wasm32-unknown-unknown --all-targets -- -D warnings
-step "clippy, wasm32 without training" no cargo clippy -p mqlscore --no-default-features --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "clippy, wasm32 without training" no cargo clippy -p mqlscore --no-default-features --features documents --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "clippy, wasm32 small module (lite)" no cargo clippy -p mqlscore --no-default-features --target wasm32-unknown-unknown --all-targets -- -D warnings
 step "native tests (unit, integration, properties, command line)" yes cargo test --workspace
 step "fuzz each target for 15 s (scripts/fuzz.sh 15)" no scripts/fuzz.sh 15
 step "wasm tests in Node" yes wasm-pack test --mode no-install --node -- --test web

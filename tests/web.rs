@@ -1,6 +1,6 @@
 //! The JavaScript boundary, run by `wasm-pack test --node` and, with
 //! `WASM_BINDGEN_USE_BROWSER=1`, by `wasm-pack test --headless --chrome`.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "documents"))]
 
 use js_sys::{Array, Function, Reflect, JSON};
 use mqlscore::wasm::{score_events, validate_model, CompiledModel, Scorer};
