@@ -302,6 +302,14 @@ impl Reader<'_> {
         }
     }
 
+    fn opt_num(&mut self, field: &'static str) -> Read<Option<f64>> {
+        if self.flag(field)? {
+            self.num(field).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
     fn flag(&mut self, field: &'static str) -> Read<bool> {
         match self.byte(field)? {
             0 => Ok(false),
@@ -336,7 +344,11 @@ impl Reader<'_> {
         mut read: impl FnMut(&mut Self) -> Read<T>,
     ) -> Read<Vec<T>> {
         let n = self.uint(max, field)?;
-        (0..n).map(|_| read(self)).collect()
+        let mut list = Vec::with_capacity(n.min(64));
+        for _ in 0..n {
+            list.push(read(self)?);
+        }
+        Ok(list)
     }
 
     fn slots(&mut self, max: usize, field: &'static str) -> Read<Slots> {
@@ -361,8 +373,8 @@ impl Reader<'_> {
     ) -> Read<Group<R>> {
         Ok(Group {
             rules: self.list(max, field, rule)?,
-            min: self.opt(field, |r| r.num(field))?,
-            max: self.opt(field, |r| r.num(field))?,
+            min: self.opt_num(field)?,
+            max: self.opt_num(field)?,
         })
     }
 
@@ -493,9 +505,9 @@ impl Reader<'_> {
             return Err("engagement.rules");
         }
         let thresholds = Thresholds {
-            fit: self.opt("thresholds.fit", |r| r.num("thresholds.fit"))?,
-            engagement: self.opt("thresholds.engagement", |r| r.num("thresholds.engagement"))?,
-            total: self.opt("thresholds.total", |r| r.num("thresholds.total"))?,
+            fit: self.opt_num("thresholds.fit")?,
+            engagement: self.opt_num("thresholds.engagement")?,
+            total: self.opt_num("thresholds.total")?,
             all: self.flag("thresholds.require")?,
         };
         let mut cuts = [0.0; 6];
