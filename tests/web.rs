@@ -684,3 +684,33 @@ fn unicode_text_and_decimal_numbers_read_as_natively() {
         assert_eq!(score, case.get(1).as_f64().unwrap(), "{events}");
     }
 }
+
+/// The numbers a result carries read back exactly in JavaScript (written without Rust's float
+/// formatting since issue 23): probabilities, to four places, as the engine computes them.
+#[wasm_bindgen_test]
+fn probabilities_cross_to_javascript_exactly() {
+    let (slope, intercept) = (0.061_f64, -3.2_f64);
+    let model = B2B.replacen(
+        r#""thresholds""#,
+        &format!(
+            r#""calibration": {{ "slope": {slope}, "intercept": {intercept} }}, "thresholds""#
+        ),
+        1,
+    );
+    let mut s = Scorer::new(js(&model).unchecked_into()).unwrap();
+    let paths = [
+        "/",
+        "/product",
+        "/pricing",
+        "/blog/a",
+        "/careers",
+        "/support/x",
+    ];
+    for (i, path) in paths.iter().cycle().take(60).enumerate() {
+        let r: JsValue = s.page(path, None).unwrap().into();
+        let score = num(&r, "score");
+        let exact = 1.0 / (1.0 + (-(slope * score + intercept)).exp());
+        let expected = (exact * 10_000.0).round() / 10_000.0;
+        assert_eq!(num(&r, "probability"), expected, "view {i}: score {score}");
+    }
+}

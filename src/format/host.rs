@@ -1,8 +1,9 @@
-//! What the engine borrows from the platform it runs on: text lower-cased by Unicode's rules, and
-//! decimal text read as the nearest number. Natively these are the standard library's. In
-//! WebAssembly they would bring the Unicode case tables and an exact decimal parser into the
-//! module (29 KB of the small module's 126 KB gzipped, measured by building it without them),
-//! while its JavaScript host already has both (`String.prototype.toLowerCase`, `Number`): the
+//! What the engine borrows from the platform it runs on: text lower-cased by Unicode's rules,
+//! decimal text read as the nearest number, and a number written as text that reads back exactly. Natively these are the standard library's. In
+//! WebAssembly they would bring the Unicode case tables, an exact decimal parser and float
+//! formatting into the module (29 KB of the small module's 126 KB gzipped for the first two,
+//! measured by building it without them), while its JavaScript host already has all three
+//! (`String.prototype.toLowerCase`, `Number`, `String`): the
 //! `wasm` boundary lends them with [`install`] before the first model is read.
 
 use std::sync::OnceLock;
@@ -15,6 +16,9 @@ pub struct Host {
     /// The number nearest to trimmed decimal text made only of digits, `.`, signs and `e`/`E`
     /// (`"250"`, `"-1.5"`, `"1e3"`, `".5"`), `None` when it is not one.
     pub decimal: fn(&str) -> Option<f64>,
+    /// A finite number as text that reads back as the same number (`0.30000000000000004`,
+    /// `1e-7` or `0.0000001`): the results' rare numbers that no short decimal writes exactly.
+    pub number_text: fn(f64) -> String,
 }
 
 static HOST: OnceLock<Host> = OnceLock::new();
@@ -39,20 +43,28 @@ pub fn decimal(text: &str) -> Option<f64> {
     (host().decimal)(text)
 }
 
+/// See [`Host::number_text`].
+pub fn number_text(n: f64) -> String {
+    (host().number_text)(n)
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn host() -> Host {
     *HOST.get_or_init(|| Host {
         lowercase: str::to_lowercase,
         decimal: |text| text.parse().ok(),
+        number_text: |n| n.to_string(),
     })
 }
 
 /// In WebAssembly the boundary installs the host before any model is read; were it missing,
-/// non-ASCII text would stay as it is and text would not read as a number (never a trap).
+/// non-ASCII text would stay as it is, text would not read as a number and such rare numbers
+/// would be written as `null` (never a trap).
 #[cfg(target_arch = "wasm32")]
 fn host() -> Host {
     *HOST.get().unwrap_or(&Host {
         lowercase: str::to_owned,
         decimal: |_| None,
+        number_text: |_| "null".to_owned(),
     })
 }

@@ -471,7 +471,12 @@ impl Reader<'_> {
                 matcher,
                 max_count: max_count.map(|n| n as u32),
                 max_points: r.opt("engagement.rules.maxPoints", |r| {
-                    r.num("engagement.rules.maxPoints")
+                    let cap = r.num("engagement.rules.maxPoints")?;
+                    if cap > 0.0 {
+                        Ok(cap)
+                    } else {
+                        Err("engagement.rules.maxPoints")
+                    }
                 })?,
                 within_ms: r.opt("engagement.rules.withinDays", |r| {
                     days(r, "engagement.rules.withinDays")

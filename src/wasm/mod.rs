@@ -74,8 +74,9 @@ extern "C" {
     pub type TraitsOutput;
 }
 
-/// Lends the engine JavaScript's Unicode lower case and decimal reading (`format::host`), so that
-/// the module carries neither the case tables nor an exact decimal parser. Every way in that
+/// Lends the engine JavaScript's Unicode lower case, decimal reading and number writing
+/// (`format::host`), so that the module carries neither the case tables, an exact decimal parser
+/// nor float formatting. Every way in that
 /// reads a model calls it first.
 pub(crate) fn lend_host() {
     crate::format::host::install(crate::format::host::Host {
@@ -83,6 +84,11 @@ pub(crate) fn lend_host() {
         decimal: |text| {
             let n = JsValue::from_str(text).unchecked_into_f64();
             (!n.is_nan()).then_some(n)
+        },
+        number_text: |n| {
+            js_sys::Number::from(n)
+                .to_string_with_radix(10)
+                .map_or_else(|_| "null".to_owned(), String::from)
         },
     });
 }
