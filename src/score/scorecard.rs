@@ -308,7 +308,7 @@ impl Scorecard {
                 });
             }
         }
-        reasons.sort_by(|a, b| b.points.abs().total_cmp(&a.points.abs()));
+        sort_by_size(&mut reasons);
         let disqualifier = totals.disqualified.map(|i| Disqualification {
             id: model.disqualifiers[i].id.clone(),
             reason: model.disqualifiers[i].reason.clone(),
@@ -364,6 +364,24 @@ fn days(ms: f64) -> String {
         "day".to_owned()
     } else {
         format!("{} days", Shown(d))
+    }
+}
+
+/// Largest points first, ties in model order (a stable insertion sort: a few dozen reasons at
+/// most in practice, and the standard library's stable sort is 3 KB of the small module).
+fn sort_by_size(reasons: &mut [Reason]) {
+    for i in 1..reasons.len() {
+        let mut j = i;
+        while j > 0
+            && reasons[j - 1]
+                .points
+                .abs()
+                .total_cmp(&reasons[j].points.abs())
+                .is_lt()
+        {
+            reasons.swap(j - 1, j);
+            j -= 1;
+        }
     }
 }
 

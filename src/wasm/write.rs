@@ -5,7 +5,6 @@ use crate::score::scorecard::Scorecard;
 use crate::score::scorer::Rejected;
 use js_sys::Reflect;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 
 pub(super) fn model_error(e: &ModelError) -> JsValue {
@@ -43,25 +42,26 @@ pub(super) fn card_js(card: &Scorecard, rejected: Option<&[Rejected]>) -> JsValu
 }
 
 thread_local! {
-    /// JS strings made once for property names read from events.
-    static STRINGS: RefCell<HashMap<String, JsValue>> = RefCell::new(HashMap::new());
+    /// JS strings made once for property names read from events (a list: a model reads at most
+    /// 32 fields and 32 traits, and a hash map would bring hashing code into the module).
+    static STRINGS: RefCell<Vec<(String, JsValue)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Most property names kept; the set is bounded by the model, this only guards against misuse.
-pub(super) const MAX_CACHED_STRINGS: usize = 1024;
+pub(super) const MAX_CACHED_STRINGS: usize = 128;
 
 /// Calls `f` with a JS string for a property name, made once and kept: handing Rust text to
 /// JavaScript decodes it, which costs more than this lookup. The cache is only read while `f`
 /// runs, so JavaScript that calls back into this module (a getter) cannot upset it.
 pub(super) fn with_js_str<R>(text: &str, f: impl FnOnce(&JsValue) -> R) -> R {
     STRINGS.with(|cache| {
-        if let Some(v) = cache.borrow().get(text) {
+        if let Some((_, v)) = cache.borrow().iter().find(|(name, _)| name == text) {
             return f(v);
         }
         let v = JsValue::from_str(text);
         if let Ok(mut cache) = cache.try_borrow_mut() {
             if cache.len() < MAX_CACHED_STRINGS {
-                cache.insert(text.to_owned(), v.clone());
+                cache.push((text.to_owned(), v.clone()));
             }
         }
         f(&v)
