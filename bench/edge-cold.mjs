@@ -4,7 +4,7 @@
 // latency (the isolate's first request: settings, the scoring module's model, the first score)
 // beside a second, warm one. `--root` runs another checkout's worker (its edge/config.capnp and
 // edge/pkg, built by its scripts/build-edge.sh), to compare before and after.
-// Usage: node bench/edge-cold.mjs [--runs 15] [--root /path/to/checkout/]
+// Usage: node bench/edge-cold.mjs [--runs 15] [--root /path/to/checkout/] [--config another.capnp]
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
@@ -21,6 +21,7 @@ const arg = (name, fallback) => {
 };
 const runs = Number(arg("runs", 15));
 const root = arg("root", here).replace(/\/?$/, "/");
+const config = arg("config", `${root}edge/config.capnp`);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const freePort = () => new Promise((ok) => {
   const s = createServer().listen(0, "127.0.0.1", () => {
@@ -46,7 +47,7 @@ for (let run = 0; run < runs; run++) {
   };
   const dataDir = mkdtempSync(join(tmpdir(), "mqlscore-cold-"));
   const t0 = performance.now();
-  const child = spawn(`${here}tools/node_modules/.bin/workerd`, ["serve", `${root}edge/config.capnp`, "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `outbox-data=${dataDir}`], { env, stdio: "ignore" });
+  const child = spawn(`${here}tools/node_modules/.bin/workerd`, ["serve", config, "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `outbox-data=${dataDir}`], { env, stdio: "ignore" });
   const url = `http://127.0.0.1:${port}`;
   // Connect as soon as the socket listens; the first answer is the first scored response.
   for (;;) {
@@ -76,7 +77,7 @@ for (let run = 0; run < runs; run++) {
 }
 origin.close();
 const m = Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, median(xs)]));
-console.log(`edge worker from a cold start on workerd (${root}), medians of ${runs} fresh processes:
+console.log(`edge worker from a cold start on workerd (${config}), medians of ${runs} fresh processes:
   spawn to the first scored response   ${m.toFirstScoreMs.toFixed(1)} ms
   the first scored request             ${m.firstRequestMs.toFixed(2)} ms (the isolate's first: settings, model, first score)
   the second request                   ${m.secondRequestMs.toFixed(2)} ms`);
