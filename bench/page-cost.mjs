@@ -7,7 +7,9 @@
 //   - GrowthBook's browser SDK (the rules SDK a web team already knows): bytes and cold start;
 //   - the generic JavaScript interpreter of our model format (bench/lean-scorer.mjs), a second row.
 // Figures, not pass/fail, except that the engine and the hand-written scorer must agree.
-// Usage: node bench/page-cost.mjs [--visitors 20000] [--runs 11] [--package pkg/web]
+// The same in headless Chromium (bench/page-cost.html: cold starts in fresh browser contexts,
+// ns per event) unless --skip-browser.
+// Usage: node bench/page-cost.mjs [--visitors 20000] [--runs 11] [--package pkg/web] [--skip-browser]
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
@@ -16,6 +18,8 @@ import { fileURLToPath } from "node:url";
 import { HandScorer } from "./hand-scorer.mjs";
 import { LeanModel, LeanScorer } from "./lean-scorer.mjs";
 import { generate, countEvents, NOW } from "./streams.mjs";
+import { serve } from "../scripts/serve.mjs";
+import { launchChromium } from "../scripts/chromium.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const arg = (name, fallback) => {
@@ -152,25 +156,48 @@ const ns = {
 };
 if (!Number.isFinite(sink)) throw new Error("unreachable");
 
+let chromium = null;
+if (!process.argv.includes("--skip-browser")) {
+  log(`Chromium: ${runs} cold starts each in fresh contexts, then ns per event`);
+  const server = await serve({ root, port: 0, csp: false });
+  const browser = await launchChromium();
+  const base = `http://127.0.0.1:${server.address().port}/bench/page-cost.html`;
+  const run = async (query) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}?${query}`);
+    await page.waitForFunction(() => window.benchResults, null, { timeout: 900_000, polling: 200 });
+    const r = await page.evaluate(() => window.benchResults);
+    await context.close();
+    return r;
+  };
+  const colds = { hand: [], lite: [], full: [], growthbook: [] };
+  for (let i = 0; i < runs; i++) for (const which of Object.keys(colds)) colds[which].push((await run(`cold=${which}`)).ms);
+  chromium = { cold: Object.fromEntries(Object.entries(colds).map(([k, v]) => [k, median(v)])), ...(await run(`visitors=${visitors}`)) };
+  await browser.close();
+  server.close();
+}
+
 const f = (x, digits = 0) => (x === undefined || x === null ? "—" : x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const x = (a, b) => `${f(a / b, 1)}x`;
+const c = chromium ?? { cold: {} };
 const rows = [
-  ["a scorer written by hand for the model (the bar)", f(bytes.hand), f(cold.hand, 2), f(ns.hand), "1.0x"],
-  [`mqlscore (${dir.replace(root, "")}): .wasm ${f(bytes.mqlscore.wasm)} + glue ${f(bytes.mqlscore.glue)} + model ${f(bytes.mqlscore.model)}`, f(bytes.mqlscore.total), f(cold.mqlscore, 2), f(ns.mqlscore), x(ns.mqlscore, ns.hand)],
-  ["  the same, sessions left to the garbage collector", "", "", f(ns.mqlscoreUnfreed), x(ns.mqlscoreUnfreed, ns.hand)],
-  [`mqlscore/lite: .wasm ${f(bytes.lite.wasm)} + glue ${f(bytes.lite.glue)} + compiled model ${f(bytes.lite.model)}`, f(bytes.lite.total), f(cold.lite, 2), f(ns.lite), x(ns.lite, ns.hand)],
-  ["  the same, sessions left to the garbage collector", "", "", f(ns.liteUnfreed), x(ns.liteUnfreed, ns.hand)],
-  ["GrowthBook 1.8.0 browser SDK (index.min.js), one targeted feature", f(bytes.growthbook), f(cold.growthbook, 2), "—", ""],
-  ["a generic JS interpreter of the model format (lean-scorer.mjs) + model", f(bytes.lean), f(cold.lean, 2), f(ns.lean), x(ns.lean, ns.hand)],
+  ["a scorer written by hand for the model (the bar)", f(bytes.hand), f(cold.hand, 2), f(c.cold.hand, 2), f(ns.hand), f(c.hand), "1.0x", chromium ? "1.0x" : "—"],
+  [`mqlscore/lite: .wasm ${f(bytes.lite.wasm)} + glue ${f(bytes.lite.glue)} + compiled model ${f(bytes.lite.model)}`, f(bytes.lite.total), f(cold.lite, 2), f(c.cold.lite, 2), f(ns.lite), f(c.lite), x(ns.lite, ns.hand), chromium ? x(c.lite, c.hand) : "—"],
+  ["  the same, sessions left to the garbage collector", "", "", "", f(ns.liteUnfreed), f(c.liteUnfreed), x(ns.liteUnfreed, ns.hand), chromium ? x(c.liteUnfreed, c.hand) : "—"],
+  [`mqlscore (${dir.replace(root, "")}): .wasm ${f(bytes.mqlscore.wasm)} + glue ${f(bytes.mqlscore.glue)} + model ${f(bytes.mqlscore.model)}`, f(bytes.mqlscore.total), f(cold.mqlscore, 2), f(c.cold.full, 2), f(ns.mqlscore), f(c.mqlscore), x(ns.mqlscore, ns.hand), chromium ? x(c.mqlscore, c.hand) : "—"],
+  ["  the same, sessions left to the garbage collector", "", "", "", f(ns.mqlscoreUnfreed), f(c.mqlscoreUnfreed), x(ns.mqlscoreUnfreed, ns.hand), chromium ? x(c.mqlscoreUnfreed, c.hand) : "—"],
+  ["GrowthBook 1.8.0 browser SDK (index.min.js), one targeted feature", f(bytes.growthbook), f(cold.growthbook, 2), f(c.cold.growthbook, 2), "—", "—", "", ""],
+  ["a generic JS interpreter of the model format (lean-scorer.mjs) + model", f(bytes.lean), f(cold.lean, 2), "—", f(ns.lean), "—", x(ns.lean, ns.hand), "—"],
 ];
-console.log(`\nwhat a page pays, ${new Date().toISOString()}, Node ${process.version}; ${visitors} visitors, ${events} events, models/b2b-saas.json`);
+console.log(`\nwhat a page pays, ${new Date().toISOString()}, Node ${process.version}${chromium ? ", headless Chromium" : ""}; ${visitors} visitors, ${events} events, models/b2b-saas.json`);
 console.log(`agreement: the engine (full and lite modules) and the hand-written scorer ${mismatches === 0 ? "agree on every event" : `DISAGREE on ${mismatches} events`} (${mqls} MQLs)\n`);
-const header = ["", "gzip -9 bytes", "cold start, ms", "ns/event", "vs the bar"];
+const header = ["", "gzip -9 bytes", "cold start, ms (Node)", "(Chromium)", "ns/event (Node)", "(Chromium)", "vs the bar (Node)", "(Chromium)"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
 console.log(line(header));
 for (const r of rows) console.log(line(r));
-console.log("\ncold start: import to first score (GrowthBook: to the first feature evaluated), the file already read; median of fresh processes");
+console.log("\ncold start: import to first score (GrowthBook: to the first feature evaluated), the files already read; median of fresh Node processes, of fresh Chromium contexts");
 if (mismatches > 0) {
   console.log(`first disagreement: ${JSON.stringify(first)}`);
   process.exitCode = 1;
