@@ -85,3 +85,15 @@ export const light = (): LightResult | null => window.mqlscore.result();
 window.mqlscore.push(["identify", { email: "ann@acme.com" }], (api) => api.result()?.mql);
 // @ts-expect-error: an event name is text
 window.mqlscore.track(42);
+
+// The small module with a compiled model (mqlscore/lite): the same sessions and results.
+import initSmall, { Model as SmallModel, scoreEvents as scoreCompiled } from "mqlscore/lite/mqlscore";
+import { Model } from "mqlscore";
+export async function small(): Promise<number> {
+  await initSmall();
+  const compiled: Uint8Array = new Model(model).compiled();
+  const session = new SmallModel(compiled).session();
+  const r: ScoreResult = session.ingest({ type: "page", properties: { path: "/pricing" } });
+  const batch: BatchResult = scoreCompiled(compiled, [{ type: "track", event: "Demo Requested" }]);
+  return r.score + batch.score;
+}

@@ -96,7 +96,7 @@ pub fn validate_model(model: ModelInput) -> Result<ProblemsOutput, JsValue> {
 /// `events` may also be JSON Lines text (a string or a `Uint8Array`), as `ingestBatch` takes.
 #[wasm_bindgen(js_name = scoreEvents)]
 pub fn score_events(
-    model: ModelInput,
+    model: AnyModelInput,
     events: EventsInput,
     now: Option<TimeInput>,
 ) -> Result<BatchResultOutput, JsValue> {

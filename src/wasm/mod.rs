@@ -36,6 +36,10 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "ScoringModel | string")]
     /// A scoring model, as an object or JSON text.
     pub type ModelInput;
+    #[wasm_bindgen(typescript_type = "ScoringModel | string | Uint8Array")]
+    /// A scoring model, as an object or JSON text, or compiled (`model.compiled()`,
+    /// `mqlscore compile`).
+    pub type AnyModelInput;
     #[wasm_bindgen(typescript_type = "SegmentEvent")]
     /// A Segment event.
     pub type EventInput;

@@ -27,7 +27,7 @@ impl CompiledModel {
     /// Compiles `model` (an object or its JSON text, or a compiled model's bytes); throws an
     /// `Error` listing every problem.
     #[wasm_bindgen(constructor)]
-    pub fn new(model: ModelInput) -> Result<CompiledModel, JsValue> {
+    pub fn new(model: AnyModelInput) -> Result<CompiledModel, JsValue> {
         let inner = Arc::new(compile(&model)?);
         Ok(CompiledModel {
             reader: Rc::new(Reader::new(&inner)),

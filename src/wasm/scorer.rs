@@ -35,14 +35,14 @@ pub struct Scorer {
 impl Scorer {
     /// Compiles `model` (an object or its JSON text); throws an `Error` listing every problem.
     #[wasm_bindgen(constructor)]
-    pub fn new(model: ModelInput) -> Result<Scorer, JsValue> {
+    pub fn new(model: AnyModelInput) -> Result<Scorer, JsValue> {
         Ok(Scorer::of(Engine::new(compile(&model)?), None))
     }
 
     /// Restores a session from `save()`. A session saved under another version of the model
     /// is migrated rule by rule, and one saved under another model is reset: `restored` says
     /// which and why. Throws if `saved` is not a saved session (corrupt or tampered).
-    pub fn restore(model: ModelInput, saved: &str) -> Result<Scorer, JsValue> {
+    pub fn restore(model: AnyModelInput, saved: &str) -> Result<Scorer, JsValue> {
         let model = compile(&model)?;
         let (engine, restored) =
             Engine::restore(model, saved).map_err(|e| error(&e.to_string(), "saved", None))?;
