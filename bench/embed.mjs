@@ -5,7 +5,7 @@
 // each in a fresh browser context: a first visit starts with an empty HTTP cache, a returning
 // visitor has the files cached from the pages before (served with max-age=3600). Strict CSP.
 // Usage: node bench/embed.mjs [--runs 15] [--site www]   (--site: another build of the demo to compare)
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { launchChromium } from "../scripts/chromium.mjs";
@@ -22,7 +22,7 @@ const www = arg("site", `${root}www`);
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 const pkg = `${root}pkg/web`;
 const snippets = readdirSync(`${pkg}/snippets`, { recursive: true }).filter((f) => f.endsWith(".js"));
-const liteSnippets = readdirSync(`${pkg}/lite/snippets`, { recursive: true }).filter((f) => f.endsWith(".js"));
+const liteSnippets = existsSync(`${pkg}/lite/snippets`) ? readdirSync(`${pkg}/lite/snippets`, { recursive: true }).filter((f) => f.endsWith(".js")) : [];
 const files = [
   ["embed/mqlscore-embed.js (the tag)", gz(`${pkg}/embed/mqlscore-embed.js`)],
   ["lite/mqlscore.js + snippets (the small module's glue; a production page)", gz(`${pkg}/lite/mqlscore.js`) + liteSnippets.reduce((s, f) => s + gz(`${pkg}/lite/snippets/${f}`), 0)],

@@ -11,7 +11,7 @@
 // ns per event) unless --skip-browser.
 // Usage: node bench/page-cost.mjs [--visitors 20000] [--runs 11] [--package pkg/web] [--skip-browser]
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -46,7 +46,7 @@ full.initSync({ module: new WebAssembly.Module(readFileSync(`${dir}/mqlscore_bg.
 const compiled = new full.Model(modelText).compiled();
 mkdirSync(`${root}bench/results`, { recursive: true });
 writeFileSync(`${root}bench/results/b2b-saas.mqlc`, compiled);
-const liteSnippets = readdirSync(`${dir}/lite/snippets`, { recursive: true }).filter((f) => f.endsWith(".js"));
+const liteSnippets = existsSync(`${dir}/lite/snippets`) ? readdirSync(`${dir}/lite/snippets`, { recursive: true }).filter((f) => f.endsWith(".js")) : [];
 const bytes = {
   hand: gz(minified(`${root}bench/hand-scorer.mjs`)),
   growthbook: gz(readFileSync(`${root}tools/node_modules/@growthbook/growthbook/dist/bundles/index.min.js`)),

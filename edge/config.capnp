@@ -45,8 +45,6 @@ const edgeWorker :Workerd.Worker = (
     (name = "pkg/fields.js", esModule = embed "pkg/fields.js"),
     (name = "pkg/mqlscore_bg.wasm", wasm = embed "pkg/mqlscore_bg.wasm"),
     (name = "pkg/lite/mqlscore.js", esModule = embed "pkg/lite/mqlscore.js"),
-    (name = "pkg/lite/result.js", esModule = embed "pkg/lite/result.js"),
-    (name = "pkg/lite/fields.js", esModule = embed "pkg/lite/fields.js"),
     (name = "pkg/lite/mqlscore_bg.wasm", wasm = embed "pkg/lite/mqlscore_bg.wasm"),
   ],
   compatibilityDate = "2026-11-01",

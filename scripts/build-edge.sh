@@ -10,7 +10,9 @@ scripts/build-packages.sh web >&2
 rm -rf edge/pkg && cp -r pkg/web edge/pkg
 # The modules' JavaScript snippets (src/wasm/*.js: the result object, the event reader) sit under
 # a hashed folder; workerd's config names every module, so each gets a fixed name beside its glue.
+# (The small module's glue has its snippets bundled in already.)
 for dir in edge/pkg edge/pkg/lite; do
+  [ -d "$dir/snippets" ] || continue
   for snippet in "$dir"/snippets/*/src/wasm/*.js; do
     name=$(basename "$snippet")
     mv "$snippet" "$dir/$name"
