@@ -25,7 +25,7 @@ const snippets = readdirSync(`${pkg}/snippets`, { recursive: true }).filter((f) 
 const liteSnippets = existsSync(`${pkg}/lite/snippets`) ? readdirSync(`${pkg}/lite/snippets`, { recursive: true }).filter((f) => f.endsWith(".js")) : [];
 const files = [
   ["embed/mqlscore-embed.js (the tag)", gz(`${pkg}/embed/mqlscore-embed.js`)],
-  ["lite/mqlscore.js + snippets (the small module's glue; a production page)", gz(`${pkg}/lite/mqlscore.js`) + liteSnippets.reduce((s, f) => s + gz(`${pkg}/lite/snippets/${f}`), 0)],
+  ["lite/mqlscore.js (the small module's glue, its snippets bundled in; a production page)", gz(`${pkg}/lite/mqlscore.js`) + liteSnippets.reduce((s, f) => s + gz(`${pkg}/lite/snippets/${f}`), 0)],
   ["lite/mqlscore_bg.wasm (the small scoring module; a production page)", gz(`${pkg}/lite/mqlscore_bg.wasm`)],
   ["models/b2b-saas.mqlc (the site's model, compiled; a production page)", gz(`${www}/models/b2b-saas.mqlc`)],
   ["mqlscore.js + snippets (the full module's glue; the demo, whose overlay edits the model)", gz(`${pkg}/mqlscore.js`) + snippets.reduce((s, f) => s + gz(`${pkg}/snippets/${f}`), 0)],
