@@ -1,10 +1,10 @@
 //! What the engine borrows from the platform it runs on: text lower-cased by Unicode's rules,
-//! decimal text read as the nearest number, and a number written as text that reads back exactly. Natively these are the standard library's. In
-//! WebAssembly they would bring the Unicode case tables, an exact decimal parser and float
-//! formatting into the module (29 KB of the small module's 126 KB gzipped for the first two,
-//! measured by building it without them), while its JavaScript host already has all three
-//! (`String.prototype.toLowerCase`, `Number`, `String`): the
-//! `wasm` boundary lends them with [`install`] before the first model is read.
+//! decimal text read as the nearest number, and a number written as text that reads back
+//! exactly. Natively these are the standard library's. In WebAssembly they would bring the
+//! Unicode case tables, an exact decimal parser and float formatting into the module (29 KB of
+//! the small module's 126 KB gzipped for the first two, measured by building it without them),
+//! while its JavaScript host already has all three (`String.prototype.toLowerCase`, `Number`,
+//! `String`): the `wasm` boundary lends them with [`install`] before the first model is read.
 
 use std::sync::OnceLock;
 
