@@ -17,7 +17,6 @@ use wasm_bindgen::JsCast;
 /// A model given as its compiled bytes (a `Uint8Array`), or with the `documents` feature as a
 /// document (an object or JSON text).
 pub(super) fn compile(input: &JsValue) -> Result<Model, JsValue> {
-    lend_host();
     if let Some(bytes) = input.dyn_ref::<js_sys::Uint8Array>() {
         return unpack(&bytes.to_vec());
     }
@@ -32,6 +31,7 @@ pub(super) fn unpack(bytes: &[u8]) -> Result<Model, JsValue> {
 
 #[cfg(feature = "documents")]
 fn compile_document(input: &JsValue) -> Result<Model, JsValue> {
+    lend_host();
     let doc = read_model(input).map_err(|p| {
         error(
             &format!("invalid scoring model (1 problem)\n  {p}"),
