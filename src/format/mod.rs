@@ -5,5 +5,6 @@ pub mod fingerprint;
 pub mod host;
 pub mod json;
 pub mod number;
+pub mod search;
 pub mod time;
 pub mod value;

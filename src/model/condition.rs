@@ -431,7 +431,8 @@ impl Test {
             }
             Test::Contains(list) => {
                 let text = lower();
-                list.iter().any(|s| text.contains(s.as_str()))
+                list.iter()
+                    .any(|s| crate::format::search::contains(&text, s))
             }
             Test::Glob(list) => {
                 let text = lower();

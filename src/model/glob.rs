@@ -79,7 +79,7 @@ impl Glob {
             Shape::Exact(s) => text == s,
             Shape::Prefix(s) => text.starts_with(s.as_str()),
             Shape::Suffix(s) => text.ends_with(s.as_str()),
-            Shape::Contains(s) => text.contains(s.as_str()),
+            Shape::Contains(s) => crate::format::search::contains(text, s),
             Shape::Segment(s) => text
                 .strip_prefix(s.as_str())
                 .is_some_and(|rest| !rest.contains('/')),
