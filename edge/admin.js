@@ -7,9 +7,9 @@ import page from "./dashboard/index.html";
 import script from "./dashboard/app.js";
 import style from "./dashboard/style.css";
 import { accountSummary } from "./account-score.js";
+import { STATUSES } from "./outbox.js";
 
 const FEEDBACK_OUTCOMES = ["accepted", "rejected", "converted"];
-const STATUSES = ["queued", "delivered", "overdue", "accepted", "rejected", "converted", "dead-lettered"];
 const encoder = new TextEncoder();
 
 /**
@@ -146,15 +146,46 @@ const ROUTES = {
     answer: async ({ outbox }) => json(200, { alerts: await outbox.alerts() }),
   },
   "/__mql/outcomes": {
+    // JSON Lines, oldest first. Whole, read from the shards a page at a time as the answer
+    // streams (what `mqlscore train` reads); or one page with `?limit=` (1 to 5000) and the
+    // next page's address in `Link` (`?cursor=` from it).
     method: "GET",
     async answer({ url, outbox }) {
       // Only judged leads by default: one still open is not yet a lead that did not convert.
-      const open = url.searchParams.get("include") === "open";
-      const rows = (await outbox.outcomes()).filter((o) => open || o.outcome === "converted" || o.outcome === "rejected");
-      const lines = rows.map(trainingLine);
-      return new Response(lines.map((l) => `${jsonLine(l)}\n`).join(""), {
-        headers: { "content-type": "application/x-ndjson; charset=utf-8", ...PRIVATE },
+      const judged = url.searchParams.get("include") !== "open";
+      const given = url.searchParams.get("limit");
+      const limit = given === null ? null : Number(given);
+      if (limit !== null && !(Number.isInteger(limit) && limit >= 1 && limit <= 5000)) return json(400, { error: "limit: must be a whole number from 1 to 5000" });
+      let cursor = url.searchParams.get("cursor") || null;
+      if (cursor && !/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return json(400, { error: "cursor: not a cursor from a previous page's next" });
+      const lines = (page) => page.outcomes.map((o) => `${jsonLine(trainingLine(o))}\n`).join("");
+      const headers = { "content-type": "application/x-ndjson; charset=utf-8", ...PRIVATE };
+      let first;
+      try {
+        first = await outbox.outcomes({ judged, cursor, limit: limit ?? 500 });
+      } catch (err) {
+        if (/^cursor:/.test(err?.message)) return json(400, { error: err.message });
+        throw err;
+      }
+      if (limit !== null) {
+        if (first.next) {
+          const next = new URL(url);
+          next.searchParams.set("cursor", first.next);
+          headers.link = `<${next.pathname}${next.search}>; rel="next"`;
+          headers["x-next-cursor"] = first.next;
+        }
+        return new Response(lines(first), { headers });
+      }
+      const encoder = new TextEncoder();
+      let page = first;
+      const body = new ReadableStream({
+        async pull(controller) {
+          controller.enqueue(encoder.encode(lines(page)));
+          if (!page.next) return controller.close();
+          page = await outbox.outcomes({ judged, cursor: page.next, limit: 500 });
+        },
       });
+      return new Response(body, { headers });
     },
   },
 };

@@ -26,6 +26,7 @@ const edgeWorker :Workerd.Worker = (
     (name = "filter.js", esModule = embed "filter.js"),
     (name = "token.js", esModule = embed "token.js"),
     (name = "outbox.js", esModule = embed "outbox.js"),
+    (name = "shards.js", esModule = embed "shards.js"),
     (name = "accounts.js", esModule = embed "accounts.js"),
     (name = "account-score.js", esModule = embed "account-score.js"),
     (name = "admin.js", esModule = embed "admin.js"),

@@ -38,7 +38,8 @@ CREATE TABLE IF NOT EXISTS handoffs (
   outcome TEXT,
   reason TEXT,
   value REAL,
-  outcome_at INTEGER
+  outcome_at INTEGER,
+  closed_at INTEGER
 );
 CREATE TABLE IF NOT EXISTS deliveries (
   id TEXT PRIMARY KEY,
@@ -72,6 +73,10 @@ CREATE TABLE IF NOT EXISTS flags (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (key TEXT PRIMARY KEY, summary TEXT NOT NULL, score REAL NOT NULL, updated INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS accounts_score ON accounts (score DESC, key);
+CREATE INDEX IF NOT EXISTS handoffs_visitor ON handoffs (visitor);
+CREATE INDEX IF NOT EXISTS handoffs_email ON handoffs (lower(json_extract(lead, '$.traits.email')));
+CREATE INDEX IF NOT EXISTS handoffs_due ON handoffs (due_at) WHERE followed_up_at IS NULL AND overdue_alerted = 0;
+CREATE TABLE IF NOT EXISTS tallies (model TEXT NOT NULL, name TEXT NOT NULL, n REAL NOT NULL, PRIMARY KEY (model, name));
 `;
 
 /** Later feedback wins; at the same moment, the further step of the funnel. */
@@ -86,6 +91,48 @@ export class Outbox extends DurableObject {
     this.sql.exec(SCHEMA);
     this.settings = readSettings(env);
     this.signer = new Signer(this.settings.webhookSecrets);
+    // Sharding brought tallies and a closing time per handoff: handoffs stored before them are
+    // counted, and their closing time set, once, here.
+    if (this.flag("schema") !== "2") {
+      this.ctx.storage.transactionSync(() => {
+        try {
+          this.sql.exec("ALTER TABLE handoffs ADD COLUMN closed_at INTEGER");
+        } catch {
+          // A new database: CREATE TABLE made it.
+        }
+        this.sql.exec(`UPDATE handoffs SET closed_at = (SELECT c.closed FROM (${CLOSED}) c WHERE c.key = handoffs.key)`);
+        this.sql.exec("DELETE FROM tallies");
+        for (const row of this.sql.exec(`${TALLIED} ORDER BY h.key`)) this.addTallies(row.model, contribution(row), 1);
+        this.setFlag("schema", "2");
+      });
+    }
+    this.sql.exec("CREATE INDEX IF NOT EXISTS handoffs_closed ON handoffs (closed_at) WHERE closed_at IS NOT NULL");
+  }
+
+  /**
+   * Runs `change` (which writes handoff `key` or its delivery) and keeps the tallies the summary
+   * reads up to date in the same transaction: what the handoff counted for before is taken
+   * away, what it counts for after is added. No read of the whole history, ever.
+   */
+  retally(key, change) {
+    return this.ctx.storage.transactionSync(() => {
+      const before = this.one(`${TALLIED} WHERE h.key = ?`, key);
+      const result = change();
+      const after = this.one(`${TALLIED} WHERE h.key = ?`, key);
+      if (before) this.addTallies(before.model, contribution(before), -1);
+      if (after) {
+        this.addTallies(after.model, contribution(after), 1);
+        const closed = closedAt(after);
+        if (closed !== after.closed_at) this.sql.exec("UPDATE handoffs SET closed_at = ? WHERE key = ?", closed, key);
+      }
+      return result;
+    });
+  }
+
+  addTallies(model, counts, sign) {
+    for (const [name, n] of counts) {
+      this.sql.exec("INSERT INTO tallies (model, name, n) VALUES (?, ?, ?) ON CONFLICT (model, name) DO UPDATE SET n = n + excluded.n", model, name, sign * n);
+    }
   }
 
   /**
@@ -98,11 +145,13 @@ export class Outbox extends DurableObject {
     const key = lead.idempotencyKey;
     const known = this.one("SELECT key FROM handoffs WHERE key = ?", key);
     if (known) return { queued: false, handoff: this.handoff(key, now) };
-    this.sql.exec(
-      "INSERT INTO handoffs (key, model, visitor, lead, session, created) VALUES (?, ?, ?, ?, ?, ?)",
-      key, lead.model, lead.visitor, JSON.stringify(lead), session, now,
-    );
-    this.addDelivery(key, "lead", key, lead, now);
+    this.retally(key, () => {
+      this.sql.exec(
+        "INSERT INTO handoffs (key, model, visitor, lead, session, created) VALUES (?, ?, ?, ?, ?, ?)",
+        key, lead.model, lead.visitor, JSON.stringify(lead), session, now,
+      );
+      this.addDelivery(key, "lead", key, lead, now);
+    });
     await this.schedule();
     return { queued: true, handoff: this.handoff(key, now) };
   }
@@ -184,7 +233,7 @@ export class Outbox extends DurableObject {
     return this.sql
       .exec("SELECT * FROM deliveries WHERE kind != 'lead' ORDER BY created DESC")
       .toArray()
-      .map((d) => ({ ...deliveryView(d), alert: JSON.parse(d.body) }));
+      .map((d) => ({ ...deliveryView(d), createdAt: d.created, alert: JSON.parse(d.body) }));
   }
 
   /**
@@ -200,17 +249,19 @@ export class Outbox extends DurableObject {
     if (!this.one("SELECT key FROM handoffs WHERE key = ?", fb.key)) {
       return { status: 404, error: `key: no handoff "${fb.key}"` };
     }
-    this.sql.exec(
-      "INSERT INTO feedback (id, handoff, outcome, reason, value, at, received) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      fb.id, fb.key, fb.outcome, fb.reason ?? null, fb.value ?? null, fb.at, now,
-    );
-    const all = this.sql.exec("SELECT * FROM feedback WHERE handoff = ?", fb.key).toArray();
-    const latest = all.reduce((a, b) => (b.at > a.at || (b.at === a.at && RANK[b.outcome] > RANK[a.outcome]) ? b : a));
-    const first = Math.min(...all.map((f) => f.at));
-    this.sql.exec(
-      "UPDATE handoffs SET outcome = ?, reason = ?, value = ?, outcome_at = ?, followed_up_at = ? WHERE key = ?",
-      latest.outcome, latest.reason, latest.value, latest.at, first, fb.key,
-    );
+    this.retally(fb.key, () => {
+      this.sql.exec(
+        "INSERT INTO feedback (id, handoff, outcome, reason, value, at, received) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        fb.id, fb.key, fb.outcome, fb.reason ?? null, fb.value ?? null, fb.at, now,
+      );
+      const all = this.sql.exec("SELECT * FROM feedback WHERE handoff = ?", fb.key).toArray();
+      const latest = all.reduce((a, b) => (b.at > a.at || (b.at === a.at && RANK[b.outcome] > RANK[a.outcome]) ? b : a));
+      const first = Math.min(...all.map((f) => f.at));
+      this.sql.exec(
+        "UPDATE handoffs SET outcome = ?, reason = ?, value = ?, outcome_at = ?, followed_up_at = ? WHERE key = ?",
+        latest.outcome, latest.reason, latest.value, latest.at, first, fb.key,
+      );
+    });
     // A judged handoff is closed: the alarm wakes for its retention's end.
     await this.schedule();
     return { status: 200, duplicate: false, handoff: this.handoff(fb.key, now) };
@@ -222,34 +273,24 @@ export class Outbox extends DurableObject {
     const dead = this.sql.exec("SELECT id FROM deliveries WHERE state = 'dead'").toArray().map((d) => d.id);
     const chosen = keys ? dead.filter((id) => keys.includes(id)) : dead;
     for (const id of chosen) {
-      this.sql.exec("UPDATE deliveries SET state = 'pending', next_at = ?, created = ?, held = NULL WHERE id = ?", now, now, id);
+      this.retally(id, () => this.sql.exec("UPDATE deliveries SET state = 'pending', next_at = ?, created = ?, held = NULL WHERE id = ?", now, now, id));
     }
     await this.schedule();
     return { requeued: chosen };
   }
 
-  /** The funnel and the feedback figures, overall and by model version. */
-  async summary() {
+  /**
+   * This shard's share of the summary, from its tallies (kept as it writes, a few rows per
+   * model): `{ tallies: { model: { name: n } }, counters, nextAlarmAt, misconfigured }`. The
+   * worker merges the shards' shares (edge/shards.js).
+   */
+  async tallies() {
     this.kick();
-    const now = Date.now();
-    const handoffs = this.sql.exec(HANDOFF_VIEW, now).toArray().map(present);
-    const byModel = {};
-    for (const h of handoffs) (byModel[h.model] ??= []).push(h);
-    const pending = this.sql.exec("SELECT count(*) AS n FROM deliveries WHERE state = 'pending' AND kind = 'lead'").one().n;
-    return {
-      at: now,
-      ...figures(handoffs),
-      pending,
-      funnel: {
-        visitors: this.one("SELECT n FROM counters WHERE name = 'visitors'")?.n ?? 0,
-        salesReady: this.one("SELECT n FROM counters WHERE name = 'salesReady'")?.n ?? 0,
-      },
-      // Closed handoffs removed after retentionDays: the figures above are of those kept.
-      expired: this.one("SELECT n FROM counters WHERE name = 'expired'")?.n ?? 0,
-      nextAlarmAt: await this.ctx.storage.getAlarm(),
-      misconfigured: this.flag("misconfigured"),
-      byModel: Object.fromEntries(Object.entries(byModel).map(([m, list]) => [m, figures(list)])),
-    };
+    const tallies = {};
+    for (const { model, name, n } of this.sql.exec("SELECT model, name, n FROM tallies WHERE n != 0")) (tallies[model] ??= {})[name] = n;
+    const counters = {};
+    for (const { name, n } of this.sql.exec("SELECT name, n FROM counters")) counters[name] = n;
+    return { tallies, counters, nextAlarmAt: await this.ctx.storage.getAlarm(), misconfigured: this.flag("misconfigured") };
   }
 
   /** Counts `n` more of a step of the funnel before the handoff: `visitors`, `salesReady`. */
@@ -266,9 +307,8 @@ export class Outbox extends DurableObject {
   }
 
   /**
-   * A page of accounts, highest score first (ties by key), each with its handoffs' keys:
-   * `{ accounts, next }`, `cursor` from the previous page's `next`. The handoffs of an account
-   * come from an index on the lead's account key, not from reading every lead.
+   * A page of the accounts this shard keeps, highest score first (ties by key): `{ accounts,
+   * next }`, `cursor` from the previous page's `next`.
    */
   accounts({ limit = 100, cursor = null } = {}) {
     const after = cursor ? decodeCursor(cursor) : null;
@@ -280,20 +320,34 @@ export class Outbox extends DurableObject {
         after?.created ?? null, after?.key ?? null, limit + 1,
       )
       .toArray();
-    const page = rows.slice(0, limit).map((r) => {
-      const handoffs = this.sql.exec("SELECT key FROM handoffs WHERE json_extract(lead, '$.account.key') = ?", r.key).toArray().map((h) => h.key);
-      return { ...JSON.parse(r.summary), updatedAt: r.updated, handoffs };
-    });
+    const page = rows.slice(0, limit).map((r) => ({ ...JSON.parse(r.summary), updatedAt: r.updated }));
     const last = rows[limit - 1];
     return { accounts: page, next: rows.length > limit ? encodeCursor(last.score, last.key) : null };
   }
 
-  /** Handed-off leads with their outcome, for `mqlscore train`. */
-  outcomes() {
-    return this.sql
-      .exec("SELECT lead, session, outcome, reason, value, outcome_at FROM handoffs ORDER BY created")
-      .toArray()
-      .map((row) => ({ lead: JSON.parse(row.lead), session: row.session, outcome: row.outcome, reason: row.reason, value: row.value, at: row.outcome_at }));
+  /** The keys of this shard's handoffs in each of the accounts `keys` (from an index on the lead's account key). */
+  accountHandoffs(keys) {
+    return Object.fromEntries(keys.map((k) => [k, this.sql.exec("SELECT key FROM handoffs WHERE json_extract(lead, '$.account.key') = ?", k).toArray().map((h) => h.key)]));
+  }
+
+  /**
+   * A page of handed-off leads with their outcome, for `mqlscore train`, oldest first: `{
+   * outcomes, next }`. `judged` keeps only those sales converted or rejected.
+   */
+  outcomes({ cursor = null, limit = 500, judged = true } = {}) {
+    const after = cursor ? decodeCursor(cursor) : null;
+    const rows = this.sql
+      .exec(
+        `SELECT key, created, lead, session, outcome, reason, value, outcome_at FROM handoffs
+         WHERE (?1 = 0 OR outcome IN ('converted', 'rejected'))
+           AND (?2 IS NULL OR created > ?2 OR (created = ?2 AND key > ?3))
+         ORDER BY created, key LIMIT ?4`,
+        judged ? 1 : 0, after?.created ?? null, after?.key ?? null, limit + 1,
+      )
+      .toArray();
+    const page = rows.slice(0, limit).map((row) => ({ key: row.key, createdAt: row.created, lead: JSON.parse(row.lead), session: row.session, outcome: row.outcome, reason: row.reason, value: row.value, at: row.outcome_at }));
+    const last = page.at(-1);
+    return { outcomes: page, next: rows.length > limit ? encodeCursor(last.createdAt, last.key) : null };
   }
 
   // --- people: what is kept about one, and erasing it ------------------------------------------
@@ -331,9 +385,11 @@ export class Outbox extends DurableObject {
     for (const key of keys) {
       const lead = JSON.parse(this.one("SELECT lead FROM handoffs WHERE key = ?", key).lead);
       if (lead.account?.key && !removed.accounts.includes(lead.account.key)) removed.accounts.push(lead.account.key);
-      removed.deliveries += this.sql.exec("DELETE FROM deliveries WHERE id = ? OR handoff = ? OR (kind = 'alert' AND json_extract(body, '$.key') = ?)", key, key, key).rowsWritten;
-      removed.feedback += this.sql.exec("DELETE FROM feedback WHERE handoff = ?", key).rowsWritten;
-      removed.handoffs += this.sql.exec("DELETE FROM handoffs WHERE key = ?", key).rowsWritten;
+      this.retally(key, () => {
+        removed.deliveries += this.sql.exec("DELETE FROM deliveries WHERE id = ? OR handoff = ? OR (kind = 'alert' AND json_extract(body, '$.key') = ?)", key, key, key).rowsWritten;
+        removed.feedback += this.sql.exec("DELETE FROM feedback WHERE handoff = ?", key).rowsWritten;
+        removed.handoffs += this.sql.exec("DELETE FROM handoffs WHERE key = ?", key).rowsWritten;
+      });
     }
     return { keys, ...removed };
   }
@@ -349,11 +405,13 @@ export class Outbox extends DurableObject {
    * it. Counted in the `expired` counter; logged by count.
    */
   expire(now) {
-    const keys = this.sql.exec(`SELECT key FROM (${CLOSED}) WHERE closed <= ?`, now - this.retentionMs()).toArray().map((r) => r.key);
+    const keys = this.sql.exec("SELECT key FROM handoffs WHERE closed_at <= ?", now - this.retentionMs()).toArray().map((r) => r.key);
     for (const key of keys) {
-      this.sql.exec("DELETE FROM deliveries WHERE id = ? OR handoff = ? OR (kind = 'alert' AND json_extract(body, '$.key') = ?)", key, key, key);
-      this.sql.exec("DELETE FROM feedback WHERE handoff = ?", key);
-      this.sql.exec("DELETE FROM handoffs WHERE key = ?", key);
+      this.retally(key, () => {
+        this.sql.exec("DELETE FROM deliveries WHERE id = ? OR handoff = ? OR (kind = 'alert' AND json_extract(body, '$.key') = ?)", key, key, key);
+        this.sql.exec("DELETE FROM feedback WHERE handoff = ?", key);
+        this.sql.exec("DELETE FROM handoffs WHERE key = ?", key);
+      });
     }
     if (keys.length) {
       this.count("expired", keys.length);
@@ -384,7 +442,7 @@ export class Outbox extends DurableObject {
          UNION ALL
          SELECT min(due_at) AS t FROM handoffs WHERE due_at IS NOT NULL AND followed_up_at IS NULL AND overdue_alerted = 0
          UNION ALL
-         SELECT min(closed) + ?1 AS t FROM (${CLOSED}))`,
+         SELECT min(closed_at) + ?1 AS t FROM handoffs WHERE closed_at IS NOT NULL)`,
       this.retentionMs(),
     )?.t;
     if (next == null || !this.settings.outboxAlarms) {
@@ -420,7 +478,7 @@ export class Outbox extends DurableObject {
     );
     if (!url) {
       const what = d.kind === "lead" ? "WEBHOOK_URL" : "ALERT_WEBHOOK_URL";
-      this.settle(d, attempt, { verdict: "held", status: null, error: `${what} is not set` });
+      await this.settle(d, attempt, { verdict: "held", status: null, error: `${what} is not set` });
       return;
     }
     // A request that hangs past its timeout (even reading the answer) must not hold up the
@@ -446,28 +504,34 @@ export class Outbox extends DurableObject {
     });
     const outcome = await Promise.race([call, late]);
     clearTimeout(timer);
-    this.settle(d, attempt, outcome);
+    await this.settle(d, attempt, outcome);
   }
 
   /** Stores what an attempt came to. */
-  settle(d, attempt, { verdict, status, error = null, retryAfter = 0 }) {
+  async settle(d, attempt, { verdict, status, error = null, retryAfter = 0 }) {
     const s = this.settings;
     const now = Date.now();
     const lastError = error ?? (status && verdict !== "delivered" ? `the CRM answered ${status}` : null);
     if (verdict === "delivered") {
-      this.sql.exec(
-        "UPDATE deliveries SET state = 'delivered', next_at = NULL, delivered_at = ?, last_status = ?, last_error = NULL, held = NULL WHERE id = ?",
-        now, status, d.id,
-      );
-      if (d.kind === "lead") {
-        this.sql.exec("UPDATE handoffs SET delivered_at = ?, due_at = ? WHERE key = ?", now, deadline(now, s.followUpMinutes, s.businessHours), d.handoff);
-        if (this.flag("misconfigured")) this.setFlag("misconfigured", null);
+      this.retally(d.handoff, () => {
+        this.sql.exec(
+          "UPDATE deliveries SET state = 'delivered', next_at = NULL, delivered_at = ?, last_status = ?, last_error = NULL, held = NULL WHERE id = ?",
+          now, status, d.id,
+        );
+        if (d.kind === "lead") {
+          this.sql.exec("UPDATE handoffs SET delivered_at = ?, due_at = ? WHERE key = ?", now, deadline(now, s.followUpMinutes, s.businessHours), d.handoff);
+        }
+      });
+      // ("misconfigured" alone: set by the single outbox before shards.)
+      if (d.kind === "lead" && (this.flag("misconfigured-here") || this.flag("misconfigured"))) {
+        this.setFlag("misconfigured-here", null);
+        await this.home().clearMisconfigured();
       }
       log({ mql: "handoff-delivered", kind: d.kind, key: d.id, attempt, status });
       return;
     }
     if (verdict === "refused") {
-      this.sql.exec("UPDATE deliveries SET state = 'dead', next_at = NULL, last_status = ?, last_error = ? WHERE id = ?", status, lastError, d.id);
+      this.retally(d.handoff, () => this.sql.exec("UPDATE deliveries SET state = 'dead', next_at = NULL, last_status = ?, last_error = ? WHERE id = ?", status, lastError, d.id));
       log({ mql: "handoff-dead-lettered", kind: d.kind, key: d.id, attempt, status, why: "refused by the CRM", bytes: d.body.length });
       return;
     }
@@ -478,19 +542,41 @@ export class Outbox extends DurableObject {
       now + wait, status, lastError, held, verdict === "unknown" ? 1 : 0, d.id,
     );
     log({ mql: "handoff-attempt-failed", kind: d.kind, key: d.id, attempt, verdict, status, error: lastError, retryInMs: wait });
-    if (verdict === "misconfigured" && d.kind === "lead" && !this.flag("misconfigured")) {
-      this.setFlag("misconfigured", lastError);
-      this.addDelivery(`alert:crm:${now}`, "alert", null, { alert: "crm-misconfigured", detail: lastError, at: now, key: d.id }, now);
+    if (verdict === "misconfigured" && d.kind === "lead" && !this.flag("misconfigured-here")) {
+      this.setFlag("misconfigured-here", lastError);
+      await this.home().raiseMisconfigured(lastError, d.id, now);
     }
+  }
+
+  /**
+   * The first shard ("handoffs"), which holds what is the site's rather than a shard's: whether
+   * the CRM is misconfigured, and the one alert that says so. This object itself when it is it.
+   */
+  home() {
+    const id = this.env.OUTBOX.idFromName("handoffs");
+    return this.ctx.id.equals(id) ? this : this.env.OUTBOX.get(id);
+  }
+
+  /** Raises the CRM-misconfigured alert once, whichever shard saw it first (on the first shard). */
+  async raiseMisconfigured(detail, key, now) {
+    if (this.flag("misconfigured")) return;
+    this.setFlag("misconfigured", detail);
+    this.addDelivery(`alert:crm:${now}`, "alert", null, { alert: "crm-misconfigured", detail, at: now, key }, now);
+    await this.schedule();
+  }
+
+  /** Clears the misconfigured flag once a shard delivers again (on the first shard). */
+  clearMisconfigured() {
+    this.setFlag("misconfigured", null);
   }
 
   /** Dead-letters deliveries that stayed undelivered too long (held ones wait for a fix). */
   deadLetter(now) {
     const old = this.sql
-      .exec("SELECT id, kind, body, last_error FROM deliveries WHERE state = 'pending' AND held IS NULL AND created <= ?", now - this.settings.deadLetterAfterMs)
+      .exec("SELECT id, kind, handoff, body, last_error FROM deliveries WHERE state = 'pending' AND held IS NULL AND created <= ?", now - this.settings.deadLetterAfterMs)
       .toArray();
     for (const d of old) {
-      this.sql.exec("UPDATE deliveries SET state = 'dead', next_at = NULL WHERE id = ?", d.id);
+      this.retally(d.handoff, () => this.sql.exec("UPDATE deliveries SET state = 'dead', next_at = NULL WHERE id = ?", d.id));
       log({ mql: "handoff-dead-lettered", kind: d.kind, key: d.id, why: `not delivered within ${this.settings.deadLetterAfterMs} ms`, error: d.last_error, bytes: d.body.length });
     }
   }
@@ -501,7 +587,7 @@ export class Outbox extends DurableObject {
       .exec("SELECT key, model, visitor, due_at, delivered_at FROM handoffs WHERE due_at <= ? AND followed_up_at IS NULL AND overdue_alerted = 0", now)
       .toArray();
     for (const h of late) {
-      this.sql.exec("UPDATE handoffs SET overdue_alerted = 1 WHERE key = ?", h.key);
+      this.retally(h.key, () => this.sql.exec("UPDATE handoffs SET overdue_alerted = 1 WHERE key = ?", h.key));
       this.addDelivery(`alert:overdue:${h.key}`, "alert", h.key, { alert: "follow-up-overdue", key: h.key, model: h.model, visitor: h.visitor, deliveredAt: h.delivered_at, dueAt: h.due_at }, now);
     }
   }
@@ -520,7 +606,7 @@ export class Outbox extends DurableObject {
   }
 }
 
-/** Closed handoffs (judged, or their delivery dead-lettered) and when they closed. */
+/** Closed handoffs (judged, or their delivery dead-lettered) and when they closed: for a database from before `closed_at`. */
 const CLOSED = `
 SELECT h.key, COALESCE(h.outcome_at, d.last_attempt_at, h.created) AS closed
 FROM handoffs h LEFT JOIN deliveries d ON d.id = h.key
@@ -536,12 +622,12 @@ SELECT h.*, d.state, d.attempts, d.unknown, d.last_status, d.last_error, d.held,
 FROM handoffs h LEFT JOIN deliveries d ON d.id = h.key`;
 
 /** A page cursor: the position (creation time, or score) and key of the last row shown, opaque to the reader. */
-function encodeCursor(created, key) {
+export function encodeCursor(created, key) {
   return btoa(JSON.stringify([created, key])).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 /** The position a cursor names, or throws a RangeError naming it. */
-function decodeCursor(text) {
+export function decodeCursor(text) {
   try {
     const [created, key] = JSON.parse(atob(text.replace(/-/g, "+").replace(/_/g, "/")));
     if (Number.isFinite(created) && typeof key === "string") return { created, key };
@@ -580,36 +666,95 @@ function deliveryView(d) {
   };
 }
 
-/** The funnel and feedback figures of a list of handoffs. */
-export function figures(handoffs) {
-  const count = (status) => handoffs.filter((h) => h.status === status).length;
-  const delivered = handoffs.filter((h) => h.deliveredAt != null);
-  const withFeedback = handoffs.filter((h) => h.outcome != null);
-  const sql = handoffs.filter((h) => h.outcome === "accepted" || h.outcome === "converted").length;
+/** What `retally` reads of a handoff: its row and its delivery's state. */
+const TALLIED = `
+SELECT h.model, h.created, h.delivered_at, h.due_at, h.followed_up_at, h.outcome, h.reason, h.value, h.outcome_at, h.overdue_alerted, h.closed_at,
+  d.state, d.last_attempt_at
+FROM handoffs h LEFT JOIN deliveries d ON d.id = h.key`;
+
+/** When a handoff closed (judged by sales, or its delivery dead-lettered), or null while open. */
+function closedAt(r) {
+  if (r.outcome == null && r.state !== "dead") return null;
+  return r.outcome_at ?? r.last_attempt_at ?? r.created;
+}
+
+/**
+ * What one handoff counts for in the summary, as `[name, n]` pairs: a pure function of its row,
+ * so that a change is tallied as the difference of before and after. Its status is the list's,
+ * with "overdue" from the alert raised at the deadline (the list also shows a handoff overdue
+ * in the moment before the alarm raises it).
+ */
+export function contribution(r) {
+  const status = r.outcome ?? (r.state === "dead" ? "dead-lettered" : r.state === "delivered" ? (r.overdue_alerted && r.followed_up_at == null ? "overdue" : "delivered") : "queued");
+  const out = [["handedOff", 1], [`status:${status}`, 1]];
+  if (r.state === "pending") out.push(["pending", 1]);
+  if (r.outcome != null) out.push(["withFeedback", 1]);
+  if (r.outcome === "accepted" || r.outcome === "converted") out.push(["sql", 1]);
+  if (r.outcome === "converted" && r.value) out.push(["convertedValue", r.value]);
+  if (r.outcome === "rejected") out.push([`rejected:${r.reason}`, 1]);
+  if (r.delivered_at != null) {
+    out.push(["delivered", 1]);
+    if (r.followed_up_at != null) {
+      out.push([`followUp:${followUpBucket(Math.max(0, r.followed_up_at - r.delivered_at))}`, 1]);
+      if (r.followed_up_at <= r.due_at) out.push(["inTime", 1]);
+    }
+    if (r.followed_up_at != null || status === "overdue") out.push(["judged", 1]);
+  }
+  return out;
+}
+
+/**
+ * Follow-up times are tallied in buckets 2% wide (bucket 0 holds 0 ms), so that shards merge
+ * them and the median is known within 1%: a median of a million handoffs without reading them.
+ */
+const GROWTH = Math.log(1.02);
+export function followUpBucket(ms) {
+  return ms < 1 ? 0 : 1 + Math.floor(Math.log(ms) / GROWTH);
+}
+/** The value a bucket stands for: the middle of its range (geometrically), rounded to the ms. */
+function bucketValue(b) {
+  return b === 0 ? 0 : Math.round(Math.exp((b - 0.5) * GROWTH));
+}
+
+export const STATUSES = ["queued", "delivered", "overdue", "accepted", "rejected", "converted", "dead-lettered"];
+
+/** The funnel and feedback figures of summed tallies (`{ name: n }`). */
+export function figures(t) {
+  const n = (name) => t[name] ?? 0;
   const rejections = {};
-  for (const h of handoffs) if (h.outcome === "rejected") rejections[h.reason] = (rejections[h.reason] ?? 0) + 1;
-  const followUps = delivered.filter((h) => h.followedUpAt != null).map((h) => Math.max(0, h.followedUpAt - h.deliveredAt));
-  const judged = delivered.filter((h) => h.followedUpAt != null || h.status === "overdue");
-  const inTime = judged.filter((h) => h.followedUpAt != null && h.followedUpAt <= h.dueAt).length;
+  const buckets = [];
+  for (const [name, v] of Object.entries(t)) {
+    if (v === 0) continue;
+    if (name.startsWith("rejected:")) rejections[name.slice(9)] = v;
+    else if (name.startsWith("followUp:")) buckets.push([Number(name.slice(9)), v]);
+  }
   return {
-    handedOff: handoffs.length,
-    byStatus: Object.fromEntries(["queued", "delivered", "overdue", "accepted", "rejected", "converted", "dead-lettered"].map((s) => [s, count(s)])),
-    delivered: delivered.length,
-    withFeedback: withFeedback.length,
-    mqlToSqlRate: withFeedback.length ? sql / withFeedback.length : null,
-    converted: count("converted"),
-    convertedValue: handoffs.reduce((sum, h) => sum + (h.outcome === "converted" ? h.value ?? 0 : 0), 0),
+    handedOff: n("handedOff"),
+    byStatus: Object.fromEntries(STATUSES.map((s) => [s, n(`status:${s}`)])),
+    delivered: n("delivered"),
+    withFeedback: n("withFeedback"),
+    mqlToSqlRate: n("withFeedback") ? n("sql") / n("withFeedback") : null,
+    converted: n("status:converted"),
+    convertedValue: n("convertedValue"),
     rejectionReasons: rejections,
-    medianMsToFollowUp: median(followUps),
-    slaHitRate: judged.length ? inTime / judged.length : null,
+    medianMsToFollowUp: median(buckets),
+    slaHitRate: n("judged") ? n("inTime") / n("judged") : null,
   };
 }
 
-function median(list) {
-  if (!list.length) return null;
-  const s = [...list].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+/** The median of bucketed values (`[bucket, count]`), the mean of the middle two for an even count. */
+function median(buckets) {
+  const total = buckets.reduce((s, [, c]) => s + c, 0);
+  if (!total) return null;
+  buckets.sort((a, b) => a[0] - b[0]);
+  const nth = (i) => {
+    for (const [b, c] of buckets) {
+      if (i < c) return bucketValue(b);
+      i -= c;
+    }
+    return bucketValue(buckets.at(-1)[0]);
+  };
+  return total % 2 ? nth((total - 1) / 2) : (nth(total / 2 - 1) + nth(total / 2)) / 2;
 }
 
 function verdictOf(status) {

@@ -45,6 +45,11 @@ export const DEFAULTS = {
   // Durable Object alarms drive delivery; where a runtime has none, false makes every scored
   // request drive the schedule kept in storage instead (one more outbox call per request).
   outboxAlarms: true,
+  // Outbox objects the handoffs are spread over (edge/shards.js), 1 to 64. Each holds the
+  // handoffs whose key hashes to it and keeps its own tallies; a summary or a page asks each
+  // once. 8 keeps a million handoffs at about 125,000 per object while a page costs 8 small
+  // reads in parallel (docs/edge.md has the figures). Handoffs stay findable when it changes.
+  outboxShards: 8,
   // A lead needs a proof that a real browser worked for it (edge/proof.js): "altcha", or "none"
   // for a site that takes leads from elsewhere. proofCost is PBKDF2 iterations per attempt and
   // proofAttempts the most attempts a challenge takes (it takes between half and all of them).
@@ -116,6 +121,7 @@ export function readSettings(env) {
   for (const key of ["proofCost", "proofAttempts"]) {
     if (key in overrides && !(Number.isInteger(overrides[key]) && overrides[key] >= 2 && overrides[key] <= 100_000)) problems.push(`SETTINGS.${key} must be a whole number from 2 to 100000`);
   }
+  if ("outboxShards" in overrides && !(Number.isInteger(overrides.outboxShards) && overrides.outboxShards >= 1 && overrides.outboxShards <= 64)) problems.push("SETTINGS.outboxShards must be a whole number from 1 to 64");
   if ("outboxAlarms" in overrides && typeof overrides.outboxAlarms !== "boolean") problems.push("SETTINGS.outboxAlarms must be true or false");
   for (const key of ["handoffRequires", "rejectionReasons"]) {
     if (key in overrides && !(Array.isArray(overrides[key]) && overrides[key].every((t) => typeof t === "string" && t))) {

@@ -37,6 +37,7 @@ import disposableList from "./pkg/disposable-domains.txt";
 import { challengeFor, proofProblem } from "./proof.js";
 import proofPage from "./proof-page.js";
 import proofSolver from "./pkg/proof-solver.js";
+import { handoffs } from "./shards.js";
 export { Outbox } from "./outbox.js";
 export { Account } from "./accounts.js";
 
@@ -146,9 +147,9 @@ export default {
   },
 };
 
-/** The handoff outbox: one Durable Object holds every handoff, so lists and figures are whole. */
+/** The handoff outbox: `outboxShards` Durable Objects, read and written through edge/shards.js. */
 function outbox(env) {
-  return env.OUTBOX.get(env.OUTBOX.idFromName("handoffs"));
+  return handoffs(env, settings);
 }
 
 /**
