@@ -81,8 +81,8 @@ CREATE TABLE IF NOT EXISTS tallies (model TEXT NOT NULL, name TEXT NOT NULL, n R
 
 /** Later feedback wins; at the same moment, the further step of the funnel. */
 const RANK = { accepted: 1, rejected: 2, converted: 3 };
-/** Attempts made at once by one alarm. */
-const PARALLEL = 8;
+/** How long one pass of deliveries may run before it leaves the rest to the next alarm. */
+const PASS_MS = 25_000;
 
 export class Outbox extends DurableObject {
   constructor(ctx, env) {
@@ -438,12 +438,15 @@ export class Outbox extends DurableObject {
   async schedule(firing = null) {
     const next = this.one(
       `SELECT min(t) AS t FROM (
-         SELECT min(next_at) AS t FROM deliveries WHERE state = 'pending'
+         SELECT max(min(next_at), ?2) AS t FROM deliveries WHERE state = 'pending' AND kind = 'lead'
+         UNION ALL
+         SELECT min(next_at) AS t FROM deliveries WHERE state = 'pending' AND kind != 'lead'
          UNION ALL
          SELECT min(due_at) AS t FROM handoffs WHERE due_at IS NOT NULL AND followed_up_at IS NULL AND overdue_alerted = 0
          UNION ALL
          SELECT min(closed_at) + ?1 AS t FROM handoffs WHERE closed_at IS NOT NULL)`,
       this.retentionMs(),
+      this.flow?.pausedUntil ?? 0,
     )?.t;
     if (next == null || !this.settings.outboxAlarms) {
       this.setFlag("alarm", null);
@@ -455,12 +458,91 @@ export class Outbox extends DurableObject {
     await this.ctx.storage.setAlarm(at);
   }
 
+  /**
+   * Delivers what is due, as many at once as the CRM takes: this shard's share of
+   * `deliveryConcurrency` at most, and of `deliveryRatePerSecond` when set. The number in
+   * flight adapts to the CRM's answers: it starts at 4 and grows by one per delivery (doubling
+   * each round trip) while the CRM answers, and halves, at most once a second, on a 429, a 503,
+   * a timeout or a network error; a `Retry-After` pauses this shard's deliveries until then.
+   * New work is taken as attempts finish, so a slow CRM keeps the window full; a pass ends
+   * when nothing is due, or after `PASS_MS` (the alarm starts the next).
+   */
   async deliverDue(now) {
-    const due = this.sql
-      .exec("SELECT * FROM deliveries WHERE state = 'pending' AND next_at <= ? ORDER BY next_at LIMIT 64", now)
-      .toArray();
-    for (let i = 0; i < due.length; i += PARALLEL) {
-      await Promise.all(due.slice(i, i + PARALLEL).map((d) => this.attempt(d)));
+    const s = this.settings;
+    const ceiling = Math.max(1, Math.ceil(s.deliveryConcurrency / s.outboxShards));
+    const rate = s.deliveryRatePerSecond == null ? null : s.deliveryRatePerSecond / s.outboxShards;
+    this.flow ??= { window: Math.min(4, ceiling), threshold: ceiling, cutAt: 0, pausedUntil: 0, tokens: 1, filledAt: Date.now() };
+    const flow = this.flow;
+    const ends = Date.now() + PASS_MS;
+    const running = new Map();
+    let queue = [];
+    let drained = false;
+    for (;;) {
+      const t = Date.now();
+      if (queue.length < ceiling && !drained && t < ends) {
+        const fresh = this.sql
+          .exec("SELECT * FROM deliveries WHERE state = 'pending' AND next_at <= ? ORDER BY next_at LIMIT ?", Math.max(now, t), 2 * ceiling)
+          .toArray()
+          .filter((d) => !running.has(d.id) && !queue.some((q) => q.id === d.id));
+        drained = fresh.length === 0;
+        queue = queue.concat(fresh);
+      }
+      if (rate !== null) {
+        flow.tokens = Math.min(Math.max(1, rate), flow.tokens + ((t - flow.filledAt) / 1000) * rate);
+        flow.filledAt = t;
+      }
+      let wait = 0;
+      // Alerts go to another webhook, and are few: they pass outside the CRM's window.
+      for (const d of queue.filter((q) => q.kind !== "lead")) {
+        queue = queue.filter((q) => q !== d);
+        running.set(d.id, this.attempt(d).then(() => running.delete(d.id)));
+      }
+      while (queue.length && running.size < Math.min(Math.floor(flow.window), ceiling)) {
+        if (flow.pausedUntil > t) {
+          wait = flow.pausedUntil - t;
+          break;
+        }
+        if (rate !== null && flow.tokens < 1) {
+          wait = ((1 - flow.tokens) / rate) * 1000;
+          break;
+        }
+        if (rate !== null) flow.tokens -= 1;
+        const d = queue.shift();
+        running.set(
+          d.id,
+          this.attempt(d).then((outcome) => {
+            running.delete(d.id);
+            this.adapt(outcome, ceiling);
+          }),
+        );
+      }
+      if (running.size) {
+        await Promise.race(running.values());
+        continue;
+      }
+      // Nothing in flight: done, or waiting on a pause or the rate (a long pause is the alarm's).
+      if (!queue.length && (drained || t >= ends)) return;
+      if (wait > PASS_MS || t >= ends) return;
+      await new Promise((ok) => setTimeout(ok, Math.max(1, Math.min(wait, 1000))));
+    }
+  }
+
+  /** Moves the delivery window after an attempt's `outcome` (see deliverDue). */
+  adapt(outcome, ceiling) {
+    const flow = this.flow;
+    const now = Date.now();
+    if (outcome.retryAfter > 0) flow.pausedUntil = Math.max(flow.pausedUntil, now + outcome.retryAfter);
+    const congested = outcome.status === 429 || outcome.status === 503 || outcome.verdict === "unknown" || (outcome.verdict === "retry" && outcome.status === null);
+    if (congested) {
+      if (now - flow.cutAt >= 1000) {
+        flow.threshold = Math.max(1, flow.window / 2);
+        flow.window = flow.threshold;
+        flow.cutAt = now;
+        log({ mql: "delivery-window", window: Math.floor(flow.window), why: outcome.status ?? outcome.verdict });
+      }
+    } else if (outcome.verdict === "delivered") {
+      // Below the threshold, one more per delivery (a doubling per round trip); above, one more per window.
+      flow.window = Math.min(ceiling, flow.window + (flow.window < flow.threshold ? 1 : 1 / flow.window));
     }
   }
 
@@ -478,8 +560,9 @@ export class Outbox extends DurableObject {
     );
     if (!url) {
       const what = d.kind === "lead" ? "WEBHOOK_URL" : "ALERT_WEBHOOK_URL";
-      await this.settle(d, attempt, { verdict: "held", status: null, error: `${what} is not set` });
-      return;
+      const held = { verdict: "held", status: null, error: `${what} is not set` };
+      await this.settle(d, attempt, held);
+      return held;
     }
     // A request that hangs past its timeout (even reading the answer) must not hold up the
     // outbox: the attempt is settled as unknown when its time is up, whatever it is doing.
@@ -505,6 +588,7 @@ export class Outbox extends DurableObject {
     const outcome = await Promise.race([call, late]);
     clearTimeout(timer);
     await this.settle(d, attempt, outcome);
+    return outcome;
   }
 
   /** Stores what an attempt came to. */

@@ -50,6 +50,11 @@ export const DEFAULTS = {
   // once. 8 keeps a million handoffs at about 125,000 per object while a page costs 8 small
   // reads in parallel (docs/edge.md has the figures). Handoffs stay findable when it changes.
   outboxShards: 8,
+  // Deliveries to the CRM in flight at once, at most (shared out among the shards); the number
+  // adapts to the CRM's answers below it. deliveryRatePerSecond (null: none) caps how many
+  // start per second, for a CRM with a published rate limit.
+  deliveryConcurrency: 100,
+  deliveryRatePerSecond: null,
   // A lead needs a proof that a real browser worked for it (edge/proof.js): "altcha", or "none"
   // for a site that takes leads from elsewhere. proofCost is PBKDF2 iterations per attempt and
   // proofAttempts the most attempts a challenge takes (it takes between half and all of them).
@@ -121,6 +126,8 @@ export function readSettings(env) {
   for (const key of ["proofCost", "proofAttempts"]) {
     if (key in overrides && !(Number.isInteger(overrides[key]) && overrides[key] >= 2 && overrides[key] <= 100_000)) problems.push(`SETTINGS.${key} must be a whole number from 2 to 100000`);
   }
+  if ("deliveryConcurrency" in overrides && !(Number.isInteger(overrides.deliveryConcurrency) && overrides.deliveryConcurrency >= 1 && overrides.deliveryConcurrency <= 1000)) problems.push("SETTINGS.deliveryConcurrency must be a whole number from 1 to 1000");
+  if ("deliveryRatePerSecond" in overrides && overrides.deliveryRatePerSecond !== null && !(typeof overrides.deliveryRatePerSecond === "number" && overrides.deliveryRatePerSecond > 0 && Number.isFinite(overrides.deliveryRatePerSecond))) problems.push("SETTINGS.deliveryRatePerSecond must be a number > 0 (or null)");
   if ("outboxShards" in overrides && !(Number.isInteger(overrides.outboxShards) && overrides.outboxShards >= 1 && overrides.outboxShards <= 64)) problems.push("SETTINGS.outboxShards must be a whole number from 1 to 64");
   if ("outboxAlarms" in overrides && typeof overrides.outboxAlarms !== "boolean") problems.push("SETTINGS.outboxAlarms must be true or false");
   for (const key of ["handoffRequires", "rejectionReasons"]) {
