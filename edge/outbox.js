@@ -59,7 +59,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_at);
 CREATE INDEX IF NOT EXISTS handoffs_created ON handoffs (created, key);
-CREATE INDEX IF NOT EXISTS handoffs_account ON handoffs (json_extract(lead, '$.account.key'));
+DROP INDEX IF EXISTS handoffs_account;
+CREATE INDEX IF NOT EXISTS handoffs_account_created ON handoffs (json_extract(lead, '$.account.key'), created);
 CREATE TABLE IF NOT EXISTS feedback (
   id TEXT PRIMARY KEY,
   handoff TEXT NOT NULL,
@@ -78,6 +79,14 @@ CREATE INDEX IF NOT EXISTS handoffs_email ON handoffs (lower(json_extract(lead, 
 CREATE INDEX IF NOT EXISTS handoffs_due ON handoffs (due_at) WHERE followed_up_at IS NULL AND overdue_alerted = 0;
 CREATE TABLE IF NOT EXISTS tallies (model TEXT NOT NULL, name TEXT NOT NULL, n REAL NOT NULL, PRIMARY KEY (model, name));
 `;
+
+/** The name of outbox shard `i`: the first is the object that held every handoff before shards. */
+export function shardName(i) {
+  return i === 0 ? "handoffs" : `handoffs:${i}`;
+}
+
+/** The handoffs an account lists with it, newest first (its count says how many in all). */
+export const ACCOUNT_HANDOFFS = 50;
 
 /** Later feedback wins; at the same moment, the further step of the funnel. */
 const RANK = { accepted: 1, rejected: 2, converted: 3 };
@@ -198,27 +207,33 @@ export class Outbox extends DurableObject {
   }
 
   /**
-   * One page of handoffs, newest first, filtered by `status`, `model` (`id@version` or `id`) and
-   * creation time (`since` <= created < `until`, epoch ms). `cursor` (from the previous page's
-   * `next`) continues after the last handoff shown: pages stay whole while handoffs are added,
-   * since each new one is newer than any cursor. Returns `{ handoffs, next }` (`next` null at the
-   * end).
+   * Where the next page of handoffs lies in this shard: the creation time and key of up to
+   * `limit` handoffs, newest first, filtered by `status`, `model` (`id@version` or `id`) and
+   * creation time (`since` <= created < `until`, epoch ms), after `cursor` (from a previous
+   * page's `next`: pages stay whole while handoffs are added, since each new one is newer than
+   * any cursor). `{ positions: [[created, key]], more }`; `handoffs(keys)` gives the rows.
    */
   list({ status = null, model = null, since = null, until = null, cursor = null, limit = 100 } = {}) {
     this.kick();
     const after = cursor ? decodeCursor(cursor) : null;
+    // Without a status the view is not needed: the index on (created, key) answers alone.
+    const [from, byStatus] = status ? [`(${HANDOFF_VIEW})`, "status = ?2"] : ["handoffs", "?2 IS NULL"];
     const rows = this.sql
       .exec(
-        `SELECT * FROM (${HANDOFF_VIEW}) WHERE (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR model = ?3 OR model LIKE ?3 || '@%')
+        `SELECT created, key FROM ${from} WHERE ${byStatus} AND (?3 IS NULL OR model = ?3 OR model LIKE ?3 || '@%')
            AND (?4 IS NULL OR created >= ?4) AND (?5 IS NULL OR created < ?5)
            AND (?6 IS NULL OR created < ?6 OR (created = ?6 AND key < ?7))
          ORDER BY created DESC, key DESC LIMIT ?8`,
         Date.now(), status, model, since, until, after?.created ?? null, after?.key ?? null, limit + 1,
       )
       .toArray();
-    const page = rows.slice(0, limit).map(present);
-    const last = page.at(-1);
-    return { handoffs: page, next: rows.length > limit ? encodeCursor(last.createdAt, last.key) : null };
+    return { positions: rows.slice(0, limit).map((r) => [r.created, r.key]), more: rows.length > limit };
+  }
+
+  /** The handoffs of `keys` as a page shows them (those this shard holds). */
+  handoffs(keys) {
+    const now = Date.now();
+    return keys.map((key) => this.handoff(key, now)).filter(Boolean);
   }
 
   /** One handoff as `list` shows it, or null. */
@@ -307,47 +322,79 @@ export class Outbox extends DurableObject {
   }
 
   /**
-   * A page of the accounts this shard keeps, highest score first (ties by key): `{ accounts,
-   * next }`, `cursor` from the previous page's `next`.
+   * Where the next page of accounts lies in this shard: the score and key of up to `limit`
+   * accounts, highest score first (ties by key), after `cursor`. `{ positions, more }`.
    */
   accounts({ limit = 100, cursor = null } = {}) {
     const after = cursor ? decodeCursor(cursor) : null;
     const rows = this.sql
       .exec(
-        `SELECT key, summary, score, updated FROM accounts
+        `SELECT score, key FROM accounts
          WHERE ?1 IS NULL OR score < ?1 OR (score = ?1 AND key > ?2)
          ORDER BY score DESC, key ASC LIMIT ?3`,
         after?.created ?? null, after?.key ?? null, limit + 1,
       )
       .toArray();
-    const page = rows.slice(0, limit).map((r) => ({ ...JSON.parse(r.summary), updatedAt: r.updated }));
-    const last = rows[limit - 1];
-    return { accounts: page, next: rows.length > limit ? encodeCursor(last.score, last.key) : null };
+    return { positions: rows.slice(0, limit).map((r) => [r.score, r.key]), more: rows.length > limit };
   }
 
-  /** The keys of this shard's handoffs in each of the accounts `keys` (from an index on the lead's account key). */
-  accountHandoffs(keys) {
-    return Object.fromEntries(keys.map((k) => [k, this.sql.exec("SELECT key FROM handoffs WHERE json_extract(lead, '$.account.key') = ?", k).toArray().map((h) => h.key)]));
+  /** The accounts of `keys` this shard keeps, each as its figures and when they changed. */
+  accountsOf(keys) {
+    return keys.flatMap((key) => {
+      const r = this.one("SELECT summary, updated FROM accounts WHERE key = ?", key);
+      return r ? [{ ...JSON.parse(r.summary), updatedAt: r.updated }] : [];
+    });
   }
 
   /**
-   * A page of handed-off leads with their outcome, for `mqlscore train`, oldest first: `{
-   * outcomes, next }`. `judged` keeps only those sales converted or rejected.
+   * This shard's handoffs in each of the accounts `keys`: how many, and the creation time and
+   * key of the newest `ACCOUNT_HANDOFFS` (one query on the index of the lead's account key).
+   */
+  accountHandoffs(keys) {
+    const found = Object.fromEntries(keys.map((k) => [k, { count: 0, latest: [] }]));
+    const rows = this.sql.exec(
+      `SELECT account, key, created, n FROM (
+         SELECT json_extract(lead, '$.account.key') AS account, key, created,
+           count(*) OVER (PARTITION BY json_extract(lead, '$.account.key')) AS n,
+           row_number() OVER (PARTITION BY json_extract(lead, '$.account.key') ORDER BY created DESC, key DESC) AS r
+         FROM handoffs WHERE json_extract(lead, '$.account.key') IN (${keys.map(() => "?").join(", ")}))
+       WHERE r <= ${ACCOUNT_HANDOFFS}`,
+      ...keys,
+    );
+    for (const r of rows) {
+      const f = found[r.account];
+      if (!f) continue;
+      f.count = r.n;
+      f.latest.push([r.created, r.key]);
+    }
+    return found;
+  }
+
+  /**
+   * Where the next page of outcomes lies in this shard (handed-off leads for `mqlscore train`),
+   * oldest first: `{ positions: [[created, key]], more }`. `judged` keeps only those sales
+   * converted or rejected. `outcomesOf(keys)` gives the rows.
    */
   outcomes({ cursor = null, limit = 500, judged = true } = {}) {
     const after = cursor ? decodeCursor(cursor) : null;
     const rows = this.sql
       .exec(
-        `SELECT key, created, lead, session, outcome, reason, value, outcome_at FROM handoffs
+        `SELECT created, key FROM handoffs
          WHERE (?1 = 0 OR outcome IN ('converted', 'rejected'))
            AND (?2 IS NULL OR created > ?2 OR (created = ?2 AND key > ?3))
          ORDER BY created, key LIMIT ?4`,
         judged ? 1 : 0, after?.created ?? null, after?.key ?? null, limit + 1,
       )
       .toArray();
-    const page = rows.slice(0, limit).map((row) => ({ key: row.key, createdAt: row.created, lead: JSON.parse(row.lead), session: row.session, outcome: row.outcome, reason: row.reason, value: row.value, at: row.outcome_at }));
-    const last = page.at(-1);
-    return { outcomes: page, next: rows.length > limit ? encodeCursor(last.createdAt, last.key) : null };
+    return { positions: rows.slice(0, limit).map((r) => [r.created, r.key]), more: rows.length > limit };
+  }
+
+  /** The leads of `keys` with their outcome and saved session. */
+  outcomesOf(keys) {
+    return keys.flatMap((key) => {
+      const row = this.one("SELECT lead, session, outcome, reason, value, outcome_at FROM handoffs WHERE key = ?", key);
+      return row ? [{ key, lead: JSON.parse(row.lead), session: row.session, outcome: row.outcome, reason: row.reason, value: row.value, at: row.outcome_at }] : [];
+    });
   }
 
   // --- people: what is kept about one, and erasing it ------------------------------------------
@@ -599,7 +646,8 @@ export class Outbox extends DurableObject {
     if (verdict === "delivered") {
       this.retally(d.handoff, () => {
         this.sql.exec(
-          "UPDATE deliveries SET state = 'delivered', next_at = NULL, delivered_at = ?, last_status = ?, last_error = NULL, held = NULL WHERE id = ?",
+          // A delivered lead's body goes: the handoff keeps the lead, and storage stays one copy.
+          "UPDATE deliveries SET state = 'delivered', next_at = NULL, delivered_at = ?, last_status = ?, last_error = NULL, held = NULL, body = CASE kind WHEN 'lead' THEN '' ELSE body END WHERE id = ?",
           now, status, d.id,
         );
         if (d.kind === "lead") {
@@ -637,7 +685,7 @@ export class Outbox extends DurableObject {
    * the CRM is misconfigured, and the one alert that says so. This object itself when it is it.
    */
   home() {
-    const id = this.env.OUTBOX.idFromName("handoffs");
+    const id = this.env.OUTBOX.idFromName(shardName(0));
     return this.ctx.id.equals(id) ? this : this.env.OUTBOX.get(id);
   }
 

@@ -12,7 +12,7 @@
 // had one keeps its history; a handoff looked up by key that is not in its shard (stored before
 // `outboxShards` changed) is looked for in the others.
 
-import { decodeCursor, encodeCursor, figures } from "./outbox.js";
+import { ACCOUNT_HANDOFFS, decodeCursor, encodeCursor, figures, shardName } from "./outbox.js";
 
 /** The outbox shards of `env` under `settings`. */
 export function handoffs(env, settings) {
@@ -21,7 +21,7 @@ export function handoffs(env, settings) {
 
 export class Handoffs {
   constructor(namespace, count) {
-    this.shards = Array.from({ length: count }, (_, i) => namespace.get(namespace.idFromName(i === 0 ? "handoffs" : `handoffs:${i}`)));
+    this.shards = Array.from({ length: count }, (_, i) => namespace.get(namespace.idFromName(shardName(i))));
   }
 
   /** The shard that holds `key`. */
@@ -72,29 +72,70 @@ export class Handoffs {
     return this.of(key).replaceAccount(key, summary);
   }
 
-  /** A page of handoffs, newest first, as `Outbox.list` answers for one shard. */
+  /** A page of handoffs, newest first: `{ handoffs, next }` (`Outbox.list` has the query). */
   async list(query = {}) {
     const limit = query.limit ?? 100;
-    const pages = await this.all((s) => s.list({ ...query, limit }));
-    return merged(pages, "handoffs", limit, (a, b) => b.createdAt - a.createdAt || cmp(b.key, a.key), (h) => [h.createdAt, h.key]);
+    const page = await this.page((s) => s.list({ ...query, limit }), limit, (a, b) => b[0] - a[0] || cmp(b[1], a[1]));
+    const rows = await this.rows(page.chosen, (s, keys) => s.handoffs(keys));
+    return { handoffs: rows, next: page.next };
   }
 
-  /** A page of accounts, highest score first, each with the keys of its handoffs in every shard. */
+  /**
+   * A page of accounts, highest score first, each with its number of handoffs in every shard
+   * (`handoffCount`) and the keys of the newest `ACCOUNT_HANDOFFS` (`handoffs`).
+   */
   async accounts({ limit = 100, cursor = null } = {}) {
     if (cursor) decodeCursor(cursor);
-    const pages = await this.all((s) => s.accounts({ limit, cursor }));
-    const page = merged(pages, "accounts", limit, (a, b) => b.score - a.score || cmp(a.key, b.key), (a) => [a.score, a.key]);
-    const keys = page.accounts.map((a) => a.key);
-    const found = keys.length ? await this.all((s) => s.accountHandoffs(keys)) : [];
-    for (const account of page.accounts) account.handoffs = found.flatMap((f) => f[account.key] ?? []);
-    return page;
+    const page = await this.page((s) => s.accounts({ limit, cursor }), limit, (a, b) => b[0] - a[0] || cmp(a[1], b[1]));
+    const keys = page.chosen.map(([, key]) => key);
+    const [accounts, found] = await Promise.all([
+      this.rows(page.chosen, (s, keys) => s.accountsOf(keys)),
+      keys.length ? this.all((s) => s.accountHandoffs(keys)) : [],
+    ]);
+    for (const account of accounts) {
+      const mine = found.map((f) => f[account.key] ?? { count: 0, latest: [] });
+      account.handoffCount = mine.reduce((n, f) => n + f.count, 0);
+      account.handoffs = mine
+        .flatMap((f) => f.latest)
+        .sort((a, b) => b[0] - a[0] || cmp(b[1], a[1]))
+        .slice(0, ACCOUNT_HANDOFFS)
+        .map(([, key]) => key);
+    }
+    return { accounts, next: page.next };
   }
 
-  /** A page of outcomes, oldest first (`Outbox.outcomes`). */
+  /** A page of outcomes, oldest first: `{ outcomes, next }` (`Outbox.outcomes` has the query). */
   async outcomes(query = {}) {
     const limit = query.limit ?? 500;
-    const pages = await this.all((s) => s.outcomes({ ...query, limit }));
-    return merged(pages, "outcomes", limit, (a, b) => a.createdAt - b.createdAt || cmp(a.key, b.key), (o) => [o.createdAt, o.key]);
+    const page = await this.page((s) => s.outcomes({ ...query, limit }), limit, (a, b) => a[0] - b[0] || cmp(a[1], b[1]));
+    return { outcomes: await this.rows(page.chosen, (s, keys) => s.outcomesOf(keys)), next: page.next };
+  }
+
+  /**
+   * The first `limit` positions (`[position, key, shard]`) of every shard's next page in
+   * `order`, and the cursor after the last when any shard has more: each shard answers with
+   * positions only, so a page reads `limit` rows in all, not `limit` per shard.
+   */
+  async page(ask, limit, order) {
+    const answers = await this.all(ask);
+    const all = answers.flatMap((a, shard) => a.positions.map(([at, key]) => [at, key, shard])).sort(order);
+    const chosen = all.slice(0, limit);
+    const more = all.length > limit || answers.some((a) => a.more);
+    return { chosen, next: more && chosen.length ? encodeCursor(chosen.at(-1)[0], chosen.at(-1)[1]) : null };
+  }
+
+  /** The rows of `chosen` positions, each from its shard (`fetch(shard, keys)`), in the positions' order. */
+  async rows(chosen, fetch) {
+    const byShard = new Map();
+    for (const [, key, shard] of chosen) byShard.set(shard, [...(byShard.get(shard) ?? []), key]);
+    const found = new Map();
+    await Promise.all(
+      [...byShard].map(async ([shard, keys]) => {
+        const rows = await fetch(this.shards[shard], keys);
+        for (const row of rows) found.set(row.key, row);
+      }),
+    );
+    return chosen.map(([, key]) => found.get(key)).filter(Boolean);
   }
 
   /** Alerts of every shard, newest first. */
@@ -150,17 +191,6 @@ export class Handoffs {
       accounts: [...new Set(answers.flatMap((a) => a.accounts))],
     };
   }
-}
-
-/**
- * The first `limit` of the shards' pages in `order`, with the cursor of the last one shown
- * when any shard has more: every row of the merged page was in some shard's first `limit`.
- */
-function merged(pages, field, limit, order, position) {
-  const rows = pages.flatMap((p) => p[field]).sort(order);
-  const page = rows.slice(0, limit);
-  const more = rows.length > limit || pages.some((p) => p.next !== null);
-  return { [field]: page, next: more && page.length ? encodeCursor(...position(page.at(-1))) : null };
 }
 
 function cmp(a, b) {

@@ -168,7 +168,7 @@ function configFor(compiled) {
   return file;
 }
 
-export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, debug = true, settings, adminToken = ADMIN_TOKEN, dataDir, webhookSecrets = WEBHOOK_SECRET, compiled } = {}) {
+export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, debug = true, settings, adminToken = ADMIN_TOKEN, dataDir, webhookSecrets = WEBHOOK_SECRET, compiled, config } = {}) {
   const port = await freePort();
   dataDir ??= mkdtempSync(join(tmpdir(), "mqlscore-outbox-"));
   const env = {
@@ -183,7 +183,7 @@ export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, deb
     MQL_SETTINGS: JSON.stringify({ ...CHEAP_PROOF, ...settings }),
   };
   const bin = `${root}tools/node_modules/.bin/workerd`;
-  const args = ["serve", configFor(compiled), "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `outbox-data=${dataDir}`];
+  const args = ["serve", config ?? configFor(compiled), "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `outbox-data=${dataDir}`];
   const child = spawn(bin, args, { env });
   const output = [];
   for (const stream of [child.stdout, child.stderr]) {
@@ -211,6 +211,7 @@ export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, deb
     url,
     output,
     dataDir,
+    pid: child.pid,
     stats: async () => (await fetch(`${url}/__mql/stats`)).json(),
     /** A sales endpoint with the admin token: the parsed JSON answer and its status. */
     admin: async (path, { method = "GET", body, token = adminToken } = {}) => {
