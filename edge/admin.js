@@ -60,7 +60,10 @@ const ROUTES = {
       const query = pageQuery(url);
       if (query.error) return json(400, query);
       try {
-        return json(200, await outbox.list(query));
+        const { handoffs, next } = await outbox.list(query);
+        // Each lead goes out as the JSON text stored, not parsed and written again.
+        const rows = handoffs.map(({ leadJson, ...row }) => `${JSON.stringify(row).slice(0, -1)},"lead":${leadJson}}`);
+        return new Response(`{"handoffs":[${rows.join(",")}],"next":${JSON.stringify(next)}}`, { headers: { "content-type": "application/json", ...PRIVATE } });
       } catch (err) {
         if (/^cursor:/.test(err?.message)) return json(400, { error: err.message });
         throw err;
@@ -263,7 +266,8 @@ async function readJson(request) {
 /** A JSON response (the worker's answers use it too). */
 /**
  * What a page of handoffs asks for: `status`, `model`, `since` and `until` (ISO-8601 or epoch
- * ms), `limit` (1 to 500, default 100) and `cursor`; `{ error }` naming a bad one.
+ * ms), `q` (a search: email, domain, company name's start, visitor id or key), `limit` (1 to
+ * 500, default 100) and `cursor`; `{ error }` naming a bad one.
  */
 function pageQuery(url) {
   const q = (name) => url.searchParams.get(name) || null;
@@ -279,9 +283,11 @@ function pageQuery(url) {
   if (since === undefined || until === undefined) return { error: `${since === undefined ? "since" : "until"}: must be ISO-8601 or epoch milliseconds` };
   const limit = q("limit") === null ? 100 : Number(q("limit"));
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) return { error: "limit: must be a whole number from 1 to 500" };
+  const search = q("q")?.trim().toLowerCase() || null;
+  if (search && search.length > 200) return { error: "q: at most 200 characters" };
   const cursor = q("cursor");
   if (cursor && !/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return { error: "cursor: not a cursor from a previous page's next" };
-  return { status, model: q("model"), since, until, limit, cursor };
+  return { status, model: q("model"), since, until, q: search, limit, cursor };
 }
 
 /** The person a /__mql/people request names: `{ email }` (lower case) or `{ visitor }`. */

@@ -76,6 +76,7 @@ CREATE TABLE IF NOT EXISTS accounts (key TEXT PRIMARY KEY, summary TEXT NOT NULL
 CREATE INDEX IF NOT EXISTS accounts_score ON accounts (score DESC, key);
 CREATE INDEX IF NOT EXISTS handoffs_visitor ON handoffs (visitor);
 CREATE INDEX IF NOT EXISTS handoffs_email ON handoffs (lower(json_extract(lead, '$.traits.email')));
+CREATE INDEX IF NOT EXISTS handoffs_company ON handoffs (lower(json_extract(lead, '$.traits."company.name"')));
 CREATE INDEX IF NOT EXISTS handoffs_due ON handoffs (due_at) WHERE followed_up_at IS NULL AND overdue_alerted = 0;
 CREATE TABLE IF NOT EXISTS tallies (model TEXT NOT NULL, name TEXT NOT NULL, n REAL NOT NULL, PRIMARY KEY (model, name));
 `;
@@ -84,9 +85,6 @@ CREATE TABLE IF NOT EXISTS tallies (model TEXT NOT NULL, name TEXT NOT NULL, n R
 export function shardName(i) {
   return i === 0 ? "handoffs" : `handoffs:${i}`;
 }
-
-/** The handoffs an account lists with it, newest first (its count says how many in all). */
-export const ACCOUNT_HANDOFFS = 50;
 
 /** Later feedback wins; at the same moment, the further step of the funnel. */
 const RANK = { accepted: 1, rejected: 2, converted: 3 };
@@ -209,31 +207,39 @@ export class Outbox extends DurableObject {
   /**
    * Where the next page of handoffs lies in this shard: the creation time and key of up to
    * `limit` handoffs, newest first, filtered by `status`, `model` (`id@version` or `id`) and
-   * creation time (`since` <= created < `until`, epoch ms), after `cursor` (from a previous
+   * creation time (`since` <= created < `until`, epoch ms), searched by `q` (lower case: an
+   * email address, a domain, the start of a typed company name, a visitor id or a key; each
+   * answered by an index), after `cursor` (from a previous
    * page's `next`: pages stay whole while handoffs are added, since each new one is newer than
    * any cursor). `{ positions: [[created, key]], more }`; `handoffs(keys)` gives the rows.
    */
-  list({ status = null, model = null, since = null, until = null, cursor = null, limit = 100 } = {}) {
+  list({ status = null, model = null, since = null, until = null, q = null, cursor = null, limit = 100 } = {}) {
     this.kick();
     const after = cursor ? decodeCursor(cursor) : null;
     // Without a status the view is not needed: the index on (created, key) answers alone.
     const [from, byStatus] = status ? [`(${HANDOFF_VIEW})`, "status = ?2"] : ["handoffs", "?2 IS NULL"];
     const rows = this.sql
       .exec(
-        `SELECT created, key FROM ${from} WHERE ${byStatus} AND (?3 IS NULL OR model = ?3 OR model LIKE ?3 || '@%')
+        `SELECT created, key FROM ${from} WHERE ${byStatus} AND ${q === null ? "?9 IS NULL" : SEARCH} AND (?3 IS NULL OR model = ?3 OR model LIKE ?3 || '@%')
            AND (?4 IS NULL OR created >= ?4) AND (?5 IS NULL OR created < ?5)
            AND (?6 IS NULL OR created < ?6 OR (created = ?6 AND key < ?7))
          ORDER BY created DESC, key DESC LIMIT ?8`,
-        Date.now(), status, model, since, until, after?.created ?? null, after?.key ?? null, limit + 1,
+        Date.now(), status, model, since, until, after?.created ?? null, after?.key ?? null, limit + 1, q,
       )
       .toArray();
     return { positions: rows.slice(0, limit).map((r) => [r.created, r.key]), more: rows.length > limit };
   }
 
-  /** The handoffs of `keys` as a page shows them (those this shard holds). */
+  /**
+   * The handoffs of `keys` as a page shows them (those this shard holds), each lead as the JSON
+   * text stored (`leadJson`): a page passes it on as it is, unparsed.
+   */
   handoffs(keys) {
     const now = Date.now();
-    return keys.map((key) => this.handoff(key, now)).filter(Boolean);
+    return keys.flatMap((key) => {
+      const row = this.sql.exec(`${HANDOFF_VIEW} WHERE h.key = ?`, now, key).toArray()[0];
+      return row ? [present(row, false)] : [];
+    });
   }
 
   /** One handoff as `list` shows it, or null. */
@@ -346,27 +352,15 @@ export class Outbox extends DurableObject {
     });
   }
 
-  /**
-   * This shard's handoffs in each of the accounts `keys`: how many, and the creation time and
-   * key of the newest `ACCOUNT_HANDOFFS` (one query on the index of the lead's account key).
-   */
+  /** How many of this shard's handoffs are in each of the accounts `keys` (counted on the index of the lead's account key). */
   accountHandoffs(keys) {
-    const found = Object.fromEntries(keys.map((k) => [k, { count: 0, latest: [] }]));
+    const found = Object.fromEntries(keys.map((k) => [k, 0]));
     const rows = this.sql.exec(
-      `SELECT account, key, created, n FROM (
-         SELECT json_extract(lead, '$.account.key') AS account, key, created,
-           count(*) OVER (PARTITION BY json_extract(lead, '$.account.key')) AS n,
-           row_number() OVER (PARTITION BY json_extract(lead, '$.account.key') ORDER BY created DESC, key DESC) AS r
-         FROM handoffs WHERE json_extract(lead, '$.account.key') IN (${keys.map(() => "?").join(", ")}))
-       WHERE r <= ${ACCOUNT_HANDOFFS}`,
+      `SELECT json_extract(lead, '$.account.key') AS account, count(*) AS n FROM handoffs
+       WHERE json_extract(lead, '$.account.key') IN (${keys.map(() => "?").join(", ")}) GROUP BY account`,
       ...keys,
     );
-    for (const r of rows) {
-      const f = found[r.account];
-      if (!f) continue;
-      f.count = r.n;
-      f.latest.push([r.created, r.key]);
-    }
+    for (const r of rows) if (r.account in found) found[r.account] = r.n;
     return found;
   }
 
@@ -738,6 +732,11 @@ export class Outbox extends DurableObject {
   }
 }
 
+/** What `q` (?9) finds: each alternative has its index. */
+const SEARCH = `(lower(json_extract(lead, '$.traits.email')) = ?9 OR visitor = ?9 OR key = ?9
+  OR json_extract(lead, '$.account.key') = 'domain:' || ?9
+  OR (lower(json_extract(lead, '$.traits."company.name"')) >= ?9 AND lower(json_extract(lead, '$.traits."company.name"')) < ?9 || char(1114111)))`;
+
 /** Closed handoffs (judged, or their delivery dead-lettered) and when they closed: for a database from before `closed_at`. */
 const CLOSED = `
 SELECT h.key, COALESCE(h.outcome_at, d.last_attempt_at, h.created) AS closed
@@ -767,8 +766,8 @@ export function decodeCursor(text) {
   throw new RangeError("cursor: not a cursor from a previous page's next");
 }
 
-function present(row) {
-  const lead = JSON.parse(row.lead);
+/** A handoff row as the endpoints show it; with `parse` false, its lead stays JSON text (`leadJson`). */
+function present(row, parse = true) {
   return {
     key: row.key,
     status: row.status,
@@ -782,7 +781,7 @@ function present(row) {
     reason: row.reason,
     value: row.value,
     delivery: deliveryView(row),
-    lead,
+    ...(parse ? { lead: JSON.parse(row.lead) } : { leadJson: row.lead }),
   };
 }
 

@@ -12,7 +12,7 @@
 // had one keeps its history; a handoff looked up by key that is not in its shard (stored before
 // `outboxShards` changed) is looked for in the others.
 
-import { ACCOUNT_HANDOFFS, decodeCursor, encodeCursor, figures, shardName } from "./outbox.js";
+import { decodeCursor, encodeCursor, figures, shardName } from "./outbox.js";
 
 /** The outbox shards of `env` under `settings`. */
 export function handoffs(env, settings) {
@@ -72,35 +72,30 @@ export class Handoffs {
     return this.of(key).replaceAccount(key, summary);
   }
 
-  /** A page of handoffs, newest first: `{ handoffs, next }` (`Outbox.list` has the query). */
+  /**
+   * A page of handoffs, newest first: `{ handoffs, next }` (`Outbox.list` has the query), each
+   * lead as the JSON text stored (`leadJson`).
+   */
   async list(query = {}) {
     const limit = query.limit ?? 100;
     const page = await this.page((s) => s.list({ ...query, limit }), limit, (a, b) => b[0] - a[0] || cmp(b[1], a[1]));
-    const rows = await this.rows(page.chosen, (s, keys) => s.handoffs(keys));
-    return { handoffs: rows, next: page.next };
+    // Each lead stays the JSON text stored (`leadJson`): admin.js writes it into the answer as it is.
+    return { handoffs: await this.rows(page.chosen, (s, keys) => s.handoffs(keys)), next: page.next };
   }
 
   /**
    * A page of accounts, highest score first, each with its number of handoffs in every shard
-   * (`handoffCount`) and the keys of the newest `ACCOUNT_HANDOFFS` (`handoffs`).
+   * (`handoffCount`; `list({ q: domain })` pages through them).
    */
   async accounts({ limit = 100, cursor = null } = {}) {
     if (cursor) decodeCursor(cursor);
     const page = await this.page((s) => s.accounts({ limit, cursor }), limit, (a, b) => b[0] - a[0] || cmp(a[1], b[1]));
     const keys = page.chosen.map(([, key]) => key);
-    const [accounts, found] = await Promise.all([
+    const [accounts, counts] = await Promise.all([
       this.rows(page.chosen, (s, keys) => s.accountsOf(keys)),
       keys.length ? this.all((s) => s.accountHandoffs(keys)) : [],
     ]);
-    for (const account of accounts) {
-      const mine = found.map((f) => f[account.key] ?? { count: 0, latest: [] });
-      account.handoffCount = mine.reduce((n, f) => n + f.count, 0);
-      account.handoffs = mine
-        .flatMap((f) => f.latest)
-        .sort((a, b) => b[0] - a[0] || cmp(b[1], a[1]))
-        .slice(0, ACCOUNT_HANDOFFS)
-        .map(([, key]) => key);
-    }
+    for (const account of accounts) account.handoffCount = counts.reduce((n, c) => n + (c[account.key] ?? 0), 0);
     return { accounts, next: page.next };
   }
 

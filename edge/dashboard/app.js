@@ -25,11 +25,15 @@ async function api(path, init = {}) {
 let pages = 1;
 
 /** The handoffs of the pages shown, newest first, following the server's cursors. */
-async function handoffPages(status) {
+async function handoffPages(status, search) {
   const all = [];
   let cursor = null;
   for (let i = 0; i < pages; i++) {
-    const page = await api(`/__mql/handoffs?limit=100${status ? `&status=${status}` : ""}${cursor ? `&cursor=${cursor}` : ""}`);
+    const query = new URLSearchParams({ limit: "100" });
+    if (status) query.set("status", status);
+    if (search) query.set("q", search);
+    if (cursor) query.set("cursor", cursor);
+    const page = await api(`/__mql/handoffs?${query}`);
     all.push(...page.handoffs);
     cursor = page.next;
     if (!cursor) break;
@@ -42,7 +46,7 @@ async function refresh() {
     const status = $("status").value;
     const [summary, list, accounts] = await Promise.all([
       api("/__mql/summary"),
-      handoffPages(status),
+      handoffPages(status, $("search").value.trim()),
       api("/__mql/accounts"),
     ]);
     reasons = summary.rejectionReasonsAllowed;
@@ -210,6 +214,11 @@ $("login").addEventListener("submit", (e) => {
   refresh();
 });
 $("status").addEventListener("change", () => {
+  pages = 1;
+  refresh();
+});
+$("search-form").addEventListener("submit", (e) => {
+  e.preventDefault();
   pages = 1;
   refresh();
 });

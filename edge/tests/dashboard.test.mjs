@@ -114,6 +114,14 @@ test("past 100 handoffs the dashboard pages: 'Show 100 more' shows the older one
   await p.waitForSelector(`#handoffs tr[data-key="${keys[0]}"]`);
   assert.equal(await p.locator("#handoffs tbody tr").count(), Math.min(total, 200));
   assert.match(await p.locator("#shown").innerText(), new RegExp(`^${Math.min(total, 200)} shown`));
+  // Search: the oldest of them by its email, typed in another case, then back to all.
+  await p.getByLabel("Find").fill("Many0@Paged-Co.io");
+  await p.getByRole("button", { name: "Search" }).click();
+  await p.waitForFunction(() => document.querySelectorAll("#handoffs tbody tr").length === 1);
+  assert.equal(await p.locator(`#handoffs tr[data-key="${keys[0]}"]`).count(), 1);
+  await p.getByLabel("Find").fill("");
+  await p.getByLabel("Find").press("Enter");
+  await p.waitForFunction(() => document.querySelectorAll("#handoffs tbody tr").length === 100);
   assert.deepEqual(errors, []);
   await close();
 });

@@ -48,6 +48,22 @@ test("pages of handoffs follow their cursors, whole while new handoffs arrive", 
   assert.ok(delivered.handoffs.every((h) => h.status === "delivered"));
 });
 
+test("search finds handoffs by email, domain, the start of a company name, visitor id and key", async () => {
+  const { worker } = stack;
+  const one = await makeLead(worker, { email: "Finder@Search-Co.io", title: "VP Sales", company: { name: "Searchable Widgets Ltd" } });
+  await makeLead(worker, { email: "other@search-co.io" });
+  const found = async (q) => (await page(`q=${encodeURIComponent(q)}&limit=500`)).handoffs.map((h) => h.key);
+  assert.deepEqual(await found("finder@search-co.io"), [one.key]);
+  assert.deepEqual(await found("  FINDER@search-co.io "), [one.key], "any case, trimmed");
+  assert.equal((await found("search-co.io")).length, 2, "the domain: both");
+  assert.deepEqual(await found("searchable wid"), [one.key], "the start of the typed company name");
+  assert.deepEqual(await found("widgets"), [], "not the middle of it");
+  assert.deepEqual(await found(one.key.split(":")[1]), [one.key], "the visitor id");
+  assert.deepEqual(await found(one.key), [one.key], "the key");
+  assert.deepEqual(await found("nobody@nowhere.io"), []);
+  assert.equal((await stack.worker.admin(`/__mql/handoffs?q=${"x".repeat(201)}`)).status, 400);
+});
+
 test("bad page queries are refused, each naming its field", async () => {
   for (const [query, message] of [
     ["limit=0", /^limit: must be a whole number from 1 to 500$/],
@@ -83,7 +99,7 @@ test("accounts page by score with their handoffs, through the same cursors", asy
   assert.ok(pages >= 2);
   const scores = all.map((a) => a.score);
   assert.deepEqual(scores, [...scores].sort((a, b) => b - a), "highest score first");
-  const pagingCo = all.find((a) => a.key === "domain:paging-co.io");
-  assert.deepEqual([pagingCo.handoffs.length, pagingCo.handoffCount], [26, 26], "its handoffs, found by the index");
+  assert.equal(all.find((a) => a.key === "domain:paging-co.io").handoffCount, 26, "its handoffs, counted on the index");
+  assert.equal((await page("q=paging-co.io&limit=500")).handoffs.length, 26, "and listed by a search for its domain");
   assert.equal((await worker.admin("/__mql/accounts?cursor=bm90LWEtY3Vyc29y")).status, 400);
 });
