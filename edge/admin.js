@@ -283,7 +283,7 @@ function pageQuery(url) {
   if (since === undefined || until === undefined) return { error: `${since === undefined ? "since" : "until"}: must be ISO-8601 or epoch milliseconds` };
   const limit = q("limit") === null ? 100 : Number(q("limit"));
   if (!Number.isInteger(limit) || limit < 1 || limit > 500) return { error: "limit: must be a whole number from 1 to 500" };
-  const search = q("q")?.trim().toLowerCase() || null;
+  const search = q("q")?.trim() || null;
   if (search && search.length > 200) return { error: "q: at most 200 characters" };
   const cursor = q("cursor");
   if (cursor && !/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return { error: "cursor: not a cursor from a previous page's next" };

@@ -207,8 +207,8 @@ export class Outbox extends DurableObject {
   /**
    * Where the next page of handoffs lies in this shard: the creation time and key of up to
    * `limit` handoffs, newest first, filtered by `status`, `model` (`id@version` or `id`) and
-   * creation time (`since` <= created < `until`, epoch ms), searched by `q` (lower case: an
-   * email address, a domain, the start of a typed company name, a visitor id or a key; each
+   * creation time (`since` <= created < `until`, epoch ms), searched by `q` (an email address,
+   * a domain or the start of a typed company name in any case, a visitor id or a key; each
    * answered by an index), after `cursor` (from a previous
    * page's `next`: pages stay whole while handoffs are added, since each new one is newer than
    * any cursor). `{ positions: [[created, key]], more }`; `handoffs(keys)` gives the rows.
@@ -220,11 +220,11 @@ export class Outbox extends DurableObject {
     const [from, byStatus] = status ? [`(${HANDOFF_VIEW})`, "status = ?2"] : ["handoffs", "?2 IS NULL"];
     const rows = this.sql
       .exec(
-        `SELECT created, key FROM ${from} WHERE ${byStatus} AND ${q === null ? "?9 IS NULL" : SEARCH} AND (?3 IS NULL OR model = ?3 OR model LIKE ?3 || '@%')
+        `SELECT created, key FROM ${from} WHERE ${byStatus} AND ${q === null ? "?9 IS NULL AND ?10 IS NULL" : SEARCH} AND (?3 IS NULL OR model = ?3 OR model LIKE ?3 || '@%')
            AND (?4 IS NULL OR created >= ?4) AND (?5 IS NULL OR created < ?5)
            AND (?6 IS NULL OR created < ?6 OR (created = ?6 AND key < ?7))
          ORDER BY created DESC, key DESC LIMIT ?8`,
-        Date.now(), status, model, since, until, after?.created ?? null, after?.key ?? null, limit + 1, q,
+        Date.now(), status, model, since, until, after?.created ?? null, after?.key ?? null, limit + 1, q?.toLowerCase() ?? null, q,
       )
       .toArray();
     return { positions: rows.slice(0, limit).map((r) => [r.created, r.key]), more: rows.length > limit };
@@ -732,8 +732,8 @@ export class Outbox extends DurableObject {
   }
 }
 
-/** What `q` (?9) finds: each alternative has its index. */
-const SEARCH = `(lower(json_extract(lead, '$.traits.email')) = ?9 OR visitor = ?9 OR key = ?9
+/** What `q` finds (?9 in lower case, ?10 as given): each alternative has its index. */
+const SEARCH = `(lower(json_extract(lead, '$.traits.email')) = ?9 OR visitor = ?10 OR key = ?10
   OR json_extract(lead, '$.account.key') = 'domain:' || ?9
   OR (lower(json_extract(lead, '$.traits."company.name"')) >= ?9 AND lower(json_extract(lead, '$.traits."company.name"')) < ?9 || char(1114111)))`;
 
