@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 import { createServer as createNetServer } from "node:net";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -168,9 +168,18 @@ function configFor(compiled) {
   return file;
 }
 
+/** Storage directories this process made: removed when it exits (a test may restart on one until then). */
+const made = [];
+process.on("exit", () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, debug = true, settings, adminToken = ADMIN_TOKEN, dataDir, webhookSecrets = WEBHOOK_SECRET, compiled, config } = {}) {
   const port = await freePort();
-  dataDir ??= mkdtempSync(join(tmpdir(), "mqlscore-outbox-"));
+  if (!dataDir) {
+    dataDir = mkdtempSync(join(tmpdir(), "mqlscore-outbox-"));
+    made.push(dataDir);
+  }
   const env = {
     ...process.env,
     MQL_ORIGIN_URL: origin,
