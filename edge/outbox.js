@@ -58,6 +58,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
   delivered_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_at);
+CREATE INDEX IF NOT EXISTS deliveries_handoff ON deliveries (handoff);
+CREATE INDEX IF NOT EXISTS deliveries_alert_key ON deliveries (json_extract(body, '$.key')) WHERE kind = 'alert';
 CREATE INDEX IF NOT EXISTS handoffs_created ON handoffs (created, key);
 DROP INDEX IF EXISTS handoffs_account;
 CREATE INDEX IF NOT EXISTS handoffs_account_created ON handoffs (json_extract(lead, '$.account.key'), created);
