@@ -91,7 +91,7 @@ export function shardName(i) {
 /** Later feedback wins; at the same moment, the further step of the funnel. */
 const RANK = { accepted: 1, rejected: 2, converted: 3 };
 /** How long one pass of deliveries may run before it leaves the rest to the next alarm. */
-const PASS_MS = 25_000;
+const PASS_MS = 120_000;
 
 export class Outbox extends DurableObject {
   constructor(ctx, env) {
@@ -504,7 +504,7 @@ export class Outbox extends DurableObject {
   /**
    * Delivers what is due, as many at once as the CRM takes: this shard's share of
    * `deliveryConcurrency` at most, and of `deliveryRatePerSecond` when set. The number in
-   * flight adapts to the CRM's answers: it starts at 4 and grows by one per delivery (doubling
+   * flight adapts to the CRM's answers: it starts at 8 and grows by one per delivery (doubling
    * each round trip) while the CRM answers, and halves, at most once a second, on a 429, a 503,
    * a timeout or a network error; a `Retry-After` pauses this shard's deliveries until then.
    * New work is taken as attempts finish, so a slow CRM keeps the window full; a pass ends
@@ -514,7 +514,7 @@ export class Outbox extends DurableObject {
     const s = this.settings;
     const ceiling = Math.max(1, Math.ceil(s.deliveryConcurrency / s.outboxShards));
     const rate = s.deliveryRatePerSecond == null ? null : s.deliveryRatePerSecond / s.outboxShards;
-    this.flow ??= { window: Math.min(4, ceiling), threshold: ceiling, cutAt: 0, pausedUntil: 0, tokens: 1, filledAt: Date.now() };
+    this.flow ??= { window: Math.min(8, ceiling), threshold: ceiling, cutAt: 0, pausedUntil: 0, tokens: 1, filledAt: Date.now() };
     const flow = this.flow;
     const ends = Date.now() + PASS_MS;
     const running = new Map();
