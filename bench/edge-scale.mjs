@@ -6,7 +6,8 @@
 //             erase one person, and qualifying visitors' requests while a dashboard polls
 //             back to back (p50, p99);
 //   delivery  2,000 handoffs waiting for a CRM that answers in 2 s: leads delivered per second;
-//   memory    workerd's resident memory after 10,000 / 100,000 / --visitors distinct visitors.
+//   memory    workerd's resident memory after 10,000 / 100,000 / --visitors requests, each a new
+//             visitor, against the same requests from 10,000 returning visitors.
 // Usage: node bench/edge-scale.mjs [--sizes 100000,1000000] [--visitors 1000000]
 //        [--only history|delivery|memory] [--shards 8] [--data DIR]   (needs edge/pkg: scripts/build-edge.sh)
 // --data keeps the history's storage in DIR and stands on what is there: a second run at the
@@ -210,28 +211,42 @@ async function delivery(origin) {
   }
 }
 
+/**
+ * workerd's resident memory as requests come in, two ways on fresh workerds: every request a
+ * new visitor (no cookie, a new id in every per-visitor map), and the same number of requests
+ * from 10,000 returning visitors (their cookies kept). Memory that grows with distinct visitors
+ * shows as the difference between the two at the same number of requests.
+ */
 async function memory(origin, sink) {
-  const worker = await startWorker({ origin: origin.url, webhook: sink.url, settings: LOOSE });
   const marks = [10_000, 100_000, visitors].filter((m, i, all) => m <= visitors && all.indexOf(m) === i);
-  const rows = [{ visitors: 0, rssMb: rssMb(worker.pid) }];
-  try {
-    let sent = 0;
-    const t0 = performance.now();
-    for (const mark of marks) {
-      const workers = Array.from({ length: 32 }, async () => {
-        while (sent < mark) {
-          sent++;
-          // No cookie: each request is a new visitor, with a new id, in every per-visitor map.
-          const r = await fetch(`${worker.url}/blog/post`, { headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0" } });
-          await r.arrayBuffer();
-        }
-      });
-      await Promise.all(workers);
-      rows.push({ visitors: sent, rssMb: rssMb(worker.pid), seconds: (performance.now() - t0) / 1000 });
-      log(JSON.stringify(rows.at(-1)));
+  const rows = [];
+  for (const distinct of [true, false]) {
+    const worker = await startWorker({ origin: origin.url, webhook: sink.url, settings: LOOSE });
+    const returning = distinct ? null : Array.from({ length: 10_000 }, () => new Visitor(worker.url));
+    const row = { distinct, rssMb: { 0: rssMb(worker.pid) } };
+    try {
+      let sent = 0;
+      for (const mark of marks) {
+        await Promise.all(
+          Array.from({ length: 32 }, async () => {
+            while (sent < mark) {
+              const i = sent++;
+              if (returning) await returning[i % returning.length].view("/blog/post");
+              else {
+                // No cookie: each request is a new visitor, with a new id in every per-visitor map.
+                const r = await fetch(`${worker.url}/blog/post`, { headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0" } });
+                await r.arrayBuffer();
+              }
+            }
+          }),
+        );
+        row.rssMb[sent] = rssMb(worker.pid);
+        log(`${distinct ? "distinct visitors" : "10,000 returning visitors"}: ${sent} requests, RSS ${row.rssMb[sent].toFixed(0)} MB`);
+      }
+    } finally {
+      await worker.stop();
     }
-  } finally {
-    await worker.stop();
+    rows.push(row);
   }
   return rows;
 }
@@ -268,5 +283,7 @@ if (results.delivery) {
   const d = results.delivery;
   console.log(`delivery: ${d.delivered} of ${d.leads} leads to a CRM answering in ${d.crmMs} ms in ${d.seconds.toFixed(1)} s: ${d.perSecond.toFixed(1)} leads/s (${d.attempts} attempts, at most ${d.peak} at once at the CRM, ceiling ${d.ceiling})`);
 }
-if (results.memory) console.log(`workerd RSS by distinct visitors: ${results.memory.map((m) => `${m.visitors}: ${m.rssMb.toFixed(0)} MB`).join(", ")}`);
+for (const m of results.memory ?? []) {
+  console.log(`workerd RSS, ${m.distinct ? "every request a new visitor" : "10,000 returning visitors"}: ${Object.entries(m.rssMb).map(([n, mb]) => `${n} requests ${mb.toFixed(0)} MB`).join(", ")}`);
+}
 writeFileSync(`${root}bench/results/edge-scale.json`, JSON.stringify(results, null, 2));

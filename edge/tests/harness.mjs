@@ -174,7 +174,7 @@ process.on("exit", () => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
-export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, debug = true, settings, adminToken = ADMIN_TOKEN, dataDir, webhookSecrets = WEBHOOK_SECRET, compiled, config } = {}) {
+export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, debug = true, settings, adminToken = ADMIN_TOKEN, dataDir, webhookSecrets = WEBHOOK_SECRET, compiled, config, args: extra = [] } = {}) {
   const port = await freePort();
   if (!dataDir) {
     dataDir = mkdtempSync(join(tmpdir(), "mqlscore-outbox-"));
@@ -192,7 +192,7 @@ export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, deb
     MQL_SETTINGS: JSON.stringify({ ...CHEAP_PROOF, ...settings }),
   };
   const bin = `${root}tools/node_modules/.bin/workerd`;
-  const args = ["serve", config ?? configFor(compiled), "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `outbox-data=${dataDir}`];
+  const args = ["serve", config ?? configFor(compiled), "--socket-addr", `http=127.0.0.1:${port}`, "--directory-path", `outbox-data=${dataDir}`, ...extra];
   const child = spawn(bin, args, { env });
   const output = [];
   for (const stream of [child.stdout, child.stderr]) {
