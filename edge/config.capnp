@@ -27,6 +27,8 @@ const edgeWorker :Workerd.Worker = (
     (name = "token.js", esModule = embed "token.js"),
     (name = "outbox.js", esModule = embed "outbox.js"),
     (name = "shards.js", esModule = embed "shards.js"),
+    (name = "routing.js", esModule = embed "routing.js"),
+    (name = "slack.js", esModule = embed "slack.js"),
     (name = "accounts.js", esModule = embed "accounts.js"),
     (name = "account-score.js", esModule = embed "account-score.js"),
     (name = "admin.js", esModule = embed "admin.js"),
@@ -64,6 +66,10 @@ const edgeWorker :Workerd.Worker = (
     (name = "ACCOUNTS", durableObjectNamespace = "Account"),
     (name = "WEBHOOK_URL", fromEnvironment = "MQL_WEBHOOK_URL"),
     (name = "ALERT_WEBHOOK_URL", fromEnvironment = "MQL_ALERT_WEBHOOK_URL"),
+    # Where routes send leads to nurture, and the chat incoming webhook a route may post to
+    # (SETTINGS.routing names it; a route may name another binding added here).
+    (name = "NURTURE_WEBHOOK_URL", fromEnvironment = "MQL_NURTURE_WEBHOOK_URL"),
+    (name = "SLACK_WEBHOOK_URL", fromEnvironment = "MQL_SLACK_WEBHOOK_URL"),
     (name = "WEBHOOK_SECRETS", fromEnvironment = "MQL_WEBHOOK_SECRETS"),
     (name = "ADMIN_TOKEN", fromEnvironment = "MQL_ADMIN_TOKEN"),
     (name = "COOKIE_KEYS", fromEnvironment = "MQL_COOKIE_KEYS"),

@@ -22,6 +22,8 @@ import { DurableObject } from "cloudflare:workers";
 import { readSettings } from "./settings.js";
 import { Signer } from "./signature.js";
 import { deadline } from "./sla.js";
+import { routeById } from "./routing.js";
+import { slackMessage } from "./slack.js";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS handoffs (
@@ -39,7 +41,9 @@ CREATE TABLE IF NOT EXISTS handoffs (
   reason TEXT,
   value REAL,
   outcome_at INTEGER,
-  closed_at INTEGER
+  closed_at INTEGER,
+  route TEXT,
+  owner TEXT
 );
 CREATE TABLE IF NOT EXISTS deliveries (
   id TEXT PRIMARY KEY,
@@ -55,7 +59,8 @@ CREATE TABLE IF NOT EXISTS deliveries (
   last_error TEXT,
   last_attempt_at INTEGER,
   held TEXT,
-  delivered_at INTEGER
+  delivered_at INTEGER,
+  target TEXT
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_at);
 CREATE INDEX IF NOT EXISTS deliveries_handoff ON deliveries (handoff);
@@ -80,6 +85,8 @@ CREATE INDEX IF NOT EXISTS handoffs_visitor ON handoffs (visitor);
 CREATE INDEX IF NOT EXISTS handoffs_email ON handoffs (lower(json_extract(lead, '$.traits.email')));
 CREATE INDEX IF NOT EXISTS handoffs_company ON handoffs (lower(json_extract(lead, '$.traits."company.name"')));
 CREATE INDEX IF NOT EXISTS handoffs_due ON handoffs (due_at) WHERE followed_up_at IS NULL AND overdue_alerted = 0;
+CREATE TABLE IF NOT EXISTS assignments (key TEXT PRIMARY KEY, route TEXT NOT NULL, owner TEXT NOT NULL, open INTEGER NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS assignments_open ON assignments (route, owner, open);
 CREATE TABLE IF NOT EXISTS tallies (model TEXT NOT NULL, name TEXT NOT NULL, n REAL NOT NULL, PRIMARY KEY (model, name));
 `;
 
@@ -102,17 +109,20 @@ export class Outbox extends DurableObject {
     this.signer = new Signer(this.settings.webhookSecrets);
     // Sharding brought tallies and a closing time per handoff: handoffs stored before them are
     // counted, and their closing time set, once, here.
-    if (this.flag("schema") !== "2") {
+    if (this.flag("schema") !== "3") {
       this.ctx.storage.transactionSync(() => {
-        try {
-          this.sql.exec("ALTER TABLE handoffs ADD COLUMN closed_at INTEGER");
-        } catch {
-          // A new database: CREATE TABLE made it.
+        // Columns a database from before them lacks (a new one has them from CREATE TABLE).
+        for (const [table, column] of [["handoffs", "closed_at INTEGER"], ["handoffs", "route TEXT"], ["handoffs", "owner TEXT"], ["deliveries", "target TEXT"]]) {
+          try {
+            this.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column}`);
+          } catch {
+            // Already there.
+          }
         }
         this.sql.exec(`UPDATE handoffs SET closed_at = (SELECT c.closed FROM (${CLOSED}) c WHERE c.key = handoffs.key)`);
         this.sql.exec("DELETE FROM tallies");
-        for (const row of this.sql.exec(`${TALLIED} ORDER BY h.key`)) this.addTallies(row.model, contribution(row), 1);
-        this.setFlag("schema", "2");
+        for (const row of this.sql.exec(`${TALLIED} ORDER BY h.key`)) this.tally(row, 1);
+        this.setFlag("schema", "3");
       });
     }
     this.sql.exec("CREATE INDEX IF NOT EXISTS handoffs_closed ON handoffs (closed_at) WHERE closed_at IS NOT NULL");
@@ -128,14 +138,22 @@ export class Outbox extends DurableObject {
       const before = this.one(`${TALLIED} WHERE h.key = ?`, key);
       const result = change();
       const after = this.one(`${TALLIED} WHERE h.key = ?`, key);
-      if (before) this.addTallies(before.model, contribution(before), -1);
+      if (before) this.tally(before, -1);
       if (after) {
-        this.addTallies(after.model, contribution(after), 1);
+        this.tally(after, 1);
         const closed = closedAt(after);
         if (closed !== after.closed_at) this.sql.exec("UPDATE handoffs SET closed_at = ? WHERE key = ?", closed, key);
       }
       return result;
     });
+  }
+
+  /** Adds (`sign` 1) or takes away (-1) what handoff `row` counts for: by model, route and owner. */
+  tally(row, sign) {
+    const counts = contribution(row);
+    this.addTallies(row.model, counts, sign);
+    if (row.route) this.addTallies(`route:${row.route}`, counts, sign);
+    if (row.route) this.addTallies(`owner:${row.owner ?? ""}`, counts, sign);
   }
 
   addTallies(model, counts, sign) {
@@ -154,15 +172,62 @@ export class Outbox extends DurableObject {
     const key = lead.idempotencyKey;
     const known = this.one("SELECT key FROM handoffs WHERE key = ?", key);
     if (known) return { queued: false, handoff: this.handoff(key, now) };
+    // The route (chosen by the worker from SETTINGS.routing) gives an owner, if it has owners.
+    const route = routeById(this.settings.routing, lead.route) ?? this.settings.routing.default;
+    lead.route = route.id;
+    lead.destination = route.destination;
+    lead.owner = route.owners.length ? await this.home().assign(key, route.id, lead.traits?.country ?? null, now) : null;
     this.retally(key, () => {
       this.sql.exec(
-        "INSERT INTO handoffs (key, model, visitor, lead, session, created) VALUES (?, ?, ?, ?, ?, ?)",
-        key, lead.model, lead.visitor, JSON.stringify(lead), session, now,
+        "INSERT INTO handoffs (key, model, visitor, lead, session, created, route, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        key, lead.model, lead.visitor, JSON.stringify(lead), session, now, route.id, lead.owner?.id ?? null,
       );
-      this.addDelivery(key, "lead", key, lead, now);
+      this.addDelivery(key, "lead", key, lead, now, route.destination);
+      if (route.slack) this.addDelivery(`slack:${key}`, "slack", key, slackMessage(lead, lead.links?.dashboard), now, route.slack);
     });
     await this.schedule();
     return { queued: true, handoff: this.handoff(key, now) };
+  }
+
+  /**
+   * Gives handoff `key` an owner of `routeId` (on the first shard, which keeps who holds what):
+   * by territory (the owners whose territories hold `country`, then those with none), or
+   * round-robin (the least recently given one), among owners under their capacity of open
+   * handoffs. The same key gets the same owner again. Null when every owner is full.
+   */
+  assign(key, routeId, country, now) {
+    const route = routeById(this.settings.routing, routeId);
+    if (!route) return null;
+    const known = this.one("SELECT owner FROM assignments WHERE key = ?", key);
+    const present = (id) => {
+      const o = route.owners.find((x) => x.id === id);
+      return o ? { id: o.id, name: o.name ?? null, email: o.email ?? null } : null;
+    };
+    if (known) return present(known.owner);
+    const load = new Map(this.sql.exec("SELECT owner, count(*) AS n FROM assignments WHERE route = ? AND open = 1 GROUP BY owner", route.id).toArray().map((r) => [r.owner, r.n]));
+    const last = new Map(this.sql.exec("SELECT owner, max(at) AS at FROM assignments WHERE route = ? GROUP BY owner", route.id).toArray().map((r) => [r.owner, r.at]));
+    const free = route.owners.filter((o) => o.capacity === undefined || (load.get(o.id) ?? 0) < o.capacity);
+    let pool = free;
+    if (route.assign === "territory") {
+      const c = String(country ?? "").trim().toUpperCase();
+      const local = free.filter((o) => o.territories.includes(c));
+      pool = local.length ? local : free.filter((o) => o.territories.length === 0);
+    }
+    if (!pool.length) return null;
+    // Least recently given first; never given before comes first, in the list's order.
+    const chosen = pool.reduce((a, b) => ((last.get(b.id) ?? -1) < (last.get(a.id) ?? -1) ? b : a));
+    this.sql.exec("INSERT INTO assignments (key, route, owner, open, at) VALUES (?, ?, ?, 1, ?)", key, route.id, chosen.id, now);
+    return present(chosen.id);
+  }
+
+  /** Handoff `key` is no longer its owner's to act on (sales answered, or it was erased). */
+  release(key) {
+    this.sql.exec("UPDATE assignments SET open = 0 WHERE key = ?", key);
+  }
+
+  /** Forgets handoff `key`'s assignment (erased or expired). */
+  unassign(key) {
+    this.sql.exec("DELETE FROM assignments WHERE key = ?", key);
   }
 
   async alarm() {
@@ -185,7 +250,7 @@ export class Outbox extends DurableObject {
       await this.deliverDue(now());
       this.deadLetter(now());
       this.raiseOverdue(now());
-      this.expire(now());
+      await this.expire(now());
     })().finally(() => {
       this.running = null;
     });
@@ -285,6 +350,8 @@ export class Outbox extends DurableObject {
         latest.outcome, latest.reason, latest.value, latest.at, first, fb.key,
       );
     });
+    // Sales answered: the owner's capacity has room again.
+    if (this.one("SELECT owner FROM handoffs WHERE key = ?", fb.key)?.owner) await this.home().release(fb.key);
     // A judged handoff is closed: the alarm wakes for its retention's end.
     await this.schedule();
     return { status: 200, duplicate: false, handoff: this.handoff(fb.key, now) };
@@ -422,12 +489,13 @@ export class Outbox extends DurableObject {
    * of them or about them (pending ones are never sent), alerts naming them. The funnel's counts
    * stay (they hold no one). Returns what was removed, and the accounts they were in.
    */
-  erase(who) {
+  async erase(who) {
     const keys = this.personKeys(who);
     const removed = { handoffs: 0, feedback: 0, deliveries: 0, accounts: [] };
     for (const key of keys) {
       const lead = JSON.parse(this.one("SELECT lead FROM handoffs WHERE key = ?", key).lead);
       if (lead.account?.key && !removed.accounts.includes(lead.account.key)) removed.accounts.push(lead.account.key);
+      if (this.one("SELECT owner FROM handoffs WHERE key = ?", key)?.owner) await this.home().unassign(key);
       this.retally(key, () => {
         removed.deliveries += this.sql.exec("DELETE FROM deliveries WHERE id = ? OR handoff = ? OR (kind = 'alert' AND json_extract(body, '$.key') = ?)", key, key, key).rowsWritten;
         removed.feedback += this.sql.exec("DELETE FROM feedback WHERE handoff = ?", key).rowsWritten;
@@ -447,9 +515,10 @@ export class Outbox extends DurableObject {
    * with their feedback and deliveries: a lead is personal data, kept while sales may act on
    * it. Counted in the `expired` counter; logged by count.
    */
-  expire(now) {
+  async expire(now) {
     const keys = this.sql.exec("SELECT key FROM handoffs WHERE closed_at <= ?", now - this.retentionMs()).toArray().map((r) => r.key);
     for (const key of keys) {
+      if (this.one("SELECT owner FROM handoffs WHERE key = ?", key)?.owner) await this.home().unassign(key);
       this.retally(key, () => {
         this.sql.exec("DELETE FROM deliveries WHERE id = ? OR handoff = ? OR (kind = 'alert' AND json_extract(body, '$.key') = ?)", key, key, key);
         this.sql.exec("DELETE FROM feedback WHERE handoff = ?", key);
@@ -470,10 +539,10 @@ export class Outbox extends DurableObject {
 
   // --- delivery -------------------------------------------------------------------------------
 
-  addDelivery(id, kind, handoff, body, now) {
+  addDelivery(id, kind, handoff, body, now, target = null) {
     this.sql.exec(
-      "INSERT OR IGNORE INTO deliveries (id, kind, handoff, body, created, state, next_at) VALUES (?, ?, ?, ?, ?, 'pending', ?)",
-      id, kind, handoff, JSON.stringify(body), now, now,
+      "INSERT OR IGNORE INTO deliveries (id, kind, handoff, body, created, state, next_at, target) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+      id, kind, handoff, JSON.stringify(body), now, now, target,
     );
   }
 
@@ -592,7 +661,7 @@ export class Outbox extends DurableObject {
   /** One attempt of delivery `d`; its outcome is stored before the next is made. */
   async attempt(d) {
     const s = this.settings;
-    const url = d.kind === "lead" ? s.webhook : s.alertWebhook;
+    const url = destinationUrl(s, d);
     const started = Date.now();
     const attempt = d.attempts + 1;
     // Stored before the request leaves (the output gate holds it until then): a crash during
@@ -602,7 +671,7 @@ export class Outbox extends DurableObject {
       attempt, started, started + s.webhookTimeoutMs + backoff(s, attempt), d.id,
     );
     if (!url) {
-      const what = d.kind === "lead" ? "WEBHOOK_URL" : "ALERT_WEBHOOK_URL";
+      const what = d.kind === "lead" ? (d.target === "nurture" ? "NURTURE_WEBHOOK_URL" : "WEBHOOK_URL") : d.kind === "slack" ? d.target : "ALERT_WEBHOOK_URL";
       const held = { verdict: "held", status: null, error: `${what} is not set` };
       await this.settle(d, attempt, held);
       return held;
@@ -799,9 +868,16 @@ function deliveryView(d) {
   };
 }
 
+/** Where delivery `d` goes: the route's destination for a lead, the chat webhook for a message, else the alerts' webhook. */
+function destinationUrl(s, d) {
+  if (d.kind === "lead") return d.target === "nurture" ? s.nurtureWebhook : s.webhook;
+  if (d.kind === "slack") return s.chatWebhooks[d.target] ?? null;
+  return s.alertWebhook;
+}
+
 /** What `retally` reads of a handoff: its row and its delivery's state. */
 const TALLIED = `
-SELECT h.model, h.created, h.delivered_at, h.due_at, h.followed_up_at, h.outcome, h.reason, h.value, h.outcome_at, h.overdue_alerted, h.closed_at,
+SELECT h.model, h.route, h.owner, h.created, h.delivered_at, h.due_at, h.followed_up_at, h.outcome, h.reason, h.value, h.outcome_at, h.overdue_alerted, h.closed_at,
   d.state, d.last_attempt_at
 FROM handoffs h LEFT JOIN deliveries d ON d.id = h.key`;
 

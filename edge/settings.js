@@ -3,6 +3,7 @@
 import { parseKeys } from "./token.js";
 import { businessHoursProblems } from "./sla.js";
 import { parseSecrets } from "./signature.js";
+import { readRouting } from "./routing.js";
 
 export const DEFAULTS = {
   cookieName: "mql",
@@ -71,6 +72,8 @@ export const DEFAULTS = {
   // Days a closed handoff (judged by sales, or dead-lettered) is kept before it is removed with
   // its feedback and deliveries; fractions of a day are allowed.
   retentionDays: 365,
+  // Where each handoff goes and who owns it (edge/routing.js); null: every lead to sales (WEBHOOK_URL), no owner.
+  routing: null,
   // Reasons sales may give when rejecting a lead (POST /__mql/feedback).
   rejectionReasons: ["not-a-fit", "no-budget", "no-authority", "no-need", "bad-timing", "unreachable", "competitor", "student-or-job-seeker", "duplicate", "spam"],
 };
@@ -142,8 +145,12 @@ export function readSettings(env) {
       problems.push("SETTINGS.allowedOrigins must be a list of origins such as \"https://www.example.com\" (no path)");
     }
   }
+  const routed = readRouting(overrides.routing, env);
+  problems.push(...routed.problems);
+  const routes = [...routed.routing.routes, routed.routing.default];
+  if (routes.some((r) => r.destination === "nurture") && !env.NURTURE_WEBHOOK_URL) problems.push("NURTURE_WEBHOOK_URL is not set: a route sends leads to nurture");
   if (origin && !/^https?:\/\//.test(origin)) problems.push("ORIGIN_URL must be an http(s) URL");
-  for (const name of ["WEBHOOK_URL", "ALERT_WEBHOOK_URL"]) {
+  for (const name of ["WEBHOOK_URL", "ALERT_WEBHOOK_URL", "NURTURE_WEBHOOK_URL"]) {
     if (env[name] && !/^https?:\/\//.test(env[name])) problems.push(`${name} must be an http(s) URL`);
   }
   const adminTokens = String(env.ADMIN_TOKEN ?? "").split(",").map((t) => t.trim()).filter(Boolean);
@@ -156,7 +163,7 @@ export function readSettings(env) {
   // Every delivery is signed (edge/signature.js): a CRM must be able to tell ours from a forgery.
   const signing = parseSecrets(env.WEBHOOK_SECRETS);
   problems.push(...signing.problems);
-  if ((env.WEBHOOK_URL || env.ALERT_WEBHOOK_URL) && !signing.secrets.length && !signing.problems.length) {
+  if ((env.WEBHOOK_URL || env.ALERT_WEBHOOK_URL || env.NURTURE_WEBHOOK_URL) && !signing.secrets.length && !signing.problems.length) {
     problems.push("WEBHOOK_SECRETS is not set: deliveries are signed (\"whsec_\" and 24 to 64 random bytes in base64)");
   }
   if (problems.length) throw new Error(`mqlscore edge configuration: ${problems.join("; ")}`);
@@ -168,6 +175,9 @@ export function readSettings(env) {
     origin: origin.replace(/\/+$/, ""),
     webhook: env.WEBHOOK_URL || null,
     alertWebhook: env.ALERT_WEBHOOK_URL || null,
+    nurtureWebhook: env.NURTURE_WEBHOOK_URL || null,
+    routing: routed.routing,
+    chatWebhooks: Object.fromEntries(routes.filter((r) => r.slack).map((r) => [r.slack, env[r.slack]])),
     adminTokens,
     keys,
     webhookSecrets: signing.secrets,

@@ -142,12 +142,16 @@ export class Handoffs {
   /** The funnel and feedback figures of every shard: the sum of their tallies. */
   async summary() {
     const shares = await this.all((s) => s.tallies());
+    // Tallies come by model, and again by route ("route:<id>") and owner ("owner:<id>", empty: none).
     const byModel = {};
+    const byRoute = {};
+    const byOwner = {};
     const counters = {};
     for (const share of shares) {
-      for (const [model, t] of Object.entries(share.tallies)) {
-        const into = (byModel[model] ??= {});
-        for (const [name, n] of Object.entries(t)) into[name] = (into[name] ?? 0) + n;
+      for (const [dim, t] of Object.entries(share.tallies)) {
+        const [group, name] = dim.startsWith("route:") ? [byRoute, dim.slice(6)] : dim.startsWith("owner:") ? [byOwner, dim.slice(6) || "(unassigned)"] : [byModel, dim];
+        const into = (group[name] ??= {});
+        for (const [n, v] of Object.entries(t)) into[n] = (into[n] ?? 0) + v;
       }
       for (const [name, n] of Object.entries(share.counters)) counters[name] = (counters[name] ?? 0) + n;
     }
@@ -164,8 +168,11 @@ export class Handoffs {
       nextAlarmAt: alarms.length ? Math.min(...alarms) : null,
       misconfigured: shares.map((s) => s.misconfigured).find((m) => m != null) ?? null,
       // Handoffs kept in each shard: how evenly the keys spread.
-      shards: shares.map((share) => Object.values(share.tallies).reduce((n, t) => n + (t.handedOff ?? 0), 0)),
-      byModel: Object.fromEntries(Object.entries(byModel).filter(([, t]) => t.handedOff).map(([m, t]) => [m, figures(t)])),
+      shards: shares.map((share) => Object.entries(share.tallies).reduce((n, [dim, t]) => n + (/^(route|owner):/.test(dim) ? 0 : t.handedOff ?? 0), 0)),
+      byModel: figuresOf(byModel),
+      // SLA and MQL→SQL per route and per owner (handoffs routed since routing came).
+      byRoute: figuresOf(byRoute),
+      byOwner: figuresOf(byOwner),
     };
   }
 
@@ -186,6 +193,10 @@ export class Handoffs {
       accounts: [...new Set(answers.flatMap((a) => a.accounts))],
     };
   }
+}
+
+function figuresOf(groups) {
+  return Object.fromEntries(Object.entries(groups).filter(([, t]) => t.handedOff).map(([name, t]) => [name, figures(t)]));
 }
 
 function cmp(a, b) {

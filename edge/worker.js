@@ -38,6 +38,7 @@ import { challengeFor, proofProblem } from "./proof.js";
 import proofPage from "./proof-page.js";
 import proofSolver from "./pkg/proof-solver.js";
 import { handoffs } from "./shards.js";
+import { routeOf } from "./routing.js";
 export { Outbox } from "./outbox.js";
 export { Account } from "./accounts.js";
 
@@ -421,6 +422,9 @@ async function setCookie(response, { visitor, saved, visit }) {
  */
 async function handOff(env, scored, url) {
   if (!scored.lead) return;
+  // The route is chosen here, with the account rolled up; the outbox gives it an owner.
+  scored.lead.route = routeOf(scored.lead, settings.routing).id;
+  scored.lead.links = { dashboard: `${url.origin}/__mql/dashboard#q=${encodeURIComponent(scored.lead.idempotencyKey)}` };
   try {
     const { queued } = await outbox(env).enqueue(scored.lead);
     stats.handoffs[queued ? "queued" : "repeated"]++;

@@ -7,7 +7,8 @@ let token = sessionStorage.getItem("mql-token");
 let handoffs = [];
 let reasons = [];
 
-const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
+const hash = new URLSearchParams(location.hash.slice(1));
+const fromHash = hash.get("token");
 if (fromHash) {
   token = fromHash;
   sessionStorage.setItem("mql-token", token);
@@ -130,6 +131,8 @@ function drawHandoffs() {
         flags.length ? `${who} ⚑ ${flags.join("; ")}` : `${who}`,
         `${h.lead.score} (${h.lead.grade})`,
         h.lead.account ? `${h.lead.account.name} · ${h.lead.account.score}` : "—",
+        // Where routing sent it, and whose it is (handoffs from before routing have neither).
+        h.lead.route ? `${h.lead.owner ? h.lead.owner.name ?? h.lead.owner.id : "unassigned"} · ${h.lead.route}${h.lead.destination === "nurture" ? " (nurture)" : ""}` : "—",
       ];
       for (const text of cells) row.insertCell().textContent = text;
       const status = row.insertCell();
@@ -217,6 +220,8 @@ $("status").addEventListener("change", () => {
   pages = 1;
   refresh();
 });
+// A link to one lead (a chat message's button) opens the dashboard searching for it: #q=<key>.
+if (hash.get("q")) $("search").value = hash.get("q");
 $("search-form").addEventListener("submit", (e) => {
   e.preventDefault();
   pages = 1;

@@ -124,4 +124,13 @@ test("past 100 handoffs the dashboard pages: 'Show 100 more' shows the older one
   await p.waitForFunction(() => document.querySelectorAll("#handoffs tbody tr").length === 100);
   assert.deepEqual(errors, []);
   await close();
+  // A chat message's link: the dashboard opens on that one lead, its owner and route beside it.
+  const linked = await page();
+  await linked.p.goto(`${worker.url}/__mql/dashboard#token=${ADMIN_TOKEN}&q=${encodeURIComponent(keys[5])}`);
+  await linked.p.waitForFunction(() => document.querySelectorAll("#handoffs tbody tr").length === 1);
+  const cells = await linked.p.locator(`#handoffs tr[data-key="${keys[5]}"] td`).allInnerTexts();
+  assert.equal(cells[3], "unassigned · sales", "no routing set: every lead to sales, no owner");
+  assert.equal(new URL(linked.p.url()).hash, "", "the token leaves the address bar");
+  assert.deepEqual(linked.errors, []);
+  await linked.close();
 });

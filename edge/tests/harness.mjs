@@ -174,7 +174,7 @@ process.on("exit", () => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
-export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, debug = true, settings, adminToken = ADMIN_TOKEN, dataDir, webhookSecrets = WEBHOOK_SECRET, compiled, config, args: extra = [] } = {}) {
+export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, debug = true, settings, adminToken = ADMIN_TOKEN, dataDir, webhookSecrets = WEBHOOK_SECRET, compiled, config, args: extra = [], nurture, slack } = {}) {
   const port = await freePort();
   if (!dataDir) {
     dataDir = mkdtempSync(join(tmpdir(), "mqlscore-outbox-"));
@@ -185,6 +185,8 @@ export async function startWorker({ origin, webhook, alerts, keys = KEY_NEW, deb
     MQL_ORIGIN_URL: origin,
     MQL_WEBHOOK_URL: webhook ?? "",
     MQL_ALERT_WEBHOOK_URL: alerts ?? "",
+    MQL_NURTURE_WEBHOOK_URL: nurture ?? "",
+    MQL_SLACK_WEBHOOK_URL: slack ?? "",
     MQL_WEBHOOK_SECRETS: webhookSecrets ?? "",
     MQL_ADMIN_TOKEN: adminToken ?? "",
     MQL_COOKIE_KEYS: keys,

@@ -1,0 +1,167 @@
+// Routing on workerd (edge/routing.js): the first route whose conditions hold sends a handoff to
+// sales or to a nurture stream, gives it an owner (by territory or round-robin, within each
+// owner's capacity, freed when sales answers), and posts a Block Kit message to a chat webhook
+// (a local server that checks the payload's shape: Slack itself cannot be reached from here).
+// The owner and route travel in the delivery; the summary counts by route and by owner.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { eventually, makeLead, startOrigin, startSink, startWorker } from "./harness.mjs";
+
+const QUICK = { webhookBackoffMs: 100, webhookMaxBackoffMs: 300, webhookTimeoutMs: 2000 };
+const ROUTING = {
+  routes: [
+    {
+      id: "enterprise",
+      when: { grades: ["A*"], countries: ["US"] },
+      destination: "sales",
+      assign: "territory",
+      owners: [
+        { id: "ann", name: "Ann Lee", email: "ann@seller.example", capacity: 2, territories: ["US"] },
+        { id: "bo", name: "Bo Chen", territories: ["us"] },
+        { id: "cy", name: "Cy (anywhere)" },
+      ],
+      slack: "SLACK_WEBHOOK_URL",
+    },
+    { id: "nurture", when: { grades: ["C*", "D*"] }, destination: "nurture" },
+  ],
+  default: { id: "inside", destination: "sales", owners: [{ id: "dee" }, { id: "eve" }] },
+};
+
+/** A stand-in for a Slack incoming webhook: keeps each payload and answers "ok", as Slack does. */
+async function startChat() {
+  const posts = [];
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      posts.push({ headers: req.headers, body: JSON.parse(body) });
+      res.writeHead(200, { "content-type": "text/plain" }).end("ok");
+    });
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  return { url: `http://127.0.0.1:${server.address().port}/services/T000/B000/XXXX`, posts, close: () => server.close() };
+}
+
+/** What Slack's Block Kit reference allows of the blocks we send (types, text objects, limits). */
+function checkBlockKit(payload) {
+  const plain = (t, max) => t?.type === "plain_text" && typeof t.text === "string" && t.text.length > 0 && t.text.length <= max;
+  const mrkdwn = (t, max) => t?.type === "mrkdwn" && typeof t.text === "string" && t.text.length > 0 && t.text.length <= max;
+  assert.ok(typeof payload.text === "string" && payload.text.length > 0, "text: the notification's fallback");
+  assert.ok(Array.isArray(payload.blocks) && payload.blocks.length >= 1 && payload.blocks.length <= 50);
+  for (const b of payload.blocks) {
+    switch (b.type) {
+      case "header":
+        assert.ok(plain(b.text, 150), "header: plain_text of at most 150");
+        break;
+      case "section":
+        assert.ok(b.text || b.fields, "section: text or fields");
+        if (b.text) assert.ok(mrkdwn(b.text, 3000), "section text: mrkdwn of at most 3000");
+        if (b.fields) assert.ok(b.fields.length <= 10 && b.fields.every((f) => mrkdwn(f, 2000)), "fields: at most 10 of 2000");
+        break;
+      case "context":
+        assert.ok(b.elements.length <= 10 && b.elements.every((e) => mrkdwn(e, 3000)));
+        break;
+      case "actions":
+        for (const e of b.elements) {
+          assert.equal(e.type, "button");
+          assert.ok(plain(e.text, 75) && /^https?:\/\//.test(e.url) && e.url.length <= 3000 && e.action_id.length <= 255);
+        }
+        break;
+      default:
+        assert.fail(`a block of type ${b.type}`);
+    }
+  }
+}
+
+let origin;
+let sales;
+let nurture;
+let chat;
+let worker;
+before(async () => {
+  origin = await startOrigin();
+  sales = await startSink();
+  nurture = await startSink();
+  chat = await startChat();
+  worker = await startWorker({ origin: origin.url, webhook: sales.url, nurture: nurture.url, slack: chat.url, settings: { ...QUICK, routing: ROUTING, outboxShards: 4 } });
+});
+after(async () => {
+  await worker?.stop();
+  for (const s of [origin, sales, nurture, chat]) s?.close();
+});
+
+const strong = (email, country) => ({ email, title: "VP Sales", country, company: { name: "Big Co", employees: 500, industry: "software" } });
+
+test("the first route that holds wins: sales with an owner by territory, nurture, or the default", async () => {
+  const us = [];
+  for (let i = 0; i < 3; i++) us.push(await makeLead(worker, strong(`us${i}@bigco-${i}.io`, "US")));
+  const abroad = await makeLead(worker, strong("de0@bigco-de.io", "DE"));
+  const weak = await makeLead(worker, { email: "someone@small-shop.io" });
+  const lead = async (sink, key) => (await eventually(() => sink.delivered.get(key), 10_000, key)).lead;
+  const delivered = await Promise.all(us.map((l) => lead(sales, l.key)));
+  assert.ok(delivered.every((l) => l.grade.startsWith("A") && l.route === "enterprise" && l.destination === "sales"), JSON.stringify(delivered.map((l) => [l.grade, l.route])));
+  // Territory US: Ann, Bo, then Ann again (the least recently given); Cy, with no territory,
+  // only when nobody in the territory is free.
+  assert.deepEqual(delivered.map((l) => l.owner?.id), ["ann", "bo", "ann"]);
+  assert.deepEqual(delivered[0].owner, { id: "ann", name: "Ann Lee", email: "ann@seller.example" });
+  const de = await lead(sales, abroad.key);
+  assert.deepEqual([de.route, de.owner?.id], ["inside", "dee"], "not in the territory's countries: the default route, round-robin");
+  const small = await lead(nurture, weak.key);
+  assert.deepEqual([small.route, small.destination, small.owner], ["nurture", "nurture", null]);
+  assert.ok(/^[CD]/.test(small.grade), small.grade);
+  assert.equal(sales.delivered.has(weak.key), false, "a nurture lead never reaches sales");
+  // Deliveries to nurture are signed like those to sales (the sink verified them).
+  assert.equal(nurture.forged.length, 0);
+
+  // Ann is full (two open): the next US lead goes to Bo; when sales answers one of Ann's, she has room.
+  const fourth = await lead(sales, (await makeLead(worker, strong("us3@bigco-3.io", "US"))).key);
+  assert.equal(fourth.owner.id, "bo");
+  const answered = await worker.admin("/__mql/feedback", { method: "POST", body: { id: "fb-ann", key: us[0].key, outcome: "accepted" } });
+  assert.equal(answered.status, 200);
+  const fifth = await lead(sales, (await makeLead(worker, strong("us4@bigco-4.io", "US"))).key);
+  assert.equal(fifth.owner.id, "ann");
+  const next = await lead(sales, (await makeLead(worker, strong("de1@bigco-de1.io", "DE"))).key);
+  assert.equal(next.owner.id, "eve", "round-robin: the one given least recently");
+
+  // Every enterprise handoff posted one Block Kit message with a link to the lead.
+  await eventually(() => chat.posts.length >= 5, 10_000, "five chat messages");
+  assert.equal(chat.posts.length, 5);
+  for (const post of chat.posts) checkBlockKit(post.body);
+  const first = chat.posts.find((p) => JSON.stringify(p.body).includes(us[0].key));
+  assert.ok(first, "the message names its handoff");
+  const text = JSON.stringify(first.body.blocks);
+  assert.match(text, /Ann Lee/);
+  assert.match(text, /Viewed pricing/, "the engine's reasons, as sentences");
+  const button = first.body.blocks.find((b) => b.type === "actions").elements[0];
+  assert.equal(button.url, `${worker.url}/__mql/dashboard#q=${encodeURIComponent(us[0].key)}`);
+
+  const summary = (await worker.admin("/__mql/summary")).body;
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(summary.byRoute).map(([r, f]) => [r, f.handedOff])),
+    { enterprise: 5, inside: 2, nurture: 1 },
+  );
+  assert.equal(summary.byOwner.ann.handedOff, 3);
+  assert.equal(summary.byOwner.ann.byStatus.accepted, 1);
+  assert.equal(summary.byOwner.ann.mqlToSqlRate, 1);
+  assert.equal(summary.byOwner["(unassigned)"].handedOff, 1, "the nurture lead");
+  const listed = (await worker.admin(`/__mql/handoffs?q=${encodeURIComponent(us[0].key)}`)).body.handoffs[0];
+  assert.deepEqual([listed.lead.route, listed.lead.owner.id], ["enterprise", "ann"]);
+});
+
+test("routing settings are checked, each problem named", async () => {
+  for (const [routing, message] of [
+    [{ routes: [{ id: "x", when: { grades: ["E1"] }, destination: "sales" }] }, /SETTINGS\.routing\.routes\[0\]\.when\.grades must list grades/],
+    [{ routes: [{ id: "x", when: {}, destination: "crm" }] }, /SETTINGS\.routing\.routes\[0\]\.destination must be one of sales, nurture/],
+    [{ routes: [{ id: "x", when: {}, destination: "sales", slack: "NOT_BOUND" }] }, /SETTINGS\.routing\.routes\[0\]\.slack: NOT_BOUND must be set/],
+    [{ routes: [], default: { id: "d", destination: "sales", owners: [{ id: "a", capacity: 0 }] } }, /SETTINGS\.routing\.default\.owners\[0\]\.capacity must be a whole number >= 1/],
+  ]) {
+    const w = await startWorker({ origin: origin.url, webhook: sales.url, settings: { routing } });
+    try {
+      assert.equal((await fetch(`${w.url}/`)).status, 500);
+      await eventually(() => message.test(w.output.join("")), 5000, String(message));
+    } finally {
+      await w.stop();
+    }
+  }
+});
