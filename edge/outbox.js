@@ -85,7 +85,7 @@ CREATE INDEX IF NOT EXISTS handoffs_visitor ON handoffs (visitor);
 CREATE INDEX IF NOT EXISTS handoffs_email ON handoffs (lower(json_extract(lead, '$.traits.email')));
 CREATE INDEX IF NOT EXISTS handoffs_company ON handoffs (lower(json_extract(lead, '$.traits."company.name"')));
 CREATE INDEX IF NOT EXISTS handoffs_due ON handoffs (due_at) WHERE followed_up_at IS NULL AND overdue_alerted = 0;
-CREATE TABLE IF NOT EXISTS assignments (key TEXT PRIMARY KEY, route TEXT NOT NULL, owner TEXT NOT NULL, open INTEGER NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS assignments (key TEXT PRIMARY KEY, route TEXT NOT NULL, owner TEXT NOT NULL, open INTEGER NOT NULL, at INTEGER NOT NULL, country TEXT);
 CREATE INDEX IF NOT EXISTS assignments_open ON assignments (route, owner, open);
 CREATE TABLE IF NOT EXISTS tallies (model TEXT NOT NULL, name TEXT NOT NULL, n REAL NOT NULL, PRIMARY KEY (model, name));
 `;
@@ -191,22 +191,43 @@ export class Outbox extends DurableObject {
 
   /**
    * Gives handoff `key` an owner of `routeId` (on the first shard, which keeps who holds what):
-   * by territory (the owners whose territories hold `country`, then those with none), or
-   * round-robin (the least recently given one), among owners under their capacity of open
-   * handoffs. The same key gets the same owner again. Null when every owner is full.
+   * by the route's rule (`pickOwner`). The same key gets the same owner again. Null when every
+   * owner is full.
    */
   assign(key, routeId, country, now) {
     const route = routeById(this.settings.routing, routeId);
     if (!route) return null;
     const known = this.one("SELECT owner FROM assignments WHERE key = ?", key);
-    const present = (id) => {
-      const o = route.owners.find((x) => x.id === id);
-      return o ? { id: o.id, name: o.name ?? null, email: o.email ?? null } : null;
-    };
-    if (known) return present(known.owner);
+    if (known) return ownerView(route, known.owner);
+    const chosen = this.pickOwner(route, route.owners, country);
+    if (!chosen) return null;
+    this.sql.exec("INSERT INTO assignments (key, route, owner, open, at, country) VALUES (?, ?, ?, 1, ?, ?)", key, route.id, chosen.id, now, country);
+    return ownerView(route, chosen.id);
+  }
+
+  /**
+   * Gives handoff `key` to another owner of its route than `from` (its SLA lapsed with them), by
+   * the route's rule among the others with room. Null, and `from` keeps it, when there is none.
+   */
+  reassign(key, routeId, from, now) {
+    const route = routeById(this.settings.routing, routeId);
+    const held = this.one("SELECT country FROM assignments WHERE key = ?", key);
+    if (!route || !held) return null;
+    const chosen = this.pickOwner(route, route.owners.filter((o) => o.id !== from), held.country);
+    if (!chosen) return null;
+    this.sql.exec("UPDATE assignments SET owner = ?, open = 1, at = ? WHERE key = ?", chosen.id, now, key);
+    return ownerView(route, chosen.id);
+  }
+
+  /**
+   * The owner of `candidates` (of `route`) a handoff from `country` goes to: under capacity (open
+   * handoffs), by territory (those whose territories hold the country, else those with none) or
+   * round-robin (the least recently given; never given first, in the list's order).
+   */
+  pickOwner(route, candidates, country) {
     const load = new Map(this.sql.exec("SELECT owner, count(*) AS n FROM assignments WHERE route = ? AND open = 1 GROUP BY owner", route.id).toArray().map((r) => [r.owner, r.n]));
     const last = new Map(this.sql.exec("SELECT owner, max(at) AS at FROM assignments WHERE route = ? GROUP BY owner", route.id).toArray().map((r) => [r.owner, r.at]));
-    const free = route.owners.filter((o) => o.capacity === undefined || (load.get(o.id) ?? 0) < o.capacity);
+    const free = candidates.filter((o) => o.capacity === undefined || (load.get(o.id) ?? 0) < o.capacity);
     let pool = free;
     if (route.assign === "territory") {
       const c = String(country ?? "").trim().toUpperCase();
@@ -214,10 +235,7 @@ export class Outbox extends DurableObject {
       pool = local.length ? local : free.filter((o) => o.territories.length === 0);
     }
     if (!pool.length) return null;
-    // Least recently given first; never given before comes first, in the list's order.
-    const chosen = pool.reduce((a, b) => ((last.get(b.id) ?? -1) < (last.get(a.id) ?? -1) ? b : a));
-    this.sql.exec("INSERT INTO assignments (key, route, owner, open, at) VALUES (?, ?, ?, 1, ?)", key, route.id, chosen.id, now);
-    return present(chosen.id);
+    return pool.reduce((a, b) => ((last.get(b.id) ?? -1) < (last.get(a.id) ?? -1) ? b : a));
   }
 
   /** Handoff `key` is no longer its owner's to act on (sales answered, or it was erased). */
@@ -249,7 +267,7 @@ export class Outbox extends DurableObject {
       const now = () => Math.max(Date.now(), firing);
       await this.deliverDue(now());
       this.deadLetter(now());
-      this.raiseOverdue(now());
+      await this.raiseOverdue(now());
       await this.expire(now());
     })().finally(() => {
       this.running = null;
@@ -779,13 +797,23 @@ export class Outbox extends DurableObject {
   }
 
   /** Raises one alert per handoff past its follow-up deadline without feedback. */
-  raiseOverdue(now) {
+  async raiseOverdue(now) {
     const late = this.sql
-      .exec("SELECT key, model, visitor, due_at, delivered_at FROM handoffs WHERE due_at <= ? AND followed_up_at IS NULL AND overdue_alerted = 0", now)
+      .exec("SELECT key, model, visitor, due_at, delivered_at, route, owner FROM handoffs WHERE due_at <= ? AND followed_up_at IS NULL AND overdue_alerted = 0", now)
       .toArray();
     for (const h of late) {
-      this.retally(h.key, () => this.sql.exec("UPDATE handoffs SET overdue_alerted = 1 WHERE key = ?", h.key));
-      this.addDelivery(`alert:overdue:${h.key}`, "alert", h.key, { alert: "follow-up-overdue", key: h.key, model: h.model, visitor: h.visitor, deliveredAt: h.delivered_at, dueAt: h.due_at }, now);
+      // An owner who let the SLA lapse hands the lead to the next owner of its route with room.
+      const next = h.owner ? await this.home().reassign(h.key, h.route, h.owner, now) : null;
+      this.retally(h.key, () => {
+        this.sql.exec("UPDATE handoffs SET overdue_alerted = 1 WHERE key = ?", h.key);
+        if (next) this.sql.exec("UPDATE handoffs SET owner = ?, lead = json_set(lead, '$.owner', json(?)) WHERE key = ?", next.id, JSON.stringify(next), h.key);
+      });
+      this.addDelivery(
+        `alert:overdue:${h.key}`, "alert", h.key,
+        { alert: "follow-up-overdue", key: h.key, model: h.model, visitor: h.visitor, deliveredAt: h.delivered_at, dueAt: h.due_at, owner: h.owner, reassignedTo: next?.id ?? null },
+        now,
+      );
+      if (next) log({ mql: "handoff-reassigned", key: h.key, route: h.route, from: h.owner, to: next.id });
     }
   }
 
@@ -866,6 +894,12 @@ function deliveryView(d) {
     held: d.held,
     nextAttemptAt: d.next_at,
   };
+}
+
+/** An owner of `route` as a handoff carries it. */
+function ownerView(route, id) {
+  const o = route.owners.find((x) => x.id === id);
+  return o ? { id: o.id, name: o.name ?? null, email: o.email ?? null } : null;
 }
 
 /** Where delivery `d` goes: the route's destination for a lead, the chat webhook for a message, else the alerts' webhook. */

@@ -149,6 +149,30 @@ test("the first route that holds wins: sales with an owner by territory, nurture
   assert.deepEqual([listed.lead.route, listed.lead.owner.id], ["enterprise", "ann"]);
 });
 
+test("an owner who lets the SLA lapse: the lead goes to the next owner, with an alert", async () => {
+  const alerts = await startSink();
+  const w = await startWorker({
+    origin: origin.url, webhook: sales.url, alerts: alerts.url,
+    // A follow-up within 3 s: it lapses during the test.
+    settings: { ...QUICK, followUpMinutes: 0.05, routing: { routes: [], default: { id: "team", destination: "sales", owners: [{ id: "ann" }, { id: "bo" }] } } },
+  });
+  try {
+    const { key } = await makeLead(w, { email: "slow@follow-co.io" });
+    const first = (await eventually(() => sales.delivered.get(key), 10_000, "delivered")).lead;
+    assert.equal(first.owner.id, "ann");
+    const alert = (await eventually(() => [...alerts.delivered.values()].find((a) => a.lead.alert === "follow-up-overdue" && a.lead.key === key), 15_000, "the overdue alert")).lead;
+    assert.deepEqual([alert.owner, alert.reassignedTo], ["ann", "bo"]);
+    const listed = (await w.admin(`/__mql/handoffs?q=${encodeURIComponent(key)}`)).body.handoffs[0];
+    assert.deepEqual([listed.status, listed.lead.owner.id], ["overdue", "bo"]);
+    const summary = (await w.admin("/__mql/summary")).body;
+    assert.deepEqual([summary.byOwner.bo?.handedOff, summary.byOwner.ann?.handedOff], [1, undefined], "the handoff is counted as Bo's now");
+    assert.match(w.output.join(""), /"mql":"handoff-reassigned","key":"[^"]+","route":"team","from":"ann","to":"bo"/);
+  } finally {
+    await w.stop();
+    alerts.close();
+  }
+});
+
 test("routing settings are checked, each problem named", async () => {
   for (const [routing, message] of [
     [{ routes: [{ id: "x", when: { grades: ["E1"] }, destination: "sales" }] }, /SETTINGS\.routing\.routes\[0\]\.when\.grades must list grades/],
