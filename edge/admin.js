@@ -70,6 +70,17 @@ const ROUTES = {
       }
     },
   },
+  "/__mql/handoff": {
+    // One lead's page: the handoff (its lead, reasons, traits, account, SLA clock), the feedback
+    // on it and its deliveries, by `?key=`.
+    method: "GET",
+    async answer({ url, outbox }) {
+      const key = url.searchParams.get("key");
+      if (!key || key.length > 200) return json(400, { error: "key: the handoff's key is required" });
+      const found = await outbox.detail(key);
+      return found ? json(200, found) : json(404, { error: `key: no handoff "${key}"` });
+    },
+  },
   "/__mql/handoffs/redeliver": {
     method: "POST",
     async answer({ request, outbox }) {

@@ -327,6 +327,17 @@ export class Outbox extends DurableObject {
     });
   }
 
+  /** One handoff with the story behind it: `{ handoff, feedback, deliveries }` (oldest first), or null. */
+  detail(key) {
+    const handoff = this.handoff(key);
+    if (!handoff) return null;
+    return {
+      handoff,
+      feedback: this.sql.exec("SELECT id, outcome, reason, value, at, received FROM feedback WHERE handoff = ? ORDER BY at, received", key).toArray(),
+      deliveries: this.sql.exec("SELECT id, kind, target, state, attempts, last_status AS lastStatus, created, delivered_at AS deliveredAt FROM deliveries WHERE id = ? OR handoff = ? ORDER BY created", key, key).toArray(),
+    };
+  }
+
   /** One handoff as `list` shows it, or null. */
   handoff(key, now = Date.now()) {
     const row = this.sql.exec(`${HANDOFF_VIEW} WHERE h.key = ?`, now, key).toArray()[0];

@@ -49,6 +49,15 @@ export class Handoffs {
     return answer;
   }
 
+  /** One handoff with its feedback and deliveries (`Outbox.detail`), from its shard (or any, for one stored before a change of shards). */
+  async detail(key) {
+    const home = this.of(key);
+    const found = await home.detail(key);
+    if (found || this.shards.length === 1) return found;
+    for (const answer of await this.all((s) => (s === home ? null : s.detail(key)))) if (answer) return answer;
+    return null;
+  }
+
   async redeliver(keys = null) {
     const answers = await this.all((s) => s.redeliver(keys));
     return { requeued: answers.flatMap((a) => a.requeued) };

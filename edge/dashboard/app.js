@@ -127,8 +127,14 @@ function drawHandoffs() {
       const who = h.lead.traits?.email ?? h.visitor;
       // What the email gate flagged (a role address, free mail), for sales to weigh.
       const flags = h.lead.email?.flags ?? [];
+      // The lead opens its page (a button: reached by Tab, opened by Enter).
+      const open = button(who, () => openLead(h.key, open));
+      open.className = "lead-link";
+      open.setAttribute("aria-label", `open the lead ${who}`);
+      const first = row.insertCell();
+      first.append(open);
+      if (flags.length) first.append(` ⚑ ${flags.join("; ")}`);
       const cells = [
-        flags.length ? `${who} ⚑ ${flags.join("; ")}` : `${who}`,
         `${h.lead.score} (${h.lead.grade})`,
         h.lead.account ? `${h.lead.account.name} · ${h.lead.account.score}` : "—",
         // Where routing sent it, and whose it is (handoffs from before routing have neither).
@@ -162,6 +168,81 @@ function drawHandoffs() {
       return row;
     }),
   );
+}
+
+/** Where focus goes back to when the lead's page closes. */
+let openedFrom = null;
+
+/** A lead's page: why (the engine's sentences), who, the account, the clock, what sales said. */
+async function openLead(key, from = null) {
+  openedFrom = from;
+  let found;
+  try {
+    found = await api(`/__mql/handoff?key=${encodeURIComponent(key)}`);
+  } catch (err) {
+    $("updated").textContent = `could not open the lead: ${err.message}`;
+    return;
+  }
+  const { handoff: h, feedback: said, deliveries } = found;
+  const lead = h.lead;
+  const t = lead.traits ?? {};
+  const panel = $("lead");
+  const title = $("lead-title");
+  title.textContent = [t.firstName, t.lastName].filter(Boolean).join(" ") || t.email || h.visitor;
+  const facts = [
+    ["Email", t.email ?? "—"],
+    ["Title", t.title ?? "—"],
+    ["Score", `${lead.score} · grade ${lead.grade} (fit ${lead.fit}, engagement ${lead.engagement})`],
+    ["Model", lead.model],
+    ["Owner · route", lead.route ? `${lead.owner ? lead.owner.name ?? lead.owner.id : "unassigned"} · ${lead.route} → ${lead.destination}` : "—"],
+    ["Status", h.status],
+    ["Follow up", countdown(h)],
+    ["Account", lead.account ? `${lead.account.name}${lead.account.claimedName ? ` (claims to be “${lead.account.claimedName}”)` : ""} · score ${lead.account.score}${lead.account.qualified ? ", qualified" : ""}` : "—"],
+    ["Seen", `${when(lead.firstSeen)} to ${when(lead.lastSeen)}, ${lead.pageViews} page views; handed off on ${lead.page ?? "—"} ${when(h.createdAt)}`],
+  ];
+  $("lead-facts").replaceChildren(
+    ...facts.flatMap(([k, v]) => {
+      const dt = document.createElement("dt");
+      dt.textContent = k;
+      const dd = document.createElement("dd");
+      dd.textContent = v;
+      return [dt, dd];
+    }),
+  );
+  $("lead-reasons").replaceChildren(...(lead.reasons ?? []).map((r) => item(r.sentence)));
+  $("lead-traits").replaceChildren(
+    ...Object.entries(t).map(([k, v]) => {
+      const row = document.createElement("tr");
+      row.insertCell().textContent = k;
+      row.insertCell().textContent = String(v);
+      return row;
+    }),
+  );
+  $("lead-feedback").replaceChildren(
+    ...(said.length ? said.map((f) => item(`${when(f.at)}: ${f.outcome}${f.reason ? ` (${f.reason})` : ""}${f.value != null ? `, worth ${f.value}` : ""}`)) : [item("no feedback yet")]),
+  );
+  $("lead-deliveries").replaceChildren(
+    ...deliveries.map((d) => item(`${d.kind}${d.target ? ` to ${d.target}` : ""}: ${d.state}, ${d.attempts} attempt${d.attempts === 1 ? "" : "s"}${d.deliveredAt ? `, delivered ${when(d.deliveredAt)}` : ""}`)),
+  );
+  panel.hidden = false;
+  panel.dataset.key = key;
+  title.focus();
+}
+
+function closeLead() {
+  $("lead").hidden = true;
+  openedFrom?.focus();
+  openedFrom = null;
+}
+
+function item(text) {
+  const li = document.createElement("li");
+  li.textContent = text;
+  return li;
+}
+
+function when(ms) {
+  return ms == null ? "—" : new Date(ms).toLocaleString();
 }
 
 function button(label, onClick) {
@@ -210,6 +291,12 @@ function drawAccounts(accounts) {
   );
 }
 
+$("lead-close").addEventListener("click", closeLead);
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape" && !$("lead").hidden) closeLead();
+});
+// A link to one lead's page: #lead=<key>.
+if (hash.get("lead") && token) openLead(hash.get("lead"));
 $("login").addEventListener("submit", (e) => {
   e.preventDefault();
   token = $("token").value;

@@ -92,6 +92,29 @@ test("without the token the dashboard shows nothing; with it, the funnel, handof
     ["converted", "no-budget"],
     "the buttons changed the handoffs",
   );
+  // Ann's page, from the keyboard: Tab to her name, Enter; Escape closes and gives focus back.
+  const open = annRow.getByRole("button", { name: /^open the lead ann@umbrella\.io$/ });
+  await open.focus();
+  await p.keyboard.press("Enter");
+  await p.waitForSelector("#lead:not([hidden])");
+  assert.equal(await p.locator("#lead-title").innerText(), "ann@umbrella.io");
+  assert.equal(await p.evaluate(() => document.activeElement.id), "lead-title", "focus moves to the lead");
+  const reasons = await p.locator("#lead-reasons li").allInnerTexts();
+  assert.ok(reasons.some((r) => /^Viewed pricing: twice in the last 30 days/.test(r)), reasons.join(" | "));
+  assert.ok(reasons.some((r) => /^C-level, VP or head-of title \(\+25\)$/.test(r)), "the engine's sentences, in its order");
+  const facts = await p.locator("#lead-facts").innerText();
+  assert.match(facts, /b2b-saas@1/);
+  assert.match(facts, /umbrella\.io/);
+  assert.match(facts, /followed up/);
+  assert.match(await p.locator("#lead-traits").innerText(), /title\s+VP Sales/);
+  const said = await p.locator("#lead-feedback li").allInnerTexts();
+  assert.deepEqual(said.map((f) => f.replace(/^.*: /, "")), ["accepted", "converted, worth 12000"]);
+  assert.match(await p.locator("#lead-deliveries").innerText(), /lead to sales: delivered, 1 attempt/);
+  await p.keyboard.press("Escape");
+  await p.waitForSelector("#lead[hidden]", { state: "attached" });
+  assert.equal(await p.evaluate(() => document.activeElement.getAttribute("aria-label")), "open the lead ann@umbrella.io");
+  const lonely = await worker.admin("/__mql/handoff?key=b2b-saas:nobody");
+  assert.deepEqual([lonely.status, lonely.body.error], [404, 'key: no handoff "b2b-saas:nobody"']);
   const outcomes = await (await fetch(`${worker.url}/__mql/outcomes`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).text();
   const won = outcomes.trim().split("\n").map((l) => JSON.parse(l)).filter((o) => o.converted);
   assert.deepEqual(won.map((o) => o.value), [12000], "the outcomes train reads: one conversion, worth what was typed");
