@@ -198,7 +198,7 @@ async function openLead(key, from = null) {
     ["Status", h.status],
     ["Follow up", countdown(h)],
     ["Account", lead.account ? `${lead.account.name}${lead.account.claimedName ? ` (claims to be “${lead.account.claimedName}”)` : ""} · score ${lead.account.score}${lead.account.qualified ? ", qualified" : ""}` : "—"],
-    ["Seen", `${when(lead.firstSeen)} to ${when(lead.lastSeen)}, ${lead.pageViews} page views; handed off on ${lead.page ?? "—"} ${when(h.createdAt)}`],
+    ["Seen", `${when(lead.firstSeen)} to ${when(lead.lastSeen)}, ${lead.pageViews} page views; handed off ${lead.page ? `on ${lead.page} ` : ""}${when(h.createdAt)}`],
   ];
   $("lead-facts").replaceChildren(
     ...facts.flatMap(([k, v]) => {
