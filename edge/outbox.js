@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS handoffs (
   outcome_at INTEGER,
   closed_at INTEGER,
   route TEXT,
-  owner TEXT
+  owner TEXT,
+  previous TEXT
 );
 CREATE TABLE IF NOT EXISTS deliveries (
   id TEXT PRIMARY KEY,
@@ -109,10 +110,10 @@ export class Outbox extends DurableObject {
     this.signer = new Signer(this.settings.webhookSecrets);
     // Sharding brought tallies and a closing time per handoff: handoffs stored before them are
     // counted, and their closing time set, once, here.
-    if (this.flag("schema") !== "3") {
+    if (this.flag("schema") !== "4") {
       this.ctx.storage.transactionSync(() => {
         // Columns a database from before them lacks (a new one has them from CREATE TABLE).
-        for (const [table, column] of [["handoffs", "closed_at INTEGER"], ["handoffs", "route TEXT"], ["handoffs", "owner TEXT"], ["deliveries", "target TEXT"]]) {
+        for (const [table, column] of [["handoffs", "closed_at INTEGER"], ["handoffs", "route TEXT"], ["handoffs", "owner TEXT"], ["handoffs", "previous TEXT"], ["deliveries", "target TEXT"]]) {
           try {
             this.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${column}`);
           } catch {
@@ -122,7 +123,7 @@ export class Outbox extends DurableObject {
         this.sql.exec(`UPDATE handoffs SET closed_at = (SELECT c.closed FROM (${CLOSED}) c WHERE c.key = handoffs.key)`);
         this.sql.exec("DELETE FROM tallies");
         for (const row of this.sql.exec(`${TALLIED} ORDER BY h.key`)) this.tally(row, 1);
-        this.setFlag("schema", "3");
+        this.setFlag("schema", "4");
       });
     }
     this.sql.exec("CREATE INDEX IF NOT EXISTS handoffs_closed ON handoffs (closed_at) WHERE closed_at IS NOT NULL");
@@ -179,8 +180,8 @@ export class Outbox extends DurableObject {
     lead.owner = route.owners.length ? await this.home().assign(key, route.id, lead.traits?.country ?? null, now) : null;
     this.retally(key, () => {
       this.sql.exec(
-        "INSERT INTO handoffs (key, model, visitor, lead, session, created, route, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        key, lead.model, lead.visitor, JSON.stringify(lead), session, now, route.id, lead.owner?.id ?? null,
+        "INSERT INTO handoffs (key, model, visitor, lead, session, created, route, owner, previous) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        key, lead.model, lead.visitor, JSON.stringify(lead), session, now, route.id, lead.owner?.id ?? null, lead.previous ?? null,
       );
       this.addDelivery(key, "lead", key, lead, now, route.destination);
       if (route.slack) this.addDelivery(`slack:${key}`, "slack", key, slackMessage(lead, lead.links?.dashboard), now, route.slack);
@@ -327,6 +328,15 @@ export class Outbox extends DurableObject {
     });
   }
 
+  /** The newest handoff of `visitor` under model id `model` in this shard (key, created, outcome, reason, closedAt), or null. */
+  latestOf(visitor, model) {
+    const row = this.one(
+      "SELECT key, created, outcome, reason, closed_at FROM handoffs WHERE visitor = ? AND (model = ? OR model LIKE ? || '@%') ORDER BY created DESC LIMIT 1",
+      visitor, model, model,
+    );
+    return row && { key: row.key, created: row.created, outcome: row.outcome, reason: row.reason, closedAt: row.closed_at };
+  }
+
   /** One handoff with the story behind it: `{ handoff, feedback, deliveries }` (oldest first), or null. */
   detail(key) {
     const handoff = this.handoff(key);
@@ -379,6 +389,12 @@ export class Outbox extends DurableObject {
         latest.outcome, latest.reason, latest.value, latest.at, first, fb.key,
       );
     });
+    // Rejected as "not now": back to nurture with its reason (when there is a nurture stream).
+    const recycle = this.settings.recycle;
+    if (fb.outcome === "rejected" && recycle?.reasons.includes(fb.reason) && this.settings.nurtureWebhook) {
+      const lead = JSON.parse(this.one("SELECT lead FROM handoffs WHERE key = ?", fb.key).lead);
+      this.addDelivery(`recycled:${fb.key}`, "nurture", fb.key, { event: "lead-recycled", key: fb.key, reason: fb.reason, at: fb.at, requalifyAfter: fb.at + recycle.coolDownDays * 86_400_000, lead }, now, "nurture");
+    }
     // Sales answered: the owner's capacity has room again.
     if (this.one("SELECT owner FROM handoffs WHERE key = ?", fb.key)?.owner) await this.home().release(fb.key);
     // A judged handoff is closed: the alarm wakes for its retention's end.
@@ -700,7 +716,7 @@ export class Outbox extends DurableObject {
       attempt, started, started + s.webhookTimeoutMs + backoff(s, attempt), d.id,
     );
     if (!url) {
-      const what = d.kind === "lead" ? (d.target === "nurture" ? "NURTURE_WEBHOOK_URL" : "WEBHOOK_URL") : d.kind === "slack" ? d.target : "ALERT_WEBHOOK_URL";
+      const what = d.kind === "lead" ? (d.target === "nurture" ? "NURTURE_WEBHOOK_URL" : "WEBHOOK_URL") : d.kind === "slack" ? d.target : d.kind === "nurture" ? "NURTURE_WEBHOOK_URL" : "ALERT_WEBHOOK_URL";
       const held = { verdict: "held", status: null, error: `${what} is not set` };
       await this.settle(d, attempt, held);
       return held;
@@ -917,12 +933,13 @@ function ownerView(route, id) {
 function destinationUrl(s, d) {
   if (d.kind === "lead") return d.target === "nurture" ? s.nurtureWebhook : s.webhook;
   if (d.kind === "slack") return s.chatWebhooks[d.target] ?? null;
+  if (d.kind === "nurture") return s.nurtureWebhook;
   return s.alertWebhook;
 }
 
 /** What `retally` reads of a handoff: its row and its delivery's state. */
 const TALLIED = `
-SELECT h.model, h.route, h.owner, h.created, h.delivered_at, h.due_at, h.followed_up_at, h.outcome, h.reason, h.value, h.outcome_at, h.overdue_alerted, h.closed_at,
+SELECT h.model, h.route, h.owner, h.previous, h.created, h.delivered_at, h.due_at, h.followed_up_at, h.outcome, h.reason, h.value, h.outcome_at, h.overdue_alerted, h.closed_at,
   d.state, d.last_attempt_at
 FROM handoffs h LEFT JOIN deliveries d ON d.id = h.key`;
 
@@ -941,6 +958,8 @@ function closedAt(r) {
 export function contribution(r) {
   const status = r.outcome ?? (r.state === "dead" ? "dead-lettered" : r.state === "delivered" ? (r.overdue_alerted && r.followed_up_at == null ? "overdue" : "delivered") : "queued");
   const out = [["handedOff", 1], [`status:${status}`, 1]];
+  // A second (or later) handoff of a visitor whose earlier one sales sent back to nurture.
+  if (r.previous) out.push(["requalified", 1]);
   if (r.state === "pending") out.push(["pending", 1]);
   if (r.outcome != null) out.push(["withFeedback", 1]);
   if (r.outcome === "accepted" || r.outcome === "converted") out.push(["sql", 1]);
@@ -984,6 +1003,7 @@ export function figures(t) {
   }
   return {
     handedOff: n("handedOff"),
+    requalified: n("requalified"),
     byStatus: Object.fromEntries(STATUSES.map((s) => [s, n(`status:${s}`)])),
     delivered: n("delivered"),
     withFeedback: n("withFeedback"),

@@ -74,6 +74,11 @@ export const DEFAULTS = {
   retentionDays: 365,
   // Where each handoff goes and who owns it (edge/routing.js); null: every lead to sales (WEBHOOK_URL), no owner.
   routing: null,
+  // A lead rejected for one of these reasons goes back to nurture (NURTURE_WEBHOOK_URL hears of
+  // it) and, if the visitor qualifies again coolDownDays after, is handed off again (a new
+  // handoff naming the earlier one, counted as a re-qualification). Other reasons ("competitor",
+  // "spam" among them, which may not be listed) never come back. null: no recycling.
+  recycle: { reasons: ["bad-timing", "no-budget", "no-authority", "no-need", "unreachable"], coolDownDays: 30 },
   // Reasons sales may give when rejecting a lead (POST /__mql/feedback).
   rejectionReasons: ["not-a-fit", "no-budget", "no-authority", "no-need", "bad-timing", "unreachable", "competitor", "student-or-job-seeker", "duplicate", "spam"],
 };
@@ -143,6 +148,16 @@ export function readSettings(env) {
     const list = overrides.allowedOrigins;
     if (!Array.isArray(list) || list.some((o) => typeof o !== "string" || !/^https?:\/\/[^/]+$/.test(o))) {
       problems.push("SETTINGS.allowedOrigins must be a list of origins such as \"https://www.example.com\" (no path)");
+    }
+  }
+  if ("recycle" in overrides && overrides.recycle !== null) {
+    const r = overrides.recycle;
+    const allowed = overrides.rejectionReasons ?? DEFAULTS.rejectionReasons;
+    if (typeof r !== "object" || Array.isArray(r)) problems.push("SETTINGS.recycle must be { reasons, coolDownDays } or null");
+    else {
+      if (!(Array.isArray(r.reasons) && r.reasons.every((x) => allowed.includes(x)))) problems.push("SETTINGS.recycle.reasons must list rejection reasons (rejectionReasons)");
+      else if (r.reasons.some((x) => ["competitor", "spam"].includes(x))) problems.push("SETTINGS.recycle.reasons: a competitor or spam never comes back");
+      if (!(typeof r.coolDownDays === "number" && r.coolDownDays > 0 && Number.isFinite(r.coolDownDays))) problems.push("SETTINGS.recycle.coolDownDays must be a number > 0");
     }
   }
   const routed = readRouting(overrides.routing, env);

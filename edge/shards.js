@@ -58,6 +58,19 @@ export class Handoffs {
     return null;
   }
 
+  /**
+   * Whether `visitor` (handed off before under model `model`) may be handed off again:
+   * `{ previous, generation, reason }` when their latest handoff, in any shard, was rejected
+   * with a reason of `recycle.reasons` at least `recycle.coolDownDays` ago; else null.
+   */
+  async requalify(visitor, model, recycle) {
+    const latest = (await this.all((s) => s.latestOf(visitor, model))).filter(Boolean).sort((a, b) => b.created - a.created)[0];
+    if (!latest || latest.outcome !== "rejected" || !recycle.reasons.includes(latest.reason)) return null;
+    if (latest.closedAt == null || Date.now() < latest.closedAt + recycle.coolDownDays * 86_400_000) return null;
+    const n = /:(\d+)$/.exec(latest.key.slice(`${model}:${visitor}`.length))?.[1];
+    return { previous: latest.key, generation: (n ? Number(n) : 1) + 1, reason: latest.reason };
+  }
+
   async redeliver(keys = null) {
     const answers = await this.all((s) => s.redeliver(keys));
     return { requeued: answers.flatMap((a) => a.requeued) };

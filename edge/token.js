@@ -68,21 +68,23 @@ export function newVisitorId() {
 const MAX_VIEWS = 36 ** 4 - 1;
 
 /**
- * Signs a session: returns the cookie value. `visit` is `{ views, proven, handedOff }` (page views
- * scored by the worker, whether a proof of a real browser was given, whether the lead was handed
- * off); `expires` is in epoch seconds.
+ * Signs a session: returns the cookie value. `visit` is `{ views, proven, handedOff, handedOffAt }`
+ * (page views scored by the worker, whether a proof of a real browser was given, whether the
+ * lead was handed off, and when, in epoch ms); `expires` is in epoch seconds.
  */
 export async function sign(keys, visitor, saved, expires, visit = { views: 0, proven: false, handedOff: false }) {
   const { id, secret } = keys[0];
   const views = Math.min(Math.max(0, Math.floor(visit.views)), MAX_VIEWS);
-  const state = `${views.toString(36)}${visit.proven ? "-p" : ""}${visit.handedOff ? "-h" : ""}`;
+  // "-h" and when (epoch seconds, base 36): handed off then, or last asked whether it may be again.
+  const handed = visit.handedOff ? `-h${visit.handedOffAt ? Math.floor(visit.handedOffAt / 1000).toString(36) : ""}` : "";
+  const state = `${views.toString(36)}${visit.proven ? "-p" : ""}${handed}`;
   const body = `v2.${id}.${visitor}.${expires.toString(36)}.${state}.${saved}`;
   const mac = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(body));
   return `${body}.${base64url(mac)}`;
 }
 
 /**
- * Verifies a cookie value. Returns `{ status: "valid", visitor, saved, keyId, views, proven, handedOff }`,
+ * Verifies a cookie value. Returns `{ status: "valid", visitor, saved, keyId, views, proven, handedOff, handedOffAt }`,
  * or `{ status }` with `missing`, `malformed`, `unknown-key`, `bad-signature` or `expired`.
  */
 export async function verify(keys, token, nowSeconds) {
@@ -92,7 +94,7 @@ export async function verify(keys, token, nowSeconds) {
   if (parts.length === 7 && parts[0] === "v2") [, keyId, visitor, exp, state, saved, sig] = parts;
   else if (parts.length === 6 && parts[0] === "v1") [, keyId, visitor, exp, saved, sig] = parts;
   else return { status: "malformed" };
-  const visit = state === undefined ? ["", "0", "", ""] : /^([0-9a-z]{1,4})(-p)?(-h)?$/.exec(state);
+  const visit = state === undefined ? ["", "0", "", "", ""] : /^([0-9a-z]{1,4})(-p)?(-h([0-9a-z]{1,8})?)?$/.exec(state);
   if (!visit || !/^[A-Za-z0-9_-]{22}$/.test(visitor) || !/^[0-9a-z]{1,10}$/.test(exp) || !/^[A-Za-z0-9_-]+$/.test(saved)) {
     return { status: "malformed" };
   }
@@ -104,5 +106,7 @@ export async function verify(keys, token, nowSeconds) {
   const ok = await crypto.subtle.verify("HMAC", await hmacKey(key.secret), mac, encoder.encode(body));
   if (!ok) return { status: "bad-signature" };
   if (parseInt(exp, 36) < nowSeconds) return { status: "expired" };
-  return { status: "valid", visitor, saved, keyId, views: parseInt(visit[1], 36), proven: Boolean(visit[2]), handedOff: Boolean(visit[3]) };
+  // A cookie from before handoff times says only "handed off": its time reads as 0 (long ago).
+  const handedOffAt = visit[4] ? parseInt(visit[4], 36) * 1000 : 0;
+  return { status: "valid", visitor, saved, keyId, views: parseInt(visit[1], 36), proven: Boolean(visit[2]), handedOff: Boolean(visit[3]), handedOffAt };
 }

@@ -200,6 +200,7 @@ function openSession(checked) {
     views: valid ? checked.views : 0,
     proven: valid && checked.proven,
     handedOff: valid && checked.handedOff,
+    handedOffAt: valid ? checked.handedOffAt : 0,
   };
 }
 
@@ -231,9 +232,14 @@ function qualify(session, result) {
   // visitor whose page has not proved a real browser.
   const refused = given && email !== null && !email.ok;
   const unproven = given && !refused && settings.handoffProof !== "none" && !session.proven;
-  const handoff = given && !refused && !unproven && !session.handedOff;
+  const ready = given && !refused && !unproven;
+  const handoff = ready && !session.handedOff;
+  // Handed off before and ready again after the cool-down: the outbox says whether sales sent
+  // the earlier handoff back to nurture (handOff asks it), and so whether this is a new one.
+  const recheck = ready && session.handedOff && settings.recycle !== null && Date.now() >= session.handedOffAt + settings.recycle.coolDownDays * 86_400_000;
   const status = !mql ? "not-ready" : session.handedOff || handoff ? "handed-off" : refused ? "sales-ready-email-refused" : unproven ? "sales-ready-unproven" : "sales-ready-unidentified";
-  return { mql, handoff, status, traits, email, visit: { views: session.views, proven: session.proven, handedOff: session.handedOff || handoff } };
+  const visit = { views: session.views, proven: session.proven, handedOff: session.handedOff || handoff, handedOffAt: handoff ? Date.now() : session.handedOffAt };
+  return { mql, handoff: handoff || recheck, recheck, status, traits, email, visit };
 }
 
 let disposable = null;
@@ -361,13 +367,14 @@ function scorePageView(session, request, url) {
   });
   stats.scored++;
   session.views++;
-  const { mql, handoff, status, traits, email, visit } = qualify(session, result);
+  const { mql, handoff, recheck, status, traits, email, visit } = qualify(session, result);
   const saved = scorer.save();
   return {
     visitor: session.visitor,
     result,
     visit,
     saved,
+    recheck,
     lead: handoff ? leadOf(session, result, traits, email, url.pathname, saved) : null,
     member: memberOf(session, result, traits, email, mql),
     // The worker's MQL needs the model's and enough page views: the first time both hold is
@@ -422,6 +429,10 @@ async function setCookie(response, { visitor, saved, visit }) {
  */
 async function handOff(env, scored, url) {
   if (!scored.lead) return;
+  if (scored.recheck && !(await requalified(env, scored))) {
+    scored.lead = null;
+    return;
+  }
   // The route is chosen here, with the account rolled up; the outbox gives it an owner.
   scored.lead.route = routeOf(scored.lead, settings.routing).id;
   scored.lead.links = { dashboard: `${url.origin}/__mql/dashboard#q=${encodeURIComponent(scored.lead.idempotencyKey)}` };
@@ -431,9 +442,36 @@ async function handOff(env, scored, url) {
     log({ mql: "handoff-queued", key: scored.lead.idempotencyKey, page: url.pathname, queued });
   } catch (err) {
     stats.handoffs.failed++;
-    scored.visit.handedOff = false;
+    // Not stored: the cookie does not say handed off (or, for a second handoff, asks again).
+    if (scored.recheck) scored.visit.handedOffAt = 0;
+    else scored.visit.handedOff = false;
     log({ mql: "handoff-not-stored", key: scored.lead.idempotencyKey, error: String(err?.message ?? err) });
   }
+}
+
+/**
+ * Whether a visitor handed off before, and ready again after the cool-down, makes a new handoff:
+ * only when their latest one was rejected with a reason that recycles it (`recycle.reasons`) at
+ * least the cool-down ago. The new handoff's key is the earlier one's with the next number, and
+ * it names the earlier one. Whatever the answer, the cookie waits another cool-down before the
+ * next question; if the outbox cannot answer, the next request asks again.
+ */
+async function requalified(env, scored) {
+  const lead = scored.lead;
+  let verdict;
+  try {
+    verdict = await outbox(env).requalify(lead.visitor, lead.model.split("@")[0], settings.recycle);
+  } catch (err) {
+    log({ mql: "requalify-error", visitor: lead.visitor, error: String(err?.message ?? err) });
+    return false;
+  }
+  scored.visit.handedOffAt = Date.now();
+  if (!verdict) return false;
+  lead.idempotencyKey = `${lead.idempotencyKey}:${verdict.generation}`;
+  lead.previous = verdict.previous;
+  lead.recycledFor = verdict.reason;
+  log({ mql: "requalified", key: lead.idempotencyKey, previous: verdict.previous });
+  return true;
 }
 
 /**
@@ -511,19 +549,20 @@ async function acceptEvents(request, url, env, ctx) {
       return refuse(400, "invalid", `events[${first.index}]: ${first.message}`, {}, { rejected: result.rejected });
     }
     stats.events.accepted += events.length;
-    const { mql, handoff, status, traits, email, visit } = qualify(session, result);
+    const { mql, handoff, recheck, status, traits, email, visit } = qualify(session, result);
     const saved = scorer.save();
     const lead = handoff ? leadOf(session, result, traits, email, null, saved) : null;
-    scored = { visitor: session.visitor, result, mql, status, visit, saved, lead, email, member: memberOf(session, result, traits, email, mql), headers: {}, firstSalesReady: mql && result.becameMql };
+    scored = { visitor: session.visitor, result, mql, status, visit, saved, lead, recheck, email, member: memberOf(session, result, traits, email, mql), headers: {}, firstSalesReady: mql && result.becameMql };
     countFunnel(env, ctx, session, scored);
   } catch (err) {
     stats.errors++;
     log({ mql: "events-error", error: String(err?.message ?? err) });
     return refuse(400, "invalid", String(err?.message ?? err));
   }
-  const { result, mql, status, lead } = scored;
+  const { result, mql, status } = scored;
   await rollUp(env, ctx, scored, client);
   await handOff(env, scored, url);
+  const { lead } = scored;
   const account = scored.headers["x-account-score"] === undefined ? null : { score: Number(scored.headers["x-account-score"]), qualified: scored.headers["x-account-qualified"] === "true" };
   const response = json(
     200,

@@ -11,14 +11,18 @@ test("a signed token verifies, with its visitor and session", async () => {
   const visitor = newVisitorId();
   const token = await sign(keys, visitor, saved, now + 60, { views: 3, handedOff: false });
   assert.match(token, /^v2\.k2\.[A-Za-z0-9_-]{22}\.[0-9a-z]+\.3\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
-  assert.deepEqual(await verify(keys, token, now), { status: "valid", visitor, saved, keyId: "k2", views: 3, proven: false, handedOff: false });
+  assert.deepEqual(await verify(keys, token, now), { status: "valid", visitor, saved, keyId: "k2", views: 3, proven: false, handedOff: false, handedOffAt: 0 });
   const handed = await sign(keys, visitor, saved, now + 60, { views: 40, handedOff: true });
   assert.match(handed, /^v2\.k2\.[^.]+\.[^.]+\.14-h\./);
-  assert.deepEqual(await verify(keys, handed, now), { status: "valid", visitor, saved, keyId: "k2", views: 40, proven: false, handedOff: true });
+  assert.deepEqual(await verify(keys, handed, now), { status: "valid", visitor, saved, keyId: "k2", views: 40, proven: false, handedOff: true, handedOffAt: 0 }, "a cookie from before handoff times");
   // A visitor whose page proved a real browser (edge/proof.js), then handed off.
   const proven = await sign(keys, visitor, saved, now + 60, { views: 5, proven: true, handedOff: true });
   assert.match(proven, /^v2\.k2\.[^.]+\.[^.]+\.5-p-h\./);
-  assert.deepEqual(await verify(keys, proven, now), { status: "valid", visitor, saved, keyId: "k2", views: 5, proven: true, handedOff: true });
+  assert.deepEqual(await verify(keys, proven, now), { status: "valid", visitor, saved, keyId: "k2", views: 5, proven: true, handedOff: true, handedOffAt: 0 });
+  // Handed off at a time (whole seconds): when a recycled lead may be asked about again.
+  const at = await sign(keys, visitor, saved, now + 60, { views: 7, proven: true, handedOff: true, handedOffAt: 1_795_000_000_999 });
+  assert.match(at, /^v2\.k2\.[^.]+\.[^.]+\.7-p-h[0-9a-z]+\./);
+  assert.equal((await verify(keys, at, now)).handedOffAt, 1_795_000_000_000);
 });
 
 test("a token of the earlier v1 layout still verifies, with no page views counted", async () => {
@@ -26,13 +30,13 @@ test("a token of the earlier v1 layout still verifies, with no page views counte
   const visitor = newVisitorId();
   const body = `v1.k2.${visitor}.${(now + 60).toString(36)}.${saved}`;
   const mac = createHmac("sha256", keys[0].secret).update(body).digest("base64url");
-  assert.deepEqual(await verify(keys, `${body}.${mac}`, now), { status: "valid", visitor, saved, keyId: "k2", views: 0, proven: false, handedOff: false });
+  assert.deepEqual(await verify(keys, `${body}.${mac}`, now), { status: "valid", visitor, saved, keyId: "k2", views: 0, proven: false, handedOff: false, handedOffAt: 0 });
   assert.equal((await verify(keys, `${body}.${mac.slice(1)}A`, now)).status, "bad-signature");
 });
 
 test("the page-view count and the handoff flag are signed: changing either is rejected", async () => {
   const token = await sign(keys, newVisitorId(), saved, now + 60, { views: 1, handedOff: false });
-  for (const state of ["2", "1-h", "zz", "0"]) {
+  for (const state of ["2", "1-h", "1-h0", "zz", "0"]) {
     const forged = token.replace(/^(v2\.k2\.[^.]+\.[^.]+)\.1\./, `$1.${state}.`);
     assert.equal((await verify(keys, forged, now)).status, "bad-signature", state);
   }
