@@ -351,6 +351,21 @@ export async function allHandoffs(worker, query = "") {
   return all;
 }
 
+/**
+ * Starts the worker with `settings` that must be refused: it answers 500 and its log names the
+ * problem (`message`, a RegExp). Throws otherwise.
+ */
+export async function refusesSettings(options, settings, message) {
+  const worker = await startWorker({ ...options, settings });
+  try {
+    const status = (await fetch(`${worker.url}/`)).status;
+    if (status !== 500) throw new Error(`${JSON.stringify(settings)}: answered ${status}, not 500`);
+    await eventually(() => message.test(worker.output.join("")), 5000, String(message));
+  } finally {
+    await worker.stop();
+  }
+}
+
 /** Waits until `check()` is truthy (polling), or fails after `ms`. */
 export async function eventually(check, ms = 10_000, what = "condition") {
   const until = Date.now() + ms;

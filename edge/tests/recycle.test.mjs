@@ -3,7 +3,7 @@
 // one, and counted as a re-qualification. One rejected as spam never comes back.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { eventually, makeLead, startOrigin, startSink, startWorker } from "./harness.mjs";
+import { eventually, makeLead, refusesSettings, startOrigin, startSink, startWorker } from "./harness.mjs";
 
 // A cool-down of 3 seconds (in days).
 const COOL = 3 / 86_400;
@@ -72,12 +72,6 @@ test("recycle settings are checked", async () => {
     [{ reasons: ["later"], coolDownDays: 30 }, /SETTINGS\.recycle\.reasons must list rejection reasons/],
     [{ reasons: ["bad-timing"], coolDownDays: 0 }, /SETTINGS\.recycle\.coolDownDays must be a number > 0/],
   ]) {
-    const w = await startWorker({ origin: origin.url, webhook: sales.url, settings: { recycle } });
-    try {
-      assert.equal((await fetch(`${w.url}/`)).status, 500);
-      await eventually(() => message.test(w.output.join("")), 5000, String(message));
-    } finally {
-      await w.stop();
-    }
+    await refusesSettings({ origin: origin.url, webhook: sales.url }, { recycle }, message);
   }
 });

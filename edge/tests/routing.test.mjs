@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { eventually, makeLead, startOrigin, startSink, startWorker } from "./harness.mjs";
+import { eventually, makeLead, refusesSettings, startOrigin, startSink, startWorker } from "./harness.mjs";
 
 const QUICK = { webhookBackoffMs: 100, webhookMaxBackoffMs: 300, webhookTimeoutMs: 2000 };
 const ROUTING = {
@@ -180,12 +180,6 @@ test("routing settings are checked, each problem named", async () => {
     [{ routes: [{ id: "x", when: {}, destination: "sales", slack: "NOT_BOUND" }] }, /SETTINGS\.routing\.routes\[0\]\.slack: NOT_BOUND must be set/],
     [{ routes: [], default: { id: "d", destination: "sales", owners: [{ id: "a", capacity: 0 }] } }, /SETTINGS\.routing\.default\.owners\[0\]\.capacity must be a whole number >= 1/],
   ]) {
-    const w = await startWorker({ origin: origin.url, webhook: sales.url, settings: { routing } });
-    try {
-      assert.equal((await fetch(`${w.url}/`)).status, 500);
-      await eventually(() => message.test(w.output.join("")), 5000, String(message));
-    } finally {
-      await w.stop();
-    }
+    await refusesSettings({ origin: origin.url, webhook: sales.url }, { routing }, message);
   }
 });
