@@ -572,16 +572,28 @@ pub fn choose_threshold(scores: &[f64], outcomes: &[bool], target: Target) -> Th
     let total_pos = outcomes.iter().filter(|o| **o).count().max(1) as f64;
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|a, b| scores[*b].total_cmp(&scores[*a]));
+    // The top k leads (extended over ties) are MQLs: every lead scoring at least the k-th score.
+    // Highest first, those are a prefix of `order`; running totals of its hits give each cut
+    // in one pass (it was a filter of every score per cut: the square of the rows).
+    let mut hits_before = Vec::with_capacity(n + 1);
+    hits_before.push(0usize);
+    for i in &order {
+        hits_before.push(hits_before.last().copied().unwrap_or(0) + usize::from(outcomes[*i]));
+    }
+    // ends[p]: how many leads score at least the score at position p.
+    let mut ends = vec![0usize; n];
+    let mut end = n;
+    for p in (0..n).rev() {
+        if p + 1 < n && !(scores[order[p + 1]] >= scores[order[p]]) {
+            end = p + 1;
+        }
+        ends[p] = end;
+    }
     let at = |k: usize| {
-        // The top k leads (extended over ties) are MQLs.
         let cut = scores[order[k - 1]];
-        let chosen: Vec<usize> = order
-            .iter()
-            .copied()
-            .filter(|i| scores[*i] >= cut)
-            .collect();
-        let hits = chosen.iter().filter(|i| outcomes[**i]).count() as f64;
-        let m = chosen.len() as f64;
+        let m = ends[k - 1];
+        let hits = hits_before[m] as f64;
+        let m = m as f64;
         Threshold {
             score: cut,
             mql_rate: m / n as f64,
