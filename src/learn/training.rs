@@ -584,7 +584,7 @@ pub fn choose_threshold(scores: &[f64], outcomes: &[bool], target: Target) -> Th
     let mut ends = vec![0usize; n];
     let mut end = n;
     for p in (0..n).rev() {
-        if p + 1 < n && !(scores[order[p + 1]] >= scores[order[p]]) {
+        if p + 1 < n && scores[order[p + 1]] < scores[order[p]] {
             end = p + 1;
         }
         ends[p] = end;
