@@ -178,6 +178,8 @@ export class Outbox extends DurableObject {
     lead.route = route.id;
     lead.destination = route.destination;
     lead.owner = route.owners.length ? await this.home().assign(key, route.id, lead.traits?.country ?? null, now) : null;
+    // Another request for the same key may have stored it while the owner was asked for.
+    if (route.owners.length && this.one("SELECT key FROM handoffs WHERE key = ?", key)) return { queued: false, handoff: this.handoff(key, now) };
     this.retally(key, () => {
       this.sql.exec(
         "INSERT INTO handoffs (key, model, visitor, lead, session, created, route, owner, previous) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
