@@ -1,9 +1,9 @@
 // mqlscore at the edge: a module worker (Cloudflare Workers syntax, runs on workerd) in front
 // of a website. For each HTML page view it restores the visitor's signed session cookie, scores
 // the view, forwards the request to the origin with the result in headers, sets the updated
-// cookie, and hands a visitor who just became a reachable MQL to sales: the lead is stored in
-// the outbox Durable Object (edge/outbox.js) before the response goes out, and the outbox
-// delivers it to the CRM webhook until the CRM has it.
+// cookie, and hands a visitor who just became a reachable MQL to sales: the lead is routed
+// (edge/routing.js), stored in its outbox shard (edge/shards.js, edge/outbox.js) before the
+// response goes out, and the outbox delivers it to the CRM (or the nurture stream) until it has it.
 //
 // Endpoints it answers itself:
 //   POST /__mql/events   identify / track events from the page (JSON, size-limited, validated),
@@ -11,12 +11,14 @@
 //   GET  /__mql/debug    this visitor's scoring result (only when DEBUG is "true")
 //   GET  /__mql/stats    counters: scored, ignored by reason, cookies by status, events, handoffs (DEBUG only)
 // For sales and marketing, with a bearer token from ADMIN_TOKEN (else 401, nothing changes):
-//   GET  /__mql/handoffs[?status=]   handoffs with delivery, SLA deadline and feedback
+//   GET  /__mql/handoffs             a page of handoffs (cursor, filters, search), newest first
+//   GET  /__mql/handoff?key=         one lead's page: the handoff, its feedback and deliveries
 //   POST /__mql/handoffs/redeliver   send dead-lettered handoffs again ({"keys": [...]} or all)
 //   POST /__mql/feedback             accepted / rejected (with a reason) / converted (with a value)
-//   GET  /__mql/summary              the funnel, MQL->SQL rate, rejection reasons, SLA, by model
-//   GET  /__mql/outcomes             handed-off leads with their outcome, as JSON Lines
-//   GET  /__mql/accounts             accounts by score: people, engagement, roles, handoffs
+//   GET  /__mql/summary              the funnel, MQL->SQL rate, rejection reasons, SLA, by model, route, owner
+//   GET  /__mql/outcomes             handed-off leads with their outcome, as JSON Lines (streamed, or paged)
+//   GET  /__mql/accounts             a page of accounts by score: people, engagement, roles, handoffs
+//   GET, DELETE /__mql/people        what is kept about a person, or erase it
 //   GET  /__mql/alerts               alerts raised: CRM misconfigured, follow-ups overdue
 // and, without a token (no data in it; it asks for one), the dashboard at GET /__mql/dashboard.
 //
