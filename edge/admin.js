@@ -114,7 +114,9 @@ const ROUTES = {
       const query = pageQuery(url);
       if (query.error) return json(400, query);
       try {
-        return json(200, await outbox.accounts({ limit: query.limit, cursor: query.cursor }));
+        const order = url.searchParams.get("order") ?? "score";
+        if (!["score", "key"].includes(order)) return json(400, { error: "order: must be score or key" });
+        return json(200, await outbox.accounts({ limit: query.limit, cursor: query.cursor, byKey: order === "key" }));
       } catch (err) {
         if (/^cursor:/.test(err?.message)) return json(400, { error: err.message });
         throw err;

@@ -445,19 +445,16 @@ export class Outbox extends DurableObject {
 
   /**
    * Where the next page of accounts lies in this shard: the score and key of up to `limit`
-   * accounts, highest score first (ties by key), after `cursor`. `{ positions, more }`.
+   * accounts, highest score first (ties by key), after `cursor`; or with `byKey`, by key alone
+   * (a walk that stays whole while scores change). `{ positions, more }`.
    */
-  accounts({ limit = 100, cursor = null } = {}) {
+  accounts({ limit = 100, cursor = null, byKey = false } = {}) {
     const after = cursor ? decodeCursor(cursor) : null;
+    const [where, order] = byKey ? ["?2 IS NULL OR key > ?2", "key ASC"] : ["?1 IS NULL OR score < ?1 OR (score = ?1 AND key > ?2)", "score DESC, key ASC"];
     const rows = this.sql
-      .exec(
-        `SELECT score, key FROM accounts
-         WHERE ?1 IS NULL OR score < ?1 OR (score = ?1 AND key > ?2)
-         ORDER BY score DESC, key ASC LIMIT ?3`,
-        after?.created ?? null, after?.key ?? null, limit + 1,
-      )
+      .exec(`SELECT score, key FROM accounts WHERE ${where} ORDER BY ${order} LIMIT ?3`, after?.created ?? null, after?.key ?? null, limit + 1)
       .toArray();
-    return { positions: rows.slice(0, limit).map((r) => [r.score, r.key]), more: rows.length > limit };
+    return { positions: rows.slice(0, limit).map((r) => [byKey ? 0 : r.score, r.key]), more: rows.length > limit };
   }
 
   /** The accounts of `keys` this shard keeps, each as its figures and when they changed. */

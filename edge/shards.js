@@ -106,12 +106,13 @@ export class Handoffs {
   }
 
   /**
-   * A page of accounts, highest score first, each with its number of handoffs in every shard
-   * (`handoffCount`; `list({ q: domain })` pages through them).
+   * A page of accounts, highest score first (or by key with `byKey`: scores move while a walk
+   * goes on, keys do not), each with its number of handoffs in every shard (`handoffCount`;
+   * `list({ q: domain })` pages through them).
    */
-  async accounts({ limit = 100, cursor = null } = {}) {
+  async accounts({ limit = 100, cursor = null, byKey = false } = {}) {
     if (cursor) decodeCursor(cursor);
-    const page = await this.page((s) => s.accounts({ limit, cursor }), limit, (a, b) => b[0] - a[0] || cmp(a[1], b[1]));
+    const page = await this.page((s) => s.accounts({ limit, cursor, byKey }), limit, (a, b) => b[0] - a[0] || cmp(a[1], b[1]));
     const keys = page.chosen.map(([, key]) => key);
     const [accounts, counts] = await Promise.all([
       this.rows(page.chosen, (s, keys) => s.accountsOf(keys)),

@@ -102,4 +102,15 @@ test("accounts page by score with their handoffs, through the same cursors", asy
   assert.equal(all.find((a) => a.key === "domain:paging-co.io").handoffCount, 26, "its handoffs, counted on the index");
   assert.equal((await page("q=paging-co.io&limit=500")).handoffs.length, 26, "and listed by a search for its domain");
   assert.equal((await worker.admin("/__mql/accounts?cursor=bm90LWEtY3Vyc29y")).status, 400);
+  // By key: a walk that scores moving cannot disturb, every account once, in key order.
+  const byKey = [];
+  cursor = null;
+  do {
+    const r = await worker.admin(`/__mql/accounts?order=key&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    byKey.push(...r.body.accounts.map((a) => a.key));
+    cursor = r.body.next;
+  } while (cursor);
+  assert.deepEqual(byKey, [...keys].sort());
+  assert.equal((await worker.admin("/__mql/accounts?order=name")).body.error, "order: must be score or key");
 });
