@@ -6,6 +6,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
+import { readRouting } from "../routing.js";
 import { eventually, makeLead, refusesSettings, startOrigin, startSink, startWorker } from "./harness.mjs";
 
 const QUICK = { webhookBackoffMs: 100, webhookMaxBackoffMs: 300, webhookTimeoutMs: 2000 };
@@ -181,5 +183,16 @@ test("routing settings are checked, each problem named", async () => {
     [{ routes: [], default: { id: "d", destination: "sales", owners: [{ id: "a", capacity: 0 }] } }, /SETTINGS\.routing\.default\.owners\[0\]\.capacity must be a whole number >= 1/],
   ]) {
     await refusesSettings({ origin: origin.url, webhook: sales.url }, { routing }, message);
+  }
+});
+
+test("the routing example in docs/edge.md reads without a problem", () => {
+  const page = readFileSync(new URL("../../docs/edge.md", import.meta.url), "utf8");
+  const examples = page.split("```jsonc\n").slice(1).map((b) => b.split("```")[0]).filter((b) => b.trim().startsWith('"routing"'));
+  assert.ok(examples.length >= 1);
+  for (const text of examples) {
+    const { routing, problems } = readRouting(JSON.parse(`{${text}}`).routing, { SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/X" });
+    assert.deepEqual(problems, []);
+    assert.ok(routing.routes.length >= 1);
   }
 });
