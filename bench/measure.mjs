@@ -129,7 +129,7 @@ export function compare(api, model, sessions) {
   const light = (r) => JSON.stringify([r.score, r.fit, r.engagement, r.grade, r.mql, r.becameMql]);
   let leanMismatches = 0;
   const key = (r) => JSON.stringify([r.score, r.fit, r.engagement, r.grade, r.mql, r.mqlSince, r.disqualifier?.id ?? null,
-    r.reasons.map((x) => [x.rule, x.points, x.count, x.sentence])]);
+    r.reasons.map((x) => [x.rule, x.points, x.count, x.times, x.sentence])]);
   let mismatches = 0;
   let first = null;
   let mqls = 0;

@@ -227,6 +227,7 @@ export class ReferenceScorer {
       return true;
     }
     tally.count++;
+    if (rule.kind === "count") tally.at = tally.count === 1 ? at : Math.max(tally.at, at);
     if (rule.kind === "decayed") {
       const h = rule.halfLifeMs / 1000;
       if (tally.count === 1 || at >= tally.at) {
@@ -237,29 +238,34 @@ export class ReferenceScorer {
     return true;
   }
 
-  /** Each engagement rule's `[points, count]` at `now` (epoch seconds). */
+  /** Each engagement rule's `[points, count, times]` at `now` (epoch seconds); `times` are the
+   *  counted events' (epoch ms): each one for a capped rule, the newest alone for the others. */
   engagementPoints(now) {
     return this.model.engagement.map((rule, i) => {
       const tally = this.tallies[i];
       let count;
       let weight;
+      let times;
       if (rule.kind === "recent") {
         const since = rule.withinMs === null ? -Infinity : now - rule.withinMs / 1000;
         count = 0;
         weight = 0;
+        times = [];
         for (const h of tally) {
           if (h.at >= since) {
             count++;
             weight += rule.halfLifeMs === null ? 1 : decay(now - h.at, rule.halfLifeMs / 1000);
+            times.push(h.at * 1000);
           }
         }
       } else {
         count = tally.count;
         weight = rule.kind === "decayed" ? tally.sum * decay(now - tally.at, rule.halfLifeMs / 1000) : count;
+        times = count > 0 ? [tally.at * 1000] : [];
       }
       let points = count >= rule.minCount ? rule.points * weight : 0;
       if (rule.maxPoints !== undefined) points = Math.min(Math.max(points, -rule.maxPoints), rule.maxPoints);
-      return [points, count];
+      return [points, count, times];
     });
   }
 
@@ -296,16 +302,16 @@ export class ReferenceScorer {
     for (const r of this.model.fit) {
       if (!r.holds(this.traits)) continue;
       rawFit += r.points;
-      if (r.points !== 0) reasons.push({ rule: r.id, half: "fit", points: round2(r.points), count: null, sentence: `${r.label} (${signed(r.points)})` });
+      if (r.points !== 0) reasons.push({ rule: r.id, half: "fit", points: round2(r.points), count: null, times: null, sentence: `${r.label} (${signed(r.points)})` });
     }
     let rawEngagement = 0;
-    this.engagementPoints(seconds).forEach(([points, count], i) => {
+    this.engagementPoints(seconds).forEach(([points, count, counted], i) => {
       rawEngagement += points;
       if (round2(points) === 0) return;
       const rule = this.model.engagement[i];
       const window = rule.withinMs === null ? "" : ` in the last ${days(rule.withinMs)}`;
       const decaying = rule.halfLifeMs === null ? "" : `, halving every ${days(rule.halfLifeMs)}`;
-      reasons.push({ rule: rule.id, half: "engagement", points: round2(points), count, sentence: `${rule.label}: ${times(count)}${window} (${signed(points)}${decaying})` });
+      reasons.push({ rule: rule.id, half: "engagement", points: round2(points), count, times: counted, sentence: `${rule.label}: ${times(count)}${window} (${signed(points)}${decaying})` });
     });
     const t = this.bounded(rawFit, rawEngagement);
     for (const [half, raw, kept] of [["fit", round2(rawFit), t.fit], ["engagement", round2(rawEngagement), t.engagement]]) {
@@ -313,7 +319,7 @@ export class ReferenceScorer {
       if (excess === 0) continue;
       const b = this.model.bounds[half];
       const [edge, limit, word] = excess < 0 ? ["max", b.max, "capped at"] : ["min", b.min, "floored at"];
-      reasons.push({ rule: `${half}.${edge}`, half, points: excess, count: null, sentence: `${half[0].toUpperCase()}${half.slice(1)} ${word} ${limit ?? 0} (${signed(excess)})` });
+      reasons.push({ rule: `${half}.${edge}`, half, points: excess, count: null, times: null, sentence: `${half[0].toUpperCase()}${half.slice(1)} ${word} ${limit ?? 0} (${signed(excess)})` });
     }
     reasons.sort((a, b) => Math.abs(b.points) - Math.abs(a.points));
     const band = (v, cuts) => cuts.filter((c, i) => cuts.slice(0, i + 1).every((x) => v < x)).length;

@@ -100,7 +100,7 @@ fn bad_events_are_rejected_naming_the_field_and_change_nothing() {
     let mut s = Scorer::new(example("b2b-saas"));
     page(&mut s, "/pricing", T0);
     let saved = s.save();
-    let m = s.model().clone();
+    let m = s.shared_model();
     let cases = [
         (r#"{"properties":{"path":"/"}}"#, "event.type: is required (page, track, identify or group)"),
         (r#"{"type":"click"}"#, "event.type: \"click\" is not a Segment call (page, track, identify, group, screen, alias)"),
@@ -152,7 +152,7 @@ fn bad_events_are_rejected_naming_the_field_and_change_nothing() {
 #[test]
 fn a_batch_keeps_every_valid_event_around_an_invalid_one() {
     let mut s = Scorer::new(example("b2b-saas"));
-    let m = s.model().clone();
+    let m = s.shared_model();
     let texts = [
         r#"{"type":"page","properties":{"path":"/pricing"}}"#,
         r#"{"type":"page","properties":{"path":"/"},"timestamp":"nope"}"#,
@@ -229,6 +229,84 @@ fn busy_session(events: usize) -> Scorer {
         }
     }
     s
+}
+
+/// The rule ids of `card`'s engagement reasons with the times they give, in days after T0.
+fn days_counted(card: &mqlscore::Scorecard) -> Vec<(String, Vec<f64>)> {
+    let mut out: Vec<(String, Vec<f64>)> = card
+        .reasons
+        .iter()
+        .filter_map(|r| {
+            let times = r.times.as_ref()?;
+            let days = times
+                .iter()
+                .map(|t| (*t as f64 * 1000.0 - T0) / DAY)
+                .collect();
+            Some((r.rule.clone(), days))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+#[test]
+fn reasons_say_when_the_events_they_count_happened() {
+    let text = DEDUPE_MODEL.replace(
+        r#"{"id":"count""#,
+        r#"{"id":"windowed","points":1,"page":"/a","maxCount":9,"withinDays":1.5},{"id":"count""#,
+    );
+    let mut s = Scorer::new(model(&text));
+    // Out of order: the tallies keep times in order, and a count keeps its newest.
+    for day in [2.0, 0.0, 1.0] {
+        page(&mut s, "/a", T0 + day * DAY);
+    }
+    let card = s.score(T0 + 2.0 * DAY);
+    let expected = vec![
+        ("count".to_owned(), vec![2.0]),
+        ("decayed".to_owned(), vec![2.0]),
+        ("recent".to_owned(), vec![0.0, 1.0, 2.0]),
+        ("windowed".to_owned(), vec![1.0, 2.0]),
+    ];
+    assert_eq!(days_counted(&card), expected);
+    assert!(card
+        .reasons
+        .iter()
+        .all(|r| r.times.is_some() == r.count.is_some()));
+    let restored = Scorer::restore(s.shared_model(), &s.save()).unwrap().0;
+    assert_eq!(days_counted(&restored.score(T0 + 2.0 * DAY)), expected);
+    // Fit reasons and group bounds have no events.
+    let fit = example("b2b-saas");
+    let mut s = Scorer::new(fit);
+    s.ingest(
+        &event(&s, r#"{"type":"identify","traits":{"title":"VP Marketing"},"timestamp":"2026-11-02T09:00:00Z"}"#),
+        T0,
+    )
+    .unwrap();
+    assert!(s.score(T0).reasons.iter().all(|r| r.times.is_none()));
+}
+
+#[test]
+fn a_session_saved_before_counts_kept_their_newest_time_restores() {
+    // Saved by 1eda755 (2026-12-06) after three views of /a a day apart under DEDUPE_MODEL.
+    let old = "AQRkZEAxAZCiodcGgMYKAAOhqwADAAAAgMYKAACAjBUAACBKAQO2QRgI-M4FQICMFQ0TAgMA";
+    let (mut s, restored) = Scorer::restore(model(DEDUPE_MODEL), old).unwrap();
+    assert_eq!(restored, Restored::Exact);
+    let card = s.score(T0 + 2.0 * DAY);
+    let counted = days_counted(&card);
+    assert_eq!(
+        counted[0],
+        ("count".to_owned(), vec![]),
+        "its time was never kept"
+    );
+    assert_eq!(counted[2], ("recent".to_owned(), vec![0.0, 1.0, 2.0]));
+    let count = card.reasons.iter().find(|r| r.rule == "count").unwrap();
+    assert_eq!(count.count, Some(3));
+    // The next event gives it a time, and the session saves in the new form from then on.
+    page(&mut s, "/a", T0 + 3.0 * DAY);
+    let card = s.score(T0 + 3.0 * DAY);
+    assert_eq!(days_counted(&card)[0], ("count".to_owned(), vec![3.0]));
+    let again = Scorer::restore(s.shared_model(), &s.save()).unwrap().0;
+    assert_eq!(again.score(T0 + 3.0 * DAY), card);
 }
 
 #[test]

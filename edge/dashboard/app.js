@@ -210,6 +210,16 @@ async function openLead(key, from = null) {
     }),
   );
   $("lead-reasons").replaceChildren(...(lead.reasons ?? []).map((r) => item(r.sentence)));
+  const counted = activity(lead.reasons ?? []);
+  $("lead-activity").replaceChildren(
+    ...(counted.length
+      ? counted.map(([at, what, against]) => {
+          const li = item(`${when(at)}: ${what}${against ? " (counts against)" : ""}`);
+          li.dataset.at = at;
+          return li;
+        })
+      : [item("none recorded")]),
+  );
   $("lead-traits").replaceChildren(
     ...Object.entries(t).map(([k, v]) => {
       const row = document.createElement("tr");
@@ -227,6 +237,21 @@ async function openLead(key, from = null) {
   panel.hidden = false;
   panel.dataset.key = key;
   title.focus();
+}
+
+/**
+ * The events the lead's reasons count, newest first, as `[time, what, counts against]`: the
+ * engine gives each engagement reason the times of its events (every one for a capped rule, the
+ * newest for others), and its sentence starts with the rule's label.
+ */
+function activity(reasons) {
+  const rows = [];
+  for (const r of reasons) {
+    if (!Array.isArray(r.times)) continue;
+    const what = /^(.*): (?:once|twice|\d+ times)(?: in the last| \()/.exec(r.sentence)?.[1] ?? r.rule;
+    for (const at of r.times) rows.push([at, what, r.points < 0]);
+  }
+  return rows.sort((a, b) => b[0] - a[0]);
 }
 
 function closeLead() {

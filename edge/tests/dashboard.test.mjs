@@ -102,6 +102,15 @@ test("without the token the dashboard shows nothing; with it, the funnel, handof
   const reasons = await p.locator("#lead-reasons li").allInnerTexts();
   assert.ok(reasons.some((r) => /^Viewed pricing: twice in the last 30 days/.test(r)), reasons.join(" | "));
   assert.ok(reasons.some((r) => /^C-level, VP or head-of title \(\+25\)$/.test(r)), "the engine's sentences, in its order");
+  // What she did, with dates: every event the reasons count, newest first.
+  const annLead = stored.find((h) => h.visitor === ann.visitor).lead;
+  const times = annLead.reasons.flatMap((r) => r.times ?? []);
+  const activity = await p.locator("#lead-activity li").evaluateAll((lis) => lis.map((li) => [Number(li.dataset.at), li.textContent]));
+  assert.equal(activity.length, times.length);
+  assert.deepEqual(activity.map(([at]) => at), [...times].sort((a, b) => b - a));
+  assert.ok(activity.every(([at]) => at >= annLead.firstSeen && at <= annLead.lastSeen), "within her visit");
+  assert.equal(activity.filter(([, text]) => /: Viewed pricing$/.test(text)).length, 2, activity.map(([, t]) => t).join(" | "));
+  assert.ok(activity.some(([, text]) => /: Viewed product pages$/.test(text)), activity.map(([, t]) => t).join(" | "));
   const facts = await p.locator("#lead-facts").innerText();
   assert.match(facts, /b2b-saas@1/);
   assert.match(facts, /umbrella\.io/);

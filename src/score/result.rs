@@ -52,6 +52,9 @@ serde_types! {
         pub points: f64,
         /// Events counted now (engagement rules).
         pub count: Option<f64>,
+        /// When they happened, epoch milliseconds, oldest first (engagement rules): each one
+        /// for a rule with `maxCount`, the newest alone for the others.
+        pub times: Option<Vec<f64>>,
         /// What sales reads: `Viewed pricing: twice in the last 30 days (+20)`.
         pub sentence: String,
     }
@@ -151,6 +154,10 @@ impl ScoreResult {
                     },
                     points: r.points,
                     count: r.count.map(f64::from),
+                    times: r
+                        .times
+                        .as_ref()
+                        .map(|t| t.iter().map(|s| *s as f64 * 1000.0).collect()),
                     sentence: r.sentence.clone(),
                 })
                 .collect(),

@@ -146,6 +146,20 @@ impl Scorecard {
                 Some(n) => w.number(f64::from(n)),
                 None => w.0.push_str("null"),
             }
+            w.0.push_str(",\"times\":");
+            match &r.times {
+                Some(times) => {
+                    w.0.push('[');
+                    for (i, t) in times.iter().enumerate() {
+                        if i > 0 {
+                            w.0.push(',');
+                        }
+                        w.number(*t as f64 * 1000.0);
+                    }
+                    w.0.push(']');
+                }
+                None => w.0.push_str("null"),
+            }
             w.0.push_str(",\"sentence\":");
             w.string(&r.sentence);
             w.0.push('}');

@@ -71,6 +71,9 @@ pub struct Reason {
     pub points: f64,
     /// Events counted now, for engagement rules.
     pub count: Option<u32>,
+    /// When they happened (epoch seconds, oldest first), for engagement rules: each one for a
+    /// rule with `maxCount`, the newest alone for the others.
+    pub times: Option<Vec<i64>>,
     /// The sentence sales reads (`Viewed pricing: 3 times in the last 30 days (+30)`).
     pub sentence: String,
 }
@@ -226,12 +229,13 @@ impl Scorecard {
                     half: Half::Fit,
                     points: round2(rule.points),
                     count: None,
+                    times: None,
                     sentence: format!("{} ({})", rule.label, signed(rule.points)),
                 });
             }
         }
         let mut raw_engagement = 0.0;
-        for (rule, points, count) in engagement_points(model, session, now) {
+        for (i, (rule, points, count)) in engagement_points(model, session, now).enumerate() {
             raw_engagement += points;
             if round2(points) == 0.0 {
                 continue;
@@ -249,6 +253,7 @@ impl Scorecard {
                 half: Half::Engagement,
                 points: round2(points),
                 count: Some(count),
+                times: Some(session.counted_times(i, rule, now)),
                 sentence: format!(
                     "{}: {}{window} ({}{decayed})",
                     rule.label,
@@ -299,6 +304,7 @@ impl Scorecard {
                     half,
                     points: excess,
                     count: None,
+                    times: None,
                     sentence: format!(
                         "{} {word} {} ({})",
                         capitalized(name),

@@ -11,7 +11,7 @@ pub mod saved;
 use crate::format::value::Value;
 use crate::model::bots::{BotFilter, FilterReason};
 use crate::model::condition::slot_bit;
-use crate::model::{EventMatcher, Model, Tallied, TallyKind, Target};
+use crate::model::{EngagementRule, EventMatcher, Model, Tallied, TallyKind, Target};
 use crate::session::event::{Event, EventKind};
 
 /// How many recent `messageId`s of scored events are remembered to skip duplicates.
@@ -76,8 +76,14 @@ pub enum Tally {
         /// Epoch seconds the sum is current at.
         at: i64,
     },
-    /// Events counted.
-    Count(u32),
+    /// Events counted, and the newest one's time (epoch seconds; unknown in a session saved
+    /// before it was kept).
+    Count {
+        /// Events counted.
+        count: u32,
+        /// The newest event's time.
+        last: Option<i64>,
+    },
 }
 
 /// One remembered event of a capped rule.
@@ -108,7 +114,10 @@ impl Tally {
                 sum: 0.0,
                 at: 0,
             },
-            TallyKind::Count => Tally::Count(0),
+            TallyKind::Count => Tally::Count {
+                count: 0,
+                last: None,
+            },
         }
     }
 
@@ -154,8 +163,9 @@ impl Tally {
                 }
                 true
             }
-            (Tally::Count(n), _) => {
-                *n = n.saturating_add(1);
+            (Tally::Count { count, last }, _) => {
+                *count = count.saturating_add(1);
+                *last = Some(last.map_or(at, |t| t.max(at)));
                 true
             }
             _ => false,
@@ -166,7 +176,7 @@ impl Tally {
     pub fn is_empty(&self) -> bool {
         match self {
             Tally::Recent(hits) => hits.is_empty(),
-            Tally::Decayed { count, .. } | Tally::Count(count) => *count == 0,
+            Tally::Decayed { count, .. } | Tally::Count { count, .. } => *count == 0,
         }
     }
 
@@ -190,11 +200,40 @@ impl Tally {
                 count: *count,
                 weight: sum * weight_at(*at),
             },
-            Tally::Count(count) => Reading {
+            Tally::Count { count, .. } => Reading {
                 count: *count,
                 weight: f64::from(*count),
             },
         }
+    }
+
+    /// The times (epoch seconds, oldest first) of the events counted as of `now` that the
+    /// tally remembers: every one for a capped rule, the newest alone for the others.
+    pub fn counted_times(&self, now: f64, within_ms: Option<f64>) -> Vec<i64> {
+        // Loops and pushes rather than iterator adapters and `collect`: the small module pays
+        // for each adapter chain it instantiates.
+        let mut times = Vec::new();
+        match self {
+            Tally::Recent(hits) => {
+                let since = within_ms.map_or(f64::NEG_INFINITY, |w| now - w / 1000.0);
+                for hit in hits {
+                    if hit.at as f64 >= since {
+                        times.push(hit.at);
+                    }
+                }
+            }
+            Tally::Decayed { count, at, .. } => {
+                if *count > 0 {
+                    times.push(*at);
+                }
+            }
+            Tally::Count { last, .. } => {
+                if let Some(t) = last {
+                    times.push(*t);
+                }
+            }
+        }
+        times
     }
 }
 
@@ -243,7 +282,7 @@ impl Session {
             match tally {
                 Tally::Recent(hits) => hits.clear(),
                 Tally::Decayed { count, sum, at } => (*count, *sum, *at) = (0, 0.0, 0),
-                Tally::Count(n) => *n = 0,
+                Tally::Count { count, last } => (*count, *last) = (0, None),
             }
         }
         self.recent.clear();
@@ -378,6 +417,12 @@ impl Session {
             }
         }
         None
+    }
+
+    /// When the events that engagement rule `rule` (the `i`-th tallied) counts at `now`
+    /// seconds happened, as far as its tally remembers ([`Tally::counted_times`]).
+    pub fn counted_times(&self, i: usize, rule: &EngagementRule, now: f64) -> Vec<i64> {
+        self.tallies[i].counted_times(now, rule.within_ms)
     }
 
     /// The reading of the tally of `rule` (the `i`-th tallied rule) at `now` seconds.

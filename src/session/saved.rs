@@ -4,7 +4,10 @@
 //! `format:u8, key:str ("id@version"), flags:u8, first_seen:varint, last_seen-first:varint,
 //! [mql_since-first:zigzag], [traits_at-first:zigzag], traits:[name:str, value],
 //! tallies:[signature:u16, tally], recent:[u32]`. Times are whole seconds; numbers are
-//! LEB128 varints, so a typical session is a few hundred bytes.
+//! LEB128 varints, so a typical session is a few hundred bytes. A tally is `0, [at, tag:u16]`
+//! (a capped rule's recent events), `1, count, sum:f64, at` (decayed), or `3, count, at` (a
+//! count and its newest event; `2, count`, without the time, was written before it was kept and
+//! is still read).
 
 use crate::errors::RestoreError;
 use crate::format::value::Value;
@@ -77,9 +80,12 @@ pub fn save(model: &Model, session: &Session) -> String {
                 out.0.extend(sum.to_le_bytes());
                 out.zigzag(at - base);
             }
-            Tally::Count(n) => {
-                out.0.push(2);
-                out.varint(u64::from(*n));
+            Tally::Count { count, last } => {
+                out.0.push(if last.is_some() { 3 } else { 2 });
+                out.varint(u64::from(*count));
+                if let Some(t) = last {
+                    out.zigzag(t - base);
+                }
             }
         }
     }
@@ -339,7 +345,7 @@ fn fits(tally: &Tally, kind: TallyKind) -> bool {
         (tally, kind),
         (Tally::Recent(_), TallyKind::Recent(_))
             | (Tally::Decayed { .. }, TallyKind::Decayed(_))
-            | (Tally::Count(_), TallyKind::Count)
+            | (Tally::Count { .. }, TallyKind::Count)
     )
 }
 
@@ -476,7 +482,15 @@ impl Reader<'_> {
                 sum: self.f64("rule tally")?,
                 at: self.time(base, "rule tally")?,
             },
-            2 => Tally::Count(self.u32("rule tally")?),
+            // 2 was written before the newest event's time was kept.
+            kind @ (2 | 3) => Tally::Count {
+                count: self.u32("rule tally")?,
+                last: if kind == 3 {
+                    Some(self.time(base, "rule tally")?)
+                } else {
+                    None
+                },
+            },
             _ => return Err(RestoreError::Corrupt("rule tally")),
         })
     }

@@ -332,6 +332,8 @@ export type Reason = {
   rule: string;
   /** What sales reads: `Viewed pricing: twice in the last 30 days (+20)`. */
   sentence: string;
+  /** When they happened, epoch milliseconds, oldest first (engagement rules): each one for a rule with `maxCount`, the newest alone for the others. */
+  times: number[] | null;
 };
 
 /** The result after a batch, with the events that were not scored. */
