@@ -44,7 +44,8 @@ CREATE TABLE IF NOT EXISTS handoffs (
   closed_at INTEGER,
   route TEXT,
   owner TEXT,
-  previous TEXT
+  previous TEXT,
+  escalate_at INTEGER
 );
 CREATE TABLE IF NOT EXISTS deliveries (
   id TEXT PRIMARY KEY,
@@ -110,7 +111,7 @@ export class Outbox extends DurableObject {
     this.signer = new Signer(this.settings.webhookSecrets);
     // Sharding brought tallies and a closing time per handoff: handoffs stored before them are
     // counted, and their closing time set, once, here.
-    if (this.flag("schema") !== "4") {
+    if (!["4", "5"].includes(this.flag("schema"))) {
       this.ctx.storage.transactionSync(() => {
         // Columns a database from before them lacks (a new one has them from CREATE TABLE).
         for (const [table, column] of [["handoffs", "closed_at INTEGER"], ["handoffs", "route TEXT"], ["handoffs", "owner TEXT"], ["handoffs", "previous TEXT"], ["deliveries", "target TEXT"]]) {
@@ -126,6 +127,16 @@ export class Outbox extends DurableObject {
         this.setFlag("schema", "4");
       });
     }
+    // The owner a lead was reassigned to has a clock of their own (schema 5: nothing to recount).
+    if (this.flag("schema") === "4") {
+      try {
+        this.sql.exec("ALTER TABLE handoffs ADD COLUMN escalate_at INTEGER");
+      } catch {
+        // Already there.
+      }
+      this.setFlag("schema", "5");
+    }
+    this.sql.exec("CREATE INDEX IF NOT EXISTS handoffs_escalate ON handoffs (escalate_at) WHERE escalate_at IS NOT NULL");
     this.sql.exec("CREATE INDEX IF NOT EXISTS handoffs_closed ON handoffs (closed_at) WHERE closed_at IS NOT NULL");
   }
 
@@ -209,14 +220,15 @@ export class Outbox extends DurableObject {
   }
 
   /**
-   * Gives handoff `key` to another owner of its route than `from` (its SLA lapsed with them), by
-   * the route's rule among the others with room. Null, and `from` keeps it, when there is none.
+   * Gives handoff `key` to an owner of its route who has not held it (`heldBy`: the follow-up
+   * lapsed with each of them), by the route's rule among those with room. Null, and the last of
+   * them keeps it, when there is none.
    */
-  reassign(key, routeId, from, now) {
+  reassign(key, routeId, heldBy, now) {
     const route = routeById(this.settings.routing, routeId);
     const held = this.one("SELECT country FROM assignments WHERE key = ?", key);
     if (!route || !held) return null;
-    const chosen = this.pickOwner(route, route.owners.filter((o) => o.id !== from), held.country);
+    const chosen = this.pickOwner(route, route.owners.filter((o) => !heldBy.includes(o.id)), held.country);
     if (!chosen) return null;
     this.sql.exec("UPDATE assignments SET owner = ?, open = 1, at = ? WHERE key = ?", chosen.id, now, key);
     return ownerView(route, chosen.id);
@@ -288,7 +300,8 @@ export class Outbox extends DurableObject {
     const now = Date.now();
     const due =
       this.one("SELECT 1 AS due FROM deliveries WHERE state = 'pending' AND next_at <= ? LIMIT 1", now - slack) ??
-      this.one("SELECT 1 AS due FROM handoffs WHERE due_at <= ? AND followed_up_at IS NULL AND overdue_alerted = 0 LIMIT 1", now - slack);
+      this.one("SELECT 1 AS due FROM handoffs WHERE due_at <= ? AND followed_up_at IS NULL AND overdue_alerted = 0 LIMIT 1", now - slack) ??
+      this.one("SELECT 1 AS due FROM handoffs WHERE escalate_at <= ? AND followed_up_at IS NULL LIMIT 1", now - slack);
     if (due) this.ctx.waitUntil(this.drive().then(() => this.schedule()));
   }
 
@@ -600,6 +613,8 @@ export class Outbox extends DurableObject {
          UNION ALL
          SELECT min(due_at) AS t FROM handoffs WHERE due_at IS NOT NULL AND followed_up_at IS NULL AND overdue_alerted = 0
          UNION ALL
+         SELECT min(escalate_at) AS t FROM handoffs WHERE escalate_at IS NOT NULL AND followed_up_at IS NULL
+         UNION ALL
          SELECT min(closed_at) + ?1 AS t FROM handoffs WHERE closed_at IS NOT NULL)`,
       this.retentionMs(),
       this.flow?.pausedUntil ?? 0,
@@ -715,7 +730,7 @@ export class Outbox extends DurableObject {
       attempt, started, started + s.webhookTimeoutMs + backoff(s, attempt), d.id,
     );
     if (!url) {
-      const what = d.kind === "lead" ? (d.target === "nurture" ? "NURTURE_WEBHOOK_URL" : "WEBHOOK_URL") : d.kind === "slack" ? d.target : d.kind === "nurture" ? "NURTURE_WEBHOOK_URL" : "ALERT_WEBHOOK_URL";
+      const what = d.kind === "lead" || d.kind === "update" ? (d.target === "nurture" ? "NURTURE_WEBHOOK_URL" : "WEBHOOK_URL") : d.kind === "slack" ? d.target : d.kind === "nurture" ? "NURTURE_WEBHOOK_URL" : "ALERT_WEBHOOK_URL";
       const held = { verdict: "held", status: null, error: `${what} is not set` };
       await this.settle(d, attempt, held);
       return held;
@@ -822,24 +837,52 @@ export class Outbox extends DurableObject {
     }
   }
 
-  /** Raises one alert per handoff past its follow-up deadline without feedback. */
+  /**
+   * Raises an alert for each handoff past its follow-up deadline without feedback, and hands it to
+   * the next owner of its route with room. That owner gets a deadline of their own (the same
+   * `followUpMinutes`, in business hours); if it lapses too, the lead moves on again, until every
+   * owner of the route has held it (the last alert says nobody is left). The SLA figures keep
+   * the first deadline: the promise made to the lead. The CRM (the route's destination) and the
+   * route's chat hear of each new owner.
+   */
   async raiseOverdue(now) {
+    const s = this.settings;
     const late = this.sql
-      .exec("SELECT key, model, visitor, due_at, delivered_at, route, owner FROM handoffs WHERE due_at <= ? AND followed_up_at IS NULL AND overdue_alerted = 0", now)
+      .exec(
+        `SELECT key, model, visitor, due_at, escalate_at, delivered_at, route, owner, json_extract(lead, '$.reassigned') AS reassigned FROM handoffs
+          WHERE due_at <= ?1 AND followed_up_at IS NULL AND overdue_alerted = 0
+         UNION
+         SELECT key, model, visitor, due_at, escalate_at, delivered_at, route, owner, json_extract(lead, '$.reassigned') AS reassigned FROM handoffs
+          WHERE escalate_at <= ?1 AND followed_up_at IS NULL`,
+        now,
+      )
       .toArray();
     for (const h of late) {
-      // An owner who let the SLA lapse hands the lead to the next owner of its route with room.
-      const next = h.owner ? await this.home().reassign(h.key, h.route, h.owner, now) : null;
+      const earlier = JSON.parse(h.reassigned ?? "[]");
+      const lapse = earlier.length + 1;
+      const heldBy = [...earlier.map((r) => r.from), h.owner];
+      const next = h.owner ? await this.home().reassign(h.key, h.route, heldBy, now) : null;
+      const moved = next ? [...earlier, { from: h.owner, to: next.id, at: now }] : earlier;
       this.retally(h.key, () => {
-        this.sql.exec("UPDATE handoffs SET overdue_alerted = 1 WHERE key = ?", h.key);
-        if (next) this.sql.exec("UPDATE handoffs SET owner = ?, lead = json_set(lead, '$.owner', json(?)) WHERE key = ?", next.id, JSON.stringify(next), h.key);
+        this.sql.exec("UPDATE handoffs SET overdue_alerted = 1, escalate_at = ? WHERE key = ?", next ? deadline(now, s.followUpMinutes, s.businessHours) : null, h.key);
+        if (next) {
+          this.sql.exec(
+            "UPDATE handoffs SET owner = ?, lead = json_set(lead, '$.owner', json(?), '$.reassigned', json(?)) WHERE key = ?",
+            next.id, JSON.stringify(next), JSON.stringify(moved), h.key,
+          );
+        }
       });
       this.addDelivery(
-        `alert:overdue:${h.key}`, "alert", h.key,
-        { alert: "follow-up-overdue", key: h.key, model: h.model, visitor: h.visitor, deliveredAt: h.delivered_at, dueAt: h.due_at, owner: h.owner, reassignedTo: next?.id ?? null },
+        lapse === 1 ? `alert:overdue:${h.key}` : `alert:overdue:${h.key}:${lapse}`, "alert", h.key,
+        { alert: "follow-up-overdue", key: h.key, model: h.model, visitor: h.visitor, deliveredAt: h.delivered_at, dueAt: lapse === 1 ? h.due_at : h.escalate_at, lapse, owner: h.owner, reassignedTo: next?.id ?? null, ownersLeft: next !== null },
         now,
       );
-      if (next) log({ mql: "handoff-reassigned", key: h.key, route: h.route, from: h.owner, to: next.id });
+      if (!next) continue;
+      log({ mql: "handoff-reassigned", key: h.key, route: h.route, from: h.owner, to: next.id, lapse });
+      const lead = JSON.parse(this.one("SELECT lead FROM handoffs WHERE key = ?", h.key).lead);
+      const route = routeById(s.routing, h.route);
+      this.addDelivery(`reassigned:${h.key}:${lapse}`, "update", h.key, { event: "lead-reassigned", key: h.key, at: now, owner: next, previousOwner: h.owner, lead }, now, route?.destination ?? "sales");
+      if (route?.slack) this.addDelivery(`slack:${h.key}:${lapse}`, "slack", h.key, slackMessage(lead, lead.links?.dashboard, { reassignedFrom: ownerView(route, h.owner)?.name ?? h.owner }), now, route.slack);
     }
   }
 
@@ -928,9 +971,9 @@ function ownerView(route, id) {
   return o ? { id: o.id, name: o.name ?? null, email: o.email ?? null } : null;
 }
 
-/** Where delivery `d` goes: the route's destination for a lead, the chat webhook for a message, else the alerts' webhook. */
+/** Where delivery `d` goes: the route's destination for a lead or news of it, the chat webhook for a message, else the alerts' webhook. */
 function destinationUrl(s, d) {
-  if (d.kind === "lead") return d.target === "nurture" ? s.nurtureWebhook : s.webhook;
+  if (d.kind === "lead" || d.kind === "update") return d.target === "nurture" ? s.nurtureWebhook : s.webhook;
   if (d.kind === "slack") return s.chatWebhooks[d.target] ?? null;
   if (d.kind === "nurture") return s.nurtureWebhook;
   return s.alertWebhook;

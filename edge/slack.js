@@ -14,8 +14,11 @@ function esc(text, max = 150) {
   return cut.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** The payload for `lead` (as handed off, with its route and owner) and its dashboard `link`. */
-export function slackMessage(lead, link) {
+/**
+ * The payload for `lead` (as handed off, with its route and owner) and its dashboard `link`; with
+ * `reassignedFrom`, the news that the lead moved to its owner because that one let it lapse.
+ */
+export function slackMessage(lead, link, { reassignedFrom = null } = {}) {
   const t = lead.traits ?? {};
   const who = [t.firstName, t.lastName].filter(Boolean).join(" ") || t.email || lead.visitor;
   const account = lead.account?.name ?? lead.email?.domain ?? null;
@@ -28,8 +31,10 @@ export function slackMessage(lead, link) {
   ];
   if (t.title) fields.push(`*Title*\n${esc(t.title, 80)}`);
   if (t.email) fields.push(`*Email*\n${esc(t.email, 120)}`);
+  const owner = lead.owner ? lead.owner.name ?? lead.owner.id : "unassigned";
+  const headline = reassignedFrom ? `Reassigned to ${String(owner).slice(0, 80)} (${String(reassignedFrom).slice(0, 80)} did not follow up)` : `New ${lead.grade} lead`;
   const blocks = [
-    { type: "header", text: { type: "plain_text", text: `New ${lead.grade} lead: ${String(who).slice(0, 120)}`, emoji: false } },
+    { type: "header", text: { type: "plain_text", text: `${headline}: ${String(who).slice(0, 120)}`.slice(0, 150), emoji: false } },
     { type: "section", fields: fields.map((text) => ({ type: "mrkdwn", text })) },
   ];
   if (reasons.length) {
@@ -40,5 +45,6 @@ export function slackMessage(lead, link) {
     blocks.push({ type: "actions", elements: [{ type: "button", text: { type: "plain_text", text: "Open the lead" }, url: link, action_id: "open-lead" }] });
   }
   // `text` is what notifications and clients without blocks show.
-  return { text: `New ${lead.grade} lead: ${esc(who, 120)} (score ${Math.round(lead.score)}, ${lead.owner ? `owner ${esc(lead.owner.name ?? lead.owner.id, 80)}` : "unassigned"})`, blocks };
+  const summary = reassignedFrom ? `${esc(who, 120)} reassigned to ${esc(owner, 80)} from ${esc(reassignedFrom, 80)}` : `New ${lead.grade} lead: ${esc(who, 120)}`;
+  return { text: `${summary} (score ${Math.round(lead.score)}, ${lead.owner ? `owner ${esc(owner, 80)}` : "unassigned"})`, blocks };
 }

@@ -195,6 +195,7 @@ async function openLead(key, from = null) {
     ["Score", `${lead.score} · grade ${lead.grade} (fit ${lead.fit}, engagement ${lead.engagement})`],
     ["Model", lead.model],
     ["Owner · route", lead.route ? `${lead.owner ? lead.owner.name ?? lead.owner.id : "unassigned"} · ${lead.route} → ${lead.destination}` : "—"],
+    ["Reassigned", lead.reassigned?.length ? lead.reassigned.map((r) => `${r.from} → ${r.to} (${when(r.at)}, follow-up lapsed)`).join("; ") : "—"],
     ["Status", h.status],
     ["Follow up", countdown(h)],
     ["Account", lead.account ? `${lead.account.name}${lead.account.claimedName ? ` (claims to be “${lead.account.claimedName}”)` : ""} · score ${lead.account.score}${lead.account.qualified ? ", qualified" : ""}` : "—"],

@@ -151,24 +151,73 @@ test("the first route that holds wins: sales with an owner by territory, nurture
   assert.deepEqual([listed.lead.route, listed.lead.owner.id], ["enterprise", "ann"]);
 });
 
-test("an owner who lets the SLA lapse: the lead goes to the next owner, with an alert", async () => {
+test("an owner who lets the SLA lapse: the lead goes to the next owner, who has a clock too, until none is left", async () => {
   const alerts = await startSink();
+  const crm = await startSink();
   const w = await startWorker({
-    origin: origin.url, webhook: sales.url, alerts: alerts.url,
-    // A follow-up within 3 s: it lapses during the test.
-    settings: { ...QUICK, followUpMinutes: 0.05, routing: { routes: [], default: { id: "team", destination: "sales", owners: [{ id: "ann" }, { id: "bo" }] } } },
+    origin: origin.url, webhook: crm.url, alerts: alerts.url, slack: chat.url,
+    // A follow-up within 3 s: it lapses during the test, with each owner in turn.
+    settings: { ...QUICK, followUpMinutes: 0.05, routing: { routes: [], default: { id: "team", destination: "sales", slack: "SLACK_WEBHOOK_URL", owners: [{ id: "ann" }, { id: "bo", name: "Bo Chen" }, { id: "cy" }] } } },
   });
   try {
     const { key } = await makeLead(w, { email: "slow@follow-co.io" });
-    const first = (await eventually(() => sales.delivered.get(key), 10_000, "delivered")).lead;
+    const first = (await eventually(() => crm.delivered.get(key), 10_000, "delivered")).lead;
     assert.equal(first.owner.id, "ann");
-    const alert = (await eventually(() => [...alerts.delivered.values()].find((a) => a.lead.alert === "follow-up-overdue" && a.lead.key === key), 15_000, "the overdue alert")).lead;
-    assert.deepEqual([alert.owner, alert.reassignedTo], ["ann", "bo"]);
+    const overdue = () => [...alerts.delivered.values()].map((a) => a.lead).filter((a) => a.alert === "follow-up-overdue" && a.key === key).sort((a, b) => a.lapse - b.lapse);
+    await eventually(() => overdue().length >= 3, 30_000, "three lapses");
+    assert.deepEqual(
+      overdue().map((a) => [a.lapse, a.owner, a.reassignedTo, a.ownersLeft]),
+      [[1, "ann", "bo", true], [2, "bo", "cy", true], [3, "cy", null, false]],
+      "each owner in turn, then an alert that nobody is left",
+    );
+    const [one, two] = overdue();
+    assert.ok(two.dueAt > one.dueAt, "Bo had a deadline of his own");
+    // The CRM heard of each new owner, with the lead.
+    const news = [...crm.delivered.values()].map((d) => d.lead).filter((d) => d.event === "lead-reassigned" && d.key === key);
+    assert.deepEqual(news.map((n) => [n.previousOwner, n.owner.id]).sort(), [["ann", "bo"], ["bo", "cy"]]);
+    assert.equal(news.find((n) => n.owner.id === "bo").owner.name, "Bo Chen");
+    // And the route's chat: the new lead, then each move, in Block Kit.
+    const posts = await eventually(() => {
+      const mine = chat.posts.filter((p) => JSON.stringify(p.body).includes(key));
+      return mine.length >= 3 && mine;
+    }, 10_000, "three chat messages");
+    for (const post of posts) checkBlockKit(post.body);
+    const headers = posts.map((p) => p.body.blocks[0].text.text).sort();
+    assert.match(headers[0], /^New [A-D][1-4] lead: slow@follow-co\.io$/);
+    assert.deepEqual(headers.slice(1), ["Reassigned to Bo Chen (ann did not follow up): slow@follow-co.io", "Reassigned to cy (Bo Chen did not follow up): slow@follow-co.io"].sort());
     const listed = (await w.admin(`/__mql/handoffs?q=${encodeURIComponent(key)}`)).body.handoffs[0];
-    assert.deepEqual([listed.status, listed.lead.owner.id], ["overdue", "bo"]);
+    assert.deepEqual([listed.status, listed.lead.owner.id], ["overdue", "cy"]);
+    assert.deepEqual(listed.lead.reassigned.map((r) => [r.from, r.to]), [["ann", "bo"], ["bo", "cy"]]);
     const summary = (await w.admin("/__mql/summary")).body;
-    assert.deepEqual([summary.byOwner.bo?.handedOff, summary.byOwner.ann?.handedOff], [1, undefined], "the handoff is counted as Bo's now");
-    assert.match(w.output.join(""), /"mql":"handoff-reassigned","key":"[^"]+","route":"team","from":"ann","to":"bo"/);
+    assert.deepEqual([summary.byOwner.cy?.handedOff, summary.byOwner.bo?.handedOff, summary.byOwner.ann?.handedOff], [1, undefined, undefined], "the handoff is counted as Cy's now");
+    assert.equal(summary.slaHitRate, 0, "the promise made to the lead (the first deadline) was missed");
+    assert.match(w.output.join(""), /"mql":"handoff-reassigned","key":"[^"]+","route":"team","from":"ann","to":"bo","lapse":1/);
+    // Nobody left: no more alerts, however long it waits.
+    await new Promise((r) => setTimeout(r, 4000));
+    assert.equal(overdue().length, 3);
+  } finally {
+    await w.stop();
+    alerts.close();
+    crm.close();
+  }
+});
+
+test("a follow-up stops the chain: the owner who answered keeps the lead", async () => {
+  const alerts = await startSink();
+  const w = await startWorker({
+    origin: origin.url, webhook: sales.url, alerts: alerts.url,
+    settings: { ...QUICK, followUpMinutes: 0.05, routing: { routes: [], default: { id: "team", destination: "sales", owners: [{ id: "ann" }, { id: "bo" }, { id: "cy" }] } } },
+  });
+  try {
+    const { key } = await makeLead(w, { email: "answered@follow-co.io" });
+    const overdue = () => [...alerts.delivered.values()].map((a) => a.lead).filter((a) => a.alert === "follow-up-overdue" && a.key === key);
+    await eventually(() => overdue().length >= 1, 15_000, "the first lapse");
+    const said = await w.admin("/__mql/feedback", { method: "POST", body: { id: "bo-answers", key, outcome: "accepted" } });
+    assert.equal(said.status, 200);
+    await new Promise((r) => setTimeout(r, 5000));
+    assert.deepEqual(overdue().map((a) => [a.owner, a.reassignedTo]), [["ann", "bo"]], "Bo followed up: nothing more");
+    const listed = (await w.admin(`/__mql/handoffs?q=${encodeURIComponent(key)}`)).body.handoffs[0];
+    assert.deepEqual([listed.status, listed.lead.owner.id], ["accepted", "bo"]);
   } finally {
     await w.stop();
     alerts.close();
