@@ -90,7 +90,8 @@ fn rules_are_proposed_where_the_data_supports_them_and_learned_in_the_right_orde
         &leads,
         &options,
     )
-    .unwrap();
+    .unwrap()
+    .0;
     let fit: Vec<(&str, &str)> = doc
         .fit
         .iter()
@@ -180,7 +181,8 @@ fn a_placeholder_scores_as_not_given_and_the_proposed_model_explains_it() {
         &leads,
         &ProposeOptions::default(),
     )
-    .unwrap();
+    .unwrap()
+    .0;
     let model = Model::from_document(&doc).unwrap();
     let t = train(&doc, &model, &leads, &Options::default()).unwrap();
     let learned = Model::from_document(&t.model).unwrap();
@@ -214,7 +216,8 @@ fn a_base_model_is_extended_only_with_columns_it_does_not_read() {
         &leads,
         &ProposeOptions::default(),
     )
-    .unwrap();
+    .unwrap()
+    .0;
     assert_eq!(doc.id, "mine");
     let ids: Vec<&str> = doc
         .fit
@@ -251,7 +254,9 @@ fn too_many_rules_are_refused_with_what_to_do() {
         ..ProposeOptions::default()
     };
     // At most 20 levels of a column are kept, so it fits; 14 such columns (280 rules) would not.
-    let doc = propose("many", None, &columns_of_mapping(&m), &leads, &options).unwrap();
+    let doc = propose("many", None, &columns_of_mapping(&m), &leads, &options)
+        .unwrap()
+        .0;
     assert_eq!(
         doc.fit.as_ref().unwrap().rules.len(),
         20,
@@ -333,10 +338,10 @@ fn an_interaction_is_found_where_the_data_has_one_and_nowhere_else() {
             interactions,
             ..options.clone()
         };
-        let (doc, model, _, found) =
+        let to_train =
             model_to_train(None, false, "x", Some(&mapping()), &leads, &proposal, 1.0).unwrap();
-        let t = train(&doc, &model, &leads, &Options::default()).unwrap();
-        (found, t)
+        let t = train(&to_train.doc, &to_train.model, &leads, &Options::default()).unwrap();
+        (to_train.interactions, t)
     };
     // Without one in the data, none is added.
     let (found, _) = learn(&synthetic_csv(), 8);
@@ -359,9 +364,9 @@ fn an_interaction_is_found_where_the_data_has_one_and_nowhere_else() {
                 .collect::<Vec<_>>()
         )
     });
-    assert_eq!(first.rules.0, "company-employees-under-504", "{found:?}");
+    assert_eq!(first.rules.0, "company-employees-under-500", "{found:?}");
     assert_eq!(first.rules.1, "source-reference", "{found:?}");
-    let id = "company-employees-under-504-and-source-reference";
+    let id = "company-employees-under-500-and-source-reference";
     let rule = with
         .model
         .fit
@@ -373,7 +378,7 @@ fn an_interaction_is_found_where_the_data_has_one_and_nowhere_else() {
         .unwrap();
     assert_eq!(
         rule.label.as_deref(),
-        Some("Employees under 504 and Lead Source is Reference")
+        Some("Employees under 500 and Lead Source is Reference")
     );
     assert!(rule.when.0.all.as_ref().is_some_and(|all| all.len() == 2));
     let auc = |t: &mqlscore::learn::Training| t.report.cross_validated.auc.unwrap();
@@ -396,4 +401,99 @@ fn an_interaction_is_found_where_the_data_has_one_and_nowhere_else() {
         "{:?}",
         card.reasons
     );
+}
+
+#[test]
+fn column_kinds_come_from_the_values_unless_the_mapping_says() {
+    // Employees not declared numeric, with "Select" in some cells: its values make it a number.
+    let csv: String = synthetic_csv()
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let mut cells: Vec<&str> = line.split(',').collect();
+            if i > 0 && i % 10 == 0 {
+                cells[2] = "Select";
+            }
+            cells.join(",") + "\n"
+        })
+        .collect();
+    let undeclared = MAPPING.replace(r#""numeric": ["Employees"],"#, "");
+    let m: CsvMapping = serde_json::from_str(&undeclared).unwrap();
+    let leads = read_csv(&csv, &m, Labels::Required).unwrap();
+    let (doc, reads) = propose(
+        "inferred",
+        None,
+        &columns_of_mapping(&m),
+        &leads,
+        &ProposeOptions::default(),
+    )
+    .unwrap();
+    let read: Vec<(&str, &str, bool, usize)> = reads
+        .iter()
+        .map(|r| (r.name.as_str(), r.kind, r.declared, r.placeholders))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            ("Employees", "number", false, 400),
+            ("Lead Source", "text", false, 389),
+            ("Demo Requests", "track events", true, 0),
+        ]
+    );
+    let employees: Vec<String> = doc
+        .fit
+        .iter()
+        .flat_map(|g| &g.rules)
+        .filter(|r| r.id.starts_with("company-employees"))
+        .map(|r| r.label.clone().unwrap_or_default())
+        .collect();
+    assert!(
+        employees.iter().any(|l| l == "Employees under 500"),
+        "binned at the step: {employees:?}"
+    );
+    assert!(
+        employees.iter().any(|l| l == "Employees not given"),
+        "{employees:?}"
+    );
+    // A "Select" typed later scores as not given, as it was learned.
+    let model = Model::from_document(&doc).unwrap();
+    let t = train(&doc, &model, &leads, &Options::default()).unwrap();
+    let learned = Model::from_document(&t.model).unwrap();
+    let mut s = Scorer::new(learned);
+    let identify = r#"{"type":"identify","traits":{"company":{"employees":"Select"}}}"#;
+    let card = s
+        .ingest(&Event::read(&json(identify), s.model()).unwrap(), T0)
+        .unwrap();
+    assert!(
+        card.reasons
+            .iter()
+            .any(|r| r.rule == "company-employees-missing"),
+        "{:?}",
+        card.reasons
+    );
+    // The mapping's `text` keeps a column as levels whatever its values.
+    let as_text: CsvMapping = serde_json::from_str(
+        &undeclared.replace(r#""counts""#, r#""text": ["Employees"], "counts""#),
+    )
+    .unwrap();
+    let (_, reads) = propose(
+        "text",
+        None,
+        &columns_of_mapping(&as_text),
+        &leads,
+        &ProposeOptions::default(),
+    )
+    .unwrap();
+    assert_eq!((reads[0].kind, reads[0].declared), ("text", true));
+    let both = undeclared.replace(
+        r#""counts""#,
+        r#""text": ["Employees"], "numeric": ["Employees"], "counts""#,
+    );
+    let err = read_csv(
+        &csv,
+        &serde_json::from_str(&both).unwrap(),
+        Labels::Required,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("mapping.text"), "{err}");
 }

@@ -4,9 +4,9 @@
 
 use clap::{Args, Parser, Subcommand};
 use mqlscore::document::ModelDocument;
-use mqlscore::learn::model_to_train;
 use mqlscore::learn::{auc, brier, lift_by_decile, log_loss};
 use mqlscore::learn::{generate, to_jsonl};
+use mqlscore::learn::{model_to_train, ToTrain};
 use mqlscore::learn::{read_csv, read_jsonl, CsvMapping, Labels, Lead};
 use mqlscore::learn::{samples, score_leads, train, Options, Target, TrainOptions};
 use mqlscore::parse_iso8601;
@@ -385,7 +385,13 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
     let base = args.model.as_deref().map(load_model).transpose()?;
     let (leads, mapping) = load_leads_mapped(&args.data, Labels::Required)?;
     let id = args.id.clone().unwrap_or_else(|| data_stem(&args.data));
-    let (doc, model, added, interactions) = model_to_train(
+    let ToTrain {
+        doc,
+        model,
+        added,
+        interactions,
+        columns,
+    } = model_to_train(
         base.map(|(doc, _)| doc),
         args.propose,
         &id,
@@ -395,6 +401,30 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
         options.l2,
     )?;
     if args.propose || args.model.is_none() {
+        if !columns.is_empty() {
+            say!(
+                o,
+                "columns read (the mapping's `numeric` and `text` decide where they name one):"
+            );
+            for c in &columns {
+                let how = if c.declared {
+                    "as mapped"
+                } else {
+                    "from its values"
+                };
+                let held = if c.placeholders > 0 {
+                    format!(", {} placeholder cells read as not given", c.placeholders)
+                } else {
+                    String::new()
+                };
+                let rules = if c.kind == "date" {
+                    "no rule reads a date (map it to asOf or convertedAt)".to_owned()
+                } else {
+                    format!("{} rules", c.rules)
+                };
+                say!(o, "  {:<32} {:<12} {how}{held}; {rules}", c.name, c.kind);
+            }
+        }
         say!(o, "proposed {added} rules:");
         let fit = doc
             .fit

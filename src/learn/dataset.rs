@@ -189,10 +189,14 @@ pub struct CsvMapping {
     /// Columns read as traits: column name to trait path (`company.employees`). Cells are text.
     #[serde(default)]
     pub traits: BTreeMap<String, String>,
-    /// Trait columns whose cells are numbers (a cell that is not one is an error); all others
-    /// stay text, so that a zip code `02139` keeps its leading zero.
+    /// Trait columns whose cells are numbers (a cell that is not one is an error). Rules for
+    /// the others follow their values: numbers binned into ranges when every value given is one
+    /// (none written like a code: `02139`, `+44`), a level per value otherwise; dates get no rule.
     #[serde(default)]
     pub numeric: Vec<String>,
+    /// Trait columns read as text levels whatever their values (`"Zip"`, an id, a year).
+    #[serde(default)]
+    pub text: Vec<String>,
     /// Columns that count events: each count becomes that many page views or track events.
     #[serde(default)]
     pub counts: BTreeMap<String, CountColumn>,
@@ -295,13 +299,24 @@ pub fn read_csv(
     if as_of_col.is_none() && at.is_none() && !mapping.counts.is_empty() {
         return Err(error("mapping", "needs asOf (a column with each row's date) or at (one date for all rows): the counts become events, and events need a time"));
     }
-    for col in &mapping.numeric {
-        if !mapping.traits.contains_key(col) {
-            return Err(error(
-                "mapping.numeric",
-                format!("\"{col}\" is not one of the trait columns"),
-            ));
+    for (field, list) in [
+        ("mapping.numeric", &mapping.numeric),
+        ("mapping.text", &mapping.text),
+    ] {
+        for col in list {
+            if !mapping.traits.contains_key(col) {
+                return Err(error(
+                    field,
+                    format!("\"{col}\" is not one of the trait columns"),
+                ));
+            }
         }
+    }
+    if let Some(col) = mapping.text.iter().find(|c| mapping.numeric.contains(c)) {
+        return Err(error(
+            "mapping.text",
+            format!("\"{col}\" is in numeric too: a column is one or the other"),
+        ));
     }
     let mut traits = Vec::new();
     for (col, name) in &mapping.traits {

@@ -5,6 +5,7 @@
 mod dataset;
 mod features;
 mod interactions;
+mod kinds;
 mod logistic;
 mod metrics;
 mod propose;
@@ -21,10 +22,10 @@ pub use features::Feature;
 pub use interactions::{add_interactions, Interaction};
 pub use metrics::{auc, brier, lift_by_decile, log_loss, reliability_by_decile};
 pub use propose::{
-    columns_of_leads, columns_of_mapping, model_to_train, propose, Column, ColumnKind,
-    ProposeError, ProposeOptions,
+    columns_of_leads, columns_of_mapping, model_to_train, propose, Column, ColumnKind, ColumnRead,
+    ProposeError, ProposeOptions, ToTrain,
 };
-pub use report::{TrainReport, TrainResult, WeightShown};
+pub use report::{ColumnShown, TrainReport, TrainResult, WeightShown};
 pub use samples::{samples, score_leads, Census, LeadScore, Sample};
 pub use synthetic::{generate, to_jsonl, TRUE_INTERCEPT, TRUE_WEIGHTS};
 pub use training::{

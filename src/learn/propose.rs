@@ -9,6 +9,7 @@ use crate::format::json::Json;
 use crate::format::number::Shown;
 use crate::learn::dataset::{CsvMapping, Lead};
 use crate::learn::interactions::{add_interactions, Interaction};
+use crate::learn::kinds::{self, Kind};
 use crate::model::document::ModelDocument;
 use crate::model::{Model, MAX_COUNT, MAX_FIT_RULES, MAX_RULES};
 use serde_json::{json, Value as J};
@@ -66,6 +67,8 @@ pub enum ColumnKind {
     Text,
     /// Numbers of a trait.
     Number,
+    /// A trait whose values decide: numbers, yes/no, dates or text ([`crate::learn::kinds`]).
+    Inferred,
     /// Page views of this path.
     Pages(String),
     /// Track events of this name.
@@ -83,15 +86,18 @@ pub struct Column {
     pub kind: ColumnKind,
 }
 
-/// The columns of a CSV mapping: its traits (numeric or text) and its counts.
+/// The columns of a CSV mapping: its traits (numbers or text where the mapping says, else as
+/// their values decide) and its counts.
 pub fn columns_of_mapping(mapping: &CsvMapping) -> Vec<Column> {
     let traits = mapping.traits.iter().map(|(col, path)| Column {
         name: col.clone(),
         path: path.clone(),
         kind: if mapping.numeric.contains(col) {
             ColumnKind::Number
-        } else {
+        } else if mapping.text.contains(col) {
             ColumnKind::Text
+        } else {
+            ColumnKind::Inferred
         },
     });
     let counts = mapping.counts.iter().filter_map(|(col, target)| {
@@ -110,8 +116,8 @@ pub fn columns_of_mapping(mapping: &CsvMapping) -> Vec<Column> {
 }
 
 /// The columns found in leads read from JSON Lines: each trait path (numeric when every value
-/// is a number), and each page path and track event name, that at least `min_share` of the
-/// leads have.
+/// is a number, else as its values decide), and each page path and track event name, that at
+/// least `min_share` of the leads have.
 pub fn columns_of_leads(leads: &[Lead], options: &ProposeOptions) -> Vec<Column> {
     let mut traits: BTreeMap<String, (usize, bool)> = BTreeMap::new();
     let mut events: BTreeMap<(bool, String), usize> = BTreeMap::new();
@@ -149,7 +155,7 @@ pub fn columns_of_leads(leads: &[Lead], options: &ProposeOptions) -> Vec<Column>
             kind: if numeric {
                 ColumnKind::Number
             } else {
-                ColumnKind::Text
+                ColumnKind::Inferred
             },
         });
     let events = events
@@ -183,15 +189,31 @@ impl fmt::Display for ProposeError {
 
 impl std::error::Error for ProposeError {}
 
+/// How a column was read for proposing rules, as the report shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnRead {
+    /// Its name (the CSV header, or the trait path or event).
+    pub name: String,
+    /// `number`, `text`, `yes/no`, `date`, `page views` or `track events`.
+    pub kind: &'static str,
+    /// Whether the mapping said (else the values decided).
+    pub declared: bool,
+    /// Rows whose cell held a placeholder, read as not given.
+    pub placeholders: usize,
+    /// Rules proposed for it.
+    pub rules: usize,
+}
+
 /// A complete model document with the rules the data supports for `columns`, points at zero,
-/// added to `base` when one is given (columns whose trait `base` already reads are left to it).
+/// added to `base` when one is given (columns whose trait `base` already reads are left to it);
+/// with how each column was read.
 pub fn propose(
     id: &str,
     base: Option<&ModelDocument>,
     columns: &[Column],
     leads: &[Lead],
     options: &ProposeOptions,
-) -> Result<ModelDocument, ProposeError> {
+) -> Result<(ModelDocument, Vec<ColumnRead>), ProposeError> {
     // Only leads whose outcome is known say anything about which levels convert.
     let leads: Vec<&Lead> = leads.iter().filter(|l| l.converted.is_some()).collect();
     let outcomes: Vec<bool> = leads.iter().map(|l| l.converted == Some(true)).collect();
@@ -202,24 +224,62 @@ pub fn propose(
     };
     let (read, mut ids) = read_traits_and_ids(&base);
     let (mut fit, mut engagement) = (Vec::new(), Vec::new());
+    let mut reads = Vec::new();
     for column in columns {
         if !column.path.is_empty() && read.contains(&column.path) {
             continue;
         }
-        let rules = match &column.kind {
-            ColumnKind::Text => {
-                let values: Vec<Option<String>> = traits
-                    .iter()
-                    .map(|t| match t.at(&column.path) {
-                        Some(Json::Str(s)) => Some(s.clone()),
-                        Some(Json::Num(n)) => Some(Shown(*n).to_string()),
-                        Some(Json::Bool(b)) => Some(b.to_string()),
-                        _ => None,
-                    })
-                    .collect();
-                text_rules(column, &values, options)
+        let texts = || -> Vec<Option<String>> {
+            traits
+                .iter()
+                .map(|t| match t.at(&column.path) {
+                    Some(Json::Str(s)) => Some(s.clone()),
+                    Some(Json::Num(n)) => Some(Shown(*n).to_string()),
+                    Some(Json::Bool(b)) => Some(b.to_string()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let (kind, declared, placeholders) = match &column.kind {
+            ColumnKind::Inferred => {
+                let values = texts();
+                let cells: Vec<Option<&str>> = values.iter().map(Option::as_deref).collect();
+                let inferred = kinds::infer(&cells, &options.placeholders);
+                (inferred.kind, false, inferred.placeholders)
             }
-            ColumnKind::Number => {
+            ColumnKind::Number => (Kind::Number, true, 0),
+            ColumnKind::Text => (Kind::Text, true, 0),
+            ColumnKind::Pages(_) | ColumnKind::Tracks(_) => (Kind::Number, true, 0),
+        };
+        let mut read_as = |name: &'static str, rules: usize| {
+            reads.push(ColumnRead {
+                name: column.name.clone(),
+                kind: name,
+                declared,
+                placeholders,
+                rules,
+            })
+        };
+        let rules = match (&column.kind, kind) {
+            (ColumnKind::Pages(_) | ColumnKind::Tracks(_), _) => {
+                let counts: Vec<f64> = leads.iter().map(|l| count_of(l, &column.kind)).collect();
+                let before = engagement.len();
+                engagement.extend(count_rules(column, &counts, &outcomes, options, &mut ids));
+                let name = if matches!(column.kind, ColumnKind::Pages(_)) {
+                    "page views"
+                } else {
+                    "track events"
+                };
+                read_as(name, engagement.len() - before);
+                continue;
+            }
+            // A date is no trait a rule can bin; it belongs in `asOf` or `convertedAt`.
+            (_, Kind::Date) => {
+                read_as(Kind::Date.name(), 0);
+                continue;
+            }
+            (_, Kind::Text | Kind::YesNo) => text_rules(column, &texts(), options),
+            (_, Kind::Number) => {
                 let values: Vec<Option<f64>> = traits
                     .iter()
                     .map(|t| match t.at(&column.path) {
@@ -230,12 +290,8 @@ pub fn propose(
                     .collect();
                 number_rules(column, &values, &outcomes, options)
             }
-            ColumnKind::Pages(_) | ColumnKind::Tracks(_) => {
-                let counts: Vec<f64> = leads.iter().map(|l| count_of(l, &column.kind)).collect();
-                engagement.extend(count_rules(column, &counts, &outcomes, options, &mut ids));
-                continue;
-            }
         };
+        read_as(kind.name(), rules.len());
         for (suffix, label, when) in rules {
             let id = unique_id(&column_slug(column), &suffix, &mut ids);
             fit.push(json!({ "id": id, "label": label, "points": 0, "when": when }));
@@ -265,13 +321,29 @@ pub fn propose(
             )));
         }
     }
-    serde_json::from_value(base).map_err(|e| ProposeError(e.to_string()))
+    let doc = serde_json::from_value(base).map_err(|e| ProposeError(e.to_string()))?;
+    Ok((doc, reads))
+}
+
+/// The model to train, and how it came about.
+#[derive(Debug, Clone)]
+pub struct ToTrain {
+    /// The model document, points still as given (zero for proposed rules).
+    pub doc: ModelDocument,
+    /// It, compiled.
+    pub model: Model,
+    /// Rules proposed (interactions included).
+    pub added: usize,
+    /// The pairwise interactions added.
+    pub interactions: Vec<Interaction>,
+    /// How each column was read (empty when nothing was proposed).
+    pub columns: Vec<ColumnRead>,
 }
 
 /// The model to train: `base` as it is, or, when there is none or `propose` asks, with the rules
 /// the data supports added (see [`propose`]), then the pairwise interactions it supports (see
 /// [`add_interactions`], fitted with penalty `l2`); the columns come from the CSV mapping, or
-/// from the leads themselves. Also says how many rules were proposed and which interactions.
+/// from the leads themselves.
 pub fn model_to_train(
     base: Option<ModelDocument>,
     propose_rules: bool,
@@ -280,7 +352,7 @@ pub fn model_to_train(
     leads: &[Lead],
     options: &ProposeOptions,
     l2: f64,
-) -> Result<(ModelDocument, Model, usize, Vec<Interaction>), String> {
+) -> Result<ToTrain, String> {
     let doc = match base {
         Some(doc) if !propose_rules => doc,
         base => {
@@ -288,7 +360,8 @@ pub fn model_to_train(
                 Some(m) => columns_of_mapping(m),
                 None => columns_of_leads(leads, options),
             };
-            let doc = propose(id, base.as_ref(), &columns, leads, options).map_err(|e| e.0)?;
+            let (doc, reads) =
+                propose(id, base.as_ref(), &columns, leads, options).map_err(|e| e.0)?;
             let count = |d: &ModelDocument| {
                 d.fit.as_ref().map_or(0, |g| g.rules.len())
                     + d.engagement.as_ref().map_or(0, |g| g.rules.len())
@@ -306,11 +379,23 @@ pub fn model_to_train(
             let added = count(&doc) - base.as_ref().map_or(0, count);
             let model =
                 Model::from_document(&doc).map_err(|e| format!("the proposed model: {e}"))?;
-            return Ok((doc, model, added, interactions));
+            return Ok(ToTrain {
+                doc,
+                model,
+                added,
+                interactions,
+                columns: reads,
+            });
         }
     };
     let model = Model::from_document(&doc).map_err(|e| e.to_string())?;
-    Ok((doc, model, 0, Vec::new()))
+    Ok(ToTrain {
+        doc,
+        model,
+        added: 0,
+        interactions: Vec::new(),
+        columns: Vec::new(),
+    })
 }
 
 /// The visitor's traits as the lead's identify events leave them (later ones win).
@@ -499,8 +584,17 @@ fn bins(values: &[(f64, bool)], options: &ProposeOptions) -> Vec<(f64, f64, usiz
     if n == 0 {
         return Vec::new();
     }
-    let mut cuts: Vec<f64> = (1..options.max_bins.max(1))
-        .map(|q| sorted[q * n / options.max_bins].0)
+    // Quantile cuts, each moved to the roundest number within a quarter of a bin's rows of it:
+    // `500`, not the `505` a quantile happened to land on (where it lands is arbitrary anyway).
+    let bins_wanted = options.max_bins.max(1);
+    let slack = n / (4 * bins_wanted);
+    let mut cuts: Vec<f64> = (1..bins_wanted)
+        .map(|q| {
+            let at = q * n / bins_wanted;
+            let low = sorted[at.saturating_sub(slack).max(1) - 1].0;
+            let high = sorted[(at + slack).min(n - 1)].0;
+            roundest_between(low, high.max(sorted[at].0))
+        })
         .filter(|c| *c > sorted[0].0)
         .collect();
     cuts.dedup();
@@ -542,6 +636,22 @@ fn bins(values: &[(f64, bool)], options: &ProposeOptions) -> Vec<(f64, f64, usiz
     bins.into_iter()
         .map(|(lo, hi, rows, _)| (lo, hi, rows))
         .collect()
+}
+
+/// The number in `(low, high]` with the fewest significant digits (`high` itself at worst).
+fn roundest_between(low: f64, high: f64) -> f64 {
+    let top = low.abs().max(high.abs()).log10().floor() as i32 + 1;
+    for p in (-15..=top).rev() {
+        let scale = 10f64.powi(p.abs());
+        // k * 10^p, with a division for negative p so that 0.3 is 3 / 10, exactly rounded.
+        let at = |k: f64| if p >= 0 { k * scale } else { k / scale };
+        let k = if p >= 0 { low / scale } else { low * scale }.floor() + 1.0;
+        let c = at(k);
+        if c > low && c <= high {
+            return c;
+        }
+    }
+    high
 }
 
 /// How many standard errors apart two bins' conversion rates are.
@@ -616,7 +726,7 @@ fn number_rules(
         rules.push((
             "missing".to_owned(),
             format!("{} not given", column.name),
-            json!({ "trait": path, "exists": false }),
+            missing(path, &options.placeholders),
         ));
     }
     rules
@@ -664,7 +774,7 @@ fn count_rules(
 
 fn column_slug(column: &Column) -> String {
     match &column.kind {
-        ColumnKind::Text | ColumnKind::Number => slug(&column.path),
+        ColumnKind::Text | ColumnKind::Number | ColumnKind::Inferred => slug(&column.path),
         ColumnKind::Pages(_) | ColumnKind::Tracks(_) => slug(&column.name),
     }
 }
@@ -700,4 +810,26 @@ fn unique_id(prefix: &str, suffix: &str, ids: &mut Vec<String>) -> String {
     }
     ids.push(id.clone());
     id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::roundest_between;
+
+    #[test]
+    fn bin_edges_are_the_roundest_number_that_splits_the_same_rows() {
+        for (low, high, roundest) in [
+            (499.0, 505.0, 500.0),
+            (1769.697383, 4207.666667, 2000.0),
+            (248.2, 251.0, 250.0),
+            (0.2371, 0.2449, 0.24),
+            (0.29, 0.31, 0.3),
+            (-12.5, -7.0, -10.0),
+            (-0.5, 0.25, 0.0),
+            (7.0, 8.0, 8.0),
+            (1.0000001, 1.0000002, 1.0000002),
+        ] {
+            assert_eq!(roundest_between(low, high), roundest, "({low}, {high}]");
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! TypeScript declarations are generated from them).
 
 use crate::learn::features::Feature;
+use crate::learn::propose::ColumnRead;
 use crate::learn::training::{Quality, Reliability, Report, Threshold, Training};
 use crate::model::document::{Calibration, ModelDocument};
 use crate::score::result::HalfName;
@@ -55,6 +56,24 @@ serde_types! {
         pub leads_per_month: Option<f64>,
         /// Score to conversion probability.
         pub calibration: Calibration,
+        /// How each column was read to propose rules (empty when none were proposed).
+        pub columns: Vec<ColumnShown>,
+    }
+
+    /// How a column was read to propose rules.
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct ColumnShown {
+        /// Its name (the CSV header, or the trait path or event).
+        pub column: String,
+        /// `number`, `text`, `yes/no`, `date` (no rule reads a date), `page views` or
+        /// `track events`.
+        pub kind: String,
+        /// Whether the mapping said so (`numeric`, `text`, `counts`); else its values decided.
+        pub declared: bool,
+        /// Rows whose cell held a placeholder ("Select"), read as not given.
+        pub placeholders: f64,
+        /// Rules proposed for it.
+        pub rules: f64,
     }
 
     /// A rule's learned weight and points.
@@ -73,11 +92,22 @@ serde_types! {
 }
 
 impl TrainResult {
-    /// The result of a training.
-    pub fn of(training: &Training) -> TrainResult {
+    /// The result of a training, with how the columns were read for the rules it proposed.
+    pub fn of(training: &Training, columns: &[ColumnRead]) -> TrainResult {
+        let mut report = TrainReport::of(&training.report);
+        report.columns = columns
+            .iter()
+            .map(|c| ColumnShown {
+                column: c.name.clone(),
+                kind: c.kind.to_owned(),
+                declared: c.declared,
+                placeholders: c.placeholders as f64,
+                rules: c.rules as f64,
+            })
+            .collect();
         TrainResult {
             model: training.model.clone(),
-            report: TrainReport::of(&training.report),
+            report,
         }
     }
 }
@@ -118,6 +148,7 @@ impl TrainReport {
                 slope: r.calibration.0,
                 intercept: r.calibration.1,
             },
+            columns: Vec::new(),
         }
     }
 }

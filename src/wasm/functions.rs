@@ -61,7 +61,7 @@ pub fn train(
     }
     .map_err(|e| error(&format!("data: {e}"), "data", None))?;
     let id = given.id.as_deref().unwrap_or("learned");
-    let (doc, compiled, _, _) = crate::learn::model_to_train(
+    let to_train = crate::learn::model_to_train(
         base,
         given.propose.unwrap_or(false),
         id,
@@ -71,9 +71,9 @@ pub fn train(
         settings.l2,
     )
     .map_err(|why| error(&why, "model", None))?;
-    let trained = crate::learn::train(&doc, &compiled, &leads, &settings)
+    let trained = crate::learn::train(&to_train.doc, &to_train.model, &leads, &settings)
         .map_err(|e| error(&e.to_string(), "data", None))?;
-    Ok(to_js(&crate::learn::TrainResult::of(&trained))?.unchecked_into())
+    Ok(to_js(&crate::learn::TrainResult::of(&trained, &to_train.columns))?.unchecked_into())
 }
 
 /// Lists the problems of a model (`[]` when it is valid), each `{ path, message }`.

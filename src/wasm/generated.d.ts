@@ -453,10 +453,12 @@ export type CsvMapping = {
   counts?: Record<string, CountColumn>;
   /** The column with each lead's id (default: its row number). */
   id?: string | null;
-  /** Trait columns whose cells are numbers (a cell that is not one is an error); all others stay text, so that a zip code `02139` keeps its leading zero. */
+  /** Trait columns whose cells are numbers (a cell that is not one is an error). Rules for the others follow their values: numbers binned into ranges when every value given is one (none written like a code: `02139`, `+44`), a level per value otherwise; dates get no rule. */
   numeric?: string[];
   /** What a row is, as reports name it (`sessions`, `accounts`; default `leads`). */
   rows?: string | null;
+  /** Trait columns read as text levels whatever their values (`"Zip"`, an id, a year). */
+  text?: string[];
   /** Columns read as traits: column name to trait path (`company.employees`). Cells are text. */
   traits?: Record<string, string>;
 };
@@ -475,6 +477,20 @@ export interface TrainResult {
   model: ScoringModel;
   /** What was learned and how well it does. */
   report: TrainReport;
+}
+
+/** How a column was read to propose rules. */
+export interface ColumnShown {
+  /** Its name (the CSV header, or the trait path or event). */
+  column: string;
+  /** Whether the mapping said so (`numeric`, `text`, `counts`); else its values decided. */
+  declared: boolean;
+  /** `number`, `text`, `yes/no`, `date` (no rule reads a date), `page views` or `track events`. */
+  kind: string;
+  /** Rows whose cell held a placeholder ("Select"), read as not given. */
+  placeholders: number;
+  /** Rules proposed for it. */
+  rules: number;
 }
 
 /** How a set of scores does on outcomes. */
@@ -519,6 +535,8 @@ export type TrainReport = {
   badSessions: number;
   /** Score to conversion probability. */
   calibration: Calibration;
+  /** How each column was read to propose rules (empty when none were proposed). */
+  columns: ColumnShown[];
   /** Of which converted. */
   converted: number;
   /** The learned model, out of fold in the cross-validation. */
