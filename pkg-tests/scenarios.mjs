@@ -264,6 +264,13 @@ export const scenarios = {
     equal(report.handWritten.auc, null, "a proposed model scores everyone the same before training");
     check(report.crossValidated.auc > 0.7, `cross-validated AUC ${report.crossValidated.auc}`);
     equal(report.reliability.length, 10, "predicted against observed by tenth");
+    equal(
+      report.columns.map((c) => [c.column, c.kind, c.declared, c.placeholders]),
+      [["Employees", "number", true, 0], ["Source", "text", false, 85]],
+      "how each column was read",
+    );
+    equal(report.chosen.tried.length, 8, "bins and L2 left unset: eight candidates measured");
+    check(report.chosen.tried.some((t) => t.maxBins === report.chosen.maxBins && t.l2 === report.chosen.l2 && t.auc === report.crossValidated.auc), "the figure is the chosen candidate's");
     const referral = new Scorer(model).identify({ source: "referral", company: { employees: 100 } });
     const select = new Scorer(model).identify({ source: "Select", company: { employees: 100 } });
     check(referral.score > select.score, `referral ${referral.score} over not given ${select.score}`);

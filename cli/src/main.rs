@@ -6,9 +6,9 @@ use clap::{Args, Parser, Subcommand};
 use mqlscore::document::ModelDocument;
 use mqlscore::learn::{auc, brier, lift_by_decile, log_loss};
 use mqlscore::learn::{generate, to_jsonl};
-use mqlscore::learn::{model_to_train, ToTrain};
+use mqlscore::learn::{learn, Learned, ToTrain, Tuning};
 use mqlscore::learn::{read_csv, read_jsonl, CsvMapping, Labels, Lead};
-use mqlscore::learn::{samples, score_leads, train, Options, Target, TrainOptions};
+use mqlscore::learn::{samples, score_leads, Options, Target, TrainOptions};
 use mqlscore::parse_iso8601;
 use mqlscore::{Event, Json, Model, Scorer};
 use std::collections::HashMap;
@@ -385,21 +385,28 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
     let base = args.model.as_deref().map(load_model).transpose()?;
     let (leads, mapping) = load_leads_mapped(&args.data, Labels::Required)?;
     let id = args.id.clone().unwrap_or_else(|| data_stem(&args.data));
-    let ToTrain {
-        doc,
-        model,
-        added,
-        interactions,
-        columns,
-    } = model_to_train(
+    let Learned {
+        tuned,
+        proposed:
+            ToTrain {
+                doc,
+                added,
+                interactions,
+                columns,
+                ..
+            },
+        training: t,
+    } = learn(
         base.map(|(doc, _)| doc),
         args.propose,
         &id,
         mapping.as_ref(),
         &leads,
         &proposal,
-        options.l2,
-    )?;
+        &options,
+        &Tuning::of(&given, &options, &proposal),
+    )
+    .map_err(|e| e.to_string())?;
     if args.propose || args.model.is_none() {
         if !columns.is_empty() {
             say!(
@@ -457,7 +464,6 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
         );
         say!(o);
     }
-    let t = train(&doc, &model, &leads, &options).map_err(|e| e.to_string())?;
     let r = &t.report;
     let rows = rows_called(mapping.as_ref());
     say!(o, "{rows}: {} used ({} converted, base rate {}); left out: {} disqualified, {} undated, {} with a session of another model; {} events unreadable",
@@ -480,8 +486,27 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
         Some(auc) => format!("{auc:.3}"),
         None => format!("— (all {rows} score the same)"),
     };
-    say!(o, "\nranking quality (ROC AUC): hand-written {hand} on all {rows}; learned {} cross-validated ({} folds)",
+    let recipe = if added > 0 {
+        "rules proposed and points learned inside each fold"
+    } else {
+        "points learned inside each fold"
+    };
+    say!(o, "\nranking quality (ROC AUC): hand-written {hand} on all {rows}; learned {} cross-validated ({} folds, {recipe})",
         opt3(r.cross_validated.auc), options.folds);
+    if tuned.tried.len() > 1 {
+        let tried: Vec<String> = tuned
+            .tried
+            .iter()
+            .map(|(bins, l2, auc)| format!("{bins} bins, L2 {l2}: {}", opt3(*auc)))
+            .collect();
+        say!(
+            o,
+            "chosen by that cross-validation: {} bins, L2 {} (of {})",
+            tuned.max_bins,
+            tuned.l2,
+            tried.join("; ")
+        );
+    }
     say!(
         o,
         "hold-out (25%): learned AUC {}, log loss {}, Brier {}; hand-written AUC {}",

@@ -52,6 +52,11 @@ pub fn add_interactions(
         .collect();
     let reads: Vec<Vec<String>> = fit.rules.iter().map(|r| traits_read(&r.when.0)).collect();
     let n = fit.rules.len();
+    // The leads where each rule holds, in order: a pair walks the shorter list (the same leads
+    // in the same order as a walk over all of them, at a fraction of the cost).
+    let holds: Vec<Vec<usize>> = (0..n)
+        .map(|a| (0..x.len()).filter(|i| x[*i][a] == 1.0).collect())
+        .collect();
     let mut tested = 0usize;
     let mut found = Vec::new();
     for a in 0..n {
@@ -61,8 +66,13 @@ pub fn add_interactions(
             }
             tested += 1;
             let (mut residual, mut variance, mut rows) = (0.0, 0.0, 0usize);
-            for (i, row) in x.iter().enumerate() {
-                if row[a] == 1.0 && row[b] == 1.0 {
+            let (short, other) = if holds[a].len() <= holds[b].len() {
+                (&holds[a], b)
+            } else {
+                (&holds[b], a)
+            };
+            for &i in short {
+                if x[i][other] == 1.0 {
                     residual += f64::from(u8::from(y[i])) - p[i];
                     variance += p[i] * (1.0 - p[i]);
                     rows += 1;

@@ -21,24 +21,37 @@ impl Logistic {
     /// when a Newton step cannot be solved (the system is not positive definite, or not finite).
     pub fn fit(x: &[Vec<f64>], y: &[bool], w: &[f64], l2: f64) -> Result<Logistic, NotFitted> {
         let k = x.first().map_or(0, Vec::len) + 1;
+        // A scorecard's features are mostly zero (a rule holds or not): each row as its nonzero
+        // entries, the intercept's 1 first, so that a step costs the pairs that are there (the
+        // sums are the same: the zeros added nothing).
+        let rows: Vec<Vec<(usize, f64)>> = x
+            .iter()
+            .map(|row| {
+                std::iter::once((0, 1.0))
+                    .chain(
+                        row.iter()
+                            .enumerate()
+                            .filter(|(_, v)| **v != 0.0 || v.is_nan())
+                            .map(|(i, v)| (i + 1, *v)),
+                    )
+                    .collect()
+            })
+            .collect();
         let mut beta = vec![0.0; k];
         let mut iterations = 0;
         for _ in 0..100 {
             iterations += 1;
             let mut grad = vec![0.0; k];
             let mut hess = vec![vec![0.0; k]; k];
-            for ((row, &yi), &wi) in x.iter().zip(y).zip(w) {
-                let z = beta[0] + row.iter().zip(&beta[1..]).map(|(a, b)| a * b).sum::<f64>();
+            for ((row, &yi), &wi) in rows.iter().zip(y).zip(w) {
+                let z = beta[0] + row[1..].iter().map(|(i, v)| v * beta[*i]).sum::<f64>();
                 let p = sigmoid(z);
                 let r = wi * (p - f64::from(u8::from(yi)));
                 let s = wi * p * (1.0 - p);
-                let xs = std::iter::once(1.0)
-                    .chain(row.iter().copied())
-                    .collect::<Vec<_>>();
-                for a in 0..k {
-                    grad[a] += r * xs[a];
-                    for b in 0..=a {
-                        hess[a][b] += s * xs[a] * xs[b];
+                for (ai, &(a, xa)) in row.iter().enumerate() {
+                    grad[a] += r * xa;
+                    for &(b, xb) in &row[..=ai] {
+                        hess[a][b] += s * xa * xb;
                     }
                 }
             }

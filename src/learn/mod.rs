@@ -9,6 +9,7 @@ mod kinds;
 mod logistic;
 mod metrics;
 mod propose;
+mod recipe;
 mod report;
 mod samples;
 mod synthetic;
@@ -25,7 +26,8 @@ pub use propose::{
     columns_of_leads, columns_of_mapping, model_to_train, propose, Column, ColumnKind, ColumnRead,
     ProposeError, ProposeOptions, ToTrain,
 };
-pub use report::{ColumnShown, TrainReport, TrainResult, WeightShown};
+pub use recipe::{learn, LearnError, Learned, Tuned, Tuning};
+pub use report::{Candidate, Chosen, ColumnShown, TrainReport, TrainResult, WeightShown};
 pub use samples::{samples, score_leads, Census, LeadScore, Sample};
 pub use synthetic::{generate, to_jsonl, TRUE_INTERCEPT, TRUE_WEIGHTS};
 pub use training::{

@@ -26,9 +26,9 @@ pub struct ProposeOptions {
     /// Numeric columns start from at most this many quantile bins before merging.
     pub max_bins: usize,
     /// Neighbouring bins stay apart only when their conversion rates differ by at least this
-    /// many standard errors (2.8: a 5% chance of a split where there is none, over the nine
-    /// neighbours of ten bins, Bonferroni's way).
-    pub min_z: f64,
+    /// many standard errors; by default ([`merge_z`]) a 5% chance of a split where there is
+    /// none over the `max_bins - 1` neighbours, Bonferroni's way: 2.8 at ten bins, 3.3 at 50.
+    pub min_z: Option<f64>,
     /// Cell values that mean "not given" (compared without case), like an empty cell.
     pub placeholders: Vec<String>,
     /// Most pairwise interactions to add as `all` rules, where the data supports them.
@@ -41,7 +41,7 @@ impl Default for ProposeOptions {
             min_share: 0.01,
             min_rows: 30,
             max_bins: 10,
-            min_z: 2.8,
+            min_z: None,
             placeholders: [
                 "select",
                 "--",
@@ -229,16 +229,22 @@ pub fn propose(
         if !column.path.is_empty() && read.contains(&column.path) {
             continue;
         }
-        let texts = || -> Vec<Option<String>> {
-            traits
-                .iter()
-                .map(|t| match t.at(&column.path) {
-                    Some(Json::Str(s)) => Some(s.clone()),
-                    Some(Json::Num(n)) => Some(Shown(*n).to_string()),
-                    Some(Json::Bool(b)) => Some(b.to_string()),
-                    _ => None,
+        // Each trait's values as text, read once (inference and text rules both need them).
+        let mut cached: Option<Vec<Option<String>>> = None;
+        let mut texts = || -> Vec<Option<String>> {
+            cached
+                .get_or_insert_with(|| {
+                    traits
+                        .iter()
+                        .map(|t| match t.at(&column.path) {
+                            Some(Json::Str(s)) => Some(s.clone()),
+                            Some(Json::Num(n)) => Some(Shown(*n).to_string()),
+                            Some(Json::Bool(b)) => Some(b.to_string()),
+                            _ => None,
+                        })
+                        .collect()
                 })
-                .collect()
+                .clone()
         };
         let (kind, declared, placeholders) = match &column.kind {
             ColumnKind::Inferred => {
@@ -626,7 +632,7 @@ fn bins(values: &[(f64, bool)], options: &ProposeOptions) -> Vec<(f64, f64, usiz
             })
             .min_by(|a, b| a.1.total_cmp(&b.1))
             .expect("two bins or more");
-        if z >= options.min_z {
+        if z >= options.min_z.unwrap_or_else(|| merge_z(options.max_bins)) {
             break;
         }
         let next = bins.remove(i + 1);
@@ -636,6 +642,53 @@ fn bins(values: &[(f64, bool)], options: &ProposeOptions) -> Vec<(f64, f64, usiz
     bins.into_iter()
         .map(|(lo, hi, rows, _)| (lo, hi, rows))
         .collect()
+}
+
+/// Standard errors apart that two of `bins` neighbouring bins must be to stay apart: a 5%
+/// chance of any split where there is none, over the `bins - 1` neighbours (Bonferroni), to one
+/// decimal (2.8 at 10 bins, 3.0 at 20, 3.3 at 50). More bins start finer, so each split must
+/// show more: noise does not become shape.
+pub fn merge_z(bins: usize) -> f64 {
+    let alpha = 0.05 / bins.saturating_sub(1).max(1) as f64;
+    // Two-sided normal tail erfc(z / sqrt 2) = alpha, by bisection.
+    let (mut lo, mut hi) = (0.0, 10.0);
+    for _ in 0..60 {
+        let mid = (lo + hi) / 2.0;
+        if erfc(mid / std::f64::consts::SQRT_2) > alpha {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (lo * 10.0).round() / 10.0
+}
+
+/// The complementary error function, to a relative error below 1.2e-7 (Numerical Recipes'
+/// Chebyshev fit): plenty for a threshold shown to one decimal.
+fn erfc(x: f64) -> f64 {
+    let z = x.abs();
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let poly = [
+        -1.265_512_23,
+        1.000_023_68,
+        0.374_091_96,
+        0.096_784_18,
+        -0.186_288_06,
+        0.278_868_07,
+        -1.135_203_98,
+        1.488_515_87,
+        -0.822_152_23,
+        0.170_872_77,
+    ]
+    .iter()
+    .rev()
+    .fold(0.0, |acc, c| c + t * acc);
+    let r = t * (-z * z + poly).exp();
+    if x >= 0.0 {
+        r
+    } else {
+        2.0 - r
+    }
 }
 
 /// The number in `(low, high]` with the fewest significant digits (`high` itself at worst).
@@ -814,7 +867,16 @@ fn unique_id(prefix: &str, suffix: &str, ids: &mut Vec<String>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::roundest_between;
+    use super::{erfc, merge_z, roundest_between};
+
+    #[test]
+    fn more_bins_ask_more_of_each_split() {
+        assert!((erfc(0.0) - 1.0).abs() < 1e-7);
+        assert!((erfc(1.0) - 0.157_299_207).abs() < 1e-7);
+        assert!((erfc(-1.0) - 1.842_700_793).abs() < 1e-7);
+        let z: Vec<f64> = [2, 10, 20, 40, 50].iter().map(|b| merge_z(*b)).collect();
+        assert_eq!(z, [2.0, 2.8, 3.0, 3.2, 3.3]);
+    }
 
     #[test]
     fn bin_edges_are_the_roundest_number_that_splits_the_same_rows() {

@@ -3,6 +3,7 @@
 
 use crate::learn::features::Feature;
 use crate::learn::propose::ColumnRead;
+use crate::learn::recipe::Tuned;
 use crate::learn::training::{Quality, Reliability, Report, Threshold, Training};
 use crate::model::document::{Calibration, ModelDocument};
 use crate::score::result::HalfName;
@@ -58,6 +59,31 @@ serde_types! {
         pub calibration: Calibration,
         /// How each column was read to propose rules (empty when none were proposed).
         pub columns: Vec<ColumnShown>,
+        /// The options chosen by cross-validating the whole recipe (those left unset).
+        pub chosen: Chosen,
+    }
+
+    /// The options chosen by cross-validation, and how each candidate did.
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct Chosen {
+        /// Quantile bins a numeric column started from.
+        pub max_bins: f64,
+        /// The L2 penalty.
+        pub l2: f64,
+        /// Every candidate with its out-of-fold AUC (one when nothing was left to choose; none
+        /// for a model given whole whose options were all set).
+        pub tried: Vec<Candidate>,
+    }
+
+    /// One candidate of the choice.
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct Candidate {
+        /// Its bins.
+        pub max_bins: f64,
+        /// Its L2 penalty.
+        pub l2: f64,
+        /// Its out-of-fold AUC.
+        pub auc: Option<f64>,
     }
 
     /// How a column was read to propose rules.
@@ -92,29 +118,19 @@ serde_types! {
 }
 
 impl TrainResult {
-    /// The result of a training, with how the columns were read for the rules it proposed.
-    pub fn of(training: &Training, columns: &[ColumnRead]) -> TrainResult {
-        let mut report = TrainReport::of(&training.report);
-        report.columns = columns
-            .iter()
-            .map(|c| ColumnShown {
-                column: c.name.clone(),
-                kind: c.kind.to_owned(),
-                declared: c.declared,
-                placeholders: c.placeholders as f64,
-                rules: c.rules as f64,
-            })
-            .collect();
+    /// The result of a training, with how the columns were read for the rules it proposed and
+    /// the options chosen.
+    pub fn of(training: &Training, columns: &[ColumnRead], tuned: &Tuned) -> TrainResult {
         TrainResult {
             model: training.model.clone(),
-            report,
+            report: TrainReport::of(&training.report, columns, tuned),
         }
     }
 }
 
 impl TrainReport {
     /// The report as programs read it.
-    pub fn of(r: &Report) -> TrainReport {
+    pub fn of(r: &Report, columns: &[ColumnRead], tuned: &Tuned) -> TrainReport {
         TrainReport {
             leads: r.census.used as f64,
             converted: r.converted as f64,
@@ -148,7 +164,29 @@ impl TrainReport {
                 slope: r.calibration.0,
                 intercept: r.calibration.1,
             },
-            columns: Vec::new(),
+            columns: columns
+                .iter()
+                .map(|c| ColumnShown {
+                    column: c.name.clone(),
+                    kind: c.kind.to_owned(),
+                    declared: c.declared,
+                    placeholders: c.placeholders as f64,
+                    rules: c.rules as f64,
+                })
+                .collect(),
+            chosen: Chosen {
+                max_bins: tuned.max_bins as f64,
+                l2: tuned.l2,
+                tried: tuned
+                    .tried
+                    .iter()
+                    .map(|(bins, l2, auc)| Candidate {
+                        max_bins: *bins as f64,
+                        l2: *l2,
+                        auc: *auc,
+                    })
+                    .collect(),
+            },
         }
     }
 }

@@ -368,8 +368,10 @@ pub fn train(
     let outcomes: Vec<bool> = samples.iter().map(|s| s.converted).collect();
     let hand_scores: Vec<f64> = samples.iter().map(|s| s.score).collect();
 
+    // A quarter held out (the folds above are cut differently).
+    let quarter = fold_of(samples.len(), 4, options.seed);
     let (train_idx, test_idx): (Vec<usize>, Vec<usize>) =
-        (0..samples.len()).partition(|i| folds[*i] % 4 != 0);
+        (0..samples.len()).partition(|i| quarter[*i] != 0);
     let held = Fitted::on(&samples, &train_idx, options.l2, scale)?;
     let test_outcomes: Vec<bool> = test_idx.iter().map(|i| outcomes[*i]).collect();
     let test_p: Vec<f64> = test_idx
@@ -461,14 +463,19 @@ pub fn train(
 }
 
 /// A logistic fit with its points and calibration.
-struct Fitted {
+pub(crate) struct Fitted {
     logistic: Logistic,
     points: Vec<f64>,
     calibration: (f64, f64),
 }
 
 impl Fitted {
-    fn on(samples: &[Sample], rows: &[usize], l2: f64, scale: f64) -> Result<Fitted, TrainError> {
+    pub(crate) fn on(
+        samples: &[Sample],
+        rows: &[usize],
+        l2: f64,
+        scale: f64,
+    ) -> Result<Fitted, TrainError> {
         let x: Vec<Vec<f64>> = rows.iter().map(|i| samples[*i].features.clone()).collect();
         let y: Vec<bool> = rows.iter().map(|i| samples[*i].converted).collect();
         // Plain maximum likelihood, every lead weighing the same: its probabilities keep the
@@ -502,7 +509,7 @@ impl Fitted {
         dot(row, &self.points)
     }
 
-    fn probability(&self, row: &[f64]) -> f64 {
+    pub(crate) fn probability(&self, row: &[f64]) -> f64 {
         crate::learn::logistic::sigmoid(self.calibration.0 * self.score(row) + self.calibration.1)
     }
 }
@@ -518,7 +525,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// A fold number for each of `n` samples, shuffled by `seed` (xorshift64*).
-fn fold_of(n: usize, folds: usize, seed: u64) -> Vec<usize> {
+pub(crate) fn fold_of(n: usize, folds: usize, seed: u64) -> Vec<usize> {
     let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {

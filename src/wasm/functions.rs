@@ -61,19 +61,26 @@ pub fn train(
     }
     .map_err(|e| error(&format!("data: {e}"), "data", None))?;
     let id = given.id.as_deref().unwrap_or("learned");
-    let to_train = crate::learn::model_to_train(
+    let learned = crate::learn::learn(
         base,
         given.propose.unwrap_or(false),
         id,
         given.csv_mapping.as_ref(),
         &leads,
         &proposal,
-        settings.l2,
+        &settings,
+        &crate::learn::Tuning::of(&given, &settings, &proposal),
     )
-    .map_err(|why| error(&why, "model", None))?;
-    let trained = crate::learn::train(&to_train.doc, &to_train.model, &leads, &settings)
-        .map_err(|e| error(&e.to_string(), "data", None))?;
-    Ok(to_js(&crate::learn::TrainResult::of(&trained, &to_train.columns))?.unchecked_into())
+    .map_err(|e| match e {
+        crate::learn::LearnError::Model(why) => error(&why, "model", None),
+        crate::learn::LearnError::Data(why) => error(&why, "data", None),
+    })?;
+    Ok(to_js(&crate::learn::TrainResult::of(
+        &learned.training,
+        &learned.proposed.columns,
+        &learned.tuned,
+    ))?
+    .unchecked_into())
 }
 
 /// Lists the problems of a model (`[]` when it is valid), each `{ path, message }`.

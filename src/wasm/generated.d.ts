@@ -479,6 +479,26 @@ export interface TrainResult {
   report: TrainReport;
 }
 
+/** One candidate of the choice. */
+export type Candidate = {
+  /** Its out-of-fold AUC. */
+  auc: number | null;
+  /** Its L2 penalty. */
+  l2: number;
+  /** Its bins. */
+  maxBins: number;
+};
+
+/** The options chosen by cross-validation, and how each candidate did. */
+export interface Chosen {
+  /** The L2 penalty. */
+  l2: number;
+  /** Quantile bins a numeric column started from. */
+  maxBins: number;
+  /** Every candidate with its out-of-fold AUC (one when nothing was left to choose; none for a model given whole whose options were all set). */
+  tried: Candidate[];
+}
+
 /** How a column was read to propose rules. */
 export interface ColumnShown {
   /** Its name (the CSV header, or the trait path or event). */
@@ -535,6 +555,8 @@ export type TrainReport = {
   badSessions: number;
   /** Score to conversion probability. */
   calibration: Calibration;
+  /** The options chosen by cross-validating the whole recipe (those left unset). */
+  chosen: Chosen;
   /** How each column was read to propose rules (empty when none were proposed). */
   columns: ColumnShown[];
   /** Of which converted. */
