@@ -159,6 +159,19 @@ export const scenarios = {
     ], "problems");
   },
 
+  "testModel runs the cases a model carries and says what came out"({ testModel }, { b2b }) {
+    const report = testModel(b2b);
+    equal([report.passed, report.failed, report.cases.length], [4, 0, 4], "the demo model's four cases pass");
+    check(report.cases.every((c) => c.passed && c.failures.length === 0), "each passed");
+    const broken = structuredClone(b2b);
+    broken.cases[0].expect.grade = "C*";
+    const failed = testModel(JSON.stringify(broken));
+    equal([failed.passed, failed.failed], [3, 1], "one broken");
+    check(/^expected grade C\*; came out score [\d.]+, grade A2, an MQL, reasons: pricing, /.test(failed.cases[0].failures[0]), failed.cases[0].failures[0]);
+    broken.cases[0].expect.reasons = ["nope"];
+    throws(() => testModel(broken), /cases\[0\]\.expect\.reasons\[0\]: "nope" is not a rule of the model/, "a case naming no rule of the model");
+  },
+
   "save and restore: exact, migrated, reset, corrupt"({ Scorer }, { b2b, minimal }) {
     const s = new Scorer(b2b);
     s.page("/pricing");

@@ -34,6 +34,7 @@ pub use format::value::Value;
 pub use model::bots::FilterReason;
 pub use model::document;
 pub use model::Model;
+pub use score::cases::{run_cases, CaseOutcome, CaseReport, CaseShown};
 pub use score::grade::Grade;
 pub use score::result::{
     BatchResult, DisqualifierShown, FilterName, Filtered, HalfName, ReasonShown, RejectedEvent,

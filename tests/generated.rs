@@ -8,7 +8,7 @@
 
 use mqlscore::document::ModelDocument;
 use mqlscore::learn::{CsvMapping, TrainOptions, TrainResult};
-use mqlscore::{BatchResult, Problem, RestoreNote, ScoreResult};
+use mqlscore::{BatchResult, CaseReport, Problem, RestoreNote, ScoreResult};
 use schemars::generate::{Contract, SchemaSettings};
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
@@ -279,6 +279,7 @@ fn generated() -> Vec<(&'static str, String)> {
         ("TrainOptions", schema_of::<TrainOptions>()),
         ("CsvMapping", schema_of::<CsvMapping>()),
         ("TrainResult", output_schema_of::<TrainResult>()),
+        ("CaseReport", output_schema_of::<CaseReport>()),
     ]);
     vec![
         (

@@ -37,7 +37,7 @@ fn every_problem_is_listed_with_its_path() {
     );
     // The shape first (what does not fit the document's types), then the meaning.
     let expected = [
-        "colour: unknown field (expected one of: $schema, id, version, description, fit, engagement, disqualifiers, thresholds, grades, keepTraits, bots, calibration, accounts)",
+        "colour: unknown field (expected one of: $schema, id, version, description, fit, engagement, disqualifiers, thresholds, grades, keepTraits, bots, calibration, accounts, cases)",
         "fit.rules[0].points: must be a number, not a string",
         "fit.rules[1].when: is required",
         "disqualifiers[0].when.exists: must be true or false, not a string",

@@ -352,6 +352,12 @@ fn restoring_under_a_new_version_migrates_rules_by_id() {
             r#"{ "id": "blog", "label": "Read the blog", "points": 2,"#,
             r#"{ "id": "blog-v2", "label": "Read the blog", "points": 3,"#,
         )
+        // A case that names the rule follows it (else the model says which case names a rule
+        // it no longer has).
+        .replace(
+            r#"["blog", "business-email"]"#,
+            r#"["blog-v2", "business-email"]"#,
+        )
         .replace(
             r#""id": "pricing", "label": "Viewed pricing", "points": 15"#,
             r#""id": "pricing", "label": "Viewed pricing", "points": 20"#,

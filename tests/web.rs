@@ -3,7 +3,7 @@
 #![cfg(all(target_arch = "wasm32", feature = "documents"))]
 
 use js_sys::{Array, Function, Reflect, JSON};
-use mqlscore::wasm::{score_events, validate_model, CompiledModel, Scorer};
+use mqlscore::wasm::{score_events, test_model, validate_model, CompiledModel, Scorer};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -713,4 +713,47 @@ fn probabilities_cross_to_javascript_exactly() {
         let expected = (exact * 10_000.0).round() / 10_000.0;
         assert_eq!(num(&r, "probability"), expected, "view {i}: score {score}");
     }
+}
+
+/// What docs/testing.md shows a developer: a model's cases run from a crate's own wasm tests.
+#[wasm_bindgen_test]
+fn the_demo_models_cases_pass_in_wasm() {
+    use mqlscore::document::ModelDocument;
+    use mqlscore::{run_cases, Json, Model};
+    let doc = ModelDocument::read(&Json::parse(B2B).unwrap()).unwrap();
+    let model = std::sync::Arc::new(Model::from_document(&doc).unwrap());
+    let outcomes = run_cases(&doc, &model);
+    assert_eq!(outcomes.len(), 4);
+    for case in outcomes {
+        assert!(case.passed(), "{}: {:?}", case.name, case.failures);
+    }
+}
+
+#[wasm_bindgen_test]
+fn test_model_runs_the_cases_and_says_what_came_out() {
+    let report = test_model(js(B2B).unchecked_into()).unwrap();
+    assert_eq!((num(&report, "passed"), num(&report, "failed")), (4.0, 0.0));
+    let broken = B2B.replace(r#""grade": "A2""#, r#""grade": "C*""#);
+    let report = test_model(js(&broken).unchecked_into()).unwrap();
+    assert_eq!(num(&report, "failed"), 1.0);
+    let first = Array::from(&get(&report, "cases")).get(0);
+    assert!(!flag(&first, "passed"));
+    let failure = Array::from(&get(&first, "failures"))
+        .get(0)
+        .as_string()
+        .unwrap();
+    assert!(
+        failure.starts_with("expected grade C*; came out score "),
+        "{failure}"
+    );
+    let unknown = B2B.replace(r#""reasons": ["demo-request"]"#, r#""reasons": ["demo"]"#);
+    let Err(thrown) = test_model(js(&unknown).unchecked_into()) else {
+        panic!("a case naming a rule the model lacks is a problem of the model");
+    };
+    assert_eq!(text(&thrown, "field"), "model");
+    assert!(
+        error_message(thrown)
+            .contains("cases[1].expect.reasons[0]: \"demo\" is not a rule of the model"),
+        "the field named"
+    );
 }

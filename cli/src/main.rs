@@ -10,7 +10,7 @@ use mqlscore::learn::{learn, Learned, ToTrain, Tuning};
 use mqlscore::learn::{read_csv, read_jsonl, CsvMapping, Labels, Lead};
 use mqlscore::learn::{samples, score_leads, Options, Target, TrainOptions};
 use mqlscore::parse_iso8601;
-use mqlscore::{Event, Json, Model, Scorer};
+use mqlscore::{run_cases, CaseOutcome, Event, Json, Model, Scorer};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -55,6 +55,9 @@ enum Command {
     /// Compile a model for the small scoring module (mqlscore/lite): checked here, read there
     /// without a model-document reader.
     Compile(CompileArgs),
+    /// Run the cases a model carries (`cases`: a visitor's events and what must come out);
+    /// fails when any does not come out as expected.
+    Test(TestArgs),
 }
 
 /// Where labeled leads come from.
@@ -164,6 +167,13 @@ struct CompileArgs {
 }
 
 #[derive(Args)]
+struct TestArgs {
+    /// The model whose cases are run (JSON).
+    #[arg(long, value_name = "FILE")]
+    model: PathBuf,
+}
+
+#[derive(Args)]
 struct EvalArgs {
     /// The model to evaluate (JSON).
     #[arg(long, value_name = "FILE")]
@@ -208,6 +218,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => cmd_generate(&args),
         Command::Score(args) => cmd_score(&args),
         Command::Compile(args) => cmd_compile(&args),
+        Command::Test(args) => cmd_test(&args),
     };
     match result {
         Ok(output) => {
@@ -262,6 +273,37 @@ fn cmd_compile(args: &CompileArgs) -> Result<String, String> {
         model.key(),
         bytes.len()
     ))
+}
+
+fn cmd_test(args: &TestArgs) -> Result<String, String> {
+    let (doc, model) = load_model(&args.model)?;
+    if doc.cases.is_empty() {
+        return Err(format!(
+            "{}: has no cases to run (see docs/testing.md)",
+            args.model.display()
+        ));
+    }
+    let outcomes = run_cases(&doc, &Arc::new(model));
+    let mut o = String::new();
+    for c in &outcomes {
+        let mark = if c.passed() { "ok  " } else { "FAIL" };
+        o.push_str(&format!("{mark} {}\n", c.name));
+        for f in &c.failures {
+            o.push_str(&format!("       {f}\n"));
+        }
+    }
+    let failed = outcomes.iter().filter(|c| !c.passed()).count();
+    let n = outcomes.len();
+    let cases = if n == 1 { "case" } else { "cases" };
+    o.push_str(&format!(
+        "{n} {cases}: {} passed, {failed} failed\n",
+        n - failed
+    ));
+    if failed > 0 {
+        let _ = std::io::stdout().write_all(o.as_bytes());
+        return Err(format!("{failed} of {} cases failed", outcomes.len()));
+    }
+    Ok(o)
 }
 
 fn load_model(path: &Path) -> Result<(ModelDocument, Model), String> {
@@ -387,6 +429,7 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
     let id = args.id.clone().unwrap_or_else(|| data_stem(&args.data));
     let Learned {
         tuned,
+        cases,
         proposed:
             ToTrain {
                 doc,
@@ -515,6 +558,21 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
         opt3(r.hold_out.brier),
         opt3(r.hand_written_hold_out.auc)
     );
+    if !cases.is_empty() {
+        let broken: Vec<&CaseOutcome> = cases.iter().filter(|c| !c.passed()).collect();
+        say!(
+            o,
+            "the model's cases under the learned points: {} passed, {} broken",
+            cases.len() - broken.len(),
+            broken.len()
+        );
+        for c in broken {
+            say!(o, "  broken: {}", c.name);
+            for f in &c.failures {
+                say!(o, "    {f}");
+            }
+        }
+    }
     let th = &r.threshold;
     say!(
         o,

@@ -11,6 +11,9 @@ use crate::learn::propose::{model_to_train, ProposeOptions, ToTrain};
 use crate::learn::samples::samples;
 use crate::learn::training::{fold_of, train, Fitted, Options, Quality, TrainOptions, Training};
 use crate::model::document::ModelDocument;
+use crate::model::Model;
+use crate::score::cases::{run_cases, CaseOutcome};
+use std::sync::Arc;
 
 /// A learned model, with the model it started from and how its rules came about.
 #[derive(Debug, Clone)]
@@ -21,6 +24,8 @@ pub struct Learned {
     pub training: Training,
     /// The options chosen, and how each candidate did.
     pub tuned: Tuned,
+    /// The model's cases (carried into the learned model) as the learned points score them.
+    pub cases: Vec<CaseOutcome>,
 }
 
 /// Candidates for the options a user left unset: one each means nothing to choose.
@@ -251,7 +256,11 @@ pub fn learn(
         let hold_out = recipe.predict(leads, &|i| quarter[i] == 0, max_bins, &[l2])?;
         training.report.hold_out = quality(&hold_out[0]);
     }
+    let learned = Model::from_document(&training.model)
+        .map_err(|e| LearnError::Model(format!("the learned model: {e}")))?;
+    let cases = run_cases(&training.model, &Arc::new(learned));
     Ok(Learned {
+        cases,
         proposed,
         training,
         tuned: Tuned {

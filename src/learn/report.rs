@@ -3,9 +3,10 @@
 
 use crate::learn::features::Feature;
 use crate::learn::propose::ColumnRead;
-use crate::learn::recipe::Tuned;
-use crate::learn::training::{Quality, Reliability, Report, Threshold, Training};
+use crate::learn::recipe::{Learned, Tuned};
+use crate::learn::training::{Quality, Reliability, Report, Threshold};
 use crate::model::document::{Calibration, ModelDocument};
+use crate::score::cases::{CaseReport, CaseShown};
 use crate::score::result::HalfName;
 
 serde_types! {
@@ -61,7 +62,10 @@ serde_types! {
         pub columns: Vec<ColumnShown>,
         /// The options chosen by cross-validating the whole recipe (those left unset).
         pub chosen: Chosen,
+        /// The model's cases under the learned points (a case the new points break fails).
+        pub cases: Vec<CaseShown>,
     }
+
 
     /// The options chosen by cross-validation, and how each candidate did.
     #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -120,10 +124,16 @@ serde_types! {
 impl TrainResult {
     /// The result of a training, with how the columns were read for the rules it proposed and
     /// the options chosen.
-    pub fn of(training: &Training, columns: &[ColumnRead], tuned: &Tuned) -> TrainResult {
+    pub fn of(learned: &Learned) -> TrainResult {
+        let mut report = TrainReport::of(
+            &learned.training.report,
+            &learned.proposed.columns,
+            &learned.tuned,
+        );
+        report.cases = CaseReport::of(&learned.cases).cases;
         TrainResult {
-            model: training.model.clone(),
-            report: TrainReport::of(&training.report, columns, tuned),
+            model: learned.training.model.clone(),
+            report,
         }
     }
 }
@@ -174,6 +184,7 @@ impl TrainReport {
                     rules: c.rules as f64,
                 })
                 .collect(),
+            cases: Vec::new(),
             chosen: Chosen {
                 max_bins: tuned.max_bins as f64,
                 l2: tuned.l2,

@@ -182,6 +182,7 @@ pub(super) fn compile(doc: &ModelDocument, p: &mut Problems) -> Option<Model> {
             traits.slot(name);
         }
     }
+    super::cases::check_cases(doc, p);
     if let Some(accounts) = &doc.accounts {
         check_accounts(accounts, p);
         // What an account is made of: the company (from the email's domain or its name) and,

@@ -66,6 +66,52 @@ serde_types! {
         /// pooled, as in the edge worker); absent means no account scores.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub accounts: Option<AccountSettings>,
+        /// Visitors the model must score a given way, run by `mqlscore test`, `testModel` in
+        /// JavaScript, and after `train` (which carries them into the learned model).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub cases: Vec<ModelCase>,
+    }
+
+    /// A visitor the model must score a given way: their events, and what must come out.
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    #[cfg_attr(not(target_arch = "wasm32"), schemars(rename = "Case"))]
+    pub struct ModelCase {
+        /// What it shows; a failure names it.
+        pub name: String,
+        /// The visitor's events (Segment `page`, `track`, `identify`, `group`) in order.
+        #[cfg_attr(not(target_arch = "wasm32"), schemars(with = "Vec<serde_json::Map<String, serde_json::Value>>"))]
+        pub events: Vec<crate::format::json::Json>,
+        /// When it is scored (ISO-8601); by default the time of its latest event.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub at: Option<String>,
+        /// What must come out.
+        pub expect: Expectation,
+    }
+
+    /// What a case's visitor must come out as; each given part is checked.
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct Expectation {
+        /// An MQL or not.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mql: Option<bool>,
+        /// The grade: `A1`, or with `*` for any (`A*`, `*1`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub grade: Option<String>,
+        /// The score is at least this.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub min_score: Option<f64>,
+        /// The score is at most this.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub max_score: Option<f64>,
+        /// Rules (ids) that must be among the reasons.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub reasons: Vec<String>,
+        /// Rules (ids) that must not be.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub not_reasons: Vec<String>,
+        /// The disqualifier (id) that must apply; `""` for none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub disqualifier: Option<String>,
     }
 
     /// Account scoring: the best engagement among a company's people, points for each more

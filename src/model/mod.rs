@@ -3,6 +3,7 @@
 //! See `models/b2b-saas.json` for a full example and `docs/model.md` for the format.
 
 pub mod bots;
+pub mod cases;
 pub mod check;
 mod compile;
 pub mod condition;

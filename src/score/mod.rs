@@ -1,6 +1,7 @@
 //! Scoring a session: the scorecard with its grades and reasons, and the scorer that ties a
 //! model, a session and events together.
 
+pub mod cases;
 pub mod grade;
 mod readings;
 pub mod result;

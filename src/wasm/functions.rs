@@ -75,12 +75,7 @@ pub fn train(
         crate::learn::LearnError::Model(why) => error(&why, "model", None),
         crate::learn::LearnError::Data(why) => error(&why, "data", None),
     })?;
-    Ok(to_js(&crate::learn::TrainResult::of(
-        &learned.training,
-        &learned.proposed.columns,
-        &learned.tuned,
-    ))?
-    .unchecked_into())
+    Ok(to_js(&crate::learn::TrainResult::of(&learned))?.unchecked_into())
 }
 
 /// Lists the problems of a model (`[]` when it is valid), each `{ path, message }`.
@@ -96,6 +91,26 @@ pub fn validate_model(model: ModelInput) -> Result<ProblemsOutput, JsValue> {
         Err(problem) => vec![problem],
     };
     Ok(problems_js(&problems).unchecked_into())
+}
+
+/// Runs the cases a model carries (`cases`: a visitor's events and what must come out), each
+/// with a fresh session: `{ passed, failed, cases: [{ name, passed, failures }] }`. An invalid
+/// model throws as `new Scorer` does, naming the field.
+#[cfg(feature = "documents")]
+#[wasm_bindgen(js_name = testModel)]
+pub fn test_model(model: ModelInput) -> Result<CaseReportOutput, JsValue> {
+    lend_host();
+    let json = read_model(&model).map_err(|p| {
+        error(
+            &format!("invalid scoring model (1 problem)\n  {p}"),
+            "model",
+            None,
+        )
+    })?;
+    let doc = crate::document::ModelDocument::read(&json).map_err(|e| model_error(&e))?;
+    let compiled = Model::from_document(&doc).map_err(|e| model_error(&e))?;
+    let outcomes = crate::run_cases(&doc, &Arc::new(compiled));
+    Ok(to_js(&crate::CaseReport::of(&outcomes))?.unchecked_into())
 }
 
 /// Scores a whole session in one call (for an edge function): a fresh visitor, `events` in

@@ -10,6 +10,8 @@ export type ScoringModel = {
   bots?: BotFilter | null;
   /** Score to conversion probability, written by `mqlscore train`. */
   calibration?: Calibration | null;
+  /** Visitors the model must score a given way, run by `mqlscore test`, `testModel` in JavaScript, and after `train` (which carries them into the learned model). */
+  cases?: Case[];
   /** What the model is for. */
   description?: string | null;
   /** Traits or events that rule a visitor out whatever the points. */
@@ -81,6 +83,18 @@ export interface Calibration {
   /** Change in log-odds per point. */
   slope: number;
 }
+
+/** A visitor the model must score a given way: their events, and what must come out. */
+export type Case = {
+  /** When it is scored (ISO-8601); by default the time of its latest event. */
+  at?: string | null;
+  /** The visitor's events (Segment `page`, `track`, `identify`, `group`) in order. */
+  events: (Record<string, unknown>)[];
+  /** What must come out. */
+  expect: Expectation;
+  /** What it shows; a failure names it. */
+  name: string;
+};
 
 /** Tracked link clicks that need a page view shortly before them. */
 export type Clicks = {
@@ -164,6 +178,24 @@ export type EventCondition = {
   oneOf?: Scalar[] | null;
   /** An event property path: `plan`, `video.title`. */
   property?: string;
+};
+
+/** What a case's visitor must come out as; each given part is checked. */
+export type Expectation = {
+  /** The disqualifier (id) that must apply; `""` for none. */
+  disqualifier?: string | null;
+  /** The grade: `A1`, or with `*` for any (`A*`, `*1`). */
+  grade?: string | null;
+  /** The score is at most this. */
+  maxScore?: number | null;
+  /** The score is at least this. */
+  minScore?: number | null;
+  /** An MQL or not. */
+  mql?: boolean | null;
+  /** Rules (ids) that must not be. */
+  notReasons?: string[];
+  /** Rules (ids) that must be among the reasons. */
+  reasons?: string[];
 };
 
 /** Points while a condition on traits holds. */
@@ -489,6 +521,16 @@ export type Candidate = {
   maxBins: number;
 };
 
+/** How one case came out. */
+export interface CaseShown {
+  /** What did not, each with what came out (score, grade, reasons). */
+  failures: string[];
+  /** Its name. */
+  name: string;
+  /** Whether it came out as expected. */
+  passed: boolean;
+}
+
 /** The options chosen by cross-validation, and how each candidate did. */
 export interface Chosen {
   /** The L2 penalty. */
@@ -555,6 +597,8 @@ export type TrainReport = {
   badSessions: number;
   /** Score to conversion probability. */
   calibration: Calibration;
+  /** The model's cases under the learned points (a case the new points break fails). */
+  cases: CaseShown[];
   /** The options chosen by cross-validating the whole recipe (those left unset). */
   chosen: Chosen;
   /** How each column was read to propose rules (empty when none were proposed). */
@@ -599,4 +643,14 @@ export interface Weight {
   rule: string;
   /** Change in log-odds per unit (a rule that holds, or one counted event). */
   weight: number;
+}
+
+/** How a model's cases came out, as programs read it (`testModel` in JavaScript). */
+export interface CaseReport {
+  /** Each case, in the model's order. */
+  cases: CaseShown[];
+  /** Cases that did not. */
+  failed: number;
+  /** Cases that came out as expected. */
+  passed: number;
 }

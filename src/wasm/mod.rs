@@ -19,7 +19,7 @@ pub use functions::score_events;
 #[cfg(feature = "training")]
 pub use functions::train;
 #[cfg(feature = "documents")]
-pub use functions::validate_model;
+pub use functions::{test_model, validate_model};
 pub use model::CompiledModel;
 pub use scorer::Scorer;
 
@@ -70,6 +70,9 @@ extern "C" {
     #[wasm_bindgen(typescript_type = "Problem[]")]
     /// The problems of a model.
     pub type ProblemsOutput;
+    #[wasm_bindgen(typescript_type = "CaseReport")]
+    /// How a model's cases came out.
+    pub type CaseReportOutput;
     #[wasm_bindgen(typescript_type = "RestoreNote | undefined")]
     /// What `restore` did.
     pub type RestoreNoteOutput;
