@@ -10,10 +10,10 @@ import { scenarios, runScenarios } from "./scenarios.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
-// The scoring module, and `train` from the package's second module (mqlscore/train).
+// The scoring module, and `train` and `testModel` from the package's authoring module (mqlscore/train).
 const scoring = require("../pkg/nodejs/mqlscore.js");
 const training = require("../pkg/nodejs/train/mqlscore.js");
-const api = { ...scoring, train: training.train };
+const api = { ...scoring, train: training.train, testModel: training.testModel };
 const models = {
   b2b: JSON.parse(readFileSync(`${root}models/b2b-saas.json`, "utf8")),
   minimal: JSON.parse(readFileSync(`${root}models/minimal.json`, "utf8")),

@@ -3,7 +3,9 @@
 #![cfg(all(target_arch = "wasm32", feature = "documents"))]
 
 use js_sys::{Array, Function, Reflect, JSON};
-use mqlscore::wasm::{score_events, test_model, validate_model, CompiledModel, Scorer};
+#[cfg(feature = "training")]
+use mqlscore::wasm::test_model;
+use mqlscore::wasm::{score_events, validate_model, CompiledModel, Scorer};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -729,6 +731,7 @@ fn the_demo_models_cases_pass_in_wasm() {
     }
 }
 
+#[cfg(feature = "training")]
 #[wasm_bindgen_test]
 fn test_model_runs_the_cases_and_says_what_came_out() {
     let report = test_model(js(B2B).unchecked_into()).unwrap();

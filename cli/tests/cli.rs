@@ -347,7 +347,12 @@ fn a_crm_export_becomes_a_model_without_one_and_each_lead_is_scored() {
         out_model.to_str().unwrap(),
     ]);
     assert!(ok, "{err}");
-    assert!(out.starts_with("proposed "), "{out}");
+    assert!(out.starts_with("columns read "), "{out}");
+    assert!(
+        out.contains("  Employees                        number       as mapped; 1 rules"),
+        "{out}"
+    );
+    assert!(out.contains("\nproposed "), "{out}");
     assert!(out.contains("Industry is Retail"), "{out}");
     assert!(out.contains("Pricing Page Views: at least once"), "{out}");
     assert!(

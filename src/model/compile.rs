@@ -182,6 +182,8 @@ pub(super) fn compile(doc: &ModelDocument, p: &mut Problems) -> Option<Model> {
             traits.slot(name);
         }
     }
+    // (The scoring modules skip cases when reading: nothing to check there.)
+    #[cfg(feature = "training")]
     super::cases::check_cases(doc, p);
     if let Some(accounts) = &doc.accounts {
         check_accounts(accounts, p);

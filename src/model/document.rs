@@ -67,8 +67,14 @@ serde_types! {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub accounts: Option<AccountSettings>,
         /// Visitors the model must score a given way, run by `mqlscore test`, `testModel` in
-        /// JavaScript, and after `train` (which carries them into the learned model).
+        /// JavaScript, and after `train` (which carries them into the learned model). The
+        /// scoring modules accept and skip them (reading them would cost pages 6.6 KB gzipped);
+        /// the authoring module (mqlscore/train) and the command line read and check them.
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[cfg_attr(
+            not(feature = "training"),
+            serde(deserialize_with = "skip_cases", skip_serializing)
+        )]
         pub cases: Vec<ModelCase>,
     }
 
@@ -589,4 +595,10 @@ impl TextOrList {
             TextOrList::List(list) => list,
         }
     }
+}
+
+/// Reads `cases` as anything and keeps none (the scoring modules: see [`ModelDocument::cases`]).
+#[cfg(not(feature = "training"))]
+fn skip_cases<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ModelCase>, D::Error> {
+    serde::de::IgnoredAny::deserialize(d).map(|_| Vec::new())
 }

@@ -3,6 +3,7 @@
 //! See `models/b2b-saas.json` for a full example and `docs/model.md` for the format.
 
 pub mod bots;
+#[cfg(feature = "training")]
 pub mod cases;
 pub mod check;
 mod compile;

@@ -95,8 +95,9 @@ pub fn validate_model(model: ModelInput) -> Result<ProblemsOutput, JsValue> {
 
 /// Runs the cases a model carries (`cases`: a visitor's events and what must come out), each
 /// with a fresh session: `{ passed, failed, cases: [{ name, passed, failures }] }`. An invalid
-/// model throws as `new Scorer` does, naming the field.
-#[cfg(feature = "documents")]
+/// model throws as `new Scorer` does, naming the field. In the authoring module (mqlscore/train)
+/// with `train`: it costs the scoring module 10 KB gzipped that no page needs.
+#[cfg(feature = "training")]
 #[wasm_bindgen(js_name = testModel)]
 pub fn test_model(model: ModelInput) -> Result<CaseReportOutput, JsValue> {
     lend_host();

@@ -10,7 +10,7 @@ export type ScoringModel = {
   bots?: BotFilter | null;
   /** Score to conversion probability, written by `mqlscore train`. */
   calibration?: Calibration | null;
-  /** Visitors the model must score a given way, run by `mqlscore test`, `testModel` in JavaScript, and after `train` (which carries them into the learned model). */
+  /** Visitors the model must score a given way, run by `mqlscore test`, `testModel` in JavaScript, and after `train` (which carries them into the learned model). The scoring modules accept and skip them (reading them would cost pages 6.6 KB gzipped); the authoring module (mqlscore/train) and the command line read and check them. */
   cases?: Case[];
   /** What the model is for. */
   description?: string | null;

@@ -17,9 +17,11 @@ mod write;
 
 pub use functions::score_events;
 #[cfg(feature = "training")]
+pub use functions::test_model;
+#[cfg(feature = "training")]
 pub use functions::train;
 #[cfg(feature = "documents")]
-pub use functions::{test_model, validate_model};
+pub use functions::validate_model;
 pub use model::CompiledModel;
 pub use scorer::Scorer;
 
