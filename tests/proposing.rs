@@ -525,18 +525,20 @@ fn the_cross_validated_figure_is_of_the_whole_recipe_and_options_left_unset_are_
         ..ProposeOptions::default()
     };
     let options = Options::default();
-    let fixed = Tuning::fixed(20, options.l2);
-    let learned = learn(
-        None,
-        true,
-        "noise",
-        Some(&m),
-        &leads,
-        &proposal,
-        &options,
-        &fixed,
-    )
-    .unwrap();
+    let learn_with = |tuning: &Tuning| {
+        learn(
+            None,
+            true,
+            "noise",
+            Some(&m),
+            &leads,
+            &proposal,
+            &options,
+            tuning,
+        )
+        .unwrap()
+    };
+    let learned = learn_with(&Tuning::fixed(20, options.l2));
     // What train alone says: rules proposed on every lead, only the points refitted per fold.
     let points_only = train(
         &learned.proposed.doc,
@@ -561,17 +563,7 @@ fn the_cross_validated_figure_is_of_the_whole_recipe_and_options_left_unset_are_
         max_bins: vec![10, 20],
         l2: vec![1.0, 10.0],
     };
-    let tuned = learn(
-        None,
-        true,
-        "noise",
-        Some(&m),
-        &leads,
-        &proposal,
-        &options,
-        &tuning,
-    )
-    .unwrap();
+    let tuned = learn_with(&tuning);
     assert_eq!(tuned.tuned.tried.len(), 4);
     let best = tuned
         .tuned
