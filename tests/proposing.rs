@@ -562,6 +562,7 @@ fn the_cross_validated_figure_is_of_the_whole_recipe_and_options_left_unset_are_
     let tuning = Tuning {
         max_bins: vec![10, 20],
         l2: vec![1.0, 10.0],
+        measure_at_most: 5000,
     };
     let tuned = learn_with(&tuning);
     assert_eq!(tuned.tuned.tried.len(), 4);
@@ -582,4 +583,16 @@ fn the_cross_validated_figure_is_of_the_whole_recipe_and_options_left_unset_are_
         tuned.training.report.cross_validated.auc, chosen.2,
         "the report gives the chosen candidate's figure"
     );
+    assert_eq!(tuned.tuned.measured_on, 3000, "all of them");
+    // Past `measure_at_most`, a sample is measured; the model is still fitted on every lead.
+    let sampled = learn_with(&Tuning {
+        measure_at_most: 1000,
+        ..tuning
+    });
+    assert!(
+        (900..=1100).contains(&sampled.tuned.measured_on),
+        "{}",
+        sampled.tuned.measured_on
+    );
+    assert_eq!(sampled.training.report.census.used, 3000);
 }

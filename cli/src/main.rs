@@ -534,7 +534,12 @@ fn cmd_train(args: &TrainArgs) -> Result<String, String> {
     } else {
         "points learned inside each fold"
     };
-    say!(o, "\nranking quality (ROC AUC): hand-written {hand} on all {rows}; learned {} cross-validated ({} folds, {recipe})",
+    let sampled = if tuned.measured_on < leads.len() {
+        format!(", on a sample of {} of the {rows}", tuned.measured_on)
+    } else {
+        String::new()
+    };
+    say!(o, "\nranking quality (ROC AUC): hand-written {hand} on all {rows}; learned {} cross-validated ({} folds, {recipe}{sampled})",
         opt3(r.cross_validated.auc), options.folds);
     if tuned.tried.len() > 1 {
         let tried: Vec<String> = tuned

@@ -26,7 +26,7 @@ pub use propose::{
     columns_of_leads, columns_of_mapping, model_to_train, propose, Column, ColumnKind, ColumnRead,
     ProposeError, ProposeOptions, ToTrain,
 };
-pub use recipe::{learn, LearnError, Learned, Tuned, Tuning};
+pub use recipe::{learn, LearnError, Learned, Tuned, Tuning, MEASURED_AT_MOST};
 pub use report::{Candidate, Chosen, ColumnShown, TrainReport, TrainResult, WeightShown};
 pub use samples::{samples, score_leads, Census, LeadScore, Sample};
 pub use synthetic::{generate, to_jsonl, TRUE_INTERCEPT, TRUE_WEIGHTS};

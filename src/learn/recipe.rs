@@ -35,6 +35,8 @@ pub struct Tuning {
     pub max_bins: Vec<usize>,
     /// L2 penalties.
     pub l2: Vec<f64>,
+    /// Past this many leads, the recipe is measured on a sample of about this many.
+    pub measure_at_most: usize,
 }
 
 impl Tuning {
@@ -43,6 +45,7 @@ impl Tuning {
         Tuning {
             max_bins: vec![10, 25],
             l2: vec![0.3, 1.0, 3.0, 10.0],
+            measure_at_most: MEASURED_AT_MOST,
         }
     }
 
@@ -51,6 +54,7 @@ impl Tuning {
         Tuning {
             max_bins: vec![max_bins],
             l2: vec![l2],
+            measure_at_most: MEASURED_AT_MOST,
         }
     }
 
@@ -67,6 +71,7 @@ impl Tuning {
                 Some(_) => vec![options.l2],
                 None => defaults.l2,
             },
+            measure_at_most: MEASURED_AT_MOST,
         }
     }
 }
@@ -80,7 +85,13 @@ pub struct Tuned {
     pub l2: f64,
     /// Each candidate's out-of-fold AUC (none when it could not be measured).
     pub tried: Vec<(usize, f64, Option<f64>)>,
+    /// Leads the recipe was measured on: all of them, or a sample past `measure_at_most`.
+    pub measured_on: usize,
 }
+
+/// Most leads the recipe is cross-validated on (and options chosen by) by default; past it, a
+/// sample of about this many: the choice costs the same at a million rows as at fifty thousand.
+pub const MEASURED_AT_MOST: usize = 50_000;
 
 /// Why nothing was learned: the model to train could not be made (its rules, the proposal), or
 /// the data could not teach it.
@@ -209,6 +220,24 @@ pub fn learn(
     };
     let choosing = bins.len() > 1 || tuning.l2.len() > 1;
     let folds = options.folds.max(2);
+    // Past `measure_at_most` leads, the recipe is measured (and options chosen) on a sample of
+    // about that many, drawn by the seed; the final model is fitted on every lead.
+    let all = leads;
+    let sample: Vec<Lead>;
+    let at_most = tuning.measure_at_most.max(100);
+    let leads = if all.len() > at_most {
+        let parts = all.len().div_ceil(at_most);
+        let part = fold_of(all.len(), parts, options.seed ^ 0x5a4d);
+        sample = all
+            .iter()
+            .zip(&part)
+            .filter(|(_, p)| **p == 0)
+            .map(|(l, _)| l.clone())
+            .collect();
+        &sample[..]
+    } else {
+        all
+    };
     let fold = fold_of(leads.len(), folds, options.seed);
     let mut tried = Vec::new();
     let mut out_of_fold: Vec<(usize, f64, Pairs)> = Vec::new();
@@ -247,8 +276,8 @@ pub fn learn(
         None => (bins[0], tuning.l2[0], None),
     };
     let chosen = Options { l2, ..*options };
-    let proposed = recipe.make(leads, max_bins, options.l2)?;
-    let mut training = train(&proposed.doc, &proposed.model, leads, &chosen)
+    let proposed = recipe.make(all, max_bins, options.l2)?;
+    let mut training = train(&proposed.doc, &proposed.model, all, &chosen)
         .map_err(|e| LearnError::Data(e.to_string()))?;
     if let Some(pairs) = out_of_fold {
         training.report.cross_validated = quality(&pairs);
@@ -267,6 +296,7 @@ pub fn learn(
             max_bins,
             l2,
             tried,
+            measured_on: leads.len(),
         },
     })
 }

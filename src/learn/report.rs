@@ -74,6 +74,9 @@ serde_types! {
         pub max_bins: f64,
         /// The L2 penalty.
         pub l2: f64,
+        /// Leads the recipe was cross-validated on: all, or past 50,000 a sample of about that
+        /// many (the model itself is fitted on all).
+        pub measured_on: f64,
         /// Every candidate with its out-of-fold AUC (one when nothing was left to choose; none
         /// for a model given whole whose options were all set).
         pub tried: Vec<Candidate>,
@@ -188,6 +191,7 @@ impl TrainReport {
             chosen: Chosen {
                 max_bins: tuned.max_bins as f64,
                 l2: tuned.l2,
+                measured_on: tuned.measured_on as f64,
                 tried: tuned
                     .tried
                     .iter()

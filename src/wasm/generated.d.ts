@@ -537,6 +537,8 @@ export interface Chosen {
   l2: number;
   /** Quantile bins a numeric column started from. */
   maxBins: number;
+  /** Leads the recipe was cross-validated on: all, or past 50,000 a sample of about that many (the model itself is fitted on all). */
+  measuredOn: number;
   /** Every candidate with its out-of-fold AUC (one when nothing was left to choose; none for a model given whole whose options were all set). */
   tried: Candidate[];
 }
