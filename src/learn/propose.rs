@@ -654,41 +654,13 @@ pub fn merge_z(bins: usize) -> f64 {
     let (mut lo, mut hi) = (0.0, 10.0);
     for _ in 0..60 {
         let mid = (lo + hi) / 2.0;
-        if erfc(mid / std::f64::consts::SQRT_2) > alpha {
+        if libm::erfc(mid / std::f64::consts::SQRT_2) > alpha {
             lo = mid;
         } else {
             hi = mid;
         }
     }
     (lo * 10.0).round() / 10.0
-}
-
-/// The complementary error function, to a relative error below 1.2e-7 (Numerical Recipes'
-/// Chebyshev fit): plenty for a threshold shown to one decimal.
-fn erfc(x: f64) -> f64 {
-    let z = x.abs();
-    let t = 1.0 / (1.0 + 0.5 * z);
-    let poly = [
-        -1.265_512_23,
-        1.000_023_68,
-        0.374_091_96,
-        0.096_784_18,
-        -0.186_288_06,
-        0.278_868_07,
-        -1.135_203_98,
-        1.488_515_87,
-        -0.822_152_23,
-        0.170_872_77,
-    ]
-    .iter()
-    .rev()
-    .fold(0.0, |acc, c| c + t * acc);
-    let r = t * (-z * z + poly).exp();
-    if x >= 0.0 {
-        r
-    } else {
-        2.0 - r
-    }
 }
 
 /// The number in `(low, high]` with the fewest significant digits (`high` itself at worst).
@@ -867,13 +839,10 @@ fn unique_id(prefix: &str, suffix: &str, ids: &mut Vec<String>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{erfc, merge_z, roundest_between};
+    use super::{merge_z, roundest_between};
 
     #[test]
     fn more_bins_ask_more_of_each_split() {
-        assert!((erfc(0.0) - 1.0).abs() < 1e-7);
-        assert!((erfc(1.0) - 0.157_299_207).abs() < 1e-7);
-        assert!((erfc(-1.0) - 1.842_700_793).abs() < 1e-7);
         let z: Vec<f64> = [2, 10, 20, 40, 50].iter().map(|b| merge_z(*b)).collect();
         assert_eq!(z, [2.0, 2.8, 3.0, 3.2, 3.3]);
     }
