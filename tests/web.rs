@@ -483,8 +483,8 @@ fn sessions_of_a_shared_model_cost_bytes_and_freeing_them_returns_the_memory() {
 
 #[wasm_bindgen_test]
 fn text_fields_read_in_one_call_keep_every_character() {
-    // Fields of one event cross as one joined string: non-ASCII text in several of them must
-    // come back split where it was, and text that is not valid Unicode is named as such.
+    // Fields of one event cross as UTF-8 in one buffer: non-ASCII text in several of them must
+    // come back whole, and text that is not valid Unicode is named as such.
     let mut s = scorer();
     let event = js(r#"{"type":"identify","messageId":"ü-1","traits":{
         "firstName":"Zoë 🚀","lastName":"Ōtake","title":"Directrice générale, VP ventes",
@@ -512,6 +512,53 @@ fn text_fields_read_in_one_call_keep_every_character() {
     assert!(message.contains("event.messageId"), "{message}");
     assert!(message.contains("not valid Unicode"), "{message}");
     assert_eq!(s.save(), saved, "a refused event changes nothing");
+}
+
+#[wasm_bindgen_test]
+fn a_text_kept_from_the_event_before_is_reused_only_while_it_is_intact() {
+    // A field's text is not copied again when it is the text the field had last time; a text
+    // that failed part way through its copy (too long in bytes, not valid Unicode) must not
+    // leave the old one believed intact. Every session of a model shares these buffers.
+    let model = CompiledModel::new(js(B2B).unchecked_into()).unwrap();
+    let events = Function::new_no_args(
+        "const page = (path) => ({ type: 'page', properties: { path } });
+         return [
+           page('/pricing'),
+           page('/prï' + '€'.repeat(700)),
+           page('/pricing'),
+           page('/xxxxxxxxxx\\uD800'),
+           page('/pricing'),
+           { type: 'page', properties: { get path() { throw new Error('no'); } } },
+           page('/pricing'),
+           page('/PRICING'),
+         ];",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    let outcomes: Vec<String> = Array::from(&events)
+        .iter()
+        .map(|event| {
+            let mut s = model.session();
+            match s.ingest(event.unchecked_into(), None) {
+                Ok(r) => format!("engagement {}", num(&r, "engagement")),
+                Err(e) => error_message(e),
+            }
+        })
+        .collect();
+    assert_eq!(outcomes[0], "engagement 16");
+    assert!(outcomes[1].contains("bytes long"), "{}", outcomes[1]);
+    assert_eq!(
+        outcomes[2], "engagement 16",
+        "after a text too long in bytes"
+    );
+    assert!(outcomes[3].contains("not valid Unicode"), "{}", outcomes[3]);
+    assert_eq!(
+        outcomes[4], "engagement 16",
+        "after a text that is not Unicode"
+    );
+    assert!(outcomes[5].contains("path"), "{}", outcomes[5]);
+    assert_eq!(outcomes[6], "engagement 16", "after a getter that threw");
+    assert_eq!(outcomes[7], "engagement 16", "paths are read without case");
 }
 
 #[wasm_bindgen_test]

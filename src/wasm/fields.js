@@ -1,7 +1,7 @@
 // Reads an event in one call: JavaScript walks every path the model's events may need (property
-// reads the JIT makes cheap), writes a tag and a number per field into `out` (a view of the
-// engine's memory) and returns the field texts joined into one string, so an event costs one
-// call across the boundary and one string copy instead of a call per property and per probe.
+// reads the JIT makes cheap), writes a tag and a number per field into `out` and the field texts
+// as UTF-8 into `bytes` (both views of the engine's memory, kept by the model's plan), so an
+// event costs one call across the boundary and no allocation on either side.
 // Nothing is trusted: a getter or proxy that throws reads as absent, like a missing field.
 
 const ABSENT = 0;
@@ -21,6 +21,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
 const wellFormed = String.prototype.isWellFormed
   ? (s) => s.isWellFormed()
   : (s) => !LONE_SURROGATE.test(s);
+const encoder = new TextEncoder();
 
 /**
  * The length of `s` in UTF-8 bytes: text limits are in bytes for every reader of events (JSON,
@@ -38,14 +39,17 @@ export function utf8Length(s) {
 
 /**
  * `keys[i]` is the path of field i, `maxes[i]` the longest text wanted in UTF-8 bytes (longer
- * text is not copied). Fields 0 to `common - 1` (type, messageId, timestamp) are read from every event, the
- * rest only as `kinds` lists them for the event's type. `out[2i]` gets the tag, `out[2i + 1]`
- * the number, the length of a text in UTF-16 units (the engine checks its bytes), or the
- * length in bytes of a text too long to copy; fields not read are absent.
+ * text is not copied). Fields 0 to `common - 1` (type, messageId, timestamp) are read from every
+ * event, the rest only as `kinds` lists them for the event's type. `out[2i]` gets the tag,
+ * `out[2i + 1]` the number, the length in bytes of a text or of a text too long to copy; fields
+ * not read are absent. The text of field i is written as UTF-8 to `bytes` at `starts[i]` (each
+ * field has `maxes[i]` bytes of its own), unless it is the text `last[2i]` (of `last[2i + 1]`
+ * bytes) the field had when last read as text, which is still there. Returns false, reading nothing, when `event` is not
+ * an object.
  */
-export function readFields(event, keys, maxes, out, common, kinds) {
+export function readFields(event, keys, maxes, out, bytes, starts, last, common, kinds) {
   out.fill(0);
-  let text = "";
+  if (typeof event !== "object" || event === null || Array.isArray(event)) return false;
   let type;
   const one = (i) => {
     const path = keys[i];
@@ -66,19 +70,27 @@ export function readFields(event, keys, maxes, out, common, kinds) {
           tag = NUMBER;
           num = v;
           break;
-        case "string":
-          num = v.length;
+        case "string": {
+          const max = maxes[i];
           // Each UTF-16 unit is at least one byte: more units than the limit is too long.
-          if (num > maxes[i]) {
+          if (v.length > max) {
             tag = TOO_LONG;
             num = utf8Length(v);
+            break;
           }
-          else if (!wellFormed(v)) tag = NOT_UNICODE;
-          else {
-            tag = TEXT;
-            text += v;
+          const bytesOf = last[2 * i] === v ? last[2 * i + 1] : copy(v, bytes, starts[i], max);
+          if (bytesOf < 0) {
+            tag = -bytesOf;
+            num = tag === TOO_LONG ? utf8Length(v) : 0;
+            last[2 * i] = undefined;
+            break;
           }
+          last[2 * i] = v;
+          last[2 * i + 1] = bytesOf;
+          tag = TEXT;
+          num = bytesOf;
           break;
+        }
         case "boolean":
           tag = v ? TRUE : FALSE;
           break;
@@ -96,6 +108,7 @@ export function readFields(event, keys, maxes, out, common, kinds) {
     } catch {
       tag = ABSENT;
       num = 0;
+      last[2 * i] = undefined;
     }
     out[2 * i] = tag;
     out[2 * i + 1] = num;
@@ -103,13 +116,40 @@ export function readFields(event, keys, maxes, out, common, kinds) {
   for (let i = 0; i < common; i++) one(i);
   const slots = typeof type === "string" ? kinds.get(type) : undefined;
   if (slots !== undefined) for (let j = 0; j < slots.length; j++) one(slots[j]);
-  return text;
+  return true;
 }
 
 /**
  * Reads `identify(traits)` or `group(traits)` as the event it stands for, `{ type, traits }`, in
  * the same one call.
  */
-export function readTraits(type, traits, keys, maxes, out, common, kinds) {
-  return readFields({ type, traits }, keys, maxes, out, common, kinds);
+export function readTraits(type, traits, keys, maxes, out, bytes, starts, last, common, kinds) {
+  return readFields({ type, traits }, keys, maxes, out, bytes, starts, last, common, kinds);
+}
+
+/**
+ * Writes `s` (at most `max` UTF-16 units) as UTF-8 to `bytes` at `at`, in at most `max` bytes.
+ * Returns the bytes written, or minus the tag of a text that cannot be: not well formed, or
+ * longer than `max` bytes.
+ */
+function copy(s, bytes, at, max) {
+  const units = s.length;
+  if (units > 24) {
+    if (!wellFormed(s)) return -NOT_UNICODE;
+    const done = encoder.encodeInto(s, bytes.subarray(at, at + max));
+    return done.read < units ? -TOO_LONG : done.written;
+  }
+  // A short text is copied unit by unit while it is ASCII (always well formed).
+  let n = 0;
+  while (n < units) {
+    const c = s.charCodeAt(n);
+    if (c > 0x7f) break;
+    bytes[at + n] = c;
+    n++;
+  }
+  if (n === units) return n;
+  if (!wellFormed(s)) return -NOT_UNICODE;
+  const rest = s.slice(n);
+  const done = encoder.encodeInto(rest, bytes.subarray(at + n, at + max));
+  return done.read < rest.length ? -TOO_LONG : n + done.written;
 }

@@ -1,6 +1,6 @@
 //! An event read in one call across the boundary (`fields.js`): every field the model's events
-//! may need, listed once per model by [`Event::plan`], comes back as tags and numbers in a
-//! buffer of this module's memory plus one string holding the texts.
+//! may need, listed once per model by [`Event::plan`], comes back as tags and numbers in one
+//! buffer of this module's memory and its texts, as UTF-8, in another.
 
 use super::write::with_js_str;
 use crate::errors::EventError;
@@ -19,9 +19,12 @@ extern "C" {
         keys: &JsValue,
         maxes: &JsValue,
         out: &mut [f64],
+        bytes: &mut [u8],
+        starts: &JsValue,
+        last: &JsValue,
         common: u32,
         kinds: &JsValue,
-    ) -> String;
+    ) -> bool;
 
     #[wasm_bindgen(js_name = readTraits)]
     fn read_traits_fields(
@@ -30,9 +33,12 @@ extern "C" {
         keys: &JsValue,
         maxes: &JsValue,
         out: &mut [f64],
+        bytes: &mut [u8],
+        starts: &JsValue,
+        last: &JsValue,
         common: u32,
         kinds: &JsValue,
-    ) -> String;
+    ) -> bool;
 
     #[wasm_bindgen(js_name = utf8Length)]
     pub(super) fn utf8_length(text: &js_sys::JsString) -> usize;
@@ -54,8 +60,21 @@ pub(super) struct Reader {
     /// The slots read for each event type beyond the common ones (a `Map` of type name to
     /// `Uint32Array`): a page view never walks the paths of traits.
     kinds: JsValue,
-    /// Two numbers per planned field, written by `readFields`.
-    out: RefCell<Vec<f64>>,
+    /// Where each field's text goes in `out.bytes`, and the same as a `Uint32Array`.
+    starts: Vec<u32>,
+    starts_js: JsValue,
+    /// The text each field had when last read, and its length in bytes (`readFields` keeps it).
+    last: JsValue,
+    /// What `readFields` writes: two numbers per planned field, and the texts.
+    out: RefCell<Buffers>,
+}
+
+/// The two views `readFields` writes into.
+struct Buffers {
+    fields: Vec<f64>,
+    /// Each planned field's text at `starts[slot]`, in as many bytes as its limit; a text that
+    /// has not changed since the field was last read is not written again.
+    bytes: Vec<u8>,
 }
 
 impl Reader {
@@ -92,19 +111,43 @@ impl Reader {
                 &js_sys::Uint32Array::from(&slots[..]),
             );
         }
+        let starts: Vec<u32> = plan
+            .iter()
+            .scan(0, |at, p| {
+                let start = *at;
+                *at += p.max as u32;
+                Some(start)
+            })
+            .collect();
         Reader {
+            starts_js: js_sys::Uint32Array::from(&starts[..]).into(),
+            starts,
+            last: Array::new().into(),
             keys: keys.into(),
             maxes: maxes.into(),
             kinds: kinds.into(),
-            out: RefCell::new(vec![0.0; 2 * plan.len()]),
+            out: RefCell::new(Buffers {
+                fields: vec![0.0; 2 * plan.len()],
+                bytes: vec![0; plan.iter().map(|p| p.max).sum()],
+            }),
         }
     }
 
-    /// Reads `event` (already known to be an object) for `model`, the model of this plan.
+    /// Reads `event` for `model`, the model of this plan; it must be an object.
     pub fn read(&self, event: &JsValue, model: &Model) -> Result<Event, EventError> {
         let each = |path: &[&str], max: usize| js_field(event, path, max);
-        self.read_with(&each, model, |keys, maxes, out, common, kinds| {
-            read_fields(event, keys, maxes, out, common, kinds)
+        let read = self.read_with(
+            &each,
+            model,
+            |keys, maxes, out, bytes, starts, last, common, kinds| {
+                read_fields(event, keys, maxes, out, bytes, starts, last, common, kinds)
+            },
+        );
+        read.unwrap_or_else(|| {
+            if !event.is_object() || Array::is_array(event) {
+                return Err(EventError::new("", "must be an object (a Segment event)"));
+            }
+            Event::read(&each, model)
         })
     }
 
@@ -122,41 +165,61 @@ impl Reader {
             ["traits", rest @ ..] => js_field(traits, rest, max),
             _ => Field::Absent,
         };
-        self.read_with(&each, model, |keys, maxes, out, common, kinds| {
-            with_js_str(kind, |kind| {
-                read_traits_fields(kind, traits, keys, maxes, out, common, kinds)
-            })
-        })
+        let read = self.read_with(
+            &each,
+            model,
+            |keys, maxes, out, bytes, starts, last, common, kinds| {
+                with_js_str(kind, |kind| {
+                    read_traits_fields(
+                        kind, traits, keys, maxes, out, bytes, starts, last, common, kinds,
+                    )
+                })
+            },
+        );
+        read.unwrap_or_else(|| Event::read(&each, model))
     }
 
-    /// Fills the plan's buffer with `fill` and reads the event from it; `each` answers a field
-    /// by itself (when the buffer is busy, or for a field the plan does not hold).
+    /// Fills the plan's buffers with `fill` and reads the event from them; `each` answers a
+    /// field the plan does not hold. `None` when the buffers are busy (a getter reading another
+    /// event through this reader: it is refused the fast path and reads field by field) or
+    /// `fill` found no object.
     fn read_with(
         &self,
         each: &dyn EventSource,
         model: &Model,
-        fill: impl FnOnce(&JsValue, &JsValue, &mut [f64], u32, &JsValue) -> String,
-    ) -> Result<Event, EventError> {
-        // The buffer is borrowed only while JavaScript fills it and the event is read from it;
-        // a getter that reads another event through this reader finds it busy and is refused
-        // the fast path (it reads field by field instead).
-        let Ok(mut out) = self.out.try_borrow_mut() else {
-            return Event::read(each, model);
-        };
-        let text = fill(
+        fill: impl FnOnce(
+            &JsValue,
+            &JsValue,
+            &mut [f64],
+            &mut [u8],
+            &JsValue,
+            &JsValue,
+            u32,
+            &JsValue,
+        ) -> bool,
+    ) -> Option<Result<Event, EventError>> {
+        let mut out = self.out.try_borrow_mut().ok()?;
+        let Buffers { fields, bytes } = &mut *out;
+        let object = fill(
             &self.keys,
             &self.maxes,
-            &mut out,
+            fields,
+            bytes,
+            &self.starts_js,
+            &self.last,
             COMMON_SLOTS as u32,
             &self.kinds,
         );
-        let fields = Read {
+        if !object {
+            return None;
+        }
+        let read = Read {
             each,
-            out: &out,
-            spans: spans(&out, &text),
-            text: &text,
+            out: fields,
+            starts: &self.starts,
+            text: bytes,
         };
-        Event::read(&fields, model)
+        Some(Event::read(&read, model))
     }
 }
 
@@ -177,38 +240,10 @@ struct Read<'a> {
     /// A field asked for by itself (one the plan does not hold).
     each: &'a dyn EventSource,
     out: &'a [f64],
-    /// Byte range in `text` of each field, by slot (empty for fields that are not text).
-    spans: Vec<(usize, usize)>,
-    text: &'a str,
-}
-
-/// Where each text field lies in the joined text: lengths come in UTF-16 units.
-fn spans(out: &[f64], text: &str) -> Vec<(usize, usize)> {
-    let ascii = text.is_ascii();
-    let mut chars = text.char_indices().peekable();
-    let mut at = 0;
-    out.chunks_exact(2)
-        .map(|field| {
-            if field[0] != TEXT {
-                return (at, at);
-            }
-            let units = field[1] as usize;
-            let start = at;
-            if ascii {
-                at += units;
-            } else {
-                let mut counted = 0;
-                while counted < units {
-                    match chars.next() {
-                        Some((_, c)) => counted += c.len_utf16(),
-                        None => break,
-                    }
-                }
-                at = chars.peek().map_or(text.len(), |(i, _)| *i);
-            }
-            (start, at.min(text.len()))
-        })
-        .collect()
+    /// Where each field's text starts in `text`, by slot.
+    starts: &'a [u32],
+    /// The texts as UTF-8 (checked field by field: JavaScript wrote them).
+    text: &'a [u8],
 }
 
 impl EventSource for Read<'_> {
@@ -219,10 +254,10 @@ impl EventSource for Read<'_> {
     }
 
     fn planned(&self, slot: usize, path: &[&str], max: usize) -> Field {
-        let (Some(&tag), Some(&num), Some(&(start, end))) = (
+        let (Some(&tag), Some(&num), Some(&start)) = (
             self.out.get(2 * slot),
             self.out.get(2 * slot + 1),
-            self.spans.get(slot),
+            self.starts.get(slot),
         ) else {
             return self.field(path, max);
         };
@@ -230,10 +265,15 @@ impl EventSource for Read<'_> {
             FALSE => Field::Bool(false),
             TRUE => Field::Bool(true),
             NUMBER => Field::Num(num),
-            TEXT => text_field(
-                self.text.get(start..end).unwrap_or_default().to_owned(),
-                max,
-            ),
+            TEXT => match self
+                .text
+                .get(start as usize..)
+                .and_then(|rest| rest.get(..num as usize))
+                .map(std::str::from_utf8)
+            {
+                Some(Ok(text)) => text_field(text.to_owned(), max),
+                _ => Field::Other("a string that is not valid Unicode"),
+            },
             TOO_LONG => Field::TooLong(num as usize),
             ARRAY => Field::Other("an array"),
             FUNCTION => Field::Other("a function"),

@@ -113,9 +113,6 @@ pub(super) fn read_event(
     model: &Model,
     reader: &Reader,
 ) -> Result<Event, EventError> {
-    if !event.is_object() || Array::is_array(event) {
-        return Err(EventError::new("", "must be an object (a Segment event)"));
-    }
     reader.read(event, model)
 }
 
@@ -150,12 +147,13 @@ pub(super) fn traits_event(
 }
 
 pub(super) fn time(value: &JsValue, field: &str) -> Result<f64, JsValue> {
-    let ms = if let Some(d) = value.dyn_ref::<js_sys::Date>() {
+    // Numbers first: a replay passes one with every event.
+    let ms = if let Some(n) = value.as_f64() {
+        Some(n)
+    } else if let Some(d) = value.dyn_ref::<js_sys::Date>() {
         Some(d.get_time())
-    } else if let Some(s) = value.as_string() {
-        parse_iso8601(&s)
     } else {
-        value.as_f64()
+        value.as_string().and_then(|s| parse_iso8601(&s))
     };
     ms.filter(|n| n.is_finite()).ok_or_else(|| {
         error(
