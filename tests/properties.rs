@@ -325,14 +325,14 @@ struct PlanChecked {
 use mqlscore::EventSource;
 
 impl EventSource for PlanChecked {
-    fn field(&self, path: &[&str], _max: usize) -> mqlscore::Field {
+    fn field(&self, path: &[&str], _max: usize) -> mqlscore::Field<'_> {
         self.wrong
             .borrow_mut()
             .push(format!("unplanned read of {path:?}"));
         mqlscore::Field::Absent
     }
 
-    fn planned(&self, slot: usize, path: &[&str], max: usize) -> mqlscore::Field {
+    fn planned(&self, slot: usize, path: &[&str], max: usize) -> mqlscore::Field<'_> {
         self.slots.borrow_mut().push(slot);
         match self.plan.get(slot) {
             Some(p) if p.keys == path && p.max == max => {}

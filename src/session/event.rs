@@ -9,6 +9,7 @@ use crate::format::json::Json;
 use crate::format::time::parse_iso8601;
 use crate::format::value::Value;
 use crate::model::Model;
+use std::borrow::Cow;
 
 /// Longest text accepted in a scored property or trait value, in bytes.
 pub const MAX_TEXT: usize = 512;
@@ -52,9 +53,9 @@ pub struct Event {
     pub traits: Vec<Option<Value>>,
 }
 
-/// One field of an event as its source holds it.
+/// One field of an event as its source holds it (its text borrowed where the source can lend it).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Field {
+pub enum Field<'a> {
     /// Not there, `null` or `undefined`.
     Absent,
     /// A boolean.
@@ -62,7 +63,7 @@ pub enum Field {
     /// A number (possibly NaN: it is checked where it is used).
     Num(f64),
     /// A string, already known to be at most the length asked for.
-    Str(String),
+    Str(Cow<'a, str>),
     /// A string longer than the limit asked for; its length in UTF-8 bytes, whatever the reader.
     TooLong(usize),
     /// Something else (an object, an array, a function), by type name.
@@ -73,11 +74,11 @@ pub enum Field {
 pub trait EventSource {
     /// The field at `path` (`["properties", "path"]`); strings longer than `max` bytes come
     /// back as [`Field::TooLong`] without being copied.
-    fn field(&self, path: &[&str], max: usize) -> Field;
+    fn field(&self, path: &[&str], max: usize) -> Field<'_>;
 
     /// The same field, known also as entry `slot` of [`Event::plan`] for the model: a source
     /// that read every planned field at once answers by slot.
-    fn planned(&self, slot: usize, path: &[&str], max: usize) -> Field {
+    fn planned(&self, slot: usize, path: &[&str], max: usize) -> Field<'_> {
         let _ = slot;
         self.field(path, max)
     }
@@ -110,22 +111,36 @@ const TRAITS: usize = 9;
 /// The model's event fields start here, then the traits of `identify`, then those of `group`.
 const MODEL_FIELDS: usize = 10;
 
+impl Field<'_> {
+    /// The same field, owning its text.
+    pub fn into_owned(self) -> Field<'static> {
+        match self {
+            Field::Absent => Field::Absent,
+            Field::Bool(b) => Field::Bool(b),
+            Field::Num(n) => Field::Num(n),
+            Field::Str(s) => Field::Str(Cow::Owned(s.into_owned())),
+            Field::TooLong(n) => Field::TooLong(n),
+            Field::Other(what) => Field::Other(what),
+        }
+    }
+}
+
 impl EventSource for Json {
-    fn field(&self, path: &[&str], max: usize) -> Field {
+    fn field(&self, path: &[&str], max: usize) -> Field<'_> {
         let node = path.iter().try_fold(self, |node, key| node.get(key));
         match node {
             None | Some(Json::Null) => Field::Absent,
             Some(Json::Bool(b)) => Field::Bool(*b),
             Some(Json::Num(n)) => Field::Num(*n),
             Some(Json::Str(s)) if s.len() > max => Field::TooLong(s.len()),
-            Some(Json::Str(s)) => Field::Str(s.clone()),
+            Some(Json::Str(s)) => Field::Str(Cow::Borrowed(s)),
             Some(other) => Field::Other(other.type_name()),
         }
     }
 }
 
-impl<F: Fn(&[&str], usize) -> Field> EventSource for F {
-    fn field(&self, path: &[&str], max: usize) -> Field {
+impl<F: Fn(&[&str], usize) -> Field<'static>> EventSource for F {
+    fn field(&self, path: &[&str], max: usize) -> Field<'_> {
         self(path, max)
     }
 }
@@ -134,7 +149,7 @@ impl Event {
     /// Reads an event for `model`; an error names the field at fault.
     pub fn read(source: &dyn EventSource, model: &Model) -> Result<Event, EventError> {
         let kind = match text(source, TYPE, &["type"], MAX_NAME)? {
-            Some(t) => match t.as_str() {
+            Some(t) => match &*t {
                 "page" => EventKind::Page,
                 "track" => EventKind::Track,
                 "identify" => EventKind::Identify,
@@ -357,14 +372,14 @@ impl Event {
             if name.len() > max {
                 Field::TooLong(name.len())
             } else {
-                Field::Str(name.to_owned())
+                Field::Str(Cow::Owned(name.to_owned()))
             }
         };
         let source = |path: &[&str], max: usize| match path {
-            ["type"] => Field::Str(kind.to_owned()),
+            ["type"] => Field::Str(Cow::Owned(kind.to_owned())),
             [k] if *k == key => named(max),
             ["properties", "path"] if kind == "page" => named(max),
-            ["properties", rest @ ..] => properties.field(rest, max),
+            ["properties", rest @ ..] => properties.field(rest, max).into_owned(),
             _ => Field::Absent,
         };
         Event::read(&source, model)
@@ -412,12 +427,12 @@ fn with_keys<T>(path: &str, f: impl FnOnce(&[&str]) -> T) -> T {
     f(&keys[..depth])
 }
 
-fn text(
-    source: &dyn EventSource,
+fn text<'s>(
+    source: &'s dyn EventSource,
     slot: usize,
     path: &[&str],
     max: usize,
-) -> Result<Option<String>, EventError> {
+) -> Result<Option<Cow<'s, str>>, EventError> {
     match source.planned(slot, path, max) {
         Field::Absent => Ok(None),
         Field::Str(s) => Ok(Some(s)),
@@ -432,7 +447,7 @@ fn value(
     path: &[&str],
 ) -> Result<Option<Value>, EventError> {
     Ok(match source.planned(slot, path, MAX_TEXT) {
-        Field::Str(s) => Some(Value::Str(s)),
+        Field::Str(s) => Some(Value::Str(s.into_owned())),
         Field::Num(n) if n.is_finite() => Some(Value::Num(n)),
         Field::Bool(b) => Some(Value::Bool(b)),
         Field::TooLong(n) => return Err(too_long(path, n, MAX_TEXT)),
@@ -448,7 +463,7 @@ fn too_long(path: &[&str], n: usize, max: usize) -> EventError {
     )
 }
 
-fn type_error(field: &str, wanted: &str, got: &Field) -> EventError {
+fn type_error(field: &str, wanted: &str, got: &Field<'_>) -> EventError {
     let got = match got {
         Field::Absent => "missing",
         Field::Bool(_) => "a boolean",

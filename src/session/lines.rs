@@ -96,17 +96,17 @@ struct Fields<'a, 'b> {
 }
 
 impl EventSource for Fields<'_, '_> {
-    fn field(&self, _path: &[&str], _max: usize) -> Field {
+    fn field(&self, _path: &[&str], _max: usize) -> Field<'_> {
         // Every read is planned (a property test holds `Event::read` to its plan).
         Field::Absent
     }
 
-    fn planned(&self, slot: usize, _path: &[&str], max: usize) -> Field {
+    fn planned(&self, slot: usize, _path: &[&str], max: usize) -> Field<'_> {
         match self.fields.get(slot) {
             Some(Raw::Bool(b)) => Field::Bool(*b),
             Some(Raw::Num(n)) => Field::Num(*n),
             Some(Raw::Str(s)) if s.len() > max => Field::TooLong(s.len()),
-            Some(Raw::Str(s)) => Field::Str(s.clone().into_owned()),
+            Some(Raw::Str(s)) => Field::Str(std::borrow::Cow::Borrowed(s)),
             Some(Raw::Other(what)) => Field::Other(what),
             _ => Field::Absent,
         }

@@ -44,79 +44,85 @@ export function utf8Length(s) {
  * `out[2i + 1]` the number, the length in bytes of a text or of a text too long to copy; fields
  * not read are absent. The text of field i is written as UTF-8 to `bytes` at `starts[i]` (each
  * field has `maxes[i]` bytes of its own), unless it is the text `last[2i]` (of `last[2i + 1]`
- * bytes) the field had when last read as text, which is still there. Returns false, reading nothing, when `event` is not
- * an object.
+ * bytes) the field had when last read as text, which is still there. Returns false, reading
+ * nothing, when `event` is not an object.
  */
 export function readFields(event, keys, maxes, out, bytes, starts, last, common, kinds) {
   out.fill(0);
   if (typeof event !== "object" || event === null || Array.isArray(event)) return false;
-  let type;
-  const one = (i) => {
-    const path = keys[i];
-    let tag = ABSENT;
-    let num = 0;
-    try {
-      let v = path.length === 0 ? undefined : event;
-      for (let k = 0; k < path.length; k++) {
-        if (typeof v !== "object" || v === null) {
-          v = undefined;
-          break;
-        }
-        v = v[path[k]];
-      }
-      if (i === 0) type = v;
-      switch (typeof v) {
-        case "number":
-          tag = NUMBER;
-          num = v;
-          break;
-        case "string": {
-          const max = maxes[i];
-          // Each UTF-16 unit is at least one byte: more units than the limit is too long.
-          if (v.length > max) {
-            tag = TOO_LONG;
-            num = utf8Length(v);
-            break;
-          }
-          const bytesOf = last[2 * i] === v ? last[2 * i + 1] : copy(v, bytes, starts[i], max);
-          if (bytesOf < 0) {
-            tag = -bytesOf;
-            num = tag === TOO_LONG ? utf8Length(v) : 0;
-            last[2 * i] = undefined;
-            break;
-          }
-          last[2 * i] = v;
-          last[2 * i + 1] = bytesOf;
-          tag = TEXT;
-          num = bytesOf;
-          break;
-        }
-        case "boolean":
-          tag = v ? TRUE : FALSE;
-          break;
-        case "undefined":
-          break;
-        case "function":
-          tag = FUNCTION;
-          break;
-        case "object":
-          tag = v === null ? ABSENT : Array.isArray(v) ? ARRAY : OBJECT;
-          break;
-        default:
-          tag = OTHER;
-      }
-    } catch {
-      tag = ABSENT;
-      num = 0;
-      last[2 * i] = undefined;
-    }
-    out[2 * i] = tag;
-    out[2 * i + 1] = num;
-  };
-  for (let i = 0; i < common; i++) one(i);
+  const type = readOne(event, 0, keys, maxes, out, bytes, starts, last);
+  for (let i = 1; i < common; i++) readOne(event, i, keys, maxes, out, bytes, starts, last);
   const slots = typeof type === "string" ? kinds.get(type) : undefined;
-  if (slots !== undefined) for (let j = 0; j < slots.length; j++) one(slots[j]);
+  if (slots !== undefined) {
+    for (let j = 0; j < slots.length; j++) readOne(event, slots[j], keys, maxes, out, bytes, starts, last);
+  }
   return true;
+}
+
+/** Reads field `i` of `event` as `readFields` says, and returns its value. */
+function readOne(event, i, keys, maxes, out, bytes, starts, last) {
+  const path = keys[i];
+  let tag = ABSENT;
+  let num = 0;
+  let v;
+  try {
+    v = path.length === 0 ? undefined : event;
+    for (let k = 0; k < path.length; k++) {
+      if (typeof v !== "object" || v === null) {
+        v = undefined;
+        break;
+      }
+      v = v[path[k]];
+    }
+    switch (typeof v) {
+      case "number":
+        tag = NUMBER;
+        num = v;
+        break;
+      case "string": {
+        const max = maxes[i];
+        // Each UTF-16 unit is at least one byte: more units than the limit is too long.
+        if (v.length > max) {
+          tag = TOO_LONG;
+          num = utf8Length(v);
+          break;
+        }
+        const bytesOf = last[2 * i] === v ? last[2 * i + 1] : copy(v, bytes, starts[i], max);
+        if (bytesOf < 0) {
+          tag = -bytesOf;
+          num = tag === TOO_LONG ? utf8Length(v) : 0;
+          last[2 * i] = undefined;
+          break;
+        }
+        last[2 * i] = v;
+        last[2 * i + 1] = bytesOf;
+        tag = TEXT;
+        num = bytesOf;
+        break;
+      }
+      case "boolean":
+        tag = v ? TRUE : FALSE;
+        break;
+      case "undefined":
+        break;
+      case "function":
+        tag = FUNCTION;
+        break;
+      case "object":
+        tag = v === null ? ABSENT : Array.isArray(v) ? ARRAY : OBJECT;
+        break;
+      default:
+        tag = OTHER;
+    }
+  } catch {
+    tag = ABSENT;
+    num = 0;
+    v = undefined;
+    last[2 * i] = undefined;
+  }
+  out[2 * i] = tag;
+  out[2 * i + 1] = num;
+  return v;
 }
 
 /**

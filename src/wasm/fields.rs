@@ -45,11 +45,11 @@ extern "C" {
 }
 
 /// `text` as a field whose limit is `max` bytes.
-fn text_field(text: String, max: usize) -> Field {
+fn text_field(text: String, max: usize) -> Field<'static> {
     if text.len() > max {
         Field::TooLong(text.len())
     } else {
-        Field::Str(text)
+        Field::Str(text.into())
     }
 }
 
@@ -161,7 +161,7 @@ impl Reader {
         model: &Model,
     ) -> Result<Event, EventError> {
         let each = |path: &[&str], max: usize| match path {
-            ["type"] => Field::Str(kind.to_owned()),
+            ["type"] => Field::Str(kind.to_owned().into()),
             ["traits", rest @ ..] => js_field(traits, rest, max),
             _ => Field::Absent,
         };
@@ -247,13 +247,13 @@ struct Read<'a> {
 }
 
 impl EventSource for Read<'_> {
-    fn field(&self, path: &[&str], max: usize) -> Field {
+    fn field(&self, path: &[&str], max: usize) -> Field<'_> {
         // Every read is planned (a test holds `Event::read` to its plan); one that is not is
         // still answered, field by field.
         self.each.field(path, max)
     }
 
-    fn planned(&self, slot: usize, path: &[&str], max: usize) -> Field {
+    fn planned(&self, slot: usize, path: &[&str], max: usize) -> Field<'_> {
         let (Some(&tag), Some(&num), Some(&start)) = (
             self.out.get(2 * slot),
             self.out.get(2 * slot + 1),
@@ -271,7 +271,8 @@ impl EventSource for Read<'_> {
                 .and_then(|rest| rest.get(..num as usize))
                 .map(std::str::from_utf8)
             {
-                Some(Ok(text)) => text_field(text.to_owned(), max),
+                Some(Ok(text)) if text.len() <= max => Field::Str(text.into()),
+                Some(Ok(text)) => Field::TooLong(text.len()),
                 _ => Field::Other("a string that is not valid Unicode"),
             },
             TOO_LONG => Field::TooLong(num as usize),
@@ -287,7 +288,7 @@ impl EventSource for Read<'_> {
 
 /// Reads `path` from a JavaScript value without trusting it: getters that throw, proxies and
 /// non-objects all read as absent, and long strings are measured before being copied.
-pub(super) fn js_field(root: &JsValue, path: &[&str], max: usize) -> Field {
+pub(super) fn js_field(root: &JsValue, path: &[&str], max: usize) -> Field<'static> {
     // Every probe below is a call into JavaScript, so the common cases (numbers, then strings)
     // are asked first and property names come from a cache instead of being made each time.
     let mut node: Option<JsValue> = None;
