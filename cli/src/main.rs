@@ -5,7 +5,7 @@
 use clap::{Args, Parser, Subcommand};
 use mqlscore::document::ModelDocument;
 use mqlscore::learn::{auc, brier, lift_by_decile, log_loss};
-use mqlscore::learn::{generate, to_jsonl};
+use mqlscore::learn::{export, generate, to_jsonl, Scenario};
 use mqlscore::learn::{learn, Learned, ToTrain, Tuning};
 use mqlscore::learn::{read_csv, read_jsonl, CsvMapping, Labels, Lead};
 use mqlscore::learn::{samples, score_leads, Options, Target, TrainOptions};
@@ -47,7 +47,8 @@ enum Command {
     Eval(EvalArgs),
     /// Score an event log (JSON Lines of Segment events) and count new MQLs by day.
     Replay(ReplayArgs),
-    /// Write synthetic labeled leads (JSON Lines) drawn from a model.
+    /// Write synthetic labeled leads (JSON Lines) drawn from a model, or with --export a CRM
+    /// export (CSV and its mapping) whose true conversion probabilities are known.
     Generate(GenerateArgs),
     /// Score each lead of a file: one line per lead with its score, probability, grade, MQL
     /// flag and top reasons.
@@ -206,6 +207,18 @@ struct GenerateArgs {
     /// Seed of the generator.
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// Write a CRM export instead, with this structure: smooth, threshold, interaction,
+    /// rare-levels, peak or crm (all of them). Needs --out.
+    #[arg(
+        long,
+        value_name = "SCENARIO",
+        requires = "out",
+        conflicts_with = "model"
+    )]
+    export: Option<String>,
+    /// The folder the export goes to (leads.csv, mapping.json).
+    #[arg(long, value_name = "DIR", requires = "export")]
+    out: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -760,6 +773,30 @@ fn cmd_replay(args: &ReplayArgs) -> Result<String, String> {
 
 fn cmd_generate(args: &GenerateArgs) -> Result<String, String> {
     let mut o = String::new();
+    if let (Some(name), Some(dir)) = (&args.export, &args.out) {
+        let scenario = Scenario::named(name).ok_or_else(|| {
+            let names: Vec<&str> = Scenario::ALL.iter().map(|s| s.name()).collect();
+            format!("--export: \"{name}\" is not one of {}", names.join(", "))
+        })?;
+        let export = export(scenario, args.leads, args.seed);
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        for (file, text) in [
+            ("leads.csv", &export.csv),
+            ("mapping.json", &export.mapping),
+        ] {
+            let path = dir.join(file);
+            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+        say!(
+            o,
+            "{} rows of \"{}\" (true log-odds: {}) in {}: leads.csv (its last column, True Probability, is the answer, not in the mapping) and mapping.json",
+            args.leads,
+            scenario.name(),
+            scenario.formula(),
+            dir.display()
+        );
+        return Ok(o);
+    }
     let (_, model) = match &args.model {
         Some(path) => load_model(path)?,
         None => compile(EXAMPLE_MODEL, "the built-in example model")?,

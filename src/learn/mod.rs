@@ -3,6 +3,7 @@
 //! and a synthetic dataset with known weights.
 
 mod dataset;
+mod exports;
 mod features;
 mod interactions;
 mod kinds;
@@ -19,6 +20,7 @@ pub use dataset::{
     read_csv, read_jsonl, read_jsonl_with, CountColumn, CsvMapping, DatasetError, Labels, Lead,
     OutcomeColumn, MAX_COUNT_PER_CELL, UNDATED_AS_OF_MS,
 };
+pub use exports::{export, Export, Scenario};
 pub use features::Feature;
 pub use interactions::{add_interactions, Interaction};
 pub use metrics::{auc, brier, lift_by_decile, log_loss, reliability_by_decile};

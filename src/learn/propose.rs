@@ -19,7 +19,9 @@ use std::fmt;
 /// How rules are proposed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProposeOptions {
-    /// A level (or bin) needs at least this share of the rows to get a rule of its own.
+    /// A level (or bin) needs at least this share of the rows to get a rule of its own; a level
+    /// short of it (with `min_rows`) keeps one when its rate stands out from the rest of the
+    /// column beyond chance.
     pub min_share: f64,
     /// And at least this many rows.
     pub min_rows: usize,
@@ -28,6 +30,8 @@ pub struct ProposeOptions {
     /// Neighbouring bins stay apart only when their conversion rates differ by at least this
     /// many standard errors; by default ([`merge_z`]) a 5% chance of a split where there is
     /// none over the `max_bins - 1` neighbours, Bonferroni's way: 2.8 at ten bins, 3.3 at 50.
+    /// The same holds levels of a text column apart (in order of rate, over their number), and
+    /// "not given" apart from a number's largest bin.
     pub min_z: Option<f64>,
     /// Cell values that mean "not given" (compared without case), like an empty cell.
     pub placeholders: Vec<String>,
@@ -284,7 +288,7 @@ pub fn propose(
                 read_as(Kind::Date.name(), 0);
                 continue;
             }
-            (_, Kind::Text | Kind::YesNo) => text_rules(column, &texts(), options),
+            (_, Kind::Text | Kind::YesNo) => text_rules(column, &texts(), &outcomes, options),
             (_, Kind::Number) => {
                 let values: Vec<Option<f64>> = traits
                     .iter()
@@ -496,80 +500,214 @@ type Proposed = (String, String, J);
 fn text_rules(
     column: &Column,
     values: &[Option<String>],
+    outcomes: &[bool],
     options: &ProposeOptions,
 ) -> Vec<Proposed> {
     // Levels by their folded text (rules compare without case), each with its commonest
-    // spelling; `None` is "not given".
-    let mut levels: BTreeMap<Option<String>, (usize, BTreeMap<String, usize>)> = BTreeMap::new();
-    for v in values {
+    // spelling and how many of its rows converted; `None` is "not given".
+    type Counted = (usize, usize, BTreeMap<String, usize>);
+    let mut levels: BTreeMap<Option<String>, Counted> = BTreeMap::new();
+    for (v, won) in values.iter().zip(outcomes) {
         let text = v.as_deref().map(str::trim).unwrap_or("");
         let key = text.to_lowercase();
         let missing = key.is_empty() || options.placeholders.contains(&key);
         let entry = levels.entry((!missing).then_some(key)).or_default();
         entry.0 += 1;
+        entry.1 += usize::from(*won);
         if !missing {
-            *entry.1.entry(text.to_owned()).or_default() += 1;
+            *entry.2.entry(text.to_owned()).or_default() += 1;
         }
     }
     let n = values.len();
+    let won_total = outcomes.iter().filter(|w| **w).count();
     let enough =
         |count: usize| count >= options.min_rows && count as f64 >= options.min_share * n as f64;
-    let mut ranked: Vec<(Option<String>, usize, String)> = levels
+    let mut ranked: Vec<Level> = levels
         .into_iter()
-        .map(|(key, (count, spellings))| {
+        .map(|(key, (rows, won, spellings))| {
             let shown = spellings
                 .into_iter()
                 .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
                 .map(|(s, _)| s)
                 .unwrap_or_default();
-            (key, count, shown)
+            Level {
+                given: key.is_some(),
+                shown,
+                rows,
+                won,
+            }
         })
         .collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    ranked.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.shown.cmp(&b.shown)));
+    // A level short of `min_share` (but with `min_rows`) keeps a rule of its own when its rate
+    // stands out from the rest of the column's rows beyond chance over the levels so tested
+    // (Bonferroni): a rare source that converts three times as often is not pooled away.
+    let rare = |l: &Level| l.given && l.rows >= options.min_rows && !enough(l.rows);
+    let z_rare = merge_z(ranked.iter().filter(|l| rare(l)).count() + 1);
+    let stands_out = |l: &Level| {
+        rare(l)
+            && z_of(
+                &(0.0, 0.0, l.rows, l.won),
+                &(0.0, 0.0, n - l.rows, won_total - l.won),
+            ) >= z_rare
+    };
     const MAX_LEVELS: usize = 20;
-    let kept: Vec<&(Option<String>, usize, String)> = ranked
+    let kept: Vec<&Level> = ranked
         .iter()
-        .filter(|(_, count, _)| enough(*count))
+        .filter(|l| enough(l.rows) || stands_out(l))
         .take(MAX_LEVELS)
         .collect();
     if kept.is_empty() {
         return Vec::new();
     };
-    let path = &column.path;
-    let mut rules = Vec::new();
-    for (key, _, shown) in kept.iter().skip(1) {
-        match key {
-            Some(_) => rules.push((
-                slug(shown),
-                format!("{} is {shown}", column.name),
-                json!({ "trait": path, "oneOf": [shown] }),
-            )),
-            None => rules.push((
-                "missing".to_owned(),
-                format!("{} not given", column.name),
-                missing(path, &options.placeholders),
-            )),
-        }
-    }
+    // Rows of the levels pooled as "something else": given, but without a rule of their own.
     let named: Vec<&str> = kept
         .iter()
-        .filter_map(|(k, _, s)| k.as_ref().map(|_| s.as_str()))
+        .filter(|l| l.given)
+        .map(|l| l.shown.as_str())
         .collect();
-    let pooled: usize = ranked
+    let pooled = ranked
         .iter()
-        .filter(|(key, _, s)| key.is_some() && !named.contains(&s.as_str()))
-        .map(|(_, count, _)| count)
-        .sum();
-    if enough(pooled) {
-        let mut listed: Vec<J> = named.iter().map(|s| J::from(*s)).collect();
-        listed.extend(options.placeholders.iter().map(|s| J::from(s.as_str())));
-        rules.push((
-            "other".to_owned(),
-            format!("{} is something else", column.name),
-            json!({ "all": [ { "trait": path, "exists": true }, { "not": { "trait": path, "oneOf": listed } } ] }),
-        ));
+        .filter(|l| l.given && !named.contains(&l.shown.as_str()))
+        .fold((0, 0), |(r, w), l| (r + l.rows, w + l.won));
+    let mut units: Vec<Unit> = kept
+        .iter()
+        .map(|l| Unit {
+            part: if l.given {
+                Part::Named(l.shown.clone())
+            } else {
+                Part::NotGiven
+            },
+            rows: l.rows,
+            won: l.won,
+        })
+        .collect();
+    if enough(pooled.0) {
+        units.push(Unit {
+            part: Part::Other,
+            rows: pooled.0,
+            won: pooled.1,
+        });
     }
-    rules
+    // Parts whose rates the data cannot tell apart share one rule, as neighbouring bins of a
+    // number do: a column that does not matter ends with no rule, one that does with a rule per
+    // group that converts alike ("Lead Source is Facebook or bing"). The largest group is the
+    // baseline, with no rule.
+    let z_needed = options.min_z.unwrap_or_else(|| merge_z(units.len()));
+    let mut groups = group_units(units, z_needed);
+    if let Some(i) = (0..groups.len()).max_by_key(|i| (rows_of(&groups[*i]), usize::MAX - i)) {
+        groups.remove(i);
+    }
+    let path = &column.path;
+    let mut listed: Vec<J> = named.iter().map(|s| J::from(*s)).collect();
+    listed.extend(options.placeholders.iter().map(|s| J::from(s.as_str())));
+    let other = json!({ "all": [ { "trait": path, "exists": true }, { "not": { "trait": path, "oneOf": listed } } ] });
+    groups
+        .iter()
+        .map(|group| {
+            let names: Vec<&str> = group
+                .iter()
+                .filter_map(|u| match &u.part {
+                    Part::Named(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let has = |p: &Part| group.iter().any(|u| u.part == *p);
+            let mut conditions = Vec::new();
+            let mut said: Vec<&str> = names.clone();
+            if !names.is_empty() {
+                conditions.push(json!({ "trait": path, "oneOf": names }));
+            }
+            if has(&Part::Other) {
+                conditions.push(other.clone());
+                said.push("something else");
+            }
+            if has(&Part::NotGiven) {
+                conditions.push(missing(path, &options.placeholders));
+            }
+            let id = match (names.first(), group.len()) {
+                (Some(first), 1) => slug(first),
+                (Some(first), k) => format!("{}-and-{}-more", slug(first), k - 1),
+                (None, 1) if has(&Part::Other) => "other".to_owned(),
+                (None, 1) => "missing".to_owned(),
+                (None, _) => "other-or-missing".to_owned(),
+            };
+            let listed_said = match said.split_last() {
+                Some((last, [])) => (*last).to_owned(),
+                Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+                None => String::new(),
+            };
+            let label = match (said.is_empty(), has(&Part::NotGiven)) {
+                (true, _) => format!("{} not given", column.name),
+                (false, false) => format!("{} is {listed_said}", column.name),
+                (false, true) => format!("{} is {listed_said}, or not given", column.name),
+            };
+            let when = if conditions.len() == 1 {
+                conditions.remove(0)
+            } else {
+                json!({ "any": conditions })
+            };
+            (id, label, when)
+        })
+        .collect()
+}
+
+/// A level of a text column: its text as shown, rows and conversions.
+#[derive(Debug, Clone)]
+struct Level {
+    /// False for "not given" (blank or a placeholder).
+    given: bool,
+    shown: String,
+    rows: usize,
+    won: usize,
+}
+
+/// What a text column's rule may name: a level, "not given", or the levels pooled as
+/// "something else".
+#[derive(Debug, Clone, PartialEq)]
+enum Part {
+    Named(String),
+    NotGiven,
+    Other,
+}
+
+/// A part with its rows and conversions.
+#[derive(Debug, Clone)]
+struct Unit {
+    part: Part,
+    rows: usize,
+    won: usize,
+}
+
+fn rows_of(group: &[Unit]) -> usize {
+    group.iter().map(|u| u.rows).sum()
+}
+
+/// Groups `units` whose conversion rates are not told apart: in order of rate, the two
+/// neighbouring groups least told apart merge while they are under `z_needed` standard errors
+/// apart (the bins' merge strength for that many parts, [`merge_z`], unless set). Each group
+/// lists its largest part first; groups come in the order of their largest part.
+fn group_units(units: Vec<Unit>, z_needed: f64) -> Vec<Vec<Unit>> {
+    let rate = |u: &Unit| u.won as f64 / u.rows.max(1) as f64;
+    let mut groups: Vec<Vec<Unit>> = units.into_iter().map(|u| vec![u]).collect();
+    groups.sort_by(|a, b| rate(&a[0]).total_cmp(&rate(&b[0])));
+    let summed = |g: &[Unit]| (0.0, 0.0, rows_of(g), g.iter().map(|u| u.won).sum::<usize>());
+    while groups.len() > 1 {
+        let (i, z) = (0..groups.len() - 1)
+            .map(|i| (i, z_of(&summed(&groups[i]), &summed(&groups[i + 1]))))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .expect("two groups or more");
+        if z >= z_needed {
+            break;
+        }
+        let next = groups.remove(i + 1);
+        groups[i].extend(next);
+    }
+    for g in &mut groups {
+        g.sort_by_key(|u| std::cmp::Reverse(u.rows));
+    }
+    groups.sort_by(|a, b| b[0].rows.cmp(&a[0].rows));
+    groups
 }
 
 /// Absent, or one of the placeholders seen.
@@ -747,7 +885,26 @@ fn number_rules(
     }
     let enough = missing_rows >= options.min_rows
         && missing_rows as f64 >= options.min_share * values.len() as f64;
-    if enough && baseline.is_some() {
+    // "Not given" scores as the baseline bin unless its rate is told apart from that bin's.
+    let told_apart = baseline.is_some_and(|b| {
+        let (lo, hi, rows) = bins[b];
+        let won_in = present
+            .iter()
+            .filter(|(v, won)| *won && *v >= lo && *v < hi)
+            .count();
+        let won_missing = values
+            .iter()
+            .zip(outcomes)
+            .filter(|(v, won)| v.is_none() && **won)
+            .count();
+        z_of(
+            &(0.0, 0.0, missing_rows, won_missing),
+            &(0.0, 0.0, rows, won_in),
+        ) >= options
+            .min_z
+            .unwrap_or_else(|| merge_z(options.max_bins + 1))
+    });
+    if enough && told_apart {
         rules.push((
             "missing".to_owned(),
             format!("{} not given", column.name),

@@ -40,17 +40,18 @@ pub const TRUE_WEIGHTS: [(&str, f64); 19] = [
 pub const TRUE_INTERCEPT: f64 = -5.0;
 
 /// xorshift64*: small and reproducible.
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> f64 {
+    /// Uniform in [0, 1).
+    pub(crate) fn next(&mut self) -> f64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    fn pick<T: Copy>(&mut self, list: &[T]) -> T {
+    pub(crate) fn pick<T: Copy>(&mut self, list: &[T]) -> T {
         list[(self.next() * list.len() as f64) as usize]
     }
 
