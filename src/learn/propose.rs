@@ -777,9 +777,111 @@ fn bins(values: &[(f64, bool)], options: &ProposeOptions) -> Vec<(f64, f64, usiz
         let b = &mut bins[i];
         (b.1, b.2, b.3) = (next.1, b.2 + next.2, b.3 + next.3);
     }
+    refine_cuts(&mut bins, &sorted, options.min_rows.max(1));
     bins.into_iter()
         .map(|(lo, hi, rows, _)| (lo, hi, rows))
         .collect()
+}
+
+/// Moves each cut between two bins to where the data changes: among the round numbers between
+/// the two bins' values (multiples of 1, 2, 2.5 and 5 times a power of ten), the cut that
+/// splits their rows into the most different rates (the largest likelihood of the two rates),
+/// and within one unit of log-likelihood of it (what the data cannot tell apart) the roundest.
+/// A quantile lands anywhere; a step at 500 employees is found at 500. Each side keeps at
+/// least `min_rows` rows.
+fn refine_cuts(bins: &mut [(f64, f64, usize, usize)], sorted: &[(f64, bool)], min_rows: usize) {
+    // Rows and conversions below each position of `sorted`.
+    let mut won_below = Vec::with_capacity(sorted.len() + 1);
+    won_below.push(0usize);
+    for (_, won) in sorted {
+        won_below.push(won_below[won_below.len() - 1] + usize::from(*won));
+    }
+    let below = |c: f64| sorted.partition_point(|(v, _)| *v < c);
+    let ll = |won: usize, rows: usize| {
+        let (w, n) = (won as f64, rows as f64);
+        let term = |k: f64| if k > 0.0 { k * (k / n).ln() } else { 0.0 };
+        term(w) + term(n - w)
+    };
+    for i in 0..bins.len().saturating_sub(1) {
+        let (from, to) = (below(bins[i].0), below(bins[i + 1].1));
+        if to <= from + 1 {
+            continue;
+        }
+        let (low, high) = (sorted[from].0, sorted[to - 1].0);
+        let split = |c: f64| {
+            let at = below(c);
+            if at < from + min_rows || at + min_rows > to {
+                return f64::NEG_INFINITY;
+            }
+            let (won_left, won_all) = (
+                won_below[at] - won_below[from],
+                won_below[to] - won_below[from],
+            );
+            ll(won_left, at - from) + ll(won_all - won_left, to - at)
+        };
+        let mut best: Vec<(f64, f64, f64)> = round_numbers(low, high)
+            .into_iter()
+            .map(|(c, step)| (c, step, split(c)))
+            .collect();
+        let current = bins[i].1;
+        best.push((current, 0.0, split(current)));
+        let top = best.iter().map(|b| b.2).fold(f64::NEG_INFINITY, f64::max);
+        if top == f64::NEG_INFINITY {
+            continue;
+        }
+        let Some(&(cut, _, _)) = best
+            .iter()
+            .filter(|b| b.2 >= top - 1.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)))
+        else {
+            continue;
+        };
+        let at = below(cut);
+        let rows_left = at - below(bins[i].0);
+        let won_left = won_below[at] - won_below[below(bins[i].0)];
+        let (rows_all, won_all) = (bins[i].2 + bins[i + 1].2, bins[i].3 + bins[i + 1].3);
+        if rows_left == 0 || rows_left == rows_all {
+            continue;
+        }
+        bins[i].1 = cut;
+        bins[i + 1].0 = cut;
+        (bins[i].2, bins[i].3) = (rows_left, won_left);
+        (bins[i + 1].2, bins[i + 1].3) = (rows_all - rows_left, won_all - won_left);
+    }
+}
+
+/// The round numbers in `(low, high]`, each with its step (the larger, the rounder): multiples
+/// of 1, 2, 2.5 and 5 times powers of ten, at most about 50 per step.
+fn round_numbers(low: f64, high: f64) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    if high <= low || !low.is_finite() || !high.is_finite() {
+        return out;
+    }
+    let top = high.abs().max(low.abs()).log10().floor() as i32 + 1;
+    for p in (top - 6..=top).rev() {
+        for m in [5.0, 2.5, 2.0, 1.0] {
+            // k * m * 10^p, dividing for negative p so that 0.3 is 3 / 10, exactly rounded.
+            let scale = 10f64.powi(p.abs());
+            let at = |k: f64| if p >= 0 { k * m * scale } else { k * m / scale };
+            let step = at(1.0);
+            if (high - low) / step > 50.0 {
+                continue;
+            }
+            let mut k = (low / step).floor() + 1.0;
+            while at(k) <= high {
+                let c = at(k);
+                if c > low
+                    && !out
+                        .iter()
+                        .any(|(x, _): &(f64, f64)| (x - c).abs() <= step * 1e-9)
+                {
+                    out.push((c, step));
+                }
+                k += 1.0;
+            }
+        }
+    }
+    out
 }
 
 /// Standard errors apart that two of `bins` neighbouring bins must be to stay apart: a 5%
