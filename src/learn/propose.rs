@@ -632,11 +632,7 @@ fn text_rules(
                 (None, 1) => "missing".to_owned(),
                 (None, _) => "other-or-missing".to_owned(),
             };
-            let listed_said = match said.split_last() {
-                Some((last, [])) => (*last).to_owned(),
-                Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-                None => String::new(),
-            };
+            let listed_said = listing(&said, LABEL_ROOM.saturating_sub(column.name.len()));
             let label = match (said.is_empty(), has(&Part::NotGiven)) {
                 (true, _) => format!("{} not given", column.name),
                 (false, false) => format!("{} is {listed_said}", column.name),
@@ -650,6 +646,31 @@ fn text_rules(
             (id, label, when)
         })
         .collect()
+}
+
+/// Bytes of a proposed label the levels it lists may take (a label holds at most 256).
+const LABEL_ROOM: usize = 200;
+
+/// `a, b or c`, naming as many of `items` as fit in `room` bytes and counting the rest
+/// (`a, b or 4 more`); the rule's condition lists them all.
+fn listing(items: &[&str], room: usize) -> String {
+    let whole = match items.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    if whole.len() <= room || items.len() < 2 {
+        return whole;
+    }
+    let mut named = 1;
+    while named + 1 < items.len() && items[..=named].join(", ").len() + 12 <= room {
+        named += 1;
+    }
+    format!(
+        "{} or {} more",
+        items[..named].join(", "),
+        items.len() - named
+    )
 }
 
 /// A level of a text column: its text as shown, rows and conversions.
@@ -1098,7 +1119,7 @@ fn unique_id(prefix: &str, suffix: &str, ids: &mut Vec<String>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{merge_z, roundest_between};
+    use super::{listing, merge_z, round_numbers, roundest_between, LABEL_ROOM};
 
     #[test]
     fn more_bins_ask_more_of_each_split() {
@@ -1121,5 +1142,47 @@ mod tests {
         ] {
             assert_eq!(roundest_between(low, high), roundest, "({low}, {high}]");
         }
+    }
+
+    #[test]
+    fn a_long_listing_names_what_fits_and_counts_the_rest() {
+        assert_eq!(listing(&["A"], 10), "A");
+        assert_eq!(listing(&["A", "B", "C"], 100), "A, B or C");
+        let long: Vec<String> = (0..12)
+            .map(|i| format!("Level number {i} of many"))
+            .collect();
+        let items: Vec<&str> = long.iter().map(String::as_str).collect();
+        let text = listing(&items, LABEL_ROOM);
+        assert!(text.len() <= LABEL_ROOM, "{text}");
+        assert!(
+            text.starts_with("Level number 0 of many, Level number 1 of many"),
+            "{text}"
+        );
+        let named = text.matches("Level number").count();
+        assert!(
+            text.ends_with(&format!(" or {} more", 12 - named)),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn round_numbers_are_exact_and_roundest_first_found() {
+        let found = round_numbers(0.21, 0.4);
+        assert!(found.iter().any(|(c, _)| *c == 0.25), "{found:?}");
+        assert!(
+            found.iter().all(|(c, _)| *c > 0.21 && *c <= 0.4),
+            "{found:?}"
+        );
+        // 0.3 is written as 3 / 10: exactly the number a user types.
+        assert!(
+            found.iter().any(|(c, _)| c.to_string() == "0.3"),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().all(|(c, _)| c.to_string().len() <= 6),
+            "{found:?}"
+        );
+        assert!(round_numbers(5.0, 5.0).is_empty());
+        assert!(round_numbers(f64::NEG_INFINITY, 5.0).is_empty());
     }
 }
