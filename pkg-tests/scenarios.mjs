@@ -256,12 +256,14 @@ export const scenarios = {
   },
 
   "train without a model proposes rules from a CRM export's columns"({ Scorer, train }) {
-    // 600 leads: the source "Referral" converts most, "Select" or a blank means not given.
+    // 600 leads: the source "Referral" converts most, "Select" or a blank means not given and
+    // converts least (levels that convert alike share a rule, so not given must differ here).
     const rows = ["Id,Source,Employees,Won"];
     for (let i = 0; i < 600; i++) {
       const source = ["Referral", "Web", "Web", "Web", "Event", "Select", ""][i % 7];
       const employees = (i * 37) % 1000;
-      const won = source === "Referral" ? i % 3 !== 0 : employees >= 500 ? i % 3 === 0 : i % 7 === 0;
+      const given = source !== "Select" && source !== "";
+      const won = source === "Referral" ? i % 3 !== 0 : !given ? i % 29 === 0 : employees >= 500 ? i % 3 === 0 : i % 5 === 0;
       rows.push(`L${i},${source},${employees},${won ? "yes" : "no"}`);
     }
     const csvMapping = {
