@@ -11,6 +11,7 @@ use crate::learn::logistic::{sigmoid, Logistic};
 use crate::learn::samples::samples;
 use crate::model::document::{Condition, FitRule, ModelDocument, TraitCondition};
 use crate::model::{Model, MAX_FIT_RULES};
+use std::borrow::Borrow;
 
 /// A pair of fit rules whose combination the data supports as a rule of its own.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +30,7 @@ pub struct Interaction {
 pub fn add_interactions(
     doc: &ModelDocument,
     model: &Model,
-    leads: &[Lead],
+    leads: &[impl Borrow<Lead> + Sync],
     l2: f64,
     max: usize,
     min_rows: usize,

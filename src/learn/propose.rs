@@ -13,6 +13,7 @@ use crate::learn::kinds::{self, Kind};
 use crate::model::document::ModelDocument;
 use crate::model::{Model, MAX_COUNT, MAX_FIT_RULES, MAX_RULES};
 use serde_json::{json, Value as J};
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -122,10 +123,14 @@ pub fn columns_of_mapping(mapping: &CsvMapping) -> Vec<Column> {
 /// The columns found in leads read from JSON Lines: each trait path (numeric when every value
 /// is a number, else as its values decide), and each page path and track event name, that at
 /// least `min_share` of the leads have.
-pub fn columns_of_leads(leads: &[Lead], options: &ProposeOptions) -> Vec<Column> {
+pub fn columns_of_leads(
+    leads: &[impl Borrow<Lead> + Sync],
+    options: &ProposeOptions,
+) -> Vec<Column> {
     let mut traits: BTreeMap<String, (usize, bool)> = BTreeMap::new();
     let mut events: BTreeMap<(bool, String), usize> = BTreeMap::new();
     for lead in leads {
+        let lead = lead.borrow();
         let mut seen_traits = BTreeMap::new();
         flatten(&traits_of(lead), "", &mut seen_traits);
         for (path, value) in seen_traits {
@@ -215,13 +220,16 @@ pub fn propose(
     id: &str,
     base: Option<&ModelDocument>,
     columns: &[Column],
-    leads: &[Lead],
+    leads: &[impl Borrow<Lead> + Sync],
     options: &ProposeOptions,
 ) -> Result<(ModelDocument, Vec<ColumnRead>), ProposeError> {
     // Only leads whose outcome is known say anything about which levels convert.
-    let leads: Vec<&Lead> = leads.iter().filter(|l| l.converted.is_some()).collect();
+    let leads: Vec<&Lead> = leads
+        .iter()
+        .map(Borrow::borrow)
+        .filter(|l| l.converted.is_some())
+        .collect();
     let outcomes: Vec<bool> = leads.iter().map(|l| l.converted == Some(true)).collect();
-    let traits: Vec<Json> = leads.iter().map(|l| traits_of(l)).collect();
     let mut base = match base {
         Some(doc) => serde_json::to_value(doc).map_err(|e| ProposeError(e.to_string()))?,
         None => json!({ "id": id, "version": "1", "thresholds": { "total": 0 } }),
@@ -238,9 +246,9 @@ pub fn propose(
         let mut texts = || -> Vec<Option<String>> {
             cached
                 .get_or_insert_with(|| {
-                    traits
+                    leads
                         .iter()
-                        .map(|t| match t.at(&column.path) {
+                        .map(|l| match trait_at(l, &column.path) {
                             Some(Json::Str(s)) => Some(s.clone()),
                             Some(Json::Num(n)) => Some(Shown(*n).to_string()),
                             Some(Json::Bool(b)) => Some(b.to_string()),
@@ -290,9 +298,9 @@ pub fn propose(
             }
             (_, Kind::Text | Kind::YesNo) => text_rules(column, &texts(), &outcomes, options),
             (_, Kind::Number) => {
-                let values: Vec<Option<f64>> = traits
+                let values: Vec<Option<f64>> = leads
                     .iter()
-                    .map(|t| match t.at(&column.path) {
+                    .map(|l| match trait_at(l, &column.path) {
                         Some(Json::Num(n)) => Some(*n),
                         Some(Json::Str(s)) => crate::format::number::parse(s),
                         _ => None,
@@ -359,7 +367,7 @@ pub fn model_to_train(
     propose_rules: bool,
     id: &str,
     mapping: Option<&CsvMapping>,
-    leads: &[Lead],
+    leads: &[impl Borrow<Lead> + Sync],
     options: &ProposeOptions,
     l2: f64,
 ) -> Result<ToTrain, String> {
@@ -406,6 +414,43 @@ pub fn model_to_train(
         interactions: Vec::new(),
         columns: Vec::new(),
     })
+}
+
+/// The trait value (not an object) at dotted `path` as the lead's identify events leave it
+/// ([`traits_of`], later ones win), read without merging them: the latest event that reaches
+/// the path decides, one whose value on the way is not an object hides the earlier ones, one
+/// without the key says nothing.
+fn trait_at<'a>(lead: &'a Lead, path: &str) -> Option<&'a Json> {
+    for e in lead.events.iter().rev() {
+        let (Some(Json::Str(t)), Some(traits)) = (e.get("type"), e.get("traits")) else {
+            continue;
+        };
+        // Merging skips an identify whose traits are not an object.
+        if t != "identify" || !matches!(traits, Json::Obj(_)) {
+            continue;
+        }
+        let mut node = traits;
+        let mut keys = path.split('.').peekable();
+        let found = loop {
+            let Some(key) = keys.next() else {
+                // An object is no trait value (merged, it may hold keys of earlier events).
+                break Some((!matches!(node, Json::Obj(_))).then_some(node));
+            };
+            match node {
+                Json::Obj(_) => match node.get(key) {
+                    Some(next) => node = next,
+                    None => break None,
+                },
+                // A value that is not an object where the path goes on: it replaced any object
+                // an earlier event had there.
+                _ => break Some(None),
+            }
+        };
+        if let Some(value) = found {
+            return value;
+        }
+    }
+    None
 }
 
 /// The visitor's traits as the lead's identify events leave them (later ones win).
@@ -1119,7 +1164,59 @@ fn unique_id(prefix: &str, suffix: &str, ids: &mut Vec<String>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{listing, merge_z, round_numbers, roundest_between, LABEL_ROOM};
+    use super::{
+        listing, merge_z, round_numbers, roundest_between, trait_at, traits_of, LABEL_ROOM,
+    };
+    use crate::format::json::Json;
+    use crate::learn::dataset::Lead;
+
+    #[test]
+    fn a_trait_is_read_as_the_merged_traits_hold_it() {
+        let identify = |traits: &str| {
+            Json::parse(&format!(r#"{{"type":"identify","traits":{traits}}}"#)).unwrap()
+        };
+        let cases = [
+            vec![
+                r#"{"company":{"employees":5}}"#,
+                r#"{"company":{"industry":"x"}}"#,
+            ],
+            vec![r#"{"company":"Acme"}"#, r#"{"company":{"industry":"x"}}"#],
+            vec![r#"{"company":{"employees":5}}"#, r#"{"company":"Acme"}"#],
+            vec![r#"{"company":{"employees":5}}"#, "7", r#"{"title":null}"#],
+            vec![
+                r#"{"company":{"employees":{"n":1}}}"#,
+                r#"{"company":{"employees":9}}"#,
+            ],
+            vec![r#"{"title":"VP"}"#, r#"{"title":"CEO"}"#],
+        ];
+        for events in cases {
+            let mut all: Vec<Json> = events.iter().map(|t| identify(t)).collect();
+            all.insert(
+                1,
+                Json::parse(r#"{"type":"page","traits":{"title":"no"}}"#).unwrap(),
+            );
+            let lead = Lead {
+                id: "l".into(),
+                events: all,
+                converted: Some(true),
+                converted_at: None,
+                value: None,
+                session: None,
+                as_of: None,
+            };
+            let merged = traits_of(&lead);
+            for path in [
+                "company.employees",
+                "company.industry",
+                "company",
+                "title",
+                "x.y",
+            ] {
+                let value = merged.at(path).filter(|v| !matches!(v, Json::Obj(_)));
+                assert_eq!(trait_at(&lead, path), value, "{events:?} at {path}");
+            }
+        }
+    }
 
     #[test]
     fn more_bins_ask_more_of_each_split() {

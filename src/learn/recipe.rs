@@ -13,6 +13,7 @@ use crate::learn::training::{fold_of, train, Fitted, Options, Quality, TrainOpti
 use crate::model::document::ModelDocument;
 use crate::model::Model;
 use crate::score::cases::{run_cases, CaseOutcome};
+use std::borrow::Borrow;
 use std::sync::Arc;
 
 /// A learned model, with the model it started from and how its rules came about.
@@ -127,7 +128,12 @@ struct Recipe<'a> {
 }
 
 impl Recipe<'_> {
-    fn make(&self, leads: &[Lead], max_bins: usize, l2: f64) -> Result<ToTrain, LearnError> {
+    fn make(
+        &self,
+        leads: &[impl Borrow<Lead> + Sync],
+        max_bins: usize,
+        l2: f64,
+    ) -> Result<ToTrain, LearnError> {
         let proposal = ProposeOptions {
             max_bins,
             ..self.proposal.clone()
@@ -148,7 +154,7 @@ impl Recipe<'_> {
     /// L2 of `l2s`: `(probability, converted)` per scored lead, one list per L2.
     fn predict(
         &self,
-        leads: &[Lead],
+        leads: &[&Lead],
         held: &dyn Fn(usize) -> bool,
         max_bins: usize,
         l2s: &[f64],
@@ -156,9 +162,9 @@ impl Recipe<'_> {
         let (mut fit_on, mut test) = (Vec::new(), Vec::new());
         for (i, lead) in leads.iter().enumerate() {
             if held(i) {
-                test.push(lead.clone());
+                test.push(*lead);
             } else {
-                fit_on.push(lead.clone());
+                fit_on.push(*lead);
             }
         }
         // Interactions are tested with the penalty the user gave (or the default).
@@ -223,20 +229,17 @@ pub fn learn(
     // Past `measure_at_most` leads, the recipe is measured (and options chosen) on a sample of
     // about that many, drawn by the seed; the final model is fitted on every lead.
     let all = leads;
-    let sample: Vec<Lead>;
     let at_most = tuning.measure_at_most.max(100);
-    let leads = if all.len() > at_most {
+    let leads: Vec<&Lead> = if all.len() > at_most {
         let parts = all.len().div_ceil(at_most);
         let part = fold_of(all.len(), parts, options.seed ^ 0x5a4d);
-        sample = all
-            .iter()
+        all.iter()
             .zip(&part)
             .filter(|(_, p)| **p == 0)
-            .map(|(l, _)| l.clone())
-            .collect();
-        &sample[..]
+            .map(|(l, _)| l)
+            .collect()
     } else {
-        all
+        all.iter().collect()
     };
     let fold = fold_of(leads.len(), folds, options.seed);
     let mut tried = Vec::new();
@@ -245,7 +248,7 @@ pub fn learn(
         for &b in &bins {
             let mut pooled: Vec<Pairs> = vec![Vec::new(); tuning.l2.len()];
             for k in 0..folds {
-                let per_l2 = recipe.predict(leads, &|i| fold[i] == k, b, &tuning.l2)?;
+                let per_l2 = recipe.predict(&leads, &|i| fold[i] == k, b, &tuning.l2)?;
                 for (into, from) in pooled.iter_mut().zip(per_l2) {
                     into.extend(from);
                 }
@@ -282,7 +285,7 @@ pub fn learn(
     if let Some(pairs) = out_of_fold {
         training.report.cross_validated = quality(&pairs);
         let quarter = fold_of(leads.len(), 4, options.seed);
-        let hold_out = recipe.predict(leads, &|i| quarter[i] == 0, max_bins, &[l2])?;
+        let hold_out = recipe.predict(&leads, &|i| quarter[i] == 0, max_bins, &[l2])?;
         training.report.hold_out = quality(&hold_out[0]);
     }
     let learned = Model::from_document(&training.model)
