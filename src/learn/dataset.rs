@@ -377,8 +377,8 @@ pub fn read_csv(
                 .ok_or_else(|| error(place(c), format!("\"{}\" is not a date", cell(c))))?,
             None => at.unwrap_or(UNDATED_AS_OF_MS),
         };
-        let mut events = Vec::new();
-        let mut trait_values = Vec::new();
+        let mut events = Vec::with_capacity(1);
+        let mut trait_values = Vec::with_capacity(traits.len());
         for (col, name, numeric) in &traits {
             let v = cell(*col);
             if v.is_empty() {
