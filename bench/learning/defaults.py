@@ -97,6 +97,21 @@ def write(path, data):
         w.writerows(data)
 
 
+def train_and_score(cli, tmp, mapping, run_id):
+    """`mqlscore train` on tmp/train.csv, then `score` on tmp/test.csv with `mapping`: the test
+    rows' probabilities, the model, training seconds and what train printed."""
+    started = time.perf_counter()
+    trained = subprocess.run([cli, "train", "--csv", f"{tmp}/train.csv", "--mapping", mapping,
+                              "--id", run_id, "--out", f"{tmp}/model.json"], capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if trained.returncode != 0:
+        raise SystemExit(f"{cli} train failed: {trained.stderr.strip()}")
+    scored = subprocess.run([cli, "score", "--model", f"{tmp}/model.json", "--csv", f"{tmp}/test.csv",
+                             "--mapping", mapping], capture_output=True, text=True, check=True).stdout
+    p = np.array([json.loads(l)["probability"] for l in scored.splitlines()])
+    return p, json.load(open(f"{tmp}/model.json")), seconds, trained.stdout
+
+
 def mqlscore(cli, tmp, numeric):
     mapping = {"id": "Prospect ID", "converted": {"column": "Converted", "values": ["1"]},
                "traits": {c: c.lower().replace(" ", "_") for c in TEXT + NUMBERS}}
@@ -104,20 +119,11 @@ def mqlscore(cli, tmp, numeric):
         mapping["numeric"] = NUMBERS
     with open(f"{tmp}/map.json", "w") as f:
         json.dump(mapping, f)
-    started = time.perf_counter()
-    trained = subprocess.run([cli, "train", "--csv", f"{tmp}/train.csv", "--mapping", f"{tmp}/map.json",
-                              "--id", "leads", "--out", f"{tmp}/model.json"], capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if trained.returncode != 0:
-        raise SystemExit(f"{cli} train failed: {trained.stderr.strip()}")
-    scored = subprocess.run([cli, "score", "--model", f"{tmp}/model.json", "--csv", f"{tmp}/test.csv",
-                             "--mapping", f"{tmp}/map.json"], capture_output=True, text=True, check=True).stdout
-    p = np.array([json.loads(l)["probability"] for l in scored.splitlines()])
-    model = json.load(open(f"{tmp}/model.json"))
+    p, model, seconds, printed = train_and_score(cli, tmp, f"{tmp}/map.json", "leads")
     rules = len(model.get("fit", {}).get("rules", [])) + len(model.get("engagement", {}).get("rules", []))
-    reported = [l for l in trained.stdout.splitlines() if "cross-validated" in l and "learned" in l]
+    reported = [l for l in printed.splitlines() if "cross-validated" in l and "learned" in l]
     cv = float(reported[0].split("learned ")[1].split()[0]) if reported else float("nan")
-    return p, rules, seconds, cv, trained.stdout
+    return p, rules, seconds, cv, printed
 
 
 def main():

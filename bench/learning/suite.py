@@ -16,7 +16,10 @@ regression and gradient boosting, and of mqlscore (with its rule count, the larg
 mean predicted and observed rate over tenths of the predictions, the same for the true
 probabilities, which is what chance alone leaves on these rows, and training seconds).
 """
-import argparse, csv, json, os, subprocess, sys, tempfile, time
+import argparse, csv, os, subprocess, sys, tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from defaults import train_and_score  # noqa: E402 (the same train-and-score as defaults.py)
 
 import numpy as np
 from sklearn.compose import ColumnTransformer
@@ -71,16 +74,7 @@ def sklearn_models(train, test):
 
 
 def mqlscore(cli, tmp):
-    started = time.perf_counter()
-    trained = subprocess.run([cli, "train", "--csv", f"{tmp}/train.csv", "--mapping", f"{tmp}/mapping.json",
-                              "--id", "suite", "--out", f"{tmp}/model.json"], capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if trained.returncode != 0:
-        raise SystemExit(f"{cli} train failed: {trained.stderr.strip()}")
-    scored = subprocess.run([cli, "score", "--model", f"{tmp}/model.json", "--csv", f"{tmp}/test.csv",
-                             "--mapping", f"{tmp}/mapping.json"], capture_output=True, text=True, check=True).stdout
-    p = np.array([json.loads(l)["probability"] for l in scored.splitlines()])
-    model = json.load(open(f"{tmp}/model.json"))
+    p, model, seconds, _ = train_and_score(cli, tmp, f"{tmp}/mapping.json", "suite")
     rules = len(model.get("fit", {}).get("rules", []))
     return p, rules, seconds
 
