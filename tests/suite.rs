@@ -60,16 +60,19 @@ fn learned(scenario: Scenario, rows: usize) -> Outcome {
     }
 }
 
+/// Whether a rule's condition reads the trait at `path`.
+fn reads(when: &impl serde::Serialize, path: &str) -> bool {
+    serde_json::to_string(when)
+        .unwrap()
+        .contains(&format!("\"{path}\""))
+}
+
 /// `(id, label, points)` of the fit rules reading `path`.
 fn rules_on<'a>(model: &'a ModelDocument, path: &str) -> Vec<(&'a str, &'a str, f64)> {
     let fit = model.fit.as_ref().unwrap();
     fit.rules
         .iter()
-        .filter(|r| {
-            serde_json::to_string(&r.when)
-                .unwrap()
-                .contains(&format!("\"{path}\""))
-        })
+        .filter(|r| reads(&r.when, path))
         .map(|r| (r.id.as_str(), r.label.as_deref().unwrap_or(""), r.points))
         .collect()
 }
@@ -122,18 +125,15 @@ fn a_column_that_does_not_matter_gets_no_rule_and_a_rare_level_that_does_keeps_o
 /// `(lower bound, points)` of each bin of the number at `path`, the baseline bin (no rule, 0
 /// points) included, in order; rules for "not given" left out.
 fn bins_of(model: &ModelDocument, path: &str) -> Vec<(f64, f64)> {
-    let mut bins: Vec<(f64, f64, f64)> = rules_on(model, path)
-        .into_iter()
-        .filter(|(id, _, _)| !id.ends_with("-missing"))
-        .map(|(id, _, points)| {
-            let rule = model
-                .fit
-                .as_ref()
-                .unwrap()
-                .rules
-                .iter()
-                .find(|r| r.id == id)
-                .unwrap();
+    let mut bins: Vec<(f64, f64, f64)> = model
+        .fit
+        .as_ref()
+        .unwrap()
+        .rules
+        .iter()
+        .filter(|r| reads(&r.when, path) && !r.id.ends_with("-missing"))
+        .map(|rule| {
+            let points = rule.points;
             let when = serde_json::to_value(&rule.when).unwrap();
             let bound = |key: &str| when.get(key).and_then(|v| v.as_f64());
             (

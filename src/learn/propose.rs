@@ -903,8 +903,8 @@ fn refine_cuts(bins: &mut [(f64, f64, usize, usize)], sorted: &[(f64, bool)], mi
             continue;
         };
         let at = below(cut);
-        let rows_left = at - below(bins[i].0);
-        let won_left = won_below[at] - won_below[below(bins[i].0)];
+        let rows_left = at - from;
+        let won_left = won_below[at] - won_below[from];
         let (rows_all, won_all) = (bins[i].2 + bins[i + 1].2, bins[i].3 + bins[i + 1].3);
         if rows_left == 0 || rows_left == rows_all {
             continue;
