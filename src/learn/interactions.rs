@@ -7,6 +7,7 @@
 //! other, so the model still reads as points with reasons.
 
 use crate::learn::dataset::Lead;
+use crate::learn::features::Values;
 use crate::learn::logistic::{sigmoid, Logistic};
 use crate::learn::samples::samples;
 use crate::model::document::{Condition, FitRule, ModelDocument, TraitCondition};
@@ -39,25 +40,28 @@ pub fn add_interactions(
         return (doc.clone(), Vec::new());
     };
     let (samples, _) = samples(model, leads);
-    let x: Vec<Vec<f64>> = samples.iter().map(|s| s.features.clone()).collect();
+    let x: Vec<&Values> = samples.iter().map(|s| &s.features).collect();
     let y: Vec<bool> = samples.iter().map(|s| s.converted).collect();
-    let Ok(fitted) = Logistic::fit(&x, &y, &vec![1.0; y.len()], l2) else {
+    let width = crate::learn::features::features(model).len();
+    let Ok(fitted) = Logistic::fit(&x, width, &y, &vec![1.0; y.len()], l2) else {
         return (doc.clone(), Vec::new());
     };
     let p: Vec<f64> = x
         .iter()
-        .map(|row| {
-            let z: f64 = row.iter().zip(&fitted.weights).map(|(a, b)| a * b).sum();
-            sigmoid(z + fitted.intercept)
-        })
+        .map(|row| sigmoid(row.dot(&fitted.weights) + fitted.intercept))
         .collect();
     let reads: Vec<Vec<String>> = fit.rules.iter().map(|r| traits_read(&r.when.0)).collect();
     let n = fit.rules.len();
     // The leads where each rule holds, in order: a pair walks the shorter list (the same leads
     // in the same order as a walk over all of them, at a fraction of the cost).
-    let holds: Vec<Vec<usize>> = (0..n)
-        .map(|a| (0..x.len()).filter(|i| x[*i][a] == 1.0).collect())
-        .collect();
+    let mut holds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, row) in x.iter().enumerate() {
+        for (a, v) in row.nonzero() {
+            if a < n && v == 1.0 {
+                holds[a].push(i);
+            }
+        }
+    }
     let mut tested = 0usize;
     let mut found = Vec::new();
     for a in 0..n {
@@ -73,7 +77,7 @@ pub fn add_interactions(
                 (&holds[b], a)
             };
             for &i in short {
-                if x[i][other] == 1.0 {
+                if x[i].get(other) == 1.0 {
                     residual += f64::from(u8::from(y[i])) - p[i];
                     variance += p[i] * (1.0 - p[i]);
                     rows += 1;

@@ -15,35 +15,70 @@ pub struct Logistic {
     pub iterations: usize,
 }
 
+/// A row of features, as the ones that are not zero (or are NaN) in feature order.
+pub trait Row {
+    /// Each feature that is not zero, with its value.
+    fn nonzero(&self) -> impl Iterator<Item = (usize, f64)> + '_;
+}
+
+impl Row for crate::learn::features::Values {
+    fn nonzero(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        crate::learn::features::Values::nonzero(self)
+    }
+}
+
+impl<R: Row> Row for &R {
+    fn nonzero(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        (*self).nonzero()
+    }
+}
+
+/// One feature.
+impl Row for f64 {
+    fn nonzero(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        (*self != 0.0 || self.is_nan())
+            .then_some((0, *self))
+            .into_iter()
+    }
+}
+
+/// Every feature, zeros included.
+impl Row for Vec<f64> {
+    fn nonzero(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, v)| *v != 0.0 || v.is_nan())
+    }
+}
+
 impl Logistic {
-    /// Fits rows `x` to outcomes `y`, each row weighted by `w` (for class balance), with an L2
-    /// penalty `l2` on the weights (not the intercept). Fails, saying after how many steps,
-    /// when a Newton step cannot be solved (the system is not positive definite, or not finite).
-    pub fn fit(x: &[Vec<f64>], y: &[bool], w: &[f64], l2: f64) -> Result<Logistic, NotFitted> {
-        let k = x.first().map_or(0, Vec::len) + 1;
-        // A scorecard's features are mostly zero (a rule holds or not): each row as its nonzero
-        // entries, the intercept's 1 first, so that a step costs the pairs that are there (the
-        // sums are the same: the zeros added nothing).
-        let rows: Vec<Vec<(usize, f64)>> = x
-            .iter()
-            .map(|row| {
-                std::iter::once((0, 1.0))
-                    .chain(
-                        row.iter()
-                            .enumerate()
-                            .filter(|(_, v)| **v != 0.0 || v.is_nan())
-                            .map(|(i, v)| (i + 1, *v)),
-                    )
-                    .collect()
-            })
-            .collect();
+    /// Fits rows `x` of `width` features to outcomes `y`, each row weighted by `w` (for class
+    /// balance), with an L2 penalty `l2` on the weights (not the intercept). Fails, saying after
+    /// how many steps, when a Newton step cannot be solved (the system is not positive definite,
+    /// or not finite).
+    pub fn fit<R: Row>(
+        x: &[R],
+        width: usize,
+        y: &[bool],
+        w: &[f64],
+        l2: f64,
+    ) -> Result<Logistic, NotFitted> {
+        let k = width + 1;
+        // A scorecard's features are mostly zero (a rule holds or not): a step costs the pairs
+        // that are there, each row's taken with the intercept's 1 first (the sums are the same:
+        // the zeros added nothing).
+        let mut row: Vec<(usize, f64)> = Vec::with_capacity(k);
         let mut beta = vec![0.0; k];
         let mut iterations = 0;
         for _ in 0..100 {
             iterations += 1;
             let mut grad = vec![0.0; k];
             let mut hess = vec![vec![0.0; k]; k];
-            for ((row, &yi), &wi) in rows.iter().zip(y).zip(w) {
+            for ((xi, &yi), &wi) in x.iter().zip(y).zip(w) {
+                row.clear();
+                row.push((0, 1.0));
+                row.extend(xi.nonzero().map(|(i, v)| (i + 1, v)));
                 let z = beta[0] + row[1..].iter().map(|(i, v)| v * beta[*i]).sum::<f64>();
                 let p = sigmoid(z);
                 let r = wi * (p - f64::from(u8::from(yi)));
@@ -144,7 +179,7 @@ mod tests {
             y.push(next() < p);
             x.push(row);
         }
-        let fit = Logistic::fit(&x, &y, &vec![1.0; y.len()], 1e-6).unwrap();
+        let fit = Logistic::fit(&x, 2, &y, &vec![1.0; y.len()], 1e-6).unwrap();
         assert!((fit.weights[0] - 0.8).abs() < 0.06, "{fit:?}");
         assert!((fit.weights[1] + 1.2).abs() < 0.1, "{fit:?}");
         assert!((fit.intercept + 0.5).abs() < 0.1, "{fit:?}");
@@ -155,7 +190,7 @@ mod tests {
     fn a_step_that_cannot_be_solved_is_an_error_not_a_silent_stop() {
         // Before issue 10 the fit stopped here and returned zeros as if it had converged.
         let x = vec![vec![f64::NAN], vec![1.0]];
-        let fit = Logistic::fit(&x, &[true, false], &[1.0, 1.0], 1.0);
+        let fit = Logistic::fit(&x, 1, &[true, false], &[1.0, 1.0], 1.0);
         assert_eq!(fit, Err(NotFitted { iterations: 1 }));
     }
 

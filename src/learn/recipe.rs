@@ -172,10 +172,11 @@ impl Recipe<'_> {
         let (fit_samples, _) = samples(&model, &fit_on);
         let (test_samples, _) = samples(&model, &test);
         let all: Vec<usize> = (0..fit_samples.len()).collect();
+        let width = crate::learn::features::features(&model).len();
         let scale = self.options.points_to_double / std::f64::consts::LN_2;
         l2s.iter()
             .map(|l2| {
-                let fitted = Fitted::on(&fit_samples, &all, *l2, scale)
+                let fitted = Fitted::on(&fit_samples, &all, width, *l2, scale)
                     .map_err(|e| LearnError::Data(e.to_string()))?;
                 Ok(test_samples
                     .iter()

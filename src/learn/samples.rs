@@ -2,6 +2,7 @@
 //! last event), for learning, evaluating and proposing interactions, and what was left out.
 
 use crate::learn::dataset::Lead;
+use crate::learn::features::Values;
 use crate::model::Model;
 use crate::score::scorecard::Scorecard;
 use crate::score::scorer::Scorer;
@@ -12,8 +13,8 @@ use std::borrow::Borrow;
 /// A lead as the learner sees it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
-    /// One value per rule of the model.
-    pub features: Vec<f64>,
+    /// Its value of each rule of the model.
+    pub features: Values,
     /// Whether it converted.
     pub converted: bool,
     /// Its score under the model as written.

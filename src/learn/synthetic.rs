@@ -169,7 +169,7 @@ pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
             }
         }
         let (x, _) = crate::learn::features::of_scorer(&scorer, as_of);
-        let logit = TRUE_INTERCEPT + x.iter().zip(&weights).map(|(a, b)| a * b).sum::<f64>();
+        let logit = TRUE_INTERCEPT + x.dot(&weights);
         let converted = r.next() < sigmoid(logit);
         leads.push(Lead {
             id: format!("lead{i}"),

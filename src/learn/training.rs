@@ -4,7 +4,7 @@
 //! an MQL threshold chosen for a target. Honest with little data: it refuses, with the counts.
 
 use crate::learn::dataset::Lead;
-use crate::learn::features::{features, Feature};
+use crate::learn::features::{features, Feature, Values};
 use crate::learn::logistic::Logistic;
 use crate::learn::metrics::{auc, brier, lift_by_decile, log_loss, reliability_by_decile};
 use crate::learn::propose::ProposeOptions;
@@ -354,13 +354,14 @@ pub fn train(
         });
     }
     let scale = options.points_to_double / std::f64::consts::LN_2;
+    let width = features(model).len();
     let folds = fold_of(samples.len(), options.folds.max(2), options.seed);
 
     let mut oof = vec![0.0; samples.len()];
     for k in 0..options.folds.max(2) {
         let (train, test): (Vec<usize>, Vec<usize>) =
             (0..samples.len()).partition(|i| folds[*i] != k);
-        let fitted = Fitted::on(&samples, &train, options.l2, scale)?;
+        let fitted = Fitted::on(&samples, &train, width, options.l2, scale)?;
         for i in test {
             oof[i] = fitted.probability(&samples[i].features);
         }
@@ -372,7 +373,7 @@ pub fn train(
     let quarter = fold_of(samples.len(), 4, options.seed);
     let (train_idx, test_idx): (Vec<usize>, Vec<usize>) =
         (0..samples.len()).partition(|i| quarter[*i] != 0);
-    let held = Fitted::on(&samples, &train_idx, options.l2, scale)?;
+    let held = Fitted::on(&samples, &train_idx, width, options.l2, scale)?;
     let test_outcomes: Vec<bool> = test_idx.iter().map(|i| outcomes[*i]).collect();
     let test_p: Vec<f64> = test_idx
         .iter()
@@ -381,7 +382,7 @@ pub fn train(
     let test_hand: Vec<f64> = test_idx.iter().map(|i| hand_scores[*i]).collect();
 
     let all: Vec<usize> = (0..samples.len()).collect();
-    let fitted = Fitted::on(&samples, &all, options.l2, scale)?;
+    let fitted = Fitted::on(&samples, &all, width, options.l2, scale)?;
     // Scores are compared with thresholds in hundredths, as the engine does.
     let scores: Vec<f64> = samples
         .iter()
@@ -473,16 +474,17 @@ impl Fitted {
     pub(crate) fn on(
         samples: &[Sample],
         rows: &[usize],
+        width: usize,
         l2: f64,
         scale: f64,
     ) -> Result<Fitted, TrainError> {
-        let x: Vec<Vec<f64>> = rows.iter().map(|i| samples[*i].features.clone()).collect();
+        let x: Vec<&Values> = rows.iter().map(|i| &samples[*i].features).collect();
         let y: Vec<bool> = rows.iter().map(|i| samples[*i].converted).collect();
         // Plain maximum likelihood, every lead weighing the same: its probabilities keep the
         // data's base rate. (Balancing the classes first, as before issue 13, bent the weights
         // on imbalanced data so that the one-variable calibration below could not undo it.)
         let w = vec![1.0; y.len()];
-        let logistic = Logistic::fit(&x, &y, &w, l2).map_err(|e| TrainError::NotFitted {
+        let logistic = Logistic::fit(&x, width, &y, &w, l2).map_err(|e| TrainError::NotFitted {
             what: "points",
             step: e.iterations,
         })?;
@@ -491,8 +493,8 @@ impl Fitted {
             .iter()
             .map(|b| (b * scale * 10.0).round() / 10.0)
             .collect();
-        let scores: Vec<Vec<f64>> = x.iter().map(|row| vec![dot(row, &points)]).collect();
-        let platt = Logistic::fit(&scores, &y, &vec![1.0; y.len()], 1e-9).map_err(|e| {
+        let scores: Vec<f64> = x.iter().map(|row| row.dot(&points)).collect();
+        let platt = Logistic::fit(&scores, 1, &y, &vec![1.0; y.len()], 1e-9).map_err(|e| {
             TrainError::NotFitted {
                 what: "calibration",
                 step: e.iterations,
@@ -505,11 +507,11 @@ impl Fitted {
         })
     }
 
-    fn score(&self, row: &[f64]) -> f64 {
-        dot(row, &self.points)
+    fn score(&self, row: &Values) -> f64 {
+        row.dot(&self.points)
     }
 
-    pub(crate) fn probability(&self, row: &[f64]) -> f64 {
+    pub(crate) fn probability(&self, row: &Values) -> f64 {
         crate::learn::logistic::sigmoid(self.calibration.0 * self.score(row) + self.calibration.1)
     }
 }
@@ -518,10 +520,6 @@ impl Fitted {
 /// yet) has no AUC to report, rather than 0.5.
 fn ranks(scores: &[f64]) -> bool {
     scores.windows(2).any(|w| w[0] != w[1])
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// A fold number for each of `n` samples, shuffled by `seed` (xorshift64*).
