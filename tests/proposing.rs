@@ -329,7 +329,7 @@ fn a_csv_without_dates_or_counts_is_read_and_one_with_counts_needs_a_date() {
     );
     assert_eq!(
         read_csv("Views,Won\n3.0,yes\n", &dated, Labels::Required).unwrap()[0]
-            .events
+            .events_json()
             .len(),
         3
     );

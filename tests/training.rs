@@ -154,7 +154,7 @@ fn a_crm_csv_export_is_read_with_a_mapping() {
     assert_eq!(
         (
             leads[0].converted,
-            leads[0].events.len(),
+            leads[0].events_json().len(),
             leads[1].converted
         ),
         (Some(true), 4, Some(false))
@@ -229,7 +229,7 @@ fn leads_given_as_saved_sessions_train_like_their_events() {
     let mut moments = Vec::new();
     for lead in &leads {
         let events: Vec<_> = lead
-            .events
+            .events_json()
             .iter()
             .map(|e| mqlscore::Event::read(e, &model).unwrap())
             .collect();
@@ -260,7 +260,7 @@ fn leads_given_as_saved_sessions_train_like_their_events() {
     let from_sessions = read_jsonl(&lines.join("\n"), Labels::Required).unwrap();
     assert!(from_sessions
         .iter()
-        .all(|l| l.events.is_empty() && l.session.is_some()));
+        .all(|l| l.events_json().is_empty() && l.session.is_some()));
     let (by_session, census) = mqlscore::learn::samples(&model, &from_sessions);
     assert_eq!(census.bad_sessions, 0);
     assert!(census.used > 200, "{census:?}");
@@ -425,4 +425,127 @@ fn thresholds_from_running_totals_match_the_definition_with_ties() {
             );
         }
     }
+}
+
+/// A CSV export's rows are held compactly (a code per cell) and read as the events they stand
+/// for without building them: everything learned from them is what the same events as JSON
+/// trees give, nested traits, blanks, numbers, page counts and track counts included.
+#[test]
+fn csv_rows_held_compactly_learn_what_their_json_events_learn() {
+    use mqlscore::learn::{model_to_train, samples, score_leads, Events, ProposeOptions};
+    let titles = ["CEO", "VP Marketing", "Intern", "", "Select", "Engineer"];
+    let mut csv = String::from("Email,Won,Title,Employees,Zip,Pricing,Demo,Date\n");
+    let mut state = 17u64;
+    let mut next = |n: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % n
+    };
+    for i in 0..1500 {
+        let title = titles[next(6) as usize];
+        let employees = match next(5) {
+            0 => String::new(),
+            k => (k * 120 + next(100)).to_string(),
+        };
+        let zip = ["02139", "10001", ""][next(3) as usize];
+        let (pricing, demo) = (next(4), next(2));
+        let fit = match title {
+            "CEO" => 3,
+            "VP Marketing" => 2,
+            "Intern" => 0,
+            _ => 1,
+        } + u64::from(employees.len() == 3 && employees.as_str() > "400")
+            + u64::from(zip == "02139") * 2;
+        let won = fit + pricing + demo * 2 + next(4) >= 6;
+        let day = 1 + next(28);
+        csv.push_str(&format!(
+            "p{i}@x.com,{},{title},{employees},{zip},{pricing},{},2026-10-{day:02}\n",
+            if won { "yes" } else { "no" },
+            if demo == 1 { "1" } else { "" },
+        ));
+    }
+    let mapping: CsvMapping = serde_json::from_value(serde_json::json!({
+        "id": "Email", "converted": {"column": "Won"}, "asOf": "Date",
+        "traits": {"Title": "title", "Employees": "company.employees", "Zip": "company.zip"},
+        "numeric": ["Employees"],
+        "counts": {"Pricing": {"page": "/pricing"}, "Demo": {"track": "Demo Requested"}}
+    }))
+    .unwrap();
+    let rows = read_csv(&csv, &mapping, Labels::Required).unwrap();
+    assert!(rows.iter().all(|l| matches!(l.events, Events::Row(_))));
+    let trees: Vec<_> = rows
+        .iter()
+        .map(|l| mqlscore::learn::Lead {
+            events: Events::Json(l.events_json().into_owned()),
+            ..l.clone()
+        })
+        .collect();
+    let proposal = ProposeOptions::default();
+    let a = model_to_train(None, true, "m", Some(&mapping), &rows, &proposal, 1.0).unwrap();
+    let b = model_to_train(None, true, "m", Some(&mapping), &trees, &proposal, 1.0).unwrap();
+    assert_eq!(a.doc, b.doc);
+    let rules = a.doc.fit.as_ref().map_or(0, |f| f.rules.len())
+        + a.doc.engagement.as_ref().map_or(0, |e| e.rules.len());
+    let ids = format!("{:?}", a.doc);
+    for read in [
+        "title",
+        "company.employees",
+        "company.zip",
+        "/pricing",
+        "demo requested",
+    ] {
+        assert!(
+            ids.to_lowercase().contains(read),
+            "a rule reads {read}: {ids}"
+        );
+    }
+    assert!(
+        rules >= 6,
+        "rules on titles, sizes, zips and counts: {rules}"
+    );
+    let (from_rows, census_rows) = samples(&a.model, &rows);
+    let (from_trees, census_trees) = samples(&a.model, &trees);
+    assert_eq!(census_rows, census_trees);
+    assert_eq!(from_rows, from_trees);
+    assert!(from_rows
+        .iter()
+        .any(|s| s.features != from_rows[0].features));
+    let learned = train(&a.doc, &a.model, &rows, &Options::default()).unwrap();
+    assert_eq!(
+        learned.model,
+        train(&b.doc, &b.model, &trees, &Options::default())
+            .unwrap()
+            .model
+    );
+    let learned = Model::from_document(&learned.model).unwrap();
+    let scored = score_leads(&learned, &rows);
+    assert_eq!(scored, score_leads(&learned, &trees));
+    let first = scored[0].as_ref().unwrap().score;
+    assert!(scored.iter().any(|s| s.as_ref().unwrap().score != first));
+}
+
+/// Two columns for one trait, or a trait inside another, would lose a value: an error naming
+/// the mapping's field, not a guess.
+#[test]
+fn a_mapping_whose_traits_collide_says_which() {
+    let mapping = |traits: serde_json::Value| -> CsvMapping {
+        serde_json::from_value(
+            serde_json::json!({"converted": {"column": "Won"}, "traits": traits}),
+        )
+        .unwrap()
+    };
+    let csv = "Company,Size,Won\nAcme,50,yes\n";
+    let inside = mapping(serde_json::json!({"Company": "company", "Size": "company.size"}));
+    assert_eq!(
+        read_csv(csv, &inside, Labels::Required).unwrap_err().to_string(),
+        "mapping.traits.Size: the trait \"company.size\" (column \"Size\") is inside the trait \"company\" (column \"Company\"); a trait is a value or holds others, not both"
+    );
+    let twice = mapping(serde_json::json!({"Company": "name", "Size": "name"}));
+    assert!(read_csv(csv, &twice, Labels::Required)
+        .unwrap_err()
+        .to_string()
+        .contains("are both read as the trait \"name\""));
+    let apart = mapping(serde_json::json!({"Company": "company.name", "Size": "company.size"}));
+    assert_eq!(read_csv(csv, &apart, Labels::Required).unwrap().len(), 1);
 }

@@ -7,7 +7,7 @@ use mqlscore::document::ModelDocument;
 use mqlscore::learn::{auc, brier, lift_by_decile, log_loss};
 use mqlscore::learn::{export, generate, to_jsonl, Scenario};
 use mqlscore::learn::{learn, Learned, ToTrain, Tuning};
-use mqlscore::learn::{read_csv, read_jsonl, CsvMapping, Labels, Lead};
+use mqlscore::learn::{read_csv_from, read_jsonl_from, CsvMapping, Labels, Lead};
 use mqlscore::learn::{samples, score_leads, Options, Target, TrainOptions};
 use mqlscore::parse_iso8601;
 use mqlscore::{run_cases, CaseOutcome, Event, Json, Model, Scorer};
@@ -245,6 +245,11 @@ fn main() -> ExitCode {
     }
 }
 
+/// A file to read as it streams.
+fn open(path: &Path) -> Result<std::fs::File, String> {
+    std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 fn read(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     utf8(bytes).map_err(|why| format!("{}: {why}", path.display()))
@@ -331,14 +336,14 @@ fn load_leads_mapped(
 ) -> Result<(Vec<Lead>, Option<CsvMapping>), String> {
     match (&data.data, &data.csv, &data.mapping) {
         (Some(path), _, _) => Ok((
-            read_jsonl(&read(path)?, labels).map_err(|e| format!("{}: {e}", path.display()))?,
+            read_jsonl_from(open(path)?, labels).map_err(|e| format!("{}: {e}", path.display()))?,
             None,
         )),
         (None, Some(path), Some(mapping_path)) => {
             let name = mapping_path.display();
             let tree = Json::parse(&read(mapping_path)?).map_err(|e| format!("{name}: {e}"))?;
             let mapping: CsvMapping = tree.into_typed().map_err(|e| format!("{name}: {e}"))?;
-            let leads = read_csv(&read(path)?, &mapping, labels)
+            let leads = read_csv_from(open(path)?, &mapping, labels)
                 .map_err(|e| format!("{}: {e}", path.display()))?;
             Ok((leads, Some(mapping)))
         }

@@ -5,9 +5,14 @@
 use crate::format::json::Json;
 use crate::format::number::parse as parse_number;
 use crate::format::time::parse_iso8601;
+use crate::learn::row::{Counted, Row, Table};
+use crate::learn::utf8::{NotUtf8, Utf8Reader};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::io::{BufRead, BufReader, Read};
+use std::sync::Arc;
 
 /// One lead with its history and its outcome.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,7 +20,7 @@ pub struct Lead {
     /// The lead's id (its line number when the data has none).
     pub id: String,
     /// Its Segment events (traits arrive as an `identify` event).
-    pub events: Vec<Json>,
+    pub events: Events,
     /// Whether it converted; `None` when the data does not say (read with [`Labels::Optional`]).
     pub converted: Option<bool>,
     /// When it converted (epoch ms); events after it do not count.
@@ -28,6 +33,25 @@ pub struct Lead {
     /// When the lead was scored (epoch ms): the time its features are read at when it did not
     /// convert and has no dated event.
     pub as_of: Option<f64>,
+}
+
+/// A lead's events: JSON trees, or the row of a CSV export that stands for them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Events {
+    /// Segment events as JSON.
+    Json(Vec<Json>),
+    /// A row of a CSV export, held compactly (see [`Row`]).
+    Row(Row),
+}
+
+impl Lead {
+    /// Its events as JSON trees (a CSV row's made for the asking).
+    pub fn events_json(&self) -> Cow<'_, [Json]> {
+        match &self.events {
+            Events::Json(events) => Cow::Borrowed(events),
+            Events::Row(row) => Cow::Owned(row.to_json(&self.id)),
+        }
+    }
 }
 
 /// Whether each lead must come with its outcome.
@@ -90,6 +114,45 @@ pub fn read_jsonl(text: &str, labels: Labels) -> Result<Vec<Lead>, DatasetError>
     read_jsonl_with(text, labels, Json::parse)
 }
 
+/// [`read_jsonl`] from a stream (a file), a line at a time: the text is never held whole. A
+/// byte that is not UTF-8 is an error saying where it is.
+pub fn read_jsonl_from(input: impl Read, labels: Labels) -> Result<Vec<Lead>, DatasetError> {
+    let mut input = BufReader::new(Utf8Reader::new(input));
+    let mut line = String::new();
+    let mut leads = Vec::new();
+    for n in 0.. {
+        line.clear();
+        match input.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => return Err(read_failure(&e)),
+        }
+        let text = line.strip_suffix('\n').unwrap_or(&line);
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        if let Some(lead) = read_line(n, text, labels, &Json::parse)? {
+            leads.push(lead);
+        }
+    }
+    Ok(leads)
+}
+
+/// What reading a stream failed on: a byte that is not UTF-8 (where), or the reading itself.
+fn read_failure(e: &std::io::Error) -> DatasetError {
+    match NotUtf8::of(e) {
+        Some(at) => error(
+            format!(
+                "line {}, byte {} of the line (byte {} of the file)",
+                at.line, at.column, at.at
+            ),
+            format!(
+                "0x{:02x} is not UTF-8; save the file as UTF-8 (a spreadsheet's \"CSV UTF-8\")",
+                at.byte
+            ),
+        ),
+        None => error("reading", e.to_string()),
+    }
+}
+
 /// [`read_jsonl`] with each line read by `parse` (in the browser, `JSON.parse`, so that the
 /// module carries no JSON parser of its own).
 pub fn read_jsonl_with(
@@ -99,9 +162,24 @@ pub fn read_jsonl_with(
 ) -> Result<Vec<Lead>, DatasetError> {
     let mut leads = Vec::new();
     for (n, line) in text.lines().enumerate() {
+        if let Some(lead) = read_line(n, line, labels, &parse)? {
+            leads.push(lead);
+        }
+    }
+    Ok(leads)
+}
+
+/// The lead on line `n` (from 0) of JSON Lines, if it is not blank.
+fn read_line(
+    n: usize,
+    line: &str,
+    labels: Labels,
+    parse: &dyn Fn(&str) -> Result<Json, String>,
+) -> Result<Option<Lead>, DatasetError> {
+    {
         let place = format!("line {}", n + 1);
         if line.trim().is_empty() {
-            continue;
+            return Ok(None);
         }
         let doc = parse(line).map_err(|e| error(&place, e))?;
         let converted = match (doc.get("converted"), labels) {
@@ -150,17 +228,16 @@ pub fn read_jsonl_with(
             Some(_) => return Err(error(&place, "session: must be a saved session (text)")),
         };
         let as_of = optional_time(&doc, "asOf", &place)?;
-        leads.push(Lead {
+        Ok(Some(Lead {
             id,
-            events,
+            events: Events::Json(events),
             converted,
             converted_at,
             value,
             session,
             as_of,
-        });
+        }))
     }
-    Ok(leads)
 }
 
 /// How a CRM's CSV export maps to leads: which column is what. Read from JSON (a mapping file,
@@ -241,12 +318,27 @@ pub fn read_csv(
     mapping: &CsvMapping,
     labels: Labels,
 ) -> Result<Vec<Lead>, DatasetError> {
+    read_csv_from(text.as_bytes(), mapping, labels)
+}
+
+/// [`read_csv`] from a stream (a file), a block at a time: the text is never held whole, and
+/// each row is kept as a code per cell (each column's values held once). A byte that is not
+/// UTF-8 is an error saying where it is.
+pub fn read_csv_from(
+    input: impl Read,
+    mapping: &CsvMapping,
+    labels: Labels,
+) -> Result<Vec<Lead>, DatasetError> {
+    let failed = |e: csv::Error, place: String| match e.kind() {
+        csv::ErrorKind::Io(io) => read_failure(io),
+        _ => error(place, e.to_string()),
+    };
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
-        .from_reader(text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes());
+        .from_reader(Utf8Reader::new(input));
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| error("csv", e.to_string()))?
+        .map_err(|e| failed(e, "csv".into()))?
         .iter()
         .map(|h| h.trim().to_owned())
         .collect();
@@ -323,16 +415,36 @@ pub fn read_csv(
         let numeric = mapping.numeric.contains(col);
         traits.push((
             column(col, &format!("mapping.traits.{col}"))?,
-            name,
+            name.as_str(),
             numeric,
         ));
     }
+    // A trait inside another (`company` and `company.employees`), or two columns for one trait,
+    // would leave one value where the other goes: said, not guessed.
+    for (col, name) in &mapping.traits {
+        for (other, inner) in &mapping.traits {
+            if col != other
+                && (inner == name
+                    || inner
+                        .strip_prefix(name.as_str())
+                        .is_some_and(|r| r.starts_with('.')))
+            {
+                let why = if inner == name {
+                    format!("columns \"{col}\" and \"{other}\" are both read as the trait \"{name}\"; map one of them")
+                } else {
+                    format!("the trait \"{inner}\" (column \"{other}\") is inside the trait \"{name}\" (column \"{col}\"); a trait is a value or holds others, not both")
+                };
+                return Err(error(format!("mapping.traits.{other}"), why));
+            }
+        }
+    }
     let mut counts = Vec::new();
+    let mut counted = Vec::new();
     for (col, target) in &mapping.counts {
         let place = format!("mapping.counts.{col}");
-        let event = match (&target.page, &target.track) {
-            (Some(path), None) => ("page", path.clone()),
-            (None, Some(name)) => ("track", name.clone()),
+        let what = match (&target.page, &target.track) {
+            (Some(path), None) => Counted::Page(path.clone()),
+            (None, Some(name)) => Counted::Track(name.clone()),
             _ => {
                 return Err(error(
                     place,
@@ -340,11 +452,22 @@ pub fn read_csv(
                 ))
             }
         };
-        counts.push((column(col, &place)?, col, event));
+        counts.push(column(col, &place)?);
+        counted.push((col.clone(), what));
     }
+    let paths: Vec<&str> = traits.iter().map(|(_, name, _)| *name).collect();
+    let mut table = Table::new(&paths, counted);
+    // Each trait column's values, each read once: its code in the table.
+    let mut seen: Vec<HashMap<String, u32>> = vec![HashMap::new(); traits.len()];
+    let mut rows: Vec<(usize, f64, Vec<u32>)> = Vec::new();
     let mut leads = Vec::new();
-    for (r, row) in reader.records().enumerate() {
-        let row = row.map_err(|e| error(format!("row {}", r + 2), e.to_string()))?;
+    let mut row = csv::StringRecord::new();
+    for r in 0.. {
+        match reader.read_record(&mut row) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(failed(e, format!("row {}", r + 2))),
+        }
         if row.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
@@ -377,51 +500,37 @@ pub fn read_csv(
                 .ok_or_else(|| error(place(c), format!("\"{}\" is not a date", cell(c))))?,
             None => at.unwrap_or(UNDATED_AS_OF_MS),
         };
-        let mut events = Vec::with_capacity(1);
-        let mut trait_values = Vec::with_capacity(traits.len());
-        for (col, name, numeric) in &traits {
+        let mut cells = Vec::with_capacity(traits.len() + counts.len());
+        for (k, (col, _, numeric)) in traits.iter().enumerate() {
             let v = cell(*col);
             if v.is_empty() {
+                cells.push(0);
                 continue;
             }
-            let value = if *numeric {
-                Json::Num(
-                    parse_number(v)
-                        .ok_or_else(|| error(place(*col), format!("\"{v}\" is not a number")))?,
-                )
-            } else {
-                Json::Str(v.to_owned())
+            let code = match seen[k].get(v) {
+                Some(code) => *code,
+                None => {
+                    let value = if *numeric {
+                        Json::Num(parse_number(v).ok_or_else(|| {
+                            error(place(*col), format!("\"{v}\" is not a number"))
+                        })?)
+                    } else {
+                        Json::Str(v.to_owned())
+                    };
+                    let code = table.add_level(k, value);
+                    seen[k].insert(v.to_owned(), code);
+                    code
+                }
             };
-            let mut node = &mut trait_values;
-            let mut parts = name.split('.').peekable();
-            while let Some(part) = parts.next() {
-                if parts.peek().is_none() {
-                    node.push((part.to_owned(), value.clone()));
-                    break;
-                }
-                if !node.iter().any(|(k, _)| k == part) {
-                    node.push((part.to_owned(), Json::Obj(Vec::new())));
-                }
-                let Some((_, Json::Obj(inner))) = node.iter_mut().find(|(k, _)| k == part) else {
-                    break;
-                };
-                node = inner;
-            }
+            cells.push(code);
         }
-        if !trait_values.is_empty() {
-            events.push(Json::Obj(vec![
-                ("type".into(), Json::Str("identify".into())),
-                ("timestamp".into(), Json::Num(when)),
-                ("traits".into(), Json::Obj(trait_values)),
-            ]));
-        }
-        for (col, name, (kind, target)) in &counts {
+        for col in &counts {
             let measure = "a measure like this (time on site, a rate, a total) goes in traits and in numeric, where rules bin it";
             let n = match cell(*col) {
                 "" => 0,
                 s => match parse_number(s) {
                     Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_COUNT_PER_CELL as f64 => {
-                        n as usize
+                        n as u32
                     }
                     Some(n) if n >= 0.0 && n.fract() == 0.0 => {
                         return Err(error(
@@ -440,35 +549,25 @@ pub fn read_csv(
                     }
                 },
             };
-            for k in 0..n {
-                let key = if *kind == "page" {
-                    "properties"
-                } else {
-                    "event"
-                };
-                let detail = if *kind == "page" {
-                    Json::Obj(vec![("path".into(), Json::Str(target.clone()))])
-                } else {
-                    Json::Str(target.clone())
-                };
-                events.push(Json::Obj(vec![
-                    ("type".into(), Json::Str((*kind).into())),
-                    ("messageId".into(), Json::Str(format!("{id}-{name}-{k}"))),
-                    ("timestamp".into(), Json::Num(when)),
-                    (key.into(), detail),
-                ]));
-            }
+            cells.push(n);
         }
         let converted = outcome_col.map(|c| yes.contains(&cell(c).to_lowercase()));
+        rows.push((leads.len(), when, cells));
         leads.push(Lead {
             id,
-            events,
+            events: Events::Json(Vec::new()),
             converted,
             converted_at,
             value: None,
             session: None,
             as_of: None,
         });
+    }
+    // The table is complete: the rows share it.
+    drop(seen);
+    let table = Arc::new(table);
+    for (i, when, cells) in rows {
+        leads[i].events = Events::Row(Row::new(Arc::clone(&table), when, cells));
     }
     Ok(leads)
 }
@@ -484,8 +583,8 @@ mod tests {
     const MAPPING: &str = r#"{"id":"Email","converted":{"column":"Won"},"at":"2026-10-01T00:00:00Z",
         "traits":{"Email":"email","Zip":"zip","Employees":"company.employees","Note":"note"},"numeric":["Employees"]}"#;
 
-    fn traits(lead: &Lead) -> &Json {
-        lead.events[0].get("traits").unwrap()
+    fn traits(lead: &Lead) -> Json {
+        lead.events_json()[0].get("traits").unwrap().clone()
     }
 
     #[test]

@@ -12,13 +12,15 @@ mod metrics;
 mod propose;
 mod recipe;
 mod report;
+mod row;
 mod samples;
 mod synthetic;
 mod training;
+mod utf8;
 
 pub use dataset::{
-    read_csv, read_jsonl, read_jsonl_with, CountColumn, CsvMapping, DatasetError, Labels, Lead,
-    OutcomeColumn, MAX_COUNT_PER_CELL, UNDATED_AS_OF_MS,
+    read_csv, read_csv_from, read_jsonl, read_jsonl_from, read_jsonl_with, CountColumn, CsvMapping,
+    DatasetError, Events, Labels, Lead, OutcomeColumn, MAX_COUNT_PER_CELL, UNDATED_AS_OF_MS,
 };
 pub use exports::{export, Export, Scenario};
 pub use features::Feature;
@@ -30,6 +32,7 @@ pub use propose::{
 };
 pub use recipe::{learn, LearnError, Learned, Tuned, Tuning, MEASURED_AT_MOST};
 pub use report::{Candidate, Chosen, ColumnShown, TrainReport, TrainResult, WeightShown};
+pub use row::Row;
 pub use samples::{samples, score_leads, Census, LeadScore, Sample};
 pub use synthetic::{generate, to_jsonl, TRUE_INTERCEPT, TRUE_WEIGHTS};
 pub use training::{

@@ -7,9 +7,10 @@
 
 use crate::format::json::Json;
 use crate::format::number::Shown;
-use crate::learn::dataset::{CsvMapping, Lead};
+use crate::learn::dataset::{CsvMapping, Events, Lead};
 use crate::learn::interactions::{add_interactions, Interaction};
 use crate::learn::kinds::{self, Kind};
+use crate::learn::row::Counted;
 use crate::model::document::ModelDocument;
 use crate::model::{Model, MAX_COUNT, MAX_FIT_RULES, MAX_RULES};
 use serde_json::{json, Value as J};
@@ -139,7 +140,7 @@ pub fn columns_of_leads(
             entry.1 &= matches!(value, Json::Num(_));
         }
         let mut seen = std::collections::BTreeSet::new();
-        for e in &lead.events {
+        for e in lead.events_json().iter() {
             match (e.get("type"), e.at("properties.path"), e.get("event")) {
                 (Some(Json::Str(t)), Some(Json::Str(p)), _) if t == "page" => {
                     seen.insert((true, p.clone()))
@@ -421,7 +422,11 @@ pub fn model_to_train(
 /// the path decides, one whose value on the way is not an object hides the earlier ones, one
 /// without the key says nothing.
 fn trait_at<'a>(lead: &'a Lead, path: &str) -> Option<&'a Json> {
-    for e in lead.events.iter().rev() {
+    let events = match &lead.events {
+        Events::Json(events) => events,
+        Events::Row(row) => return row.trait_at(path),
+    };
+    for e in events.iter().rev() {
         let (Some(Json::Str(t)), Some(traits)) = (e.get("type"), e.get("traits")) else {
             continue;
         };
@@ -456,7 +461,7 @@ fn trait_at<'a>(lead: &'a Lead, path: &str) -> Option<&'a Json> {
 /// The visitor's traits as the lead's identify events leave them (later ones win).
 fn traits_of(lead: &Lead) -> Json {
     let mut out = Json::Obj(Vec::new());
-    for e in &lead.events {
+    for e in lead.events_json().iter() {
         if let (Some(Json::Str(t)), Some(traits)) = (e.get("type"), e.get("traits")) {
             if t == "identify" {
                 merge(&mut out, traits);
@@ -525,7 +530,17 @@ fn read_traits_and_ids(doc: &J) -> (Vec<String>, Vec<String>) {
 }
 
 fn count_of(lead: &Lead, kind: &ColumnKind) -> f64 {
-    lead.events
+    let events = match &lead.events {
+        Events::Json(events) => events,
+        Events::Row(row) => {
+            return match kind {
+                ColumnKind::Pages(path) => row.count_of(&Counted::Page(path.clone())) as f64,
+                ColumnKind::Tracks(name) => row.count_of(&Counted::Track(name.clone())) as f64,
+                _ => 0.0,
+            }
+        }
+    };
+    events
         .iter()
         .filter(|e| match (kind, e.get("type")) {
             (ColumnKind::Pages(path), Some(Json::Str(t))) => {
@@ -1197,7 +1212,7 @@ mod tests {
             );
             let lead = Lead {
                 id: "l".into(),
-                events: all,
+                events: crate::learn::dataset::Events::Json(all),
                 converted: Some(true),
                 converted_at: None,
                 value: None,

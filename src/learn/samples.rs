@@ -1,12 +1,12 @@
 //! Leads scored under a model: each lead's features and score as of its conversion (or its
 //! last event), for learning, evaluating and proposing interactions, and what was left out.
 
-use crate::learn::dataset::Lead;
+use crate::learn::dataset::{Events, Lead};
 use crate::learn::features::Values;
 use crate::model::Model;
 use crate::score::scorecard::Scorecard;
 use crate::score::scorer::Scorer;
-use crate::session::event::Event;
+use crate::session::event::{Event, EventSource};
 use crate::session::saved::Restored;
 use std::borrow::Borrow;
 
@@ -156,15 +156,15 @@ fn replay(scorer: &mut Scorer, lead: &Lead, census: &mut Census) -> Option<f64> 
         },
         None => scorer.reset(),
     }
-    let events: Vec<Event> = lead
-        .events
-        .iter()
-        .filter_map(|e| {
-            Event::read(e, &model)
-                .map_err(|_| census.bad_events += 1)
-                .ok()
-        })
-        .collect();
+    let mut read = |e: &dyn EventSource| {
+        Event::read(e, &model)
+            .map_err(|_| census.bad_events += 1)
+            .ok()
+    };
+    let events: Vec<Event> = match &lead.events {
+        Events::Json(events) => events.iter().filter_map(|e| read(e)).collect(),
+        Events::Row(row) => row.events(&lead.id).filter_map(|e| read(&e)).collect(),
+    };
     let last = events
         .iter()
         .filter_map(|e| e.timestamp_ms)

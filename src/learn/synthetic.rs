@@ -173,7 +173,7 @@ pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
         let converted = r.next() < sigmoid(logit);
         leads.push(Lead {
             id: format!("lead{i}"),
-            events,
+            events: crate::learn::dataset::Events::Json(events),
             converted: Some(converted),
             converted_at: converted.then_some(as_of),
             value: converted.then_some((r.next() * 50.0).floor() * 1000.0 + 5000.0),
@@ -188,7 +188,7 @@ pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
 pub fn to_jsonl(lead: &Lead) -> String {
     let mut fields = vec![
         ("id", s(&lead.id)),
-        ("events", Json::Arr(lead.events.clone())),
+        ("events", Json::Arr(lead.events_json().into_owned())),
     ];
     if let Some(converted) = lead.converted {
         fields.push(("converted", Json::Bool(converted)));
