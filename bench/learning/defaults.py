@@ -16,14 +16,6 @@ the cross-validated AUC `mqlscore train` reported on the 70% (what a user would 
 """
 import argparse, csv, json, math, os, random, subprocess, sys, tempfile, time
 
-import numpy as np
-from sklearn.compose import ColumnTransformer
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss, roc_auc_score
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ORIGINS = {"Landing Page Submission": 0.0, "API": -0.3, "Lead Add Form": 1.8, "Lead Import": -0.8}
@@ -100,6 +92,7 @@ def write(path, data):
 def train_and_score(cli, tmp, mapping, run_id):
     """`mqlscore train` on tmp/train.csv, then `score` on tmp/test.csv with `mapping`: the test
     rows' probabilities, the model, training seconds and what train printed."""
+    import numpy as np
     started = time.perf_counter()
     trained = subprocess.run([cli, "train", "--csv", f"{tmp}/train.csv", "--mapping", mapping,
                               "--id", run_id, "--out", f"{tmp}/model.json"], capture_output=True, text=True)
@@ -127,6 +120,15 @@ def mqlscore(cli, tmp, numeric):
 
 
 def main():
+    # scikit-learn only where it is compared (scale.py reads the rows without it).
+    import numpy as np
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=12000)
     ap.add_argument("--seed", type=int, default=7)

@@ -54,11 +54,15 @@ pub fn add_interactions(
     let n = fit.rules.len();
     // The leads where each rule holds, in order: a pair walks the shorter list (the same leads
     // in the same order as a walk over all of them, at a fraction of the cost).
+    // The same as bits, one per lead, for the other rule of a pair to be tested in one step.
     let mut holds: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let words = x.len().div_ceil(64);
+    let mut bits: Vec<Vec<u64>> = vec![vec![0; words]; n];
     for (i, row) in x.iter().enumerate() {
         for (a, v) in row.nonzero() {
             if a < n && v == 1.0 {
                 holds[a].push(i);
+                bits[a][i / 64] |= 1 << (i % 64);
             }
         }
     }
@@ -76,8 +80,9 @@ pub fn add_interactions(
             } else {
                 (&holds[b], a)
             };
+            let other = &bits[other];
             for &i in short {
-                if x[i].get(other) == 1.0 {
+                if other[i / 64] & (1 << (i % 64)) != 0 {
                     residual += f64::from(u8::from(y[i])) - p[i];
                     variance += p[i] * (1.0 - p[i]);
                     rows += 1;
