@@ -42,25 +42,27 @@ pub struct Inferred {
     pub placeholders: usize,
 }
 
-/// The kind of a column from its cells (`None`: no cell); `placeholders` in lower case.
-pub fn infer(values: &[Option<&str>], placeholders: &[String]) -> Inferred {
+/// The kind of a column from its values, each distinct value once with the rows holding it, in
+/// the order the rows first give them; `placeholders` in lower case.
+pub fn infer(values: &[(&str, usize)], placeholders: &[String]) -> Inferred {
     let mut given: Vec<&str> = Vec::new();
-    let mut held = 0;
-    for v in values.iter().flatten() {
+    let (mut rows, mut held) = (0, 0);
+    for (v, n) in values {
         let v = v.trim();
-        if v.is_empty() {
+        if v.is_empty() || *n == 0 {
             continue;
         }
         if placeholders.iter().any(|p| p.eq_ignore_ascii_case(v)) {
-            held += 1;
+            held += n;
         } else {
             given.push(v);
+            rows += n;
         }
     }
     let kind = kind_of(&given);
     Inferred {
         kind,
-        given: given.len(),
+        given: rows,
         placeholders: held,
     }
 }
@@ -102,7 +104,7 @@ mod tests {
     use super::*;
 
     fn kind(cells: &[&str]) -> Kind {
-        let values: Vec<Option<&str>> = cells.iter().map(|c| Some(*c)).collect();
+        let values: Vec<(&str, usize)> = cells.iter().map(|c| (*c, 1)).collect();
         infer(&values, &["select".to_owned(), "n/a".to_owned()]).kind
     }
 
@@ -131,19 +133,12 @@ mod tests {
             "nothing given decides nothing"
         );
         let counted = infer(
-            &[
-                Some("Select"),
-                Some("4"),
-                None,
-                Some(" "),
-                Some("7"),
-                Some("9"),
-            ],
+            &[("Select", 2), ("4", 1), (" ", 3), ("7", 4), ("9", 1)],
             &["select".to_owned()],
         );
         assert_eq!(
             (counted.kind, counted.given, counted.placeholders),
-            (Kind::Number, 3, 1)
+            (Kind::Number, 6, 2)
         );
     }
 }

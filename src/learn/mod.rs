@@ -2,6 +2,7 @@
 //! export, features from the model's own rules, a regularised logistic regression, metrics,
 //! and a synthetic dataset with known weights.
 
+mod cells;
 mod dataset;
 mod exports;
 mod features;

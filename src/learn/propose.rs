@@ -7,6 +7,7 @@
 
 use crate::format::json::Json;
 use crate::format::number::Shown;
+use crate::learn::cells::Cells;
 use crate::learn::dataset::{CsvMapping, Events, Lead};
 use crate::learn::interactions::{add_interactions, Interaction};
 use crate::learn::kinds::{self, Kind};
@@ -242,28 +243,20 @@ pub fn propose(
         if !column.path.is_empty() && read.contains(&column.path) {
             continue;
         }
-        // Each trait's values as text, read once (inference and text rules both need them).
-        let mut cached: Option<Vec<Option<String>>> = None;
-        let mut texts = || -> Vec<Option<String>> {
-            cached
-                .get_or_insert_with(|| {
-                    leads
-                        .iter()
-                        .map(|l| match trait_at(l, &column.path) {
-                            Some(Json::Str(s)) => Some(s.clone()),
-                            Some(Json::Num(n)) => Some(Shown(*n).to_string()),
-                            Some(Json::Bool(b)) => Some(b.to_string()),
-                            _ => None,
-                        })
-                        .collect()
-                })
-                .clone()
-        };
+        // Each trait's values, each distinct one once (inference and rules all read them).
+        let cells = (!column.path.is_empty())
+            .then(|| Cells::read(leads.iter().map(|l| trait_at(l.borrow(), &column.path))));
         let (kind, declared, placeholders) = match &column.kind {
             ColumnKind::Inferred => {
-                let values = texts();
-                let cells: Vec<Option<&str>> = values.iter().map(Option::as_deref).collect();
-                let inferred = kinds::infer(&cells, &options.placeholders);
+                let cells = cells.as_ref().expect("a trait column");
+                let counts = cells.tally(&outcomes);
+                let given: Vec<(&str, usize)> = cells
+                    .texts
+                    .iter()
+                    .zip(&counts[1..])
+                    .map(|(t, (rows, _))| (t.as_ref(), *rows))
+                    .collect();
+                let inferred = kinds::infer(&given, &options.placeholders);
                 (inferred.kind, false, inferred.placeholders)
             }
             ColumnKind::Number => (Kind::Number, true, 0),
@@ -297,16 +290,12 @@ pub fn propose(
                 read_as(Kind::Date.name(), 0);
                 continue;
             }
-            (_, Kind::Text | Kind::YesNo) => text_rules(column, &texts(), &outcomes, options),
+            (_, Kind::Text | Kind::YesNo) => {
+                let cells = cells.as_ref().expect("a trait column");
+                text_rules(column, cells, &outcomes, options)
+            }
             (_, Kind::Number) => {
-                let values: Vec<Option<f64>> = leads
-                    .iter()
-                    .map(|l| match trait_at(l, &column.path) {
-                        Some(Json::Num(n)) => Some(*n),
-                        Some(Json::Str(s)) => crate::format::number::parse(s),
-                        _ => None,
-                    })
-                    .collect();
+                let values = cells.as_ref().expect("a trait column").row_numbers();
                 number_rules(column, &values, &outcomes, options)
             }
         };
@@ -559,7 +548,7 @@ type Proposed = (String, String, J);
 
 fn text_rules(
     column: &Column,
-    values: &[Option<String>],
+    cells: &Cells,
     outcomes: &[bool],
     options: &ProposeOptions,
 ) -> Vec<Proposed> {
@@ -567,18 +556,23 @@ fn text_rules(
     // spelling and how many of its rows converted; `None` is "not given".
     type Counted = (usize, usize, BTreeMap<String, usize>);
     let mut levels: BTreeMap<Option<String>, Counted> = BTreeMap::new();
-    for (v, won) in values.iter().zip(outcomes) {
-        let text = v.as_deref().map(str::trim).unwrap_or("");
+    let tally = cells.tally(outcomes);
+    let texts = std::iter::once("").chain(cells.texts.iter().map(|t| t.as_ref()));
+    for (text, (rows, won)) in texts.zip(&tally) {
+        if *rows == 0 {
+            continue;
+        }
+        let text = text.trim();
         let key = text.to_lowercase();
         let missing = key.is_empty() || options.placeholders.contains(&key);
         let entry = levels.entry((!missing).then_some(key)).or_default();
-        entry.0 += 1;
-        entry.1 += usize::from(*won);
+        entry.0 += rows;
+        entry.1 += won;
         if !missing {
-            *entry.2.entry(text.to_owned()).or_default() += 1;
+            *entry.2.entry(text.to_owned()).or_default() += rows;
         }
     }
-    let n = values.len();
+    let n = cells.rows.len();
     let won_total = outcomes.iter().filter(|w| **w).count();
     let enough =
         |count: usize| count >= options.min_rows && count as f64 >= options.min_share * n as f64;

@@ -9,7 +9,9 @@ use crate::learn::dataset::{CsvMapping, Lead};
 use crate::learn::metrics::{auc, brier, log_loss};
 use crate::learn::propose::{model_to_train, ProposeOptions, ToTrain};
 use crate::learn::samples::samples;
-use crate::learn::training::{fold_of, train, Fitted, Options, Quality, TrainOptions, Training};
+use crate::learn::training::{
+    fold_of, train_measured, Fitted, Options, Quality, TrainOptions, Training,
+};
 use crate::model::document::ModelDocument;
 use crate::model::Model;
 use crate::score::cases::{run_cases, CaseOutcome};
@@ -281,10 +283,15 @@ pub fn learn(
     };
     let chosen = Options { l2, ..*options };
     let proposed = recipe.make(all, max_bins, options.l2)?;
-    let mut training = train(&proposed.doc, &proposed.model, all, &chosen)
-        .map_err(|e| LearnError::Data(e.to_string()))?;
-    if let Some(pairs) = out_of_fold {
-        training.report.cross_validated = quality(&pairs);
+    let mut training = train_measured(
+        &proposed.doc,
+        &proposed.model,
+        all,
+        &chosen,
+        out_of_fold.as_deref(),
+    )
+    .map_err(|e| LearnError::Data(e.to_string()))?;
+    if out_of_fold.is_some() {
         let quarter = fold_of(leads.len(), 4, options.seed);
         let hold_out = recipe.predict(&leads, &|i| quarter[i] == 0, max_bins, &[l2])?;
         training.report.hold_out = quality(&hold_out[0]);

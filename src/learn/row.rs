@@ -7,6 +7,7 @@
 use crate::format::json::Json;
 use crate::session::event::{EventSource, Field};
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -17,6 +18,21 @@ pub(crate) struct Table {
     traits: Vec<TraitColumn>,
     /// Count columns, in the mapping's order.
     counts: Vec<CountedColumn>,
+    /// The trait columns by [`keys_hash`] of their path (an event's field is found in one step,
+    /// not by comparing every column's path), and by that of each path that holds theirs.
+    by_path: HashMap<u64, Vec<usize>>,
+    by_holder: HashMap<u64, Vec<usize>>,
+}
+
+/// A hash of a path's keys (FNV-1a, each key ended by a byte no UTF-8 text holds).
+fn keys_hash<'a>(keys: impl IntoIterator<Item = &'a str>) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for key in keys {
+        for b in key.bytes().chain([0xff]) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    h
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -49,6 +65,19 @@ impl Table {
     /// A table of trait columns (by trait path; none may hold another, which the mapping's
     /// check makes sure of) and count columns (by column name).
     pub(crate) fn new(traits: &[&str], counts: Vec<(String, Counted)>) -> Table {
+        let mut by_path: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut by_holder: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (c, path) in traits.iter().enumerate() {
+            let keys: Vec<&str> = path.split('.').collect();
+            by_path
+                .entry(keys_hash(keys.iter().copied()))
+                .or_default()
+                .push(c);
+            for end in 0..keys.len() {
+                let holder = keys_hash(keys[..end].iter().copied());
+                by_holder.entry(holder).or_default().push(c);
+            }
+        }
         Table {
             traits: traits
                 .iter()
@@ -62,6 +91,8 @@ impl Table {
                 .into_iter()
                 .map(|(name, counted)| CountedColumn { name, counted })
                 .collect(),
+            by_path,
+            by_holder,
         }
     }
 
@@ -116,8 +147,13 @@ impl Row {
 
     /// The trait value at dotted `path`, if the row has one there.
     pub(crate) fn trait_at(&self, path: &str) -> Option<&Json> {
-        let column = self.table.traits.iter().position(|t| t.path == path)?;
-        self.level(column)
+        let table = &self.table;
+        let column = table
+            .by_path
+            .get(&keys_hash(path.split('.')))?
+            .iter()
+            .find(|c| table.traits[**c].path == path)?;
+        self.level(*column)
     }
 
     /// How many events the row's count columns hold of `counted`.
@@ -253,18 +289,21 @@ impl EventSource for RowEvent<'_> {
                 ["timestamp"] => Field::Num(row.when),
                 ["traits"] => Field::Other("an object"),
                 ["traits", keys @ ..] => {
-                    let mut inside = false;
-                    for (c, column) in row.table.traits.iter().enumerate() {
-                        let Some(level) = row.level(c) else {
-                            continue;
-                        };
-                        if column.keys == keys {
-                            return value(level, max);
+                    let table = &row.table;
+                    let h = keys_hash(keys.iter().copied());
+                    for &c in table.by_path.get(&h).into_iter().flatten() {
+                        if table.traits[c].keys == keys {
+                            return row.level(c).map_or(Field::Absent, |v| value(v, max));
                         }
-                        inside |= column.keys.len() > keys.len()
-                            && column.keys.iter().zip(keys).all(|(a, b)| a == b);
                     }
-                    if inside {
+                    // A path that holds a trait given in this row is an object.
+                    let holds_one = table.by_holder.get(&h).into_iter().flatten().any(|&c| {
+                        let column = &table.traits[c].keys;
+                        row.level(c).is_some()
+                            && column.len() > keys.len()
+                            && column.iter().zip(keys).all(|(a, b)| a == b)
+                    });
+                    if holds_one {
                         Field::Other("an object")
                     } else {
                         Field::Absent

@@ -245,7 +245,7 @@ impl fmt::Display for TrainError {
 impl std::error::Error for TrainError {}
 
 /// How a set of scores does on outcomes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(not(target_arch = "wasm32"), derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Quality {
@@ -345,6 +345,20 @@ pub fn train(
     leads: &[Lead],
     options: &Options,
 ) -> Result<Training, TrainError> {
+    train_measured(doc, model, leads, options, None)
+}
+
+/// [`train`]; with `measured`, out-of-fold `(probability, converted)` pairs found elsewhere (the
+/// recipe's, rules proposed inside each fold), the report's cross-validated figures and
+/// calibration by tenth come from them, and the points are not fitted again fold by fold nor on
+/// a held-out quarter here (the caller measures its own hold-out).
+pub(crate) fn train_measured(
+    doc: &ModelDocument,
+    model: &Model,
+    leads: &[Lead],
+    options: &Options,
+    measured: Option<&[(f64, bool)]>,
+) -> Result<Training, TrainError> {
     let (samples, census) = samples(model, leads);
     let converted = samples.iter().filter(|s| s.converted).count();
     if converted < MIN_PER_CLASS || samples.len() - converted < MIN_PER_CLASS {
@@ -355,31 +369,45 @@ pub fn train(
     }
     let scale = options.points_to_double / std::f64::consts::LN_2;
     let width = features(model).len();
-    let folds = fold_of(samples.len(), options.folds.max(2), options.seed);
-
-    let mut oof = vec![0.0; samples.len()];
-    for k in 0..options.folds.max(2) {
-        let (train, test): (Vec<usize>, Vec<usize>) =
-            (0..samples.len()).partition(|i| folds[*i] != k);
-        let fitted = Fitted::on(&samples, &train, width, options.l2, scale)?;
-        for i in test {
-            oof[i] = fitted.probability(&samples[i].features);
-        }
-    }
     let outcomes: Vec<bool> = samples.iter().map(|s| s.converted).collect();
     let hand_scores: Vec<f64> = samples.iter().map(|s| s.score).collect();
-
-    // A quarter held out (the folds above are cut differently).
+    // A quarter held out (the folds are cut differently).
     let quarter = fold_of(samples.len(), 4, options.seed);
     let (train_idx, test_idx): (Vec<usize>, Vec<usize>) =
         (0..samples.len()).partition(|i| quarter[*i] != 0);
-    let held = Fitted::on(&samples, &train_idx, width, options.l2, scale)?;
     let test_outcomes: Vec<bool> = test_idx.iter().map(|i| outcomes[*i]).collect();
-    let test_p: Vec<f64> = test_idx
-        .iter()
-        .map(|i| held.probability(&samples[*i].features))
-        .collect();
     let test_hand: Vec<f64> = test_idx.iter().map(|i| hand_scores[*i]).collect();
+
+    let (out_of_fold, hold_out) = match measured {
+        Some(pairs) => (pairs.to_vec(), Quality::default()),
+        None => {
+            let folds = fold_of(samples.len(), options.folds.max(2), options.seed);
+            let mut oof = vec![0.0; samples.len()];
+            for k in 0..options.folds.max(2) {
+                let (train, test): (Vec<usize>, Vec<usize>) =
+                    (0..samples.len()).partition(|i| folds[*i] != k);
+                let fitted = Fitted::on(&samples, &train, width, options.l2, scale)?;
+                for i in test {
+                    oof[i] = fitted.probability(&samples[i].features);
+                }
+            }
+            let held = Fitted::on(&samples, &train_idx, width, options.l2, scale)?;
+            let test_p: Vec<f64> = test_idx
+                .iter()
+                .map(|i| held.probability(&samples[*i].features))
+                .collect();
+            let hold_out = Quality {
+                auc: auc(&test_p, &test_outcomes),
+                log_loss: Some(log_loss(&test_p, &test_outcomes)),
+                brier: Some(brier(&test_p, &test_outcomes)),
+            };
+            (
+                oof.into_iter().zip(outcomes.iter().copied()).collect(),
+                hold_out,
+            )
+        }
+    };
+    let (oof, oof_outcomes): (Vec<f64>, Vec<bool>) = out_of_fold.into_iter().unzip();
 
     let all: Vec<usize> = (0..samples.len()).collect();
     let fitted = Fitted::on(&samples, &all, width, options.l2, scale)?;
@@ -410,15 +438,11 @@ pub fn train(
             brier: None,
         },
         cross_validated: Quality {
-            auc: auc(&oof, &outcomes),
-            log_loss: Some(log_loss(&oof, &outcomes)),
-            brier: Some(brier(&oof, &outcomes)),
+            auc: auc(&oof, &oof_outcomes),
+            log_loss: Some(log_loss(&oof, &oof_outcomes)),
+            brier: Some(brier(&oof, &oof_outcomes)),
         },
-        hold_out: Quality {
-            auc: auc(&test_p, &test_outcomes),
-            log_loss: Some(log_loss(&test_p, &test_outcomes)),
-            brier: Some(brier(&test_p, &test_outcomes)),
-        },
+        hold_out,
         hand_written_hold_out: Quality {
             auc: ranks(&test_hand)
                 .then(|| auc(&test_hand, &test_outcomes))
@@ -445,7 +469,7 @@ pub fn train(
             let days = (last - first) / 86_400_000.0;
             (days >= 7.0).then(|| samples.len() as f64 / (days / 30.44))
         },
-        reliability: reliability_by_decile(&oof, &outcomes)
+        reliability: reliability_by_decile(&oof, &oof_outcomes)
             .into_iter()
             .map(|(predicted, observed, leads)| Reliability {
                 predicted,
