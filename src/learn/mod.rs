@@ -10,6 +10,7 @@ mod interactions;
 mod kinds;
 mod logistic;
 mod metrics;
+mod parallel;
 mod propose;
 mod recipe;
 mod report;

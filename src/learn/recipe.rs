@@ -7,6 +7,7 @@
 
 use crate::learn::dataset::{CsvMapping, Lead};
 use crate::learn::metrics::{auc, brier, log_loss};
+use crate::learn::parallel;
 use crate::learn::propose::{model_to_train, ProposeOptions, ToTrain};
 use crate::learn::samples::samples;
 use crate::learn::training::{
@@ -248,10 +249,19 @@ pub fn learn(
     let mut tried = Vec::new();
     let mut out_of_fold: Vec<(usize, f64, Pairs)> = Vec::new();
     if choosing || proposes {
+        // Every (bins, fold) is made and measured apart from the others: on every core.
+        let jobs: Vec<(usize, usize)> = bins
+            .iter()
+            .flat_map(|&b| (0..folds).map(move |k| (b, k)))
+            .collect();
+        let mut measured = parallel::map(&jobs, |&(b, k)| {
+            recipe.predict(&leads, &|i| fold[i] == k, b, &tuning.l2)
+        })
+        .into_iter();
         for &b in &bins {
             let mut pooled: Vec<Pairs> = vec![Vec::new(); tuning.l2.len()];
-            for k in 0..folds {
-                let per_l2 = recipe.predict(&leads, &|i| fold[i] == k, b, &tuning.l2)?;
+            for _ in 0..folds {
+                let per_l2 = measured.next().expect("a result per job")?;
                 for (into, from) in pooled.iter_mut().zip(per_l2) {
                     into.extend(from);
                 }
