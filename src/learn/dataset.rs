@@ -264,6 +264,7 @@ pub struct CsvMapping {
     /// One date for every row's events, when no column has one (ISO-8601).
     pub at: Option<String>,
     /// Columns read as traits: column name to trait path (`company.employees`). Cells are text.
+    /// No two columns may be one trait, nor a trait be inside another (`company`, `company.size`).
     #[serde(default)]
     pub traits: BTreeMap<String, String>,
     /// Trait columns whose cells are numbers (a cell that is not one is an error). Rules for

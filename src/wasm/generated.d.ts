@@ -491,7 +491,7 @@ export type CsvMapping = {
   rows?: string | null;
   /** Trait columns read as text levels whatever their values (`"Zip"`, an id, a year). */
   text?: string[];
-  /** Columns read as traits: column name to trait path (`company.employees`). Cells are text. */
+  /** Columns read as traits: column name to trait path (`company.employees`). Cells are text. No two columns may be one trait, nor a trait be inside another (`company`, `company.size`). */
   traits?: Record<string, string>;
 };
 
