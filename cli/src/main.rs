@@ -8,7 +8,7 @@ use mqlscore::learn::{auc, brier, lift_by_decile, log_loss};
 use mqlscore::learn::{export, generate, to_jsonl, Scenario};
 use mqlscore::learn::{learn, Learned, ToTrain, Tuning};
 use mqlscore::learn::{read_csv_from, read_jsonl_from, CsvMapping, Labels, Lead};
-use mqlscore::learn::{samples, score_leads, Options, Target, TrainOptions};
+use mqlscore::learn::{samples, score_each, Options, Target, TrainOptions};
 use mqlscore::parse_iso8601;
 use mqlscore::{run_cases, CaseOutcome, Event, Json, Model, Scorer};
 use std::collections::HashMap;
@@ -815,27 +815,45 @@ fn cmd_generate(args: &GenerateArgs) -> Result<String, String> {
 fn cmd_score(args: &ScoreArgs) -> Result<String, String> {
     let (_, model) = load_model(&args.model)?;
     let (leads, _) = load_leads_mapped(&args.data, Labels::Optional)?;
-    let cards = score_leads(&model, &leads);
-    let mut out = Vec::new();
-    let csv = args.format == "csv";
-    let mut writer = csv::Writer::from_writer(&mut out);
-    if csv {
-        writer
-            .write_record([
-                "id",
-                "score",
-                "probability",
-                "grade",
-                "mql",
-                "disqualifier",
-                "reasons",
-                "error",
-            ])
-            .map_err(|e| e.to_string())?;
+    // Each lead's line is written as it is scored: a million are never held at once.
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    write_scores(args, &model, &leads, &mut out)
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("writing the scores: {e}"))?;
+    Ok(String::new())
+}
+
+/// The scores of `leads`, a line each (JSON Lines, or CSV with a header), in their order.
+fn write_scores(
+    args: &ScoreArgs,
+    model: &Model,
+    leads: &[Lead],
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    enum Sink<'a, W: std::io::Write> {
+        Table(Box<csv::Writer<&'a mut W>>),
+        Lines(&'a mut W),
     }
-    let mut lines = String::new();
-    for (lead, card) in leads.iter().zip(&cards) {
-        let reasons: Vec<&str> = match card {
+    let mut sink = if args.format == "csv" {
+        Sink::Table(Box::new(csv::Writer::from_writer(out)))
+    } else {
+        Sink::Lines(out)
+    };
+    if let Sink::Table(table) = &mut sink {
+        table.write_record([
+            "id",
+            "score",
+            "probability",
+            "grade",
+            "mql",
+            "disqualifier",
+            "reasons",
+            "error",
+        ])?;
+    }
+    score_each(model, leads, |lead, card| {
+        let reasons: Vec<&str> = match &card {
             Ok(card) => card
                 .reasons
                 .iter()
@@ -844,50 +862,51 @@ fn cmd_score(args: &ScoreArgs) -> Result<String, String> {
                 .collect(),
             Err(_) => Vec::new(),
         };
-        if csv {
-            let record = match card {
-                Ok(c) => [
-                    lead.id.clone(),
-                    c.score.to_string(),
-                    c.probability.map_or(String::new(), |p| format!("{p:.4}")),
-                    c.grade.to_string(),
-                    c.mql.to_string(),
-                    c.disqualifier
-                        .as_ref()
-                        .map_or(String::new(), |d| d.reason.clone()),
-                    reasons.join("; "),
-                    String::new(),
-                ],
-                Err(why) => {
-                    let mut r: [String; 8] = Default::default();
-                    r[0] = lead.id.clone();
-                    r[7] = (*why).to_owned();
-                    r
-                }
-            };
-            writer.write_record(&record).map_err(|e| e.to_string())?;
-        } else {
-            let line = match card {
-                Ok(c) => serde_json::json!({
-                    "id": lead.id,
-                    "score": c.score,
-                    "probability": c.probability.map(|p| (p * 10_000.0).round() / 10_000.0),
-                    "grade": c.grade.to_string(),
-                    "mql": c.mql,
-                    "disqualifier": c.disqualifier.as_ref().map(|d| &d.reason),
-                    "reasons": reasons,
-                }),
-                Err(why) => serde_json::json!({ "id": lead.id, "error": why }),
-            };
-            lines.push_str(&whole_numbers(line).to_string());
-            lines.push('\n');
+        match &mut sink {
+            Sink::Table(table) => {
+                let record = match &card {
+                    Ok(c) => [
+                        lead.id.clone(),
+                        c.score.to_string(),
+                        c.probability.map_or(String::new(), |p| format!("{p:.4}")),
+                        c.grade.to_string(),
+                        c.mql.to_string(),
+                        c.disqualifier
+                            .as_ref()
+                            .map_or(String::new(), |d| d.reason.clone()),
+                        reasons.join("; "),
+                        String::new(),
+                    ],
+                    Err(why) => {
+                        let mut r: [String; 8] = Default::default();
+                        r[0] = lead.id.clone();
+                        r[7] = (*why).to_owned();
+                        r
+                    }
+                };
+                table.write_record(&record)?;
+            }
+            Sink::Lines(out) => {
+                let line = match &card {
+                    Ok(c) => serde_json::json!({
+                        "id": lead.id,
+                        "score": c.score,
+                        "probability": c.probability.map(|p| (p * 10_000.0).round() / 10_000.0),
+                        "grade": c.grade.to_string(),
+                        "mql": c.mql,
+                        "disqualifier": c.disqualifier.as_ref().map(|d| &d.reason),
+                        "reasons": reasons,
+                    }),
+                    Err(why) => serde_json::json!({ "id": lead.id, "error": why }),
+                };
+                serde_json::to_writer(&mut **out, &whole_numbers(line))?;
+                out.write_all(b"\n")?;
+            }
         }
-    }
-    writer.flush().map_err(|e| e.to_string())?;
-    drop(writer);
-    if csv {
-        String::from_utf8(out).map_err(|e| e.to_string())
-    } else {
-        Ok(lines)
+        Ok::<(), std::io::Error>(())
+    })?;
+    match sink {
+        Sink::Table(mut table) => table.flush(),
+        Sink::Lines(_) => Ok(()),
     }
 }

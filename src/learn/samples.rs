@@ -124,6 +124,48 @@ pub type LeadScore = Result<Scorecard, &'static str>;
 /// Scores each lead as [`samples`] does, keeping the disqualified ones: one scorecard per lead,
 /// in order (`mqlscore score`).
 pub fn score_leads(model: &Model, leads: &[Lead]) -> Vec<LeadScore> {
+    let mut out = Vec::with_capacity(leads.len());
+    let _ = score_each(model, leads, |_, card| {
+        out.push(card);
+        Ok::<(), ()>(())
+    });
+    out
+}
+
+/// [`score_leads`], each scorecard handed to `each` with its lead, in the leads' order, a block
+/// of leads at a time (natively, each block split between the machine's cores): a million
+/// leads' scorecards are never held at once. Stops at the first error `each` returns.
+pub fn score_each<E>(
+    model: &Model,
+    leads: &[Lead],
+    mut each: impl FnMut(&Lead, LeadScore) -> Result<(), E>,
+) -> Result<(), E> {
+    const BLOCK: usize = 20_000;
+    for block in leads.chunks(BLOCK) {
+        let parts = parts_for(block.len());
+        let cards: Vec<LeadScore> = if parts < 2 {
+            score_part(model, block)
+        } else {
+            let chunk = block.len().div_ceil(parts);
+            std::thread::scope(|scope| {
+                let running: Vec<_> = block
+                    .chunks(chunk)
+                    .map(|part| scope.spawn(move || score_part(model, part)))
+                    .collect();
+                running
+                    .into_iter()
+                    .flat_map(|r| r.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect()
+            })
+        };
+        for (lead, card) in block.iter().zip(cards) {
+            each(lead, card)?;
+        }
+    }
+    Ok(())
+}
+
+fn score_part(model: &Model, leads: &[Lead]) -> Vec<LeadScore> {
     let mut scorer = Scorer::new(model.clone());
     let mut census = Census::default();
     leads
