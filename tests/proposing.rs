@@ -604,3 +604,58 @@ fn the_cross_validated_figure_is_of_the_whole_recipe_and_options_left_unset_are_
     );
     assert_eq!(sampled.training.report.census.used, 3000);
 }
+
+/// Whole numbers are cut at whole numbers: where visits change between 2 and 3, the cut is 3
+/// (before, the roundest number between them, 2.5: "Visits 2.5 or more", and a count step of
+/// "2 or more" events, which counted the rows at 2 with those at 3).
+#[test]
+fn whole_numbers_are_cut_at_whole_numbers_and_a_count_step_where_the_data_steps() {
+    let mut draw = Draw(41);
+    let mut csv = String::from("Id,Won,Visits,Demos\n");
+    for i in 0..4000 {
+        let visits = (draw.next() * 6.0).floor() as u32;
+        let demos = (draw.next() * 6.0).floor() as u32;
+        let p =
+            0.1 + 0.25 * f64::from(u8::from(visits >= 3)) + 0.25 * f64::from(u8::from(demos >= 3));
+        let won = if draw.next() < p { "yes" } else { "no" };
+        csv.push_str(&format!("{i},{won},{visits},{demos}\n"));
+    }
+    let mapping: CsvMapping = serde_json::from_value(serde_json::json!({
+        "id": "Id", "converted": {"column": "Won", "values": ["yes"]}, "at": "2026-10-01T00:00:00Z",
+        "traits": {"Visits": "visits"}, "counts": {"Demos": {"track": "Demo Requested"}}
+    }))
+    .unwrap();
+    let leads = read_csv(&csv, &mapping, Labels::Required).unwrap();
+    let doc = propose(
+        "whole",
+        None,
+        &columns_of_mapping(&mapping),
+        &leads,
+        &ProposeOptions::default(),
+    )
+    .unwrap()
+    .0;
+    let text = serde_json::to_string(&doc).unwrap();
+    assert!(!text.contains(".5"), "no cut between whole numbers: {text}");
+    let labels: Vec<&str> = doc
+        .fit
+        .iter()
+        .flat_map(|g| &g.rules)
+        .filter_map(|r| r.label.as_deref())
+        .collect();
+    assert!(
+        labels.iter().any(|l| l.starts_with("Visits 3")) || labels.contains(&"Visits under 3"),
+        "a rule says where visits step: {labels:?}"
+    );
+    let steps: Vec<f64> = doc
+        .engagement
+        .iter()
+        .flat_map(|g| &g.rules)
+        .filter_map(|r| r.min_count)
+        .collect();
+    assert!(steps.contains(&3.0), "a step at 3 demos: {steps:?}");
+    assert!(
+        !steps.contains(&2.0),
+        "no step at 2 demos, where nothing changes: {steps:?}"
+    );
+}

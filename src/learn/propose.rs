@@ -853,6 +853,13 @@ fn bins(values: &[(f64, bool)], options: &ProposeOptions) -> Vec<(f64, f64, usiz
         (b.1, b.2, b.3) = (next.1, b.2 + next.2, b.3 + next.3);
     }
     refine_cuts(&mut bins, &sorted, options.min_rows.max(1));
+    // Whole numbers (visits, employees, counts) are cut at whole numbers: between 2 and 3 the cut
+    // is 3, the same rows on each side, read as "3 or more", not "2.5 or more".
+    if sorted.iter().all(|(v, _)| v.fract() == 0.0) {
+        for b in &mut bins {
+            (b.0, b.1) = (b.0.ceil(), b.1.ceil());
+        }
+    }
     bins.into_iter()
         .map(|(lo, hi, rows, _)| (lo, hi, rows))
         .collect()
@@ -1020,6 +1027,7 @@ fn number_rules(
         .collect();
     let missing_rows = values.len() - present.len();
     let bins = bins(&present, options);
+    let whole = present.iter().all(|(v, _)| v.fract() == 0.0);
     let path = &column.path;
     let largest = bins.iter().map(|b| b.2).max().unwrap_or(0);
     let baseline = if missing_rows > largest {
@@ -1048,15 +1056,25 @@ fn number_rules(
                 format!("{} {} or more", column.name, Shown(*lo)),
                 json!({ "trait": path, "gte": lo }),
             ),
-            (true, true) => (
-                format!(
-                    "{}-{}",
-                    slug(&Shown(*lo).to_string()),
-                    slug(&Shown(*hi).to_string())
-                ),
-                format!("{} {}–{}", column.name, Shown(*lo), Shown(*hi)),
+            // A bin of whole numbers says the ones it holds: `2`, `4–6` (not `4–7`, whose 7 is
+            // the next bin's).
+            (true, true) if whole && *hi - *lo == 1.0 => (
+                slug(&Shown(*lo).to_string()),
+                format!("{} {}", column.name, Shown(*lo)),
                 json!({ "trait": path, "gte": lo, "lt": hi }),
             ),
+            (true, true) => {
+                let last = if whole { *hi - 1.0 } else { *hi };
+                (
+                    format!(
+                        "{}-{}",
+                        slug(&Shown(*lo).to_string()),
+                        slug(&Shown(last).to_string())
+                    ),
+                    format!("{} {}–{}", column.name, Shown(*lo), Shown(last)),
+                    json!({ "trait": path, "gte": lo, "lt": hi }),
+                )
+            }
         };
         rules.push((suffix, label, when));
     }
@@ -1109,7 +1127,7 @@ fn count_rules(
         .iter()
         .map(|(lo, _, _)| *lo)
         .filter(|lo| lo.is_finite() && *lo >= 1.0)
-        .map(|lo| (lo as u32).min(MAX_COUNT))
+        .map(|lo| (lo.ceil() as u32).min(MAX_COUNT))
         .collect();
     let (key, target) = match &column.kind {
         ColumnKind::Pages(p) => ("page", p.as_str()),
