@@ -37,6 +37,19 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
         .collect()
 }
 
+/// `f` of each of `parts` consecutive parts of `items`, in order, each on a thread of its own.
+pub(crate) fn in_parts<T: Sync, R: Send>(
+    items: &[T],
+    parts: usize,
+    f: impl Fn(&[T]) -> R + Sync,
+) -> Vec<R> {
+    if parts < 2 {
+        return vec![f(items)];
+    }
+    let chunks: Vec<&[T]> = items.chunks(items.len().div_ceil(parts)).collect();
+    map(&chunks, |part| f(part))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::learn::dataset::{Events, Lead};
 use crate::learn::features::Values;
+use crate::learn::parallel;
 use crate::model::Model;
 use crate::score::scorecard::Scorecard;
 use crate::score::scorer::Scorer;
@@ -46,20 +47,8 @@ pub struct Census {
 /// are split between the machine's cores, each part scored by a scorer of its own, the samples
 /// kept in the leads' order.
 pub fn samples<L: Borrow<Lead> + Sync>(model: &Model, leads: &[L]) -> (Vec<Sample>, Census) {
-    let parts = parts_for(leads.len());
-    if parts < 2 {
-        return samples_of(model, leads);
-    }
-    let chunk = leads.len().div_ceil(parts);
-    let done: Vec<(Vec<Sample>, Census)> = std::thread::scope(|scope| {
-        let running: Vec<_> = leads
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || samples_of(model, part)))
-            .collect();
-        running
-            .into_iter()
-            .map(|r| r.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+    let done = parallel::in_parts(leads, parts_for(leads.len()), |part| {
+        samples_of(model, part)
     });
     let mut out = Vec::with_capacity(leads.len());
     let mut census = Census::default();
@@ -142,23 +131,10 @@ pub fn score_each<E>(
 ) -> Result<(), E> {
     const BLOCK: usize = 20_000;
     for block in leads.chunks(BLOCK) {
-        let parts = parts_for(block.len());
-        let cards: Vec<LeadScore> = if parts < 2 {
-            score_part(model, block)
-        } else {
-            let chunk = block.len().div_ceil(parts);
-            std::thread::scope(|scope| {
-                let running: Vec<_> = block
-                    .chunks(chunk)
-                    .map(|part| scope.spawn(move || score_part(model, part)))
-                    .collect();
-                running
-                    .into_iter()
-                    .flat_map(|r| r.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect()
-            })
-        };
-        for (lead, card) in block.iter().zip(cards) {
+        let cards = parallel::in_parts(block, parts_for(block.len()), |part| {
+            score_part(model, part)
+        });
+        for (lead, card) in block.iter().zip(cards.into_iter().flatten()) {
             each(lead, card)?;
         }
     }
