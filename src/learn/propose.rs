@@ -643,6 +643,12 @@ fn text_rules(
             won: pooled.1,
         });
     }
+    // A column whose parts convert alike but for chance gets no rule: ordering levels by their
+    // rates and merging neighbours would otherwise find a "group" among pure noise (the
+    // extremes of many levels that do not matter).
+    if options.min_z.is_none() && !rates_differ(&units) {
+        return Vec::new();
+    }
     // Parts whose rates the data cannot tell apart share one rule, as neighbouring bins of a
     // number do: a column that does not matter ends with no rule, one that does with a rule per
     // group that converts alike ("Lead Source is Facebook or bing"). The largest group is the
@@ -752,6 +758,29 @@ struct Unit {
     part: Part,
     rows: usize,
     won: usize,
+}
+
+/// Whether the parts' conversion rates differ beyond chance: Pearson's chi-squared test of one
+/// rate for all, at 5% (its tail by the Wilson–Hilferty cube root, within a few thousandths of
+/// the exact one where it matters).
+fn rates_differ(units: &[Unit]) -> bool {
+    let (rows, won) = units
+        .iter()
+        .fold((0, 0), |(r, w), u| (r + u.rows, w + u.won));
+    if units.len() < 2 || won == 0 || won == rows {
+        return false;
+    }
+    let p = won as f64 / rows as f64;
+    let statistic: f64 = units
+        .iter()
+        .map(|u| {
+            let expected = u.rows as f64 * p;
+            (u.won as f64 - expected).powi(2) / (expected * (1.0 - p))
+        })
+        .sum();
+    let df = (units.len() - 1) as f64;
+    let z = ((statistic / df).cbrt() - (1.0 - 2.0 / (9.0 * df))) / (2.0 / (9.0 * df)).sqrt();
+    0.5 * libm::erfc(z / std::f64::consts::SQRT_2) < 0.05
 }
 
 fn rows_of(group: &[Unit]) -> usize {
