@@ -176,68 +176,66 @@ fn read_line(
     labels: Labels,
     parse: &dyn Fn(&str) -> Result<Json, String>,
 ) -> Result<Option<Lead>, DatasetError> {
-    {
-        let place = format!("line {}", n + 1);
-        if line.trim().is_empty() {
-            return Ok(None);
-        }
-        let doc = parse(line).map_err(|e| error(&place, e))?;
-        let converted = match (doc.get("converted"), labels) {
-            (Some(Json::Bool(b)), _) => Some(*b),
-            (None | Some(Json::Null), Labels::Optional) => None,
-            (None | Some(Json::Null), Labels::Required) => {
-                return Err(error(
-                    &place,
-                    "converted: missing; learning needs each lead's outcome, true or false",
-                ))
-            }
-            (Some(_), _) => return Err(error(&place, "converted: must be true or false")),
-        };
-        let mut events = match doc.get("events") {
-            Some(Json::Arr(events)) => events.clone(),
-            None => Vec::new(),
-            Some(_) => return Err(error(&place, "events: must be an array of Segment events")),
-        };
-        if let Some(traits @ Json::Obj(_)) = doc.get("traits") {
-            let first = events
-                .iter()
-                .filter_map(|e| e.get("timestamp").and_then(time_of))
-                .fold(f64::INFINITY, f64::min);
-            let mut identify = vec![
-                ("type".to_owned(), Json::Str("identify".into())),
-                ("traits".to_owned(), traits.clone()),
-            ];
-            if first.is_finite() {
-                identify.push(("timestamp".to_owned(), Json::Num(first)));
-            }
-            events.insert(0, Json::Obj(identify));
-        }
-        let converted_at = optional_time(&doc, "convertedAt", &place)?;
-        let id = match doc.get("id") {
-            Some(Json::Str(s)) => s.clone(),
-            Some(Json::Num(n)) => crate::format::number::Shown(*n).to_string(),
-            _ => (n + 1).to_string(),
-        };
-        let value = match doc.get("value") {
-            Some(Json::Num(v)) => Some(*v),
-            _ => None,
-        };
-        let session = match doc.get("session") {
-            None | Some(Json::Null) => None,
-            Some(Json::Str(s)) => Some(s.clone()),
-            Some(_) => return Err(error(&place, "session: must be a saved session (text)")),
-        };
-        let as_of = optional_time(&doc, "asOf", &place)?;
-        Ok(Some(Lead {
-            id,
-            events: Events::Json(events),
-            converted,
-            converted_at,
-            value,
-            session,
-            as_of,
-        }))
+    let place = format!("line {}", n + 1);
+    if line.trim().is_empty() {
+        return Ok(None);
     }
+    let doc = parse(line).map_err(|e| error(&place, e))?;
+    let converted = match (doc.get("converted"), labels) {
+        (Some(Json::Bool(b)), _) => Some(*b),
+        (None | Some(Json::Null), Labels::Optional) => None,
+        (None | Some(Json::Null), Labels::Required) => {
+            return Err(error(
+                &place,
+                "converted: missing; learning needs each lead's outcome, true or false",
+            ))
+        }
+        (Some(_), _) => return Err(error(&place, "converted: must be true or false")),
+    };
+    let mut events = match doc.get("events") {
+        Some(Json::Arr(events)) => events.clone(),
+        None => Vec::new(),
+        Some(_) => return Err(error(&place, "events: must be an array of Segment events")),
+    };
+    if let Some(traits @ Json::Obj(_)) = doc.get("traits") {
+        let first = events
+            .iter()
+            .filter_map(|e| e.get("timestamp").and_then(time_of))
+            .fold(f64::INFINITY, f64::min);
+        let mut identify = vec![
+            ("type".to_owned(), Json::Str("identify".into())),
+            ("traits".to_owned(), traits.clone()),
+        ];
+        if first.is_finite() {
+            identify.push(("timestamp".to_owned(), Json::Num(first)));
+        }
+        events.insert(0, Json::Obj(identify));
+    }
+    let converted_at = optional_time(&doc, "convertedAt", &place)?;
+    let id = match doc.get("id") {
+        Some(Json::Str(s)) => s.clone(),
+        Some(Json::Num(n)) => crate::format::number::Shown(*n).to_string(),
+        _ => (n + 1).to_string(),
+    };
+    let value = match doc.get("value") {
+        Some(Json::Num(v)) => Some(*v),
+        _ => None,
+    };
+    let session = match doc.get("session") {
+        None | Some(Json::Null) => None,
+        Some(Json::Str(s)) => Some(s.clone()),
+        Some(_) => return Err(error(&place, "session: must be a saved session (text)")),
+    };
+    let as_of = optional_time(&doc, "asOf", &place)?;
+    Ok(Some(Lead {
+        id,
+        events: Events::Json(events),
+        converted,
+        converted_at,
+        value,
+        session,
+        as_of,
+    }))
 }
 
 /// How a CRM's CSV export maps to leads: which column is what. Read from JSON (a mapping file,

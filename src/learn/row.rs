@@ -218,11 +218,8 @@ impl Row {
                 ("traits".into(), Json::Obj(traits)),
             ]));
         }
-        for event in self.events(id).skip(usize::from(self.has_traits())) {
-            let RowEvent::Count { column, k, .. } = event else {
-                continue;
-            };
-            let column = &self.table.counts[column];
+        let first = self.table.traits.len();
+        for (column, n) in self.table.counts.iter().zip(&self.cells[first..]) {
             let (kind, key, detail) = match &column.counted {
                 Counted::Page(path) => (
                     "page",
@@ -231,15 +228,17 @@ impl Row {
                 ),
                 Counted::Track(name) => ("track", "event", Json::Str(name.clone())),
             };
-            events.push(Json::Obj(vec![
-                ("type".into(), Json::Str(kind.into())),
-                (
-                    "messageId".into(),
-                    Json::Str(message_id(id, &column.name, k)),
-                ),
-                ("timestamp".into(), Json::Num(self.when)),
-                (key.into(), detail),
-            ]));
+            for k in 0..*n {
+                events.push(Json::Obj(vec![
+                    ("type".into(), Json::Str(kind.into())),
+                    (
+                        "messageId".into(),
+                        Json::Str(message_id(id, &column.name, k)),
+                    ),
+                    ("timestamp".into(), Json::Num(self.when)),
+                    (key.into(), detail.clone()),
+                ]));
+            }
         }
         events
     }

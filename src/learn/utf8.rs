@@ -41,8 +41,8 @@ impl NotUtf8 {
 /// Reads `inner`, handing on only bytes known to be UTF-8.
 pub(crate) struct Utf8Reader<R> {
     inner: R,
-    /// Bytes read and checked, not yet handed on (`ready[start..]`), then bytes of a character
-    /// cut by the end of a block (`ready[checked..]`), kept until the rest arrives.
+    /// Bytes read and checked, not yet handed on (`block[start..checked]`), then the bytes of a
+    /// character cut by the end of a block (`block[checked..]`), kept until the rest arrives.
     block: Vec<u8>,
     start: usize,
     checked: usize,
@@ -134,19 +134,14 @@ impl<R: Read> Utf8Reader<R> {
         });
     }
 
-    /// Counts the lines that end in `block[..end]`, from where the count stopped.
+    /// Counts the lines that end in `block[start..end]` (`start`: what was already counted).
     fn count_lines(&mut self, end: usize) {
-        for (i, b) in self.block[..end].iter().enumerate().skip(self.counted()) {
+        for (i, b) in self.block[..end].iter().enumerate().skip(self.start) {
             if *b == b'\n' {
                 self.lines += 1;
                 self.line_start = self.offset + i as u64 + 1;
             }
         }
-    }
-
-    /// How far into `block` lines have been counted (up to what was handed on).
-    fn counted(&self) -> usize {
-        self.start
     }
 }
 
