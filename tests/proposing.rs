@@ -5,6 +5,7 @@
 
 mod common;
 use common::*;
+use mqlscore::document::ModelDocument;
 use mqlscore::learn::{
     columns_of_mapping, learn, propose, read_csv, train, CsvMapping, Labels, ProposeOptions, Tuning,
 };
@@ -73,6 +74,19 @@ fn synthetic_csv_with(extra: f64) -> String {
         out.push_str(&format!("L{i},{source},{employees},{demos},{won}\n"));
     }
     out
+}
+
+/// The rules proposed with the default options for the columns of `mapping`.
+fn proposed(id: &str, mapping: &CsvMapping, leads: &[mqlscore::learn::Lead]) -> ModelDocument {
+    propose(
+        id,
+        None,
+        &columns_of_mapping(mapping),
+        leads,
+        &ProposeOptions::default(),
+    )
+    .unwrap()
+    .0
 }
 
 fn mapping() -> CsvMapping {
@@ -179,15 +193,7 @@ fn rules_are_proposed_where_the_data_supports_them_and_learned_in_the_right_orde
 #[test]
 fn a_placeholder_scores_as_not_given_and_the_proposed_model_explains_it() {
     let leads = read_csv(&synthetic_csv(), &mapping(), Labels::Required).unwrap();
-    let doc = propose(
-        "synthetic",
-        None,
-        &columns_of_mapping(&mapping()),
-        &leads,
-        &ProposeOptions::default(),
-    )
-    .unwrap()
-    .0;
+    let doc = proposed("synthetic", &mapping(), &leads);
     let model = Model::from_document(&doc).unwrap();
     let t = train(&doc, &model, &leads, &Options::default()).unwrap();
     let learned = Model::from_document(&t.model).unwrap();
@@ -626,15 +632,7 @@ fn whole_numbers_are_cut_at_whole_numbers_and_a_count_step_where_the_data_steps(
     }))
     .unwrap();
     let leads = read_csv(&csv, &mapping, Labels::Required).unwrap();
-    let doc = propose(
-        "whole",
-        None,
-        &columns_of_mapping(&mapping),
-        &leads,
-        &ProposeOptions::default(),
-    )
-    .unwrap()
-    .0;
+    let doc = proposed("whole", &mapping, &leads);
     let text = serde_json::to_string(&doc).unwrap();
     assert!(!text.contains(".5"), "no cut between whole numbers: {text}");
     let labels: Vec<&str> = doc
@@ -687,15 +685,7 @@ fn many_levels_of_noise_make_no_rule_and_a_real_effect_still_does() {
             csv.push_str(&format!("{i},{won},Campaign {campaign},{source}\n"));
         }
         let leads = read_csv(&csv, &mapping, Labels::Required).unwrap();
-        let doc = propose(
-            "noise",
-            None,
-            &columns_of_mapping(&mapping),
-            &leads,
-            &ProposeOptions::default(),
-        )
-        .unwrap()
-        .0;
+        let doc = proposed("noise", &mapping, &leads);
         let ids: Vec<&str> = doc
             .fit
             .iter()
