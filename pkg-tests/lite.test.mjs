@@ -114,3 +114,32 @@ test("scoreEvents takes a compiled model: the same as the full module with the d
   assert.equal(lite.scoreEvents(b2bBytes, session, NOW).model, "b2b-saas@1");
   assert.equal(whole(lite.scoreEvents(minimalBytes, session, NOW)), whole(full.scoreEvents(minimalText, session, NOW)));
 });
+
+test("sessions left to the garbage collector grow the engine's memory in a few large steps, not a page at a time", async () => {
+  // Each growth of a module's memory costs Node 20 a full garbage collection, and finalizers
+  // cannot free sessions while a synchronous loop holds the thread.
+  const bytes = new full.Model(models[0][1]).compiled();
+  for (const [name, dir, model] of [["lite", "lite/", bytes], ["full", "", models[0][1]]]) {
+    const web = await import(`${root}pkg/web/${dir}mqlscore.js`);
+    const { memory } = web.initSync({ module: readFileSync(`${root}pkg/web/${dir}mqlscore_bg.wasm`) });
+    const m = new web.Model(model);
+    const before = memory.buffer.byteLength;
+    let buffer = memory.buffer;
+    let growths = 0;
+    const kept = [];
+    for (const session of sessions.slice(0, 1200)) {
+      for (let copy = 0; copy < 4; copy++) {
+        const s = m.session();
+        for (const e of session) s.ingest(e, NOW);
+        kept.push(s);
+        if (memory.buffer !== buffer) {
+          growths++;
+          buffer = memory.buffer;
+        }
+      }
+    }
+    const grown = memory.buffer.byteLength - before;
+    assert.ok(grown > 2_000_000, `${name}: ${kept.length} sessions kept grew the memory by ${grown} bytes only`);
+    assert.ok(growths <= 12, `${name}: the memory grew ${growths} times by ${grown} bytes in all`);
+  }
+});

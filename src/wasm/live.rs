@@ -80,6 +80,7 @@ impl Entry {
 
     /// Marks the session changed and returns its new stamp.
     pub fn touch(&self) -> f64 {
+        super::memory::grow_ahead();
         let stamp = SLAB.with(|slab| {
             let mut slab = slab.borrow_mut();
             slab.last_stamp += 1.0;

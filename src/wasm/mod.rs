@@ -10,6 +10,7 @@
 mod fields;
 mod functions;
 mod live;
+mod memory;
 mod model;
 mod read;
 mod scorer;
