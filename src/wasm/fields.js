@@ -38,21 +38,58 @@ export function utf8Length(s) {
 }
 
 /**
- * `keys[i]` is the path of field i, `maxes[i]` the longest text wanted in UTF-8 bytes (longer
- * text is not copied). Fields 0 to `common - 1` (type, messageId, timestamp) are read from every
- * event, the rest only as `kinds` lists them for the event's type. `out[2i]` gets the tag,
- * `out[2i + 1]` the number, the length in bytes of a text or of a text too long to copy; fields
- * not read are absent. The text of field i is written as UTF-8 to `bytes` at `starts[i]` (each
- * field has `maxes[i]` bytes of its own), unless it is the text `last[2i]` (of `last[2i + 1]`
- * bytes) the field had when last read as text, which is still there. Returns false, reading
- * nothing, when `event` is not an object.
+ * The plan of one model, made once: `text` holds every key of every planned path, one after
+ * the other; `shape` is, for each field, its longest text in UTF-8 bytes, the number of keys of
+ * its path and each key's length in UTF-16 units, after two first numbers: the count of fields
+ * and how many of the first are read from every event (type, messageId, timestamp); then for
+ * `page`, `track`, `identify` and `group` the count of the other slots read for that type, and
+ * the slots. Each field's text goes to its own place in the engine's buffer, `maxes[i]` bytes
+ * at `starts[i]`.
  */
-export function readFields(event, keys, maxes, out, bytes, starts, last, common, kinds) {
+export function makePlan(text, shape) {
+  const [n, common] = shape;
+  const keys = [];
+  const maxes = [];
+  const starts = [];
+  let at = 2;
+  let from = 0;
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const max = shape[at++];
+    const path = [];
+    for (let k = shape[at++]; k > 0; k--) {
+      const to = from + shape[at++];
+      path.push(text.slice(from, to));
+      from = to;
+    }
+    keys.push(path);
+    maxes.push(max);
+    starts.push(bytes);
+    bytes += max;
+  }
+  const kinds = new Map();
+  for (const type of ["page", "track", "identify", "group"]) {
+    const count = shape[at++];
+    kinds.set(type, shape.slice(at, at + count));
+    at += count;
+  }
+  return { keys, maxes, starts, kinds, common, last: [] };
+}
+
+/**
+ * Reads `event` by `plan` (see `makePlan`). `out[2i]` gets the tag of field i, `out[2i + 1]`
+ * the number, the length in bytes of a text or of a text too long to copy; fields not read are
+ * absent. The text of field i is written as UTF-8 to `bytes` at `plan.starts[i]`, unless it is
+ * the text `last[2i]` (of `last[2i + 1]` bytes) the field had when last read as text, which is
+ * still there. Returns false, reading nothing, when `event` is not an object.
+ */
+export function readFields(event, plan, out, bytes) {
   out.fill(0);
   if (typeof event !== "object" || event === null || Array.isArray(event)) return false;
+  const { keys, maxes, starts, last } = plan;
   const type = readOne(event, 0, keys, maxes, out, bytes, starts, last);
-  for (let i = 1; i < common; i++) readOne(event, i, keys, maxes, out, bytes, starts, last);
-  const slots = typeof type === "string" ? kinds.get(type) : undefined;
+  for (let i = 1; i < plan.common; i++) readOne(event, i, keys, maxes, out, bytes, starts, last);
+  const slots = typeof type === "string" ? plan.kinds.get(type) : undefined;
   if (slots !== undefined) {
     for (let j = 0; j < slots.length; j++) readOne(event, slots[j], keys, maxes, out, bytes, starts, last);
   }
@@ -129,8 +166,8 @@ function readOne(event, i, keys, maxes, out, bytes, starts, last) {
  * Reads `identify(traits)` or `group(traits)` as the event it stands for, `{ type, traits }`, in
  * the same one call.
  */
-export function readTraits(type, traits, keys, maxes, out, bytes, starts, last, common, kinds) {
-  return readFields({ type, traits }, keys, maxes, out, bytes, starts, last, common, kinds);
+export function readTraits(type, traits, plan, out, bytes) {
+  return readFields({ type, traits }, plan, out, bytes);
 }
 
 /**

@@ -13,31 +13,19 @@ use wasm_bindgen::JsCast;
 
 #[wasm_bindgen(module = "/src/wasm/fields.js")]
 extern "C" {
+    #[wasm_bindgen(js_name = makePlan)]
+    fn make_plan(text: &str, shape: &[u32]) -> JsValue;
+
     #[wasm_bindgen(js_name = readFields)]
-    fn read_fields(
-        event: &JsValue,
-        keys: &JsValue,
-        maxes: &JsValue,
-        out: &mut [f64],
-        bytes: &mut [u8],
-        starts: &JsValue,
-        last: &JsValue,
-        common: u32,
-        kinds: &JsValue,
-    ) -> bool;
+    fn read_fields(event: &JsValue, plan: &JsValue, out: &mut [f64], bytes: &mut [u8]) -> bool;
 
     #[wasm_bindgen(js_name = readTraits)]
     fn read_traits_fields(
         kind: &JsValue,
         traits: &JsValue,
-        keys: &JsValue,
-        maxes: &JsValue,
+        plan: &JsValue,
         out: &mut [f64],
         bytes: &mut [u8],
-        starts: &JsValue,
-        last: &JsValue,
-        common: u32,
-        kinds: &JsValue,
     ) -> bool;
 
     #[wasm_bindgen(js_name = utf8Length)]
@@ -55,16 +43,12 @@ fn text_field(text: String, max: usize) -> Field<'static> {
 
 /// The plan of one model in JavaScript, made once and kept by every session of the model.
 pub(super) struct Reader {
-    keys: JsValue,
-    maxes: JsValue,
-    /// The slots read for each event type beyond the common ones (a `Map` of type name to
-    /// `Uint32Array`): a page view never walks the paths of traits.
-    kinds: JsValue,
-    /// Where each field's text goes in `out.bytes`, and the same as a `Uint32Array`.
+    /// What `makePlan` made: each field's path, longest text and place in `out.bytes`, the
+    /// slots read for each event type beyond the common ones (a page view never walks the
+    /// paths of traits), and the text each field had when last read.
+    plan: JsValue,
+    /// Where each field's text starts in `out.bytes`.
     starts: Vec<u32>,
-    starts_js: JsValue,
-    /// The text each field had when last read, and its length in bytes (`readFields` keeps it).
-    last: JsValue,
     /// What `readFields` writes: two numbers per planned field, and the texts.
     out: RefCell<Buffers>,
 }
@@ -80,55 +64,39 @@ struct Buffers {
 impl Reader {
     pub fn new(model: &Model) -> Reader {
         let plan = Event::plan(model);
-        let keys: Array = plan
-            .iter()
-            .map(|p| -> JsValue {
-                p.keys
-                    .iter()
-                    .map(|k| JsValue::from_str(k))
-                    .collect::<Array>()
-                    .into()
-            })
-            .collect();
-        let maxes: Array = plan
-            .iter()
-            .map(|p| JsValue::from_f64(p.max as f64))
-            .collect();
-        let kinds = js_sys::Map::new();
-        for (name, kind) in [
-            ("page", EventKind::Page),
-            ("track", EventKind::Track),
-            ("identify", EventKind::Identify),
-            ("group", EventKind::Group),
-        ] {
-            let slots: Vec<u32> = Event::kind_slots(kind, model)
-                .into_iter()
-                .map(|s| s as u32)
-                .collect();
-            debug_assert!(slots.windows(2).all(|w| w[0] < w[1]), "ascending slots");
-            kinds.set(
-                &JsValue::from_str(name),
-                &js_sys::Uint32Array::from(&slots[..]),
-            );
+        // The keys one after the other, and the shape `makePlan` reads them by.
+        let mut text = String::new();
+        let mut shape = vec![plan.len() as u32, COMMON_SLOTS as u32];
+        let mut starts = Vec::with_capacity(plan.len());
+        let mut bytes = 0;
+        for p in &plan {
+            shape.push(p.max as u32);
+            shape.push(p.keys.len() as u32);
+            for key in &p.keys {
+                text.push_str(key);
+                shape.push(key.encode_utf16().count() as u32);
+            }
+            starts.push(bytes as u32);
+            bytes += p.max;
         }
-        let starts: Vec<u32> = plan
-            .iter()
-            .scan(0, |at, p| {
-                let start = *at;
-                *at += p.max as u32;
-                Some(start)
-            })
-            .collect();
+        for kind in [
+            EventKind::Page,
+            EventKind::Track,
+            EventKind::Identify,
+            EventKind::Group,
+        ] {
+            let slots = Event::kind_slots(kind, model);
+            shape.push(slots.len() as u32);
+            for slot in slots {
+                shape.push(slot as u32);
+            }
+        }
         Reader {
-            starts_js: js_sys::Uint32Array::from(&starts[..]).into(),
+            plan: make_plan(&text, &shape),
             starts,
-            last: Array::new().into(),
-            keys: keys.into(),
-            maxes: maxes.into(),
-            kinds: kinds.into(),
             out: RefCell::new(Buffers {
                 fields: vec![0.0; 2 * plan.len()],
-                bytes: vec![0; plan.iter().map(|p| p.max).sum()],
+                bytes: vec![0; bytes],
             }),
         }
     }
@@ -136,13 +104,9 @@ impl Reader {
     /// Reads `event` for `model`, the model of this plan; it must be an object.
     pub fn read(&self, event: &JsValue, model: &Model) -> Result<Event, EventError> {
         let each = |path: &[&str], max: usize| js_field(event, path, max);
-        let read = self.read_with(
-            &each,
-            model,
-            |keys, maxes, out, bytes, starts, last, common, kinds| {
-                read_fields(event, keys, maxes, out, bytes, starts, last, common, kinds)
-            },
-        );
+        let read = self.read_with(&each, model, |plan, out, bytes| {
+            read_fields(event, plan, out, bytes)
+        });
         read.unwrap_or_else(|| {
             if !event.is_object() || Array::is_array(event) {
                 return Err(EventError::new("", "must be an object (a Segment event)"));
@@ -165,17 +129,11 @@ impl Reader {
             ["traits", rest @ ..] => js_field(traits, rest, max),
             _ => Field::Absent,
         };
-        let read = self.read_with(
-            &each,
-            model,
-            |keys, maxes, out, bytes, starts, last, common, kinds| {
-                with_js_str(kind, |kind| {
-                    read_traits_fields(
-                        kind, traits, keys, maxes, out, bytes, starts, last, common, kinds,
-                    )
-                })
-            },
-        );
+        let read = self.read_with(&each, model, |plan, out, bytes| {
+            with_js_str(kind, |kind| {
+                read_traits_fields(kind, traits, plan, out, bytes)
+            })
+        });
         read.unwrap_or_else(|| Event::read(&each, model))
     }
 
@@ -187,29 +145,11 @@ impl Reader {
         &self,
         each: &dyn EventSource,
         model: &Model,
-        fill: impl FnOnce(
-            &JsValue,
-            &JsValue,
-            &mut [f64],
-            &mut [u8],
-            &JsValue,
-            &JsValue,
-            u32,
-            &JsValue,
-        ) -> bool,
+        fill: impl FnOnce(&JsValue, &mut [f64], &mut [u8]) -> bool,
     ) -> Option<Result<Event, EventError>> {
         let mut out = self.out.try_borrow_mut().ok()?;
         let Buffers { fields, bytes } = &mut *out;
-        let object = fill(
-            &self.keys,
-            &self.maxes,
-            fields,
-            bytes,
-            &self.starts_js,
-            &self.last,
-            COMMON_SLOTS as u32,
-            &self.kinds,
-        );
+        let object = fill(&self.plan, fields, bytes);
         if !object {
             return None;
         }
