@@ -272,29 +272,29 @@ pub fn propose(
                 rules,
             })
         };
-        let rules = match (&column.kind, kind) {
-            (ColumnKind::Pages(_) | ColumnKind::Tracks(_), _) => {
-                let counts: Vec<f64> = leads.iter().map(|l| count_of(l, &column.kind)).collect();
-                let before = engagement.len();
-                engagement.extend(count_rules(column, &counts, &outcomes, options, &mut ids));
-                let name = if matches!(column.kind, ColumnKind::Pages(_)) {
-                    "page views"
-                } else {
-                    "track events"
-                };
-                read_as(name, engagement.len() - before);
-                continue;
-            }
+        let counted = match &column.kind {
+            ColumnKind::Pages(path) => Some((Counted::Page(path.clone()), "page views")),
+            ColumnKind::Tracks(name) => Some((Counted::Track(name.clone()), "track events")),
+            _ => None,
+        };
+        if let Some((counted, name)) = counted {
+            let counts: Vec<f64> = leads.iter().map(|l| count_of(l, &counted)).collect();
+            let before = engagement.len();
+            engagement.extend(count_rules(column, &counts, &outcomes, options, &mut ids));
+            read_as(name, engagement.len() - before);
+            continue;
+        }
+        let rules = match kind {
             // A date is no trait a rule can bin; it belongs in `asOf` or `convertedAt`.
-            (_, Kind::Date) => {
+            Kind::Date => {
                 read_as(Kind::Date.name(), 0);
                 continue;
             }
-            (_, Kind::Text | Kind::YesNo) => {
+            Kind::Text | Kind::YesNo => {
                 let cells = cells.as_ref().expect("a trait column");
                 text_rules(column, cells, &outcomes, options)
             }
-            (_, Kind::Number) => {
+            Kind::Number => {
                 let values = cells.as_ref().expect("a trait column").row_numbers();
                 number_rules(column, &values, &outcomes, options)
             }
@@ -518,25 +518,20 @@ fn read_traits_and_ids(doc: &J) -> (Vec<String>, Vec<String>) {
     (traits, ids)
 }
 
-fn count_of(lead: &Lead, kind: &ColumnKind) -> f64 {
+/// How many of `counted` the lead's events hold.
+fn count_of(lead: &Lead, counted: &Counted) -> f64 {
     let events = match &lead.events {
         Events::Json(events) => events,
-        Events::Row(row) => {
-            return match kind {
-                ColumnKind::Pages(path) => row.count_of(&Counted::Page(path.clone())) as f64,
-                ColumnKind::Tracks(name) => row.count_of(&Counted::Track(name.clone())) as f64,
-                _ => 0.0,
-            }
-        }
+        Events::Row(row) => return row.count_of(counted) as f64,
     };
     events
         .iter()
-        .filter(|e| match (kind, e.get("type")) {
-            (ColumnKind::Pages(path), Some(Json::Str(t))) => {
-                t == "page" && e.at("properties.path") == Some(&Json::Str(path.clone()))
+        .filter(|e| match (counted, e.get("type")) {
+            (Counted::Page(path), Some(Json::Str(t))) => {
+                t == "page" && matches!(e.at("properties.path"), Some(Json::Str(p)) if p == path)
             }
-            (ColumnKind::Tracks(name), Some(Json::Str(t))) => {
-                t == "track" && e.get("event") == Some(&Json::Str(name.clone()))
+            (Counted::Track(name), Some(Json::Str(t))) => {
+                t == "track" && matches!(e.get("event"), Some(Json::Str(n)) if n == name)
             }
             _ => false,
         })
