@@ -453,10 +453,13 @@ fn sessions_of_a_shared_model_cost_bytes_and_freeing_them_returns_the_memory() {
         grown / 20_000
     );
     // The performance target is 20 MB on the benchmark model (docs/performance.md has the
-    // figure); this bound only guards against a session growing fat unnoticed.
+    // figure); this bound only guards against a session growing fat unnoticed. Once the memory
+    // has grown, it is grown ahead by half its size at most (src/wasm/memory.rs), so up to a
+    // third of the memory at the end may be free space reserved, not sessions.
+    let reserve = (memory_bytes() / 3).min(16 << 20);
     assert!(
-        grown <= 24 * 1024 * 1024,
-        "20,000 live sessions took {grown} bytes of wasm memory"
+        grown <= 24 * 1024 * 1024 + reserve,
+        "20,000 live sessions took {grown} bytes of wasm memory (of which up to {reserve} reserved ahead)"
     );
     drop(live);
     // A long loop that never yields: sessions made, used and freed do not grow memory.
