@@ -14,6 +14,8 @@ impl JsonWriter {
     pub fn string(&mut self, s: &str) {
         self.0.push('"');
         // Copy runs of plain bytes at once; only quotes, backslashes and controls need escapes.
+        // (Slices by `get`: an ASCII byte's place is always a character boundary, and a slice
+        // that could fail would bring the panic's formatting of characters into the module.)
         let mut start = 0;
         for (i, b) in s.bytes().enumerate() {
             let escape = match b {
@@ -22,7 +24,7 @@ impl JsonWriter {
                 0..=0x1f => "",
                 _ => continue,
             };
-            self.0.push_str(&s[start..i]);
+            self.0.push_str(s.get(start..i).unwrap_or_default());
             if escape.is_empty() {
                 self.0.push_str(&format!("\\u{b:04x}"));
             } else {
@@ -30,7 +32,7 @@ impl JsonWriter {
             }
             start = i + 1;
         }
-        self.0.push_str(&s[start..]);
+        self.0.push_str(s.get(start..).unwrap_or_default());
         self.0.push('"');
     }
 
@@ -57,7 +59,9 @@ impl JsonWriter {
             if k.abs() < 9_007_199_254_740_992.0 && k / scale == n {
                 let digits = (k.abs() as u64).to_string();
                 let digits = format!("{digits:0>width$}", width = places + 1);
-                let (whole, fraction) = digits.split_at(digits.len() - places);
+                let (whole, fraction) = digits
+                    .split_at_checked(digits.len() - places)
+                    .unwrap_or_default();
                 if n < 0.0 {
                     self.0.push('-');
                 }

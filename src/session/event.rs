@@ -392,15 +392,22 @@ pub fn normalize_path(raw: &str) -> String {
     let mut path = raw.trim();
     // A scheme and host come first (`https://x.io/…`); `://` later on is in the query
     // (`/landing?next=https://x.io/pricing` is a view of `/landing`).
+    // (Sliced by `get` after a byte search: a slice or text search that could fail would bring
+    // the panic's formatting of characters into the module.)
     if !path.starts_with('/') {
-        if let Some(i) = path.find("://") {
-            if !path[..i].contains(['/', '?', '#']) {
-                path = path[i + 3..].find('/').map_or("/", |j| &path[i + 3 + j..]);
+        if let Some(i) = path.as_bytes().windows(3).position(|w| w == b"://") {
+            let (scheme, rest) = (path.get(..i).unwrap_or_default(), path.get(i + 3..));
+            if !scheme.contains(['/', '?', '#']) {
+                let rest = rest.unwrap_or_default();
+                path = rest.find('/').and_then(|j| rest.get(j..)).unwrap_or("/");
             }
         }
     }
-    let end = path.find(['?', '#']).unwrap_or(path.len());
-    let path = path[..end].trim_end_matches('/');
+    let path = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/');
     let mut out = String::with_capacity(path.len() + 1);
     if !path.starts_with('/') {
         out.push('/');
@@ -494,5 +501,13 @@ mod tests {
             "a URL in the query is not the page"
         );
         assert_eq!(normalize_path("/Ünï/Côde"), "/ünï/côde");
+        // Texts around the scheme that are not ASCII, or empty.
+        assert_eq!(normalize_path("é://x.io/A"), "/a");
+        assert_eq!(normalize_path("https://ü.io"), "/");
+        assert_eq!(normalize_path("https://"), "/");
+        assert_eq!(normalize_path("://"), "/");
+        assert_eq!(normalize_path("a/b://c/D"), "/a/b://c/d");
+        assert_eq!(normalize_path("x.io/é?q#f"), "/x.io/é");
+        assert_eq!(normalize_path("?only"), "/");
     }
 }
