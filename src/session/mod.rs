@@ -4,6 +4,7 @@
 //! most recent `maxCount` events (so windows and decay are exact), a decaying rule without a
 //! cap keeps a count and a sum decayed in closed form, and every other rule keeps a count.
 
+mod decay;
 pub mod event;
 pub mod lines;
 pub mod saved;
@@ -13,6 +14,7 @@ use crate::model::bots::{BotFilter, FilterReason};
 use crate::model::condition::slot_bit;
 use crate::model::{EngagementRule, EventMatcher, Model, Tallied, TallyKind, Target};
 use crate::session::event::{Event, EventKind};
+pub use decay::decay;
 
 /// How many recent `messageId`s of scored events are remembered to skip duplicates.
 pub const RECENT_MESSAGES: usize = 32;
@@ -235,11 +237,6 @@ impl Tally {
         }
         times
     }
-}
-
-/// `2^(-age / half_life)`; an age below zero (an event stamped after `now`) counts as zero.
-pub fn decay(age: f64, half_life: f64) -> f64 {
-    (-(age.max(0.0)) / half_life).exp2()
 }
 
 impl EventMatcher {
