@@ -26,7 +26,10 @@ impl JsonWriter {
             };
             self.0.push_str(s.get(start..i).unwrap_or_default());
             if escape.is_empty() {
-                self.0.push_str(&format!("\\u{b:04x}"));
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                self.0.push_str("\\u00");
+                self.0.push(char::from(HEX[usize::from(b >> 4)]));
+                self.0.push(char::from(HEX[usize::from(b & 15)]));
             } else {
                 self.0.push_str(escape);
             }
@@ -57,8 +60,12 @@ impl JsonWriter {
         for places in 0..=17 {
             let k = (n * scale).round();
             if k.abs() < 9_007_199_254_740_992.0 && k / scale == n {
-                let digits = (k.abs() as u64).to_string();
-                let digits = format!("{digits:0>width$}", width = places + 1);
+                // Zeros in front up to `places + 1` digits (`0.05`), written by hand: padding
+                // by a format string would bring the formatter's padding code into the module.
+                let mut digits = (k.abs() as u64).to_string();
+                while digits.len() <= places {
+                    digits.insert(0, '0');
+                }
                 let (whole, fraction) = digits
                     .split_at_checked(digits.len() - places)
                     .unwrap_or_default();
