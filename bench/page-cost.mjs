@@ -11,7 +11,8 @@
 // ns per event) unless --skip-browser.
 // Usage: node bench/page-cost.mjs [--visitors 20000] [--runs 11] [--package pkg/web] [--skip-browser]
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { relative } from "node:path";
 import { gzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
@@ -178,13 +179,22 @@ if (!Number.isFinite(sink)) throw new Error("unreachable");
 let chromium = null;
 if (!process.argv.includes("--skip-browser")) {
   log(`Chromium: ${runs} cold starts each in fresh contexts, then ns per event`);
+  // The page loads the package measured from under the served root: a package elsewhere (an
+  // earlier checkout's, for a "before" column) is copied there first.
+  let pkg = relative(`${root}bench`, dir);
+  if (pkg.startsWith("../..")) {
+    const copy = `${root}bench/results/package`;
+    rmSync(copy, { recursive: true, force: true });
+    cpSync(dir, copy, { recursive: true });
+    pkg = "./results/package";
+  }
   const server = await serve({ root, port: 0, csp: false });
   const browser = await launchChromium();
   const base = `http://127.0.0.1:${server.address().port}/bench/page-cost.html`;
   const run = async (query) => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${base}?${query}`);
+    await page.goto(`${base}?${query}&pkg=${encodeURIComponent(pkg)}`);
     await page.waitForFunction(() => window.benchResults, null, { timeout: 900_000, polling: 200 });
     const r = await page.evaluate(() => window.benchResults);
     await context.close();
