@@ -20,7 +20,8 @@ const runs = Number(arg("runs", 15));
 const www = arg("site", `${root}www`);
 
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
-const pkg = `${root}pkg/web`;
+// The files as the site serves them (scripts/build-site.sh copies pkg/web to www/pkg).
+const pkg = `${www}/pkg`;
 const snippets = readdirSync(`${pkg}/snippets`, { recursive: true }).filter((f) => f.endsWith(".js"));
 const liteSnippets = existsSync(`${pkg}/lite/snippets`) ? readdirSync(`${pkg}/lite/snippets`, { recursive: true }).filter((f) => f.endsWith(".js")) : [];
 const files = [

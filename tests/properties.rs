@@ -319,7 +319,8 @@ struct PlanChecked {
     json: Json,
     plan: Vec<mqlscore::Planned>,
     wrong: std::cell::RefCell<Vec<String>>,
-    slots: std::cell::RefCell<Vec<usize>>,
+    /// Each slot read, in order, and whether it read as absent.
+    slots: std::cell::RefCell<Vec<(usize, bool)>>,
 }
 
 use mqlscore::EventSource;
@@ -333,14 +334,17 @@ impl EventSource for PlanChecked {
     }
 
     fn planned(&self, slot: usize, path: &[&str], max: usize) -> mqlscore::Field<'_> {
-        self.slots.borrow_mut().push(slot);
         match self.plan.get(slot) {
             Some(p) if p.keys == path && p.max == max => {}
             other => self.wrong.borrow_mut().push(format!(
                 "slot {slot} read as {path:?} (max {max}), planned {other:?}"
             )),
         }
-        self.json.field(path, max)
+        let field = self.json.field(path, max);
+        self.slots
+            .borrow_mut()
+            .push((slot, field == mqlscore::Field::Absent));
+        field
     }
 }
 
@@ -350,19 +354,54 @@ fn group_json() -> impl Strategy<Value = String> {
     })
 }
 
+/// A page view whose path is in any of the places a path may be, with earlier places missing,
+/// null, or holding something else.
+fn page_places_json() -> impl Strategy<Value = String> {
+    let place = prop::sample::select(vec!["", "null", "7", r#""/a""#, r#""https://x.io/b""#]);
+    prop::collection::vec(place, 4).prop_map(|at| {
+        let field = |name: &str, v: &str| {
+            if v.is_empty() {
+                String::new()
+            } else {
+                format!(r#""{name}":{v}"#)
+            }
+        };
+        let join = |a: String, b: String| {
+            [a, b]
+                .into_iter()
+                .filter(|x| !x.is_empty())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        let properties = join(field("path", at[0]), field("url", at[2]));
+        let page = join(field("path", at[1]), field("url", at[3]));
+        format!(
+            r#"{{"type":"page","properties":{{{properties}}},"context":{{"page":{{{page}}}}}}}"#
+        )
+    })
+}
+
 proptest! {
     #[test]
     fn every_field_an_event_read_asks_for_is_in_the_plan_at_its_slot(
-        text in prop_oneof![event_json(), group_json()],
+        text in prop_oneof![event_json(), group_json(), page_places_json()],
     ) {
         let model = example("b2b-saas");
         let checked = PlanChecked { json: json(&text), plan: Event::plan(&model), wrong: Default::default(), slots: Default::default() };
         let read = Event::read(&checked, &model);
         prop_assert_eq!(checked.wrong.borrow().clone(), Vec::<String>::new());
+        let reads = checked.slots.borrow();
         if let Ok(event) = &read {
             let of_kind = Event::kind_slots(event.kind, &model);
-            for slot in checked.slots.borrow().iter() {
+            for (slot, _) in reads.iter() {
                 prop_assert!(*slot < 3 || of_kind.contains(slot), "slot {} read for a {:?}", slot, event.kind);
+            }
+        }
+        // A slot tried only after the one before it is read only once that one read as absent
+        // (the JavaScript reader leaves it unread otherwise).
+        for (i, (slot, _)) in reads.iter().enumerate() {
+            if Event::OR_ELSE.contains(slot) {
+                prop_assert!(i > 0 && reads[i - 1] == (slot - 1, true), "slot {} read after {:?}", slot, reads.get(i.wrapping_sub(1)));
             }
         }
         prop_assert_eq!(read, Event::read(&json(&text), &model));

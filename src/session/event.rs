@@ -285,6 +285,11 @@ impl Event {
 }
 
 impl Event {
+    /// Slots of [`Event::kind_slots`] that [`Event::read`] asks for only when the slot just
+    /// before them in that list read as absent: the other places a page's path may be, tried in
+    /// turn until one is there. A reader may leave them unread otherwise.
+    pub const OR_ELSE: [usize; 3] = [PAGE_AT[1].0, PAGE_AT[2].0, PAGE_AT[3].0];
+
     /// The slots of [`Event::plan`] that [`Event::read`] may ask of an event of `kind`, besides
     /// `type`, `messageId` and `timestamp` (slots 0 to 2, asked of every event), in ascending
     /// order (a reader that joins texts in slot order relies on it).

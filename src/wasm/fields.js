@@ -15,6 +15,8 @@ const FUNCTION = 7;
 const OBJECT = 8;
 const OTHER = 9;
 const NOT_UNICODE = 10;
+/** Added to a slot read only when the one before it read as absent (see `makePlan`). */
+const OR_ELSE = 0x80000000;
 
 /** Whether text is valid Unicode (no lone surrogate). */
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -43,8 +45,9 @@ export function utf8Length(s) {
  * its path and each key's length in UTF-16 units, after two first numbers: the count of fields
  * and how many of the first are read from every event (type, messageId, timestamp); then for
  * `page`, `track`, `identify` and `group` the count of the other slots read for that type, and
- * the slots. Each field's text goes to its own place in the engine's buffer, `maxes[i]` bytes
- * at `starts[i]`.
+ * the slots, a slot plus `OR_ELSE` when it is read only if the one before it is absent (the
+ * other places of a page's path). Each field's text goes to its own place in the engine's
+ * buffer, `maxes[i]` bytes at `starts[i]`.
  */
 export function makePlan(text, shape) {
   const [n, common] = shape;
@@ -91,7 +94,17 @@ export function readFields(event, plan, out, bytes) {
   for (let i = 1; i < plan.common; i++) readOne(event, i, keys, maxes, out, bytes, starts, last);
   const slots = typeof type === "string" ? plan.kinds.get(type) : undefined;
   if (slots !== undefined) {
-    for (let j = 0; j < slots.length; j++) readOne(event, slots[j], keys, maxes, out, bytes, starts, last);
+    let previous = ABSENT;
+    for (let j = 0; j < slots.length; j++) {
+      let slot = slots[j];
+      if (slot >= OR_ELSE) {
+        // Left unread (absent) once a place before it held something: the engine stops there.
+        if (previous !== ABSENT) continue;
+        slot -= OR_ELSE;
+      }
+      readOne(event, slot, keys, maxes, out, bytes, starts, last);
+      previous = out[2 * slot];
+    }
   }
   return true;
 }

@@ -88,7 +88,12 @@ impl Reader {
             let slots = Event::kind_slots(kind, model);
             shape.push(slots.len() as u32);
             for slot in slots {
-                shape.push(slot as u32);
+                let or_else = if Event::OR_ELSE.contains(&slot) {
+                    OR_ELSE
+                } else {
+                    0
+                };
+                shape.push(slot as u32 | or_else);
             }
         }
         Reader {
@@ -162,6 +167,10 @@ impl Reader {
         Some(Event::read(&read, model))
     }
 }
+
+/// Marks a slot `readFields` reads only when the one before it read as absent
+/// ([`Event::OR_ELSE`]).
+const OR_ELSE: u32 = 1 << 31;
 
 /// Tags written by `fields.js`.
 const FALSE: f64 = 1.0;
