@@ -6,7 +6,7 @@ use common::*;
 use mqlscore::document::ModelDocument;
 use mqlscore::learn::{choose_threshold, train, Options, Target, TrainError, TrainOptions};
 use mqlscore::learn::{generate, to_jsonl, TRUE_WEIGHTS};
-use mqlscore::learn::{read_csv, read_jsonl, CsvMapping, Labels};
+use mqlscore::learn::{read_csv, read_jsonl, CsvMapping, Events, Labels};
 use mqlscore::{Model, Scorer};
 
 fn b2b_doc() -> ModelDocument {
@@ -99,6 +99,12 @@ fn training_is_reproducible() {
         leads,
         "JSON Lines round-trip"
     );
+    // Read from JSON Lines, the leads are held compactly; they train and report as the trees do.
+    let read = read_jsonl(&text, Labels::Required).unwrap();
+    assert!(read.iter().all(|l| matches!(l.events, Events::Compact(_))));
+    let c = train(&doc, &model, &read, &Options::default()).unwrap();
+    assert_eq!(c.model, a.model);
+    assert_eq!(format!("{:?}", c.report), format!("{:?}", a.report));
 }
 
 #[test]

@@ -3,8 +3,8 @@
 //! column; each is trimmed, folded and parsed once, not once per row, and no row's text is
 //! copied.
 
-use crate::format::json::Json;
 use crate::format::number::{parse as parse_number, Shown};
+use crate::learn::compact::Scalar;
 use std::borrow::Cow;
 use std::collections::HashMap;
 
@@ -30,7 +30,7 @@ enum Key<'a> {
 impl<'a> Cells<'a> {
     /// The cells of `values`, one per row (`None`, or a value that is not text, a number or a
     /// boolean: no value).
-    pub fn read(values: impl Iterator<Item = Option<&'a Json>>) -> Cells<'a> {
+    pub fn read(values: impl Iterator<Item = Option<Scalar<'a>>>) -> Cells<'a> {
         let mut codes: HashMap<Key<'a>, u32> = HashMap::new();
         let mut cells = Cells {
             texts: Vec::new(),
@@ -39,9 +39,9 @@ impl<'a> Cells<'a> {
         };
         for value in values {
             let key = match value {
-                Some(Json::Str(s)) => Key::Str(s),
-                Some(Json::Num(n)) => Key::Num(n.to_bits()),
-                Some(Json::Bool(b)) => Key::Bool(*b),
+                Some(Scalar::Str(s)) => Key::Str(s),
+                Some(Scalar::Num(n)) => Key::Num(n.to_bits()),
+                Some(Scalar::Bool(b)) => Key::Bool(b),
                 _ => {
                     cells.rows.push(0);
                     continue;
@@ -93,6 +93,8 @@ impl<'a> Cells<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::format::json::Json;
+    use crate::learn::compact::Node;
 
     #[test]
     fn each_value_once_with_its_rows() {
@@ -105,7 +107,7 @@ mod tests {
             Json::str("7"),
             Json::Num(2.5),
         ];
-        let mut all: Vec<Option<&Json>> = values.iter().map(Some).collect();
+        let mut all: Vec<Option<Scalar>> = values.iter().map(|v| Node::Tree(v).scalar()).collect();
         all.push(None);
         let cells = Cells::read(all.into_iter());
         assert_eq!(cells.texts, ["Google", "2.5", "true", "7"]);

@@ -5,6 +5,7 @@
 use crate::format::json::Json;
 use crate::format::number::parse as parse_number;
 use crate::format::time::parse_iso8601;
+use crate::learn::compact::{CompactEvents, Node, Packer};
 use crate::learn::row::{Counted, Row, Table};
 use crate::learn::utf8::{NotUtf8, Utf8Reader};
 use serde::Deserialize;
@@ -35,21 +36,62 @@ pub struct Lead {
     pub as_of: Option<f64>,
 }
 
-/// A lead's events: JSON trees, or the row of a CSV export that stands for them.
-#[derive(Debug, Clone, PartialEq)]
+/// A lead's events: JSON trees, held compactly, or the row of a CSV export that stands for them.
+/// Trees and compact events are equal when they hold the same events.
+#[derive(Debug, Clone)]
 pub enum Events {
     /// Segment events as JSON.
     Json(Vec<Json>),
+    /// Segment events of a JSON Lines file, held compactly (see [`CompactEvents`]).
+    Compact(CompactEvents),
     /// A row of a CSV export, held compactly (see [`Row`]).
     Row(Row),
+}
+
+impl PartialEq for Events {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Events::Row(a), Events::Row(b)) => a == b,
+            (Events::Row(_), _) | (_, Events::Row(_)) => false,
+            _ => self.trees() == other.trees(),
+        }
+    }
+}
+
+impl Events {
+    /// JSON trees and compact events as trees (a row has none without its lead's id).
+    fn trees(&self) -> Cow<'_, [Json]> {
+        match self {
+            Events::Json(events) => Cow::Borrowed(events),
+            Events::Compact(events) => Cow::Owned(events.to_json()),
+            Events::Row(_) => Cow::Borrowed(&[]),
+        }
+    }
 }
 
 impl Lead {
     /// Its events as JSON trees (a CSV row's made for the asking).
     pub fn events_json(&self) -> Cow<'_, [Json]> {
         match &self.events {
-            Events::Json(events) => Cow::Borrowed(events),
             Events::Row(row) => Cow::Owned(row.to_json(&self.id)),
+            events => events.trees(),
+        }
+    }
+
+    /// Its events where they lie, in order (none for a CSV row: it is read through [`Row`]).
+    pub(crate) fn nodes(&self) -> Box<dyn Iterator<Item = Node<'_>> + '_> {
+        match &self.events {
+            Events::Json(events) => Box::new(events.iter().map(Node::Tree)),
+            Events::Compact(events) => Box::new(events.events().map(Node::Compact)),
+            Events::Row(_) => Box::new(std::iter::empty()),
+        }
+    }
+
+    /// `f` on each of its events, in order (a CSV row's made for the asking).
+    pub(crate) fn each_event(&self, mut f: impl FnMut(Node<'_>)) {
+        match &self.events {
+            Events::Row(row) => row.to_json(&self.id).iter().for_each(|e| f(Node::Tree(e))),
+            _ => self.nodes().for_each(f),
         }
     }
 }
@@ -119,7 +161,7 @@ pub fn read_jsonl(text: &str, labels: Labels) -> Result<Vec<Lead>, DatasetError>
 pub fn read_jsonl_from(input: impl Read, labels: Labels) -> Result<Vec<Lead>, DatasetError> {
     let mut input = BufReader::new(Utf8Reader::new(input));
     let mut line = String::new();
-    let mut leads = Vec::new();
+    let mut leads = Held::default();
     for n in 0.. {
         line.clear();
         match input.read_line(&mut line) {
@@ -133,7 +175,42 @@ pub fn read_jsonl_from(input: impl Read, labels: Labels) -> Result<Vec<Lead>, Da
             leads.push(lead);
         }
     }
-    Ok(leads)
+    Ok(leads.finish())
+}
+
+/// Leads as they are read, their events packed as each is; the texts they share are complete
+/// when the file is.
+#[derive(Default)]
+struct Held {
+    leads: Vec<Lead>,
+    events: Vec<Option<Box<[u8]>>>,
+    packer: Packer,
+}
+
+impl Held {
+    fn push(&mut self, mut lead: Lead) {
+        let packed = match &lead.events {
+            Events::Json(events) => Some(self.packer.pack(events)),
+            _ => None,
+        };
+        if packed.is_some() {
+            lead.events = Events::Json(Vec::new());
+        }
+        self.events.push(packed);
+        self.leads.push(lead);
+    }
+
+    fn finish(self) -> Vec<Lead> {
+        let held = self.packer.finish();
+        let mut leads = self.leads;
+        for (lead, events) in leads.iter_mut().zip(self.events) {
+            if let Some(events) = events {
+                lead.events = Events::Compact(held(events));
+            }
+        }
+        leads.shrink_to_fit();
+        leads
+    }
 }
 
 /// What reading a stream failed on: a byte that is not UTF-8 (where), or the reading itself.
@@ -160,13 +237,13 @@ pub fn read_jsonl_with(
     labels: Labels,
     parse: impl Fn(&str) -> Result<Json, String>,
 ) -> Result<Vec<Lead>, DatasetError> {
-    let mut leads = Vec::new();
+    let mut leads = Held::default();
     for (n, line) in text.lines().enumerate() {
         if let Some(lead) = read_line(n, line, labels, &parse)? {
             leads.push(lead);
         }
     }
-    Ok(leads)
+    Ok(leads.finish())
 }
 
 /// The lead on line `n` (from 0) of JSON Lines, if it is not blank.

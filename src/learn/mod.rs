@@ -3,6 +3,7 @@
 //! and a synthetic dataset with known weights.
 
 mod cells;
+mod compact;
 mod dataset;
 mod exports;
 mod features;

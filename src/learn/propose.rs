@@ -8,6 +8,7 @@
 use crate::format::json::Json;
 use crate::format::number::Shown;
 use crate::learn::cells::Cells;
+use crate::learn::compact::Node;
 use crate::learn::dataset::{CsvMapping, Events, Lead};
 use crate::learn::interactions::{add_interactions, Interaction};
 use crate::learn::kinds::{self, Kind};
@@ -15,8 +16,8 @@ use crate::learn::row::Counted;
 use crate::model::document::ModelDocument;
 use crate::model::{Model, MAX_COUNT, MAX_FIT_RULES, MAX_RULES};
 use serde_json::{json, Value as J};
-use std::borrow::Borrow;
-use std::collections::BTreeMap;
+use std::borrow::{Borrow, Cow};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 /// How rules are proposed.
@@ -141,17 +142,14 @@ pub fn columns_of_leads(
             entry.1 &= matches!(value, Json::Num(_));
         }
         let mut seen = std::collections::BTreeSet::new();
-        for e in lead.events_json().iter() {
-            match (e.get("type"), e.at("properties.path"), e.get("event")) {
-                (Some(Json::Str(t)), Some(Json::Str(p)), _) if t == "page" => {
-                    seen.insert((true, p.clone()))
-                }
-                (Some(Json::Str(t)), _, Some(Json::Str(n))) if t == "track" => {
-                    seen.insert((false, n.clone()))
-                }
+        lead.each_event(|e| {
+            let text = |path| e.at(path).and_then(Node::str);
+            match (text("type"), text("properties.path"), text("event")) {
+                (Some("page"), Some(p), _) => seen.insert((true, p.to_owned())),
+                (Some("track"), _, Some(n)) => seen.insert((false, n.to_owned())),
                 _ => false,
             };
-        }
+        });
         for key in seen {
             *events.entry(key).or_default() += 1;
         }
@@ -239,13 +237,19 @@ pub fn propose(
     let (read, mut ids) = read_traits_and_ids(&base);
     let (mut fit, mut engagement) = (Vec::new(), Vec::new());
     let mut reads = Vec::new();
+    let counted: Vec<Counted> = columns
+        .iter()
+        .filter(|c| c.path.is_empty() || !read.contains(&c.path))
+        .filter_map(counted_of)
+        .collect();
+    let mut counts = counts_of(&leads, &counted).into_iter();
     for column in columns {
         if !column.path.is_empty() && read.contains(&column.path) {
             continue;
         }
         // Each trait's values, each distinct one once (inference and rules all read them).
         let cells = (!column.path.is_empty())
-            .then(|| Cells::read(leads.iter().map(|l| trait_at(l.borrow(), &column.path))));
+            .then(|| Cells::read(leads.iter().map(|l| trait_at(l, &column.path)?.scalar())));
         let (kind, declared, placeholders) = match &column.kind {
             ColumnKind::Inferred => {
                 let cells = cells.as_ref().expect("a trait column");
@@ -272,13 +276,14 @@ pub fn propose(
                 rules,
             })
         };
-        let counted = match &column.kind {
-            ColumnKind::Pages(path) => Some((Counted::Page(path.clone()), "page views")),
-            ColumnKind::Tracks(name) => Some((Counted::Track(name.clone()), "track events")),
-            _ => None,
-        };
-        if let Some((counted, name)) = counted {
-            let counts: Vec<f64> = leads.iter().map(|l| count_of(l, &counted)).collect();
+        if counted_of(column).is_some() {
+            let name = match column.kind {
+                ColumnKind::Pages(_) => "page views",
+                _ => "track events",
+            };
+            // Read in the order of the columns, above.
+            let counts = counts.next().unwrap_or_default();
+            let counts: Vec<f64> = counts.into_iter().map(f64::from).collect();
             let before = engagement.len();
             engagement.extend(count_rules(column, &counts, &outcomes, options, &mut ids));
             read_as(name, engagement.len() - before);
@@ -410,53 +415,54 @@ pub fn model_to_train(
 /// ([`traits_of`], later ones win), read without merging them: the latest event that reaches
 /// the path decides, one whose value on the way is not an object hides the earlier ones, one
 /// without the key says nothing.
-fn trait_at<'a>(lead: &'a Lead, path: &str) -> Option<&'a Json> {
-    let events = match &lead.events {
-        Events::Json(events) => events,
-        Events::Row(row) => return row.trait_at(path),
-    };
-    for e in events.iter().rev() {
-        let (Some(Json::Str(t)), Some(traits)) = (e.get("type"), e.get("traits")) else {
+fn trait_at<'a>(lead: &'a Lead, path: &str) -> Option<Node<'a>> {
+    if let Events::Row(row) = &lead.events {
+        return row.trait_at(path).map(Node::Tree);
+    }
+    let mut last = None;
+    for e in lead.nodes() {
+        let (Some("identify"), Some(traits)) = (e.get("type").and_then(Node::str), e.get("traits"))
+        else {
             continue;
         };
         // Merging skips an identify whose traits are not an object.
-        if t != "identify" || !matches!(traits, Json::Obj(_)) {
+        if !traits.is_object() {
             continue;
         }
         let mut node = traits;
-        let mut keys = path.split('.').peekable();
+        let mut keys = path.split('.');
         let found = loop {
             let Some(key) = keys.next() else {
                 // An object is no trait value (merged, it may hold keys of earlier events).
-                break Some((!matches!(node, Json::Obj(_))).then_some(node));
+                break Some((!node.is_object()).then_some(node));
             };
-            match node {
-                Json::Obj(_) => match node.get(key) {
-                    Some(next) => node = next,
-                    None => break None,
-                },
+            if !node.is_object() {
                 // A value that is not an object where the path goes on: it replaced any object
                 // an earlier event had there.
-                _ => break Some(None),
+                break Some(None);
+            }
+            match node.get(key) {
+                Some(next) => node = next,
+                None => break None,
             }
         };
-        if let Some(value) = found {
-            return value;
+        if found.is_some() {
+            last = found;
         }
     }
-    None
+    last.flatten()
 }
 
 /// The visitor's traits as the lead's identify events leave them (later ones win).
 fn traits_of(lead: &Lead) -> Json {
     let mut out = Json::Obj(Vec::new());
-    for e in lead.events_json().iter() {
-        if let (Some(Json::Str(t)), Some(traits)) = (e.get("type"), e.get("traits")) {
-            if t == "identify" {
-                merge(&mut out, traits);
-            }
+    lead.each_event(|e| {
+        if let (Some("identify"), Some(traits)) =
+            (e.get("type").and_then(Node::str), e.get("traits"))
+        {
+            merge(&mut out, &traits.to_json());
         }
-    }
+    });
     out
 }
 
@@ -518,24 +524,49 @@ fn read_traits_and_ids(doc: &J) -> (Vec<String>, Vec<String>) {
     (traits, ids)
 }
 
-/// How many of `counted` the lead's events hold.
-fn count_of(lead: &Lead, counted: &Counted) -> f64 {
-    let events = match &lead.events {
-        Events::Json(events) => events,
-        Events::Row(row) => return row.count_of(counted) as f64,
-    };
-    events
-        .iter()
-        .filter(|e| match (counted, e.get("type")) {
-            (Counted::Page(path), Some(Json::Str(t))) => {
-                t == "page" && matches!(e.at("properties.path"), Some(Json::Str(p)) if p == path)
+/// What a count column counts.
+fn counted_of(column: &Column) -> Option<Counted> {
+    match &column.kind {
+        ColumnKind::Pages(path) => Some(Counted::Page(path.clone())),
+        ColumnKind::Tracks(name) => Some(Counted::Track(name.clone())),
+        _ => None,
+    }
+}
+
+/// How many of each of `counted` each lead's events hold (`[k][lead]`), each lead's events
+/// read once for all of them.
+fn counts_of(leads: &[&Lead], counted: &[Counted]) -> Vec<Vec<u32>> {
+    let mut out = vec![vec![0u32; leads.len()]; counted.len()];
+    let mut index: HashMap<(bool, &str), Vec<usize>> = HashMap::new();
+    for (k, c) in counted.iter().enumerate() {
+        let key = match c {
+            Counted::Page(path) => (true, path.as_str()),
+            Counted::Track(name) => (false, name.as_str()),
+        };
+        index.entry(key).or_default().push(k);
+    }
+    for (i, lead) in leads.iter().enumerate() {
+        if let Events::Row(row) = &lead.events {
+            for (k, c) in counted.iter().enumerate() {
+                out[k][i] = u32::try_from(row.count_of(c)).unwrap_or(u32::MAX);
             }
-            (Counted::Track(name), Some(Json::Str(t))) => {
-                t == "track" && matches!(e.get("event"), Some(Json::Str(n)) if n == name)
+            continue;
+        }
+        for e in lead.nodes() {
+            let key = match e.get("type").and_then(Node::str) {
+                Some("page") => e
+                    .at("properties.path")
+                    .and_then(Node::str)
+                    .map(|p| (true, p)),
+                Some("track") => e.get("event").and_then(Node::str).map(|n| (false, n)),
+                _ => None,
+            };
+            for k in key.and_then(|key| index.get(&key)).into_iter().flatten() {
+                out[*k][i] = out[*k][i].saturating_add(1);
             }
-            _ => false,
-        })
-        .count() as f64
+        }
+    }
+    out
 }
 
 /// A rule proposed for a column: id suffix, label, condition.
@@ -548,45 +579,63 @@ fn text_rules(
     options: &ProposeOptions,
 ) -> Vec<Proposed> {
     // Levels by their folded text (rules compare without case), each with its commonest
-    // spelling and how many of its rows converted; `None` is "not given".
-    type Counted = (usize, usize, BTreeMap<String, usize>);
-    let mut levels: BTreeMap<Option<String>, Counted> = BTreeMap::new();
+    // spelling and how many of its rows converted; `None` is "not given". A level of fewer than
+    // `min_rows` rows can have no rule: it only counts among the pooled rest (so a column of a
+    // million distinct values, such as emails, makes no million levels).
     let tally = cells.tally(outcomes);
-    let texts = std::iter::once("").chain(cells.texts.iter().map(|t| t.as_ref()));
-    for (text, (rows, won)) in texts.zip(&tally) {
-        if *rows == 0 {
+    let texts: Vec<&str> = std::iter::once("")
+        .chain(cells.texts.iter().map(|t| t.as_ref()))
+        .map(str::trim)
+        .collect();
+    let keys: Vec<Option<Cow<str>>> = texts
+        .iter()
+        .map(|text| {
+            let key = match text.is_ascii() && !text.bytes().any(|b| b.is_ascii_uppercase()) {
+                true => Cow::Borrowed(*text),
+                false => Cow::Owned(text.to_lowercase()),
+            };
+            let missing = key.is_empty() || options.placeholders.iter().any(|p| *p == key);
+            (!missing).then_some(key)
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..texts.len()).filter(|i| tally[*i].0 > 0).collect();
+    order.sort_by(|a, b| keys[*a].cmp(&keys[*b]));
+    let mut ranked: Vec<Level> = Vec::new();
+    let mut small = (0, 0);
+    for level in order.chunk_by(|a, b| keys[*a] == keys[*b]) {
+        let (rows, won) = level
+            .iter()
+            .fold((0, 0), |(r, w), i| (r + tally[*i].0, w + tally[*i].1));
+        let given = keys[level[0]].is_some();
+        if rows < options.min_rows {
+            if given {
+                small = (small.0 + rows, small.1 + won);
+            }
             continue;
         }
-        let text = text.trim();
-        let key = text.to_lowercase();
-        let missing = key.is_empty() || options.placeholders.contains(&key);
-        let entry = levels.entry((!missing).then_some(key)).or_default();
-        entry.0 += rows;
-        entry.1 += won;
-        if !missing {
-            *entry.2.entry(text.to_owned()).or_default() += rows;
+        let mut spellings: Vec<(&str, usize)> = Vec::new();
+        for i in level.iter().filter(|_| given) {
+            match spellings.iter_mut().find(|(s, _)| *s == texts[*i]) {
+                Some((_, n)) => *n += tally[*i].0,
+                None => spellings.push((texts[*i], tally[*i].0)),
+            }
         }
+        let shown = spellings
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+            .map(|(s, _)| s.to_owned())
+            .unwrap_or_default();
+        ranked.push(Level {
+            given,
+            shown,
+            rows,
+            won,
+        });
     }
     let n = cells.rows.len();
     let won_total = outcomes.iter().filter(|w| **w).count();
     let enough =
         |count: usize| count >= options.min_rows && count as f64 >= options.min_share * n as f64;
-    let mut ranked: Vec<Level> = levels
-        .into_iter()
-        .map(|(key, (rows, won, spellings))| {
-            let shown = spellings
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
-                .map(|(s, _)| s)
-                .unwrap_or_default();
-            Level {
-                given: key.is_some(),
-                shown,
-                rows,
-                won,
-            }
-        })
-        .collect();
     ranked.sort_by(|a, b| b.rows.cmp(&a.rows).then(a.shown.cmp(&b.shown)));
     // A level short of `min_share` (but with `min_rows`) keeps a rule of its own when its rate
     // stands out from the rest of the column's rows beyond chance over the levels so tested
@@ -618,7 +667,7 @@ fn text_rules(
     let pooled = ranked
         .iter()
         .filter(|l| l.given && !named.contains(&l.shown.as_str()))
-        .fold((0, 0), |(r, w), l| (r + l.rows, w + l.won));
+        .fold(small, |(r, w), l| (r + l.rows, w + l.won));
     let mut units: Vec<Unit> = kept
         .iter()
         .map(|l| Unit {
@@ -1264,7 +1313,8 @@ mod tests {
                 "x.y",
             ] {
                 let value = merged.at(path).filter(|v| !matches!(v, Json::Obj(_)));
-                assert_eq!(trait_at(&lead, path), value, "{events:?} at {path}");
+                let found = trait_at(&lead, path).map(|n| n.to_json().into_owned());
+                assert_eq!(found.as_ref(), value, "{events:?} at {path}");
             }
         }
     }

@@ -180,8 +180,8 @@ fn replay(scorer: &mut Scorer, lead: &Lead, census: &mut Census) -> Option<f64> 
             .ok()
     };
     let events: Vec<Event> = match &lead.events {
-        Events::Json(events) => events.iter().filter_map(|e| read(e)).collect(),
         Events::Row(row) => row.events(&lead.id).filter_map(|e| read(&e)).collect(),
+        _ => lead.nodes().filter_map(|e| read(&e)).collect(),
     };
     let last = events
         .iter()
