@@ -32,7 +32,7 @@ const OBJECT: u8 = 7;
 
 /// The texts the leads of one file share, by number.
 #[derive(Default)]
-pub struct Strings {
+pub(crate) struct Strings {
     texts: Vec<Box<str>>,
     numbers: HashMap<Box<str>, u32>,
 }
@@ -40,7 +40,7 @@ pub struct Strings {
 /// Writes leads' events compactly while a file is read; [`Packer::finish`] gives the shared
 /// texts the leads then point to.
 #[derive(Default)]
-pub struct Packer {
+pub(crate) struct Packer {
     strings: Strings,
     /// By key: how many of its values were shared, and how many of those were new.
     values: HashMap<String, (u32, u32)>,
@@ -55,14 +55,14 @@ pub struct CompactEvents {
 
 /// A value inside a lead's compact events.
 #[derive(Clone, Copy)]
-pub struct View<'a> {
+pub(crate) struct View<'a> {
     strings: &'a Strings,
     bytes: &'a [u8],
 }
 
 /// A JSON value where it lies: in a tree, or in a lead's compact events.
 #[derive(Clone, Copy)]
-pub enum Node<'a> {
+pub(crate) enum Node<'a> {
     /// A JSON tree's value.
     Tree(&'a Json),
     /// A value in compact events.
@@ -71,7 +71,7 @@ pub enum Node<'a> {
 
 /// A value that is neither an object nor an array, as proposing reads it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Scalar<'a> {
+pub(crate) enum Scalar<'a> {
     /// `null`.
     Null,
     /// `true` or `false`.
@@ -235,7 +235,7 @@ fn skip_text(bytes: &[u8]) -> &[u8] {
 
 impl CompactEvents {
     /// The lead's events, in order.
-    pub fn events(&self) -> impl Iterator<Item = View<'_>> {
+    pub(crate) fn events(&self) -> impl Iterator<Item = View<'_>> {
         let (n, mut rest) = read_varint(&self.bytes);
         let strings = &*self.strings;
         (0..n).map(move |_| {

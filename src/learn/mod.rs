@@ -21,6 +21,7 @@ mod synthetic;
 mod training;
 mod utf8;
 
+pub use compact::CompactEvents;
 pub use dataset::{
     read_csv, read_csv_from, read_jsonl, read_jsonl_from, read_jsonl_with, CountColumn, CsvMapping,
     DatasetError, Events, Labels, Lead, OutcomeColumn, MAX_COUNT_PER_CELL, UNDATED_AS_OF_MS,
