@@ -4,7 +4,9 @@
 // page (tests/browser/pages/t/shop: the embed alone). Medians of --runs (default 15) page loads,
 // each in a fresh browser context: a first visit starts with an empty HTTP cache, a returning
 // visitor has the files cached from the pages before (served with max-age=3600). Strict CSP.
-// Usage: node bench/embed.mjs [--runs 15] [--site www]   (--site: another build of the demo to compare)
+// Usage: node bench/embed.mjs [--runs 15] [--site www] [--latency 0]   (--site: another build of
+// the demo to compare; --latency: each request's round trip in ms, as Chromium emulates a network,
+// for what a visitor away from the server waits)
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
@@ -18,6 +20,7 @@ const arg = (name, fallback) => {
 };
 const runs = Number(arg("runs", 15));
 const www = arg("site", `${root}www`);
+const latency = Number(arg("latency", 0));
 
 const gz = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
 // The files as the site serves them (scripts/build-site.sh copies pkg/web to www/pkg).
@@ -50,6 +53,11 @@ function observe() {
 
 async function load(context, url) {
   const page = await context.newPage();
+  if (latency > 0) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency, downloadThroughput: -1, uploadThroughput: -1 });
+  }
   await page.goto(url, { waitUntil: "load" });
   await page.waitForFunction(() => performance.getEntriesByName("mqlscore:first-score").length || window.seenAt.score !== undefined);
   const t = await page.evaluate(() => {
@@ -105,7 +113,7 @@ await browser.close();
 server.close();
 
 const ms = (x) => (x === null ? "—" : `${x.toFixed(1)} ms`);
-console.log(`\nthe embed in Chromium (${www.replace(root, "")}, ${runs} loads each, medians from navigation start)`);
+console.log(`\nthe embed in Chromium (${www.replace(root, "")}, ${runs} loads each, medians from navigation start${latency ? `, ${latency} ms per round trip` : ""})`);
 console.log("| page | first contentful paint | first score | sales CTA |\n|---|---:|---:|---:|");
 for (const [name, fcp, score, cta] of rows) console.log(`| ${name} | ${ms(fcp)} | ${ms(score)} | ${ms(cta)} |`);
 console.log("\n| file | gzip -9 bytes |\n|---|---:|");

@@ -166,8 +166,13 @@
       let modelUrl = new URL(opt.model ?? "/mqlscore-model.json", location.href).href;
       const compiled = /\.mqlc(?=[?#]|$)/.test(modelUrl) && !debug;
       if (debug) modelUrl = modelUrl.replace(/\.mqlc(?=[?#]|$)/, ".json");
+      // The module's .wasm (beside its glue) is fetched with the glue, not once the glue has
+      // loaded: a round trip less before the first score.
+      const glue = compiled ? liteUrl : engineUrl;
+      const wasm = fetch(new URL("mqlscore_bg.wasm", glue));
+      wasm.catch(() => {}); // a failure is reported where it is awaited, below
       const [module, read, overlay] = await Promise.all([
-        import(compiled ? liteUrl : engineUrl).then(async (m) => (await m.default(), m)),
+        import(glue).then(async (m) => (await m.default({ module_or_path: wasm }), m)),
         fetch(modelUrl).then((res) => {
           if (!res.ok) throw new Error(`the model ${modelUrl} answered HTTP ${res.status}`);
           return compiled ? res.arrayBuffer().then((b) => new Uint8Array(b)) : res.json();
