@@ -30,7 +30,7 @@ const TEXT: u8 = 5;
 const ARRAY: u8 = 6;
 const OBJECT: u8 = 7;
 
-/// The texts the leads of one file share, by number.
+/// The texts the leads of one file share, by number, as they are packed.
 #[derive(Default)]
 pub(crate) struct Strings {
     texts: Vec<Box<str>>,
@@ -49,14 +49,15 @@ pub(crate) struct Packer {
 /// One lead's events, held compactly.
 #[derive(Clone)]
 pub struct CompactEvents {
-    strings: Arc<Strings>,
+    /// The shared texts, by number.
+    strings: Arc<[Box<str>]>,
     bytes: Box<[u8]>,
 }
 
 /// A value inside a lead's compact events.
 #[derive(Clone, Copy)]
 pub(crate) struct View<'a> {
-    strings: &'a Strings,
+    strings: &'a [Box<str>],
     bytes: &'a [u8],
 }
 
@@ -95,7 +96,7 @@ impl Packer {
 
     /// The texts the packed events share, and the events of a lead made from its bytes.
     pub fn finish(self) -> impl Fn(Box<[u8]>) -> CompactEvents {
-        let strings = Arc::new(self.strings);
+        let strings: Arc<[Box<str>]> = self.strings.texts.into();
         move |bytes| CompactEvents {
             strings: Arc::clone(&strings),
             bytes,
@@ -237,7 +238,7 @@ impl CompactEvents {
     /// The lead's events, in order.
     pub(crate) fn events(&self) -> impl Iterator<Item = View<'_>> {
         let (n, mut rest) = read_varint(&self.bytes);
-        let strings = &*self.strings;
+        let strings = &self.strings[..];
         (0..n).map(move |_| {
             let view = View {
                 strings,
@@ -279,7 +280,7 @@ impl<'a> View<'a> {
     fn text_at(self, bytes: &'a [u8]) -> (&'a str, &'a [u8]) {
         let (n, rest) = read_varint(bytes);
         if n & 1 == 0 {
-            let text = self.strings.texts.get((n >> 1) as usize);
+            let text = self.strings.get((n >> 1) as usize);
             return (text.map_or("", |t| t), rest);
         }
         let len = ((n >> 1) as usize).min(rest.len());
