@@ -9,7 +9,7 @@ use crate::model::Model;
 use crate::score::scorer::Scorer as Engine;
 use crate::session::event::Event;
 use crate::session::saved::Restored;
-use js_sys::Object;
+use js_sys::{Object, Reflect};
 use std::rc::Rc;
 use std::sync::Arc;
 use wasm_bindgen::prelude::*;
@@ -159,7 +159,7 @@ impl Scorer {
     pub fn restored(&self) -> RestoreNoteOutput {
         self.restored
             .as_ref()
-            .and_then(|r| to_js(&crate::session::saved::RestoreNote::of(r)).ok())
+            .map(|r| restore_note_js(&crate::session::saved::RestoreNote::of(r)))
             .unwrap_or(JsValue::UNDEFINED)
             .unchecked_into()
     }
@@ -187,18 +187,15 @@ impl Scorer {
 
     /// The traits the model keeps for this visitor (those its rules read, and `keepTraits`).
     pub fn traits(&self) -> TraitsOutput {
-        let engine = self.engine();
-        let kept: Kept = self
-            .model
-            .traits
-            .paths
-            .iter()
-            .zip(&engine.session().traits)
-            .filter_map(|(name, value)| Some((name.as_str(), value.as_ref()?)))
-            .collect();
-        to_js(&kept)
-            .unwrap_or_else(|_| Object::new().into())
-            .unchecked_into()
+        // Copied out first: setting a property can run a page's setter, which may call back in.
+        let values = self.engine().session().traits.clone();
+        let traits = Object::new();
+        for (name, value) in self.model.traits.paths.iter().zip(&values) {
+            if let Some(value) = value {
+                with_js_str(name, |name| Reflect::set(&traits, name, &value_js(value))).ok();
+            }
+        }
+        traits.unchecked_into()
     }
 
     /// Milliseconds added to the wall clock when scoring (to show decay: 7 days ahead is
@@ -278,25 +275,5 @@ impl Scorer {
             .map_err(|e| event_error(&e))?;
         self.entry.touch();
         Ok(self.entry.result(&light, now, &self.key).unchecked_into())
-    }
-}
-
-/// Kept traits by name, in the model's order (serialized as one object).
-struct Kept<'a>(Vec<(&'a str, &'a crate::Value)>);
-
-impl<'a> FromIterator<(&'a str, &'a crate::Value)> for Kept<'a> {
-    fn from_iter<I: IntoIterator<Item = (&'a str, &'a crate::Value)>>(iter: I) -> Self {
-        Kept(iter.into_iter().collect())
-    }
-}
-
-impl serde::Serialize for Kept<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (name, value) in &self.0 {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
     }
 }

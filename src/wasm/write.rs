@@ -29,11 +29,45 @@ pub(super) fn error(message: &str, field: &str, problems: Option<JsValue>) -> Js
     JsValue::from(err)
 }
 
-/// A plain object with these properties.
-/// A serde value as a plain JavaScript value (objects, not maps), numbers exact.
+/// A serde value as a plain JavaScript value (objects, not maps), numbers exact: for what the
+/// training module returns; the scoring path writes its few shapes by hand (below), which keeps
+/// serde's serializer out of the scoring modules.
+#[cfg(feature = "training")]
 pub(super) fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let s = serde_wasm_bindgen::Serializer::json_compatible();
     value.serialize(&s).map_err(JsValue::from)
+}
+
+/// A plain object with these properties, in order.
+pub(super) fn object(entries: &[(&str, JsValue)]) -> JsValue {
+    let object = js_sys::Object::new();
+    for (key, value) in entries {
+        with_js_str(key, |key| Reflect::set(&object, key, value)).ok();
+    }
+    object.into()
+}
+
+/// A trait value as its plain JavaScript value (`"VP Sales"`, `450`, `true`).
+pub(super) fn value_js(value: &crate::Value) -> JsValue {
+    match value {
+        crate::Value::Str(s) => JsValue::from_str(s),
+        crate::Value::Num(n) => JsValue::from_f64(*n),
+        crate::Value::Bool(b) => JsValue::from_bool(*b),
+    }
+}
+
+/// What a restore did: `{ outcome: "exact" | "migrated" | "reset", reason }`.
+pub(super) fn restore_note_js(note: &crate::session::saved::RestoreNote) -> JsValue {
+    use crate::session::saved::RestoreOutcome;
+    let outcome = match note.outcome {
+        RestoreOutcome::Exact => "exact",
+        RestoreOutcome::Migrated => "migrated",
+        RestoreOutcome::Reset => "reset",
+    };
+    object(&[
+        ("outcome", JsValue::from_str(outcome)),
+        ("reason", JsValue::from_str(&note.reason)),
+    ])
 }
 
 /// A scorecard as the `ScoreResult` object of the TypeScript types (with `rejected` for a batch).
@@ -68,6 +102,14 @@ pub(super) fn with_js_str<R>(text: &str, f: impl FnOnce(&JsValue) -> R) -> R {
     })
 }
 
+/// A model's problems: `[{ path, message }]`.
 pub(super) fn problems_js(problems: &[crate::Problem]) -> JsValue {
-    to_js(&problems).unwrap_or(JsValue::UNDEFINED)
+    let list = js_sys::Array::new();
+    for p in problems {
+        list.push(&object(&[
+            ("path", JsValue::from_str(&p.path)),
+            ("message", JsValue::from_str(&p.message)),
+        ]));
+    }
+    list.into()
 }
