@@ -5,7 +5,7 @@
 use clap::{Args, Parser, Subcommand};
 use mqlscore::document::ModelDocument;
 use mqlscore::learn::{auc, brier, lift_by_decile, log_loss};
-use mqlscore::learn::{export, generate, to_jsonl, Scenario};
+use mqlscore::learn::{export, generate_each, to_jsonl, Scenario};
 use mqlscore::learn::{learn, Learned, ToTrain, Tuning};
 use mqlscore::learn::{read_csv_from, read_jsonl_from, CsvMapping, Labels, Lead};
 use mqlscore::learn::{samples, score_each, Options, Target, TrainOptions};
@@ -806,9 +806,18 @@ fn cmd_generate(args: &GenerateArgs) -> Result<String, String> {
         Some(path) => load_model(path)?,
         None => compile(EXAMPLE_MODEL, "the built-in example model")?,
     };
-    for lead in generate(&model, args.leads, args.seed) {
-        say!(o, "{}", to_jsonl(&lead));
-    }
+    // Each lead's line is written as it is made: a million are never held at once.
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut written = Ok(());
+    generate_each(&model, args.leads, args.seed, |lead| {
+        if written.is_ok() {
+            written = writeln!(out, "{}", to_jsonl(&lead));
+        }
+    });
+    written
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("writing the leads: {e}"))?;
     Ok(o)
 }
 

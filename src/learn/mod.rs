@@ -38,7 +38,7 @@ pub use recipe::{learn, LearnError, Learned, Tuned, Tuning, MEASURED_AT_MOST};
 pub use report::{Candidate, Chosen, ColumnShown, TrainReport, TrainResult, WeightShown};
 pub use row::Row;
 pub use samples::{samples, score_each, score_leads, Census, LeadScore, Sample};
-pub use synthetic::{generate, to_jsonl, TRUE_INTERCEPT, TRUE_WEIGHTS};
+pub use synthetic::{generate, generate_each, to_jsonl, TRUE_INTERCEPT, TRUE_WEIGHTS};
 pub use training::{
     choose_threshold, threshold_curve, train, OptionError, Options, Quality, Reliability, Report,
     Target, Threshold, TrainError, TrainOptions, Training, Weight, MIN_PER_CLASS,

@@ -66,6 +66,13 @@ fn s(text: &str) -> Json {
 
 /// `n` leads scored under `model` (the B2B example), converted per [`TRUE_WEIGHTS`].
 pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
+    let mut leads = Vec::with_capacity(n);
+    generate_each(model, n, seed, |lead| leads.push(lead));
+    leads
+}
+
+/// [`generate`], each lead handed to `f` as it is made (a million are never held at once).
+pub fn generate_each(model: &Model, n: usize, seed: u64, mut f: impl FnMut(Lead)) {
     let mut r = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let weights: Vec<f64> = crate::learn::features::features(model)
         .iter()
@@ -77,7 +84,6 @@ pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
         })
         .collect();
     let mut scorer = Scorer::new(model.clone());
-    let mut leads = Vec::with_capacity(n);
     for i in 0..n {
         let start = BASE + (r.next() * 120.0 * 24.0).floor() * HOUR;
         let mut t = start;
@@ -171,7 +177,7 @@ pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
         let (x, _) = crate::learn::features::of_scorer(&scorer, as_of);
         let logit = TRUE_INTERCEPT + x.dot(&weights);
         let converted = r.next() < sigmoid(logit);
-        leads.push(Lead {
+        f(Lead {
             id: format!("lead{i}"),
             events: crate::learn::dataset::Events::Json(events),
             converted: Some(converted),
@@ -181,7 +187,6 @@ pub fn generate(model: &Model, n: usize, seed: u64) -> Vec<Lead> {
             as_of: None,
         });
     }
-    leads
 }
 
 /// A lead as one line of JSON Lines (the format `mqlscore train` reads).
