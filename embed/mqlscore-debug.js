@@ -3,7 +3,10 @@
 // it only on request (data-debug on its tag, or ?mqlscore-debug in the URL; ?mqlscore-debug=off
 // ends it for the tab) and hands it `hooks`, its view of the page's session. What the overlay
 // keeps (the timeline, a model being tried, the clock) lives in sessionStorage for this tab only:
-// the site's model always comes from the site.
+// the site's model always comes from the site. The page scores with whatever module the site's
+// model needs (the small one for a compiled model); the full module, which reads and checks
+// model documents, is loaded only when a document is to be scored: an edit applied, a model
+// being tried, a learned model.
 
 const DAY = 86_400_000;
 const KEY = { log: "mqlscore.debug.log", clock: "mqlscore.debug.clock", model: "mqlscore.debug.model" };
@@ -73,6 +76,10 @@ textarea { width: 100%; height: 260px; font: 11px/1.3 ui-monospace, monospace; m
 
 let hooks;
 let ui;
+/** The document of the model in use: the site's, or the one being tried (null if unknown). */
+let doc = null;
+/** The site model's document (null if it could not be fetched). */
+let siteDoc = null;
 let log = [];
 let shownNotes = 0;
 
@@ -80,8 +87,9 @@ let shownNotes = 0;
 export async function attach(embed) {
   hooks = embed;
   hooks.clock = storedClock();
-  const tried = storedModel();
-  if (tried) hooks.model = tried;
+  doc = siteDoc = await hooks.document;
+  const tried = await storedModel();
+  if (tried) hooks.model = doc = tried;
   try {
     log = JSON.parse(store.get(KEY.log) ?? "[]");
     if (!Array.isArray(log)) throw new Error("not a list");
@@ -97,6 +105,10 @@ export async function attach(embed) {
       opened = true;
       const restored = hooks.scorer.restored;
       if (!restored || restored.outcome === "reset") log = [];
+      if (!doc) notice("The site model's document (the .json beside the compiled model) could not be fetched: its thresholds are not shown and it cannot be edited here.", "warn");
+      else if (doc === siteDoc && `${doc.id}@${doc.version}` !== result.model) {
+        notice(`The site model's document is ${doc.id}@${doc.version}, the page scores ${result.model}: the .json and the .mqlc beside it differ.`, "warn");
+      }
     }
     if (event) {
       log.push({ event, score: result.score, mql: result.mql });
@@ -108,12 +120,32 @@ export async function attach(embed) {
   });
 }
 
-function storedModel() {
+/**
+ * The full module (it reads and checks model documents, and scores compiled models too), loaded
+ * the first time a document is to be scored and from then on the page's engine. A site whose
+ * model is a document already runs it.
+ */
+let fullModule = null;
+function full() {
+  if (!(hooks.siteModel instanceof Uint8Array)) return Promise.resolve(hooks.engine);
+  fullModule ??= import(hooks.engineUrl).then(async (m) => {
+    await m.default();
+    return (hooks.engine = m);
+  }).catch((err) => {
+    fullModule = null; // asked again, it tries again
+    throw err;
+  });
+  return fullModule;
+}
+
+/** The model this tab is trying, checked by the full module (loaded for it); null if none or invalid. */
+async function storedModel() {
   const text = store.get(KEY.model);
   if (!text) return null;
   try {
     const tried = JSON.parse(text);
-    if (hooks.engine.validateModel(tried).length === 0) return tried;
+    const engine = await full();
+    if (engine.validateModel(tried).length === 0) return tried;
   } catch { /* fall through */ }
   store.remove(KEY.model);
   return null;
@@ -124,8 +156,11 @@ function storedClock() {
   return Number.isFinite(offset) && offset >= 0 ? offset : 0;
 }
 
-/** Replays the timeline's events through a fresh session under `next` (after a model edit). */
-function rescore(next) {
+/**
+ * Replays the timeline's events through a fresh session under `next` (after a model edit): what
+ * the engine scores (a document, or the site's compiled model), `nextDoc` its document.
+ */
+function rescore(next, nextDoc) {
   const fresh = new hooks.engine.Scorer(next);
   fresh.clockOffsetMs = hooks.clock;
   let skipped = 0;
@@ -139,6 +174,7 @@ function rescore(next) {
     }
   }
   store.set(KEY.log, JSON.stringify(log));
+  doc = nextDoc;
   hooks.use(next, fresh);
   notice(`Re-scored ${log.length - skipped} events under ${hooks.scorer.model}${skipped ? ` (${skipped} could not be scored)` : ""}.`);
 }
@@ -235,9 +271,9 @@ const actions = {
   model() {
     const editor = ui.$(".editor");
     editor.hidden = !editor.hidden;
-    if (!editor.hidden) ui.$("textarea").value = JSON.stringify(hooks.model, null, 2);
+    if (!editor.hidden) ui.$("textarea").value = doc ? JSON.stringify(doc, null, 2) : "";
   },
-  apply() {
+  async apply() {
     const errors = ui.$(".errors");
     errors.replaceChildren();
     let next;
@@ -248,20 +284,28 @@ const actions = {
       errors.append(item(`The current model (${hooks.scorer.model}) keeps running.`, "keep"));
       return;
     }
-    const problems = hooks.engine.validateModel(next);
+    let engine;
+    try {
+      engine = await full();
+    } catch (err) {
+      errors.append(item(`The module that reads model documents did not load: ${err.message}`));
+      errors.append(item(`The current model (${hooks.scorer.model}) keeps running.`, "keep"));
+      return;
+    }
+    const problems = engine.validateModel(next);
     if (problems.length) {
       for (const p of problems) errors.append(item(p.path ? `${p.path}: ${p.message}` : p.message));
       errors.append(item(`The current model (${hooks.scorer.model}) keeps running.`, "keep"));
       return;
     }
     store.set(KEY.model, JSON.stringify(next));
-    rescore(next);
+    rescore(next, next);
   },
   revert() {
     store.remove(KEY.model);
     ui.$(".errors").replaceChildren();
-    ui.$("textarea").value = JSON.stringify(hooks.siteModel, null, 2);
-    rescore(hooks.siteModel);
+    ui.$("textarea").value = siteDoc ? JSON.stringify(siteDoc, null, 2) : "";
+    rescore(hooks.siteModel, siteDoc);
   },
 };
 
@@ -283,7 +327,8 @@ async function learnFrom(text) {
   let learned;
   try {
     const train = await loadTrainer();
-    learned = train(hooks.model, text, { targetMqlRate: 0.2 });
+    if (!doc) throw new Error("learning needs the model's document, which could not be fetched");
+    learned = train(doc, text, { targetMqlRate: 0.2 });
   } catch (err) {
     box.append(item(err.message, "warn"));
     return;
@@ -411,10 +456,9 @@ function show(result) {
   $("[data-testid=probability]").textContent = result.probability === null ? "" : `${Math.round(result.probability * 100)}%`;
   $(".grade").textContent = result.grade;
   $(".model").textContent = result.model;
-  const { model } = hooks;
-  const t = model.thresholds ?? {};
-  const fitMax = model.fit?.max ?? 100;
-  const engMax = model.engagement?.max ?? 100;
+  const t = doc?.thresholds ?? {};
+  const fitMax = doc?.fit?.max ?? 100;
+  const engMax = doc?.engagement?.max ?? 100;
   $(".bars").replaceChildren(
     bar("Fit", result.fit, fitMax, t.fit),
     bar("Engagement", result.engagement, engMax, t.engagement),

@@ -3,9 +3,10 @@
 // first paint; the scoring module itself loads without blocking):
 //   <script src="/mqlscore/embed/mqlscore-embed.js" data-model="/models/b2b-saas.json"></script>
 // A compiled model (`mqlscore compile`, data-model="/models/b2b-saas.mqlc") is scored by the small
-// module (data-lite-engine, default ../lite/mqlscore.js); a model document (.json), or the debug
-// overlay (which edits documents: it reads the .json beside a .mqlc), by the full module
-// (data-engine, default ../mqlscore.js, as the package lays it out). data-consent="required":
+// module (data-lite-engine, default ../lite/mqlscore.js); a model document (.json) by the full
+// module (data-engine, default ../mqlscore.js, as the package lays it out). The debug overlay
+// reads the document beside a .mqlc and loads the full module only when a document is to be
+// checked or scored (an edit, a model being tried, a learned one). data-consent="required":
 // nothing stored or scored before consent; data-consent-purposes: TCF purposes that count as
 // consent (default 1,5,6); data-debug (or ?mqlscore-debug in the URL): load the debug overlay.
 (() => {
@@ -163,9 +164,11 @@
       const param = new URLSearchParams(location.search).get("mqlscore-debug");
       if (param !== null) param === "0" || param === "off" ? forget(`${DEBUG}*`) : put(DEBUG, "1", "sessionStorage");
       const debug = "debug" in opt || get(DEBUG, "sessionStorage") === "1";
-      let modelUrl = new URL(opt.model ?? "/mqlscore-model.json", location.href).href;
-      const compiled = /\.mqlc(?=[?#]|$)/.test(modelUrl) && !debug;
-      if (debug) modelUrl = modelUrl.replace(/\.mqlc(?=[?#]|$)/, ".json");
+      const modelUrl = new URL(opt.model ?? "/mqlscore-model.json", location.href).href;
+      const mqlc = /\.mqlc(?=[?#]|$)/;
+      const compiled = mqlc.test(modelUrl);
+      // The overlay shows and edits the model's document: the .json of the same name as a .mqlc.
+      if (debug) hooks.document = fetch(modelUrl.replace(mqlc, ".json")).then((res) => res.json()).catch(() => null);
       // The module's .wasm (beside its glue) is fetched with the glue, not once the glue has
       // loaded: a round trip less before the first score.
       const glue = compiled ? liteUrl : engineUrl;
@@ -323,8 +326,12 @@
   /** What the debug overlay (mqlscore-debug.js) reads and drives; nothing else sees it. */
   const hooks = {
     get engine() { return engine; },
+    /** The full module, once the overlay has loaded it for a model document. */
+    set engine(module) { engine = module; },
     engineUrl,
     get siteModel() { return siteModel; },
+    /** The site model's document, a promise (of null if it could not be fetched or read). */
+    document: null,
     get model() { return model; },
     /** A model to try before the session opens (the overlay's edit, kept for this tab). */
     set model(next) { model = next; },

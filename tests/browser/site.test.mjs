@@ -97,7 +97,12 @@ test("a corrupt saved session starts afresh with a visible notice", async () => 
 
 test("an invalid model shows the engine's errors and keeps the old model running", async () => {
   const page = await visitor();
+  const fetched = [];
+  page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
   await open(page, "/pricing", 1);
+  assert.ok(fetched.includes("/pkg/lite/mqlscore_bg.wasm") && fetched.includes("/models/b2b-saas.mqlc"), `the small module scores the compiled model: ${fetched}`);
+  assert.ok(fetched.includes("/models/b2b-saas.json"), `the overlay reads the model's document: ${fetched}`);
+  assert.ok(!fetched.includes("/pkg/mqlscore_bg.wasm"), `the full module waits for a document to check: ${fetched}`);
   await page.locator("button[data-action=model]").click();
   const editor = page.locator("[data-testid=model-json]");
   const model = JSON.parse(await editor.inputValue());
@@ -105,6 +110,8 @@ test("an invalid model shows the engine's errors and keeps the old model running
   model.thresholds = {};
   await editor.fill(JSON.stringify(model, null, 2));
   await page.locator("button[data-action=apply]").click();
+  await page.locator("[data-testid=model-errors] li.keep").waitFor();
+  assert.ok(fetched.includes("/pkg/mqlscore_bg.wasm"), "the full module loaded to check the document");
   assert.deepEqual(await page.locator("[data-testid=model-errors] li").allInnerTexts(), [
     "engagement.rules[2].halfLifeDays: must be greater than 0",
     "thresholds: needs at least one of fit, engagement, total",
@@ -124,6 +131,16 @@ test("an invalid model shows the engine's errors and keeps the old model running
   assert.equal(await text(page, "model"), "b2b-saas@2");
   await open(page, "/", 3);
   assert.equal(await text(page, "model"), "b2b-saas@2", "the edited model persists across pages");
+});
+
+test("without the model's document the overlay still scores with the compiled model, and says what it cannot show", async () => {
+  const page = await visitor();
+  // Served, but not a document (a 404 would be a console error, which the harness refuses).
+  await page.route("**/models/b2b-saas.json", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<h1>moved</h1>" }));
+  await open(page, "/pricing", 1);
+  assert.equal(await text(page, "score"), "16");
+  assert.match(await text(page, "notices"), /The site model's document \(the \.json beside the compiled model\) could not be fetched/);
+  assert.equal(await page.locator("[data-testid=bar-total]").innerText(), "Total 16", "no threshold without the document");
 });
 
 test("time travel shows decay and windows", async () => {
@@ -147,7 +164,7 @@ test("learning the points from a labeled file shows what it yields and a convers
   const fetched = [];
   page.on("request", (r) => fetched.push(new URL(r.url()).pathname));
   await open(page, "/pricing", 1);
-  assert.ok(fetched.includes("/pkg/mqlscore_bg.wasm"), "the scoring module loads");
+  assert.ok(fetched.includes("/pkg/lite/mqlscore_bg.wasm"), "the scoring module loads");
   assert.ok(!fetched.some((p) => p.startsWith("/pkg/train/")), `the training module waits for a file: ${fetched}`);
   await page.locator("button[data-action=model]").click();
   assert.equal(await page.locator("[data-testid=probability]").isVisible(), false, "a hand-written model has no probability");
