@@ -1,7 +1,8 @@
 // The embed as a website ships it, in headless Chromium on 127.0.0.1: what each file costs
 // (gzip -9 bytes) and how long from navigation to the first score and to the sales CTA, for a
 // first visit and for a returning MQL, on the demo (with its debug overlay) and on a production
-// page (tests/browser/pages/t/shop: the embed alone). Medians of --runs (default 15) page loads,
+// page (tests/browser/pages/t/shop: the embed alone), and the bar: the same page scored by the
+// scorer written by hand for the model (bench/pages/bar). Medians of --runs (default 15) page loads,
 // each in a fresh browser context: a first visit starts with an empty HTTP cache, a returning
 // visitor has the files cached from the pages before (served with max-age=3600). Strict CSP.
 // Usage: node bench/embed.mjs [--runs 15] [--site www] [--latency 0]   (--site: another build of
@@ -72,7 +73,8 @@ async function load(context, url) {
   return t;
 }
 
-const server = await serve({ root: www, also: [`${root}tests/browser/pages`], port: 0, cacheControl: "max-age=3600" });
+// bench/pages/bar: the production page with the hand-written scorer instead of the embed (the bar).
+const server = await serve({ root: www, also: [`${root}tests/browser/pages`, `${root}bench/pages`, `${root}bench`], port: 0, cacheControl: "max-age=3600" });
 const base = `http://127.0.0.1:${server.address().port}`;
 const browser = await launchChromium();
 const median = (xs) => {
@@ -85,6 +87,7 @@ const scenarios = [
   ["demo /, returning MQL", "/", ["/", "/product", "/pricing", "/pricing"]],
   ["production page, first visit", "/t/shop/", null],
   ["production page, returning MQL", "/t/shop/", ["/t/shop/"]],
+  ["the same page scored by the hand-written scorer (the bar), first visit", "/bar/", null],
 ];
 const rows = [];
 for (const [name, path, before] of scenarios) {
