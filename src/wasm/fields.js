@@ -47,9 +47,9 @@ export function utf8Length(s) {
  * `page`, `track`, `identify` and `group` the count of the other slots read for that type, and
  * the slots, a slot plus `OR_ELSE` when it is read only if the one before it is absent (the
  * other places of a page's path). Each field's text goes to its own place in the engine's
- * buffer, `maxes[i]` bytes at `starts[i]`.
+ * buffer, `maxes[i]` bytes at `starts[i]`; `out` is at `outAt` in `memory`, `bytes` at `bytesAt`.
  */
-export function makePlan(text, shape) {
+export function makePlan(text, shape, memory, outAt, bytesAt) {
   const [n, common] = shape;
   const keys = [];
   const maxes = [];
@@ -76,7 +76,17 @@ export function makePlan(text, shape) {
     kinds.set(type, shape.slice(at, at + count));
     at += count;
   }
-  return { keys, maxes, starts, kinds, common, last: [] };
+  return { keys, maxes, starts, kinds, common, last: [], memory, outAt, bytesAt, size: bytes, out: new Float64Array() };
+}
+
+/** The plan's views, made again once the memory has grown (the old ones are then empty). */
+function views(plan) {
+  if (plan.out.length === 0) {
+    const buffer = plan.memory.buffer;
+    plan.out = new Float64Array(buffer, plan.outAt, 2 * plan.keys.length);
+    plan.bytes = new Uint8Array(buffer, plan.bytesAt, plan.size);
+  }
+  return plan;
 }
 
 /**
@@ -86,10 +96,10 @@ export function makePlan(text, shape) {
  * the text `last[2i]` (of `last[2i + 1]` bytes) the field had when last read as text, which is
  * still there. Returns false, reading nothing, when `event` is not an object.
  */
-export function readFields(event, plan, out, bytes) {
+export function readFields(event, plan) {
+  const { keys, maxes, starts, last, out, bytes } = views(plan);
   out.fill(0);
   if (typeof event !== "object" || event === null || Array.isArray(event)) return false;
-  const { keys, maxes, starts, last } = plan;
   const type = readOne(event, 0, keys, maxes, out, bytes, starts, last);
   for (let i = 1; i < plan.common; i++) readOne(event, i, keys, maxes, out, bytes, starts, last);
   const slots = typeof type === "string" ? plan.kinds.get(type) : undefined;
@@ -179,8 +189,8 @@ function readOne(event, i, keys, maxes, out, bytes, starts, last) {
  * Reads `identify(traits)` or `group(traits)` as the event it stands for, `{ type, traits }`, in
  * the same one call.
  */
-export function readTraits(type, traits, plan, out, bytes) {
-  return readFields({ type, traits }, plan, out, bytes);
+export function readTraits(type, traits, plan) {
+  return readFields({ type, traits }, plan);
 }
 
 /**

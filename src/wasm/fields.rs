@@ -14,19 +14,19 @@ use wasm_bindgen::JsCast;
 #[wasm_bindgen(module = "/src/wasm/fields.js")]
 extern "C" {
     #[wasm_bindgen(js_name = makePlan)]
-    fn make_plan(text: &str, shape: &[u32]) -> JsValue;
+    fn make_plan(
+        text: &str,
+        shape: &[u32],
+        memory: &JsValue,
+        out_at: u32,
+        bytes_at: u32,
+    ) -> JsValue;
 
     #[wasm_bindgen(js_name = readFields)]
-    fn read_fields(event: &JsValue, plan: &JsValue, out: &mut [f64], bytes: &mut [u8]) -> bool;
+    fn read_fields(event: &JsValue, plan: &JsValue) -> bool;
 
     #[wasm_bindgen(js_name = readTraits)]
-    fn read_traits_fields(
-        kind: &JsValue,
-        traits: &JsValue,
-        plan: &JsValue,
-        out: &mut [f64],
-        bytes: &mut [u8],
-    ) -> bool;
+    fn read_traits_fields(kind: &JsValue, traits: &JsValue, plan: &JsValue) -> bool;
 
     #[wasm_bindgen(js_name = utf8Length)]
     pub(super) fn utf8_length(text: &js_sys::JsString) -> usize;
@@ -49,11 +49,13 @@ pub(super) struct Reader {
     plan: JsValue,
     /// Where each field's text starts in `out.bytes`.
     starts: Vec<u32>,
-    /// What `readFields` writes: two numbers per planned field, and the texts.
+    /// What `readFields` writes: two numbers per planned field, and the texts. JavaScript
+    /// keeps views of both (their places are given to `makePlan`), so they are never resized;
+    /// the borrow is taken while JavaScript writes, so that no one reads them meanwhile.
     out: RefCell<Buffers>,
 }
 
-/// The two views `readFields` writes into.
+/// The two buffers `readFields` writes into.
 struct Buffers {
     fields: Vec<f64>,
     /// Each planned field's text at `starts[slot]`, in as many bytes as its limit; a text that
@@ -96,22 +98,27 @@ impl Reader {
                 shape.push(slot as u32 | or_else);
             }
         }
+        let out = Buffers {
+            fields: vec![0.0; 2 * plan.len()],
+            bytes: vec![0; bytes],
+        };
         Reader {
-            plan: make_plan(&text, &shape),
+            plan: make_plan(
+                &text,
+                &shape,
+                &wasm_bindgen::memory(),
+                out.fields.as_ptr() as usize as u32,
+                out.bytes.as_ptr() as usize as u32,
+            ),
             starts,
-            out: RefCell::new(Buffers {
-                fields: vec![0.0; 2 * plan.len()],
-                bytes: vec![0; bytes],
-            }),
+            out: RefCell::new(out),
         }
     }
 
     /// Reads `event` for `model`, the model of this plan; it must be an object.
     pub fn read(&self, event: &JsValue, model: &Model) -> Result<Event, EventError> {
         let each = |path: &[&str], max: usize| js_field(event, path, max);
-        let read = self.read_with(&each, model, |plan, out, bytes| {
-            read_fields(event, plan, out, bytes)
-        });
+        let read = self.read_with(&each, model, |plan| read_fields(event, plan));
         read.unwrap_or_else(|| {
             if !event.is_object() || Array::is_array(event) {
                 return Err(EventError::new("", "must be an object (a Segment event)"));
@@ -134,10 +141,8 @@ impl Reader {
             ["traits", rest @ ..] => js_field(traits, rest, max),
             _ => Field::Absent,
         };
-        let read = self.read_with(&each, model, |plan, out, bytes| {
-            with_js_str(kind, |kind| {
-                read_traits_fields(kind, traits, plan, out, bytes)
-            })
+        let read = self.read_with(&each, model, |plan| {
+            with_js_str(kind, |kind| read_traits_fields(kind, traits, plan))
         });
         read.unwrap_or_else(|| Event::read(&each, model))
     }
@@ -150,14 +155,14 @@ impl Reader {
         &self,
         each: &dyn EventSource,
         model: &Model,
-        fill: impl FnOnce(&JsValue, &mut [f64], &mut [u8]) -> bool,
+        fill: impl FnOnce(&JsValue) -> bool,
     ) -> Option<Result<Event, EventError>> {
-        let mut out = self.out.try_borrow_mut().ok()?;
-        let Buffers { fields, bytes } = &mut *out;
-        let object = fill(&self.plan, fields, bytes);
-        if !object {
+        let out = self.out.try_borrow_mut().ok()?;
+        // JavaScript writes the buffers through its views; they are read only after.
+        if !fill(&self.plan) {
             return None;
         }
+        let Buffers { fields, bytes } = &*out;
         let read = Read {
             each,
             out: fields,
