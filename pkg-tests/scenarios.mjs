@@ -82,6 +82,11 @@ export const scenarios = {
     equal([last.at, last.engagement, b.engagement, a.result(now).engagement], [Date.parse(now), 44.02, 44.02, 44.02], "replay");
     equal([a.firstSeen, a.lastSeen], [Date.parse(log[0].timestamp), Date.parse(log[1].timestamp)], "first and latest event times");
     equal([new Scorer(b2b).firstSeen, new Scorer(b2b).lastSeen], [undefined, undefined], "none before any event");
+    const asDate = new Scorer(b2b);
+    equal(log.map((e) => asDate.ingest(e, new Date(now))).at(-1).engagement, 44.02, "now as a Date");
+    for (const bad of [NaN, Infinity, "yesterday", {}, new Date("never"), [1]]) {
+      throws(() => a.result(bad), /^now: must be epoch milliseconds, ISO-8601 text or a Date$/, `now: ${String(bad)}`);
+    }
   },
 
   "identify and group set the fit half; traits() shows what is kept"({ Scorer }, { b2b }) {

@@ -39,6 +39,11 @@ export function utf8Length(s) {
   return n;
 }
 
+/** Epoch milliseconds of a number or a `Date`; NaN for anything else (the engine then reads text). */
+export function timeOf(v) {
+  return typeof v === "number" ? v : v instanceof Date ? v.getTime() : NaN;
+}
+
 /**
  * The plan of one model, made once: `text` holds every key of every planned path, one after
  * the other; `shape` is, for each field, its longest text in UTF-8 bytes, the number of keys of

@@ -14,6 +14,13 @@ use js_sys::Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+#[wasm_bindgen(module = "/src/wasm/fields.js")]
+extern "C" {
+    /// Epoch milliseconds of a number or a `Date`; NaN for anything else.
+    #[wasm_bindgen(js_name = timeOf)]
+    fn time_of(value: &JsValue) -> f64;
+}
+
 /// A model given as its compiled bytes (a `Uint8Array`), or with the `documents` feature as a
 /// document (an object or JSON text).
 pub(super) fn compile(input: &JsValue) -> Result<Model, JsValue> {
@@ -147,14 +154,10 @@ pub(super) fn traits_event(
 }
 
 pub(super) fn time(value: &JsValue, field: &str) -> Result<f64, JsValue> {
-    // Numbers first: a replay passes one with every event.
-    let ms = if let Some(n) = value.as_f64() {
-        Some(n)
-    } else if let Some(d) = value.dyn_ref::<js_sys::Date>() {
-        Some(d.get_time())
-    } else {
-        value.as_string().and_then(|s| parse_iso8601(&s))
-    };
+    // A number or a `Date` in one call (a replay passes a number with every event), else text.
+    let ms = Some(time_of(value))
+        .filter(|n| !n.is_nan())
+        .or_else(|| value.as_string().and_then(|s| parse_iso8601(&s)));
     ms.filter(|n| n.is_finite()).ok_or_else(|| {
         error(
             &format!("{field}: must be epoch milliseconds, ISO-8601 text or a Date"),
