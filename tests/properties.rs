@@ -410,6 +410,30 @@ proptest! {
 
 proptest! {
     #[test]
+    fn an_event_read_into_the_last_one_is_the_event_read_afresh(
+        texts in prop::collection::vec(prop_oneof![event_json(), group_json(), page_places_json(), Just(r#"{"type":"track","properties":{"plan":"x"}}"#.to_owned())], 1..12),
+    ) {
+        // The wasm boundary reads event after event into one `Event`, reusing its texts' memory;
+        // whatever the one before held (another kind, longer texts, a failed read), the result
+        // is the event as read on its own.
+        let model = example("b2b-saas");
+        let mut reused = Event::default();
+        for text in &texts {
+            let afresh = Event::read(&json(text), &model);
+            let into = reused.read_from(&json(text), &model);
+            match afresh {
+                Ok(event) => {
+                    prop_assert!(into.is_ok());
+                    prop_assert_eq!(&reused, &event);
+                }
+                Err(e) => prop_assert_eq!(into.unwrap_err().to_string(), e.to_string()),
+            }
+        }
+    }
+}
+
+proptest! {
+    #[test]
     fn json_lines_score_as_the_same_events_read_one_by_one(
         texts in prop::collection::vec(prop_oneof![event_json(), group_json()], 0..30),
         crlf in any::<bool>(),

@@ -145,9 +145,33 @@ impl<F: Fn(&[&str], usize) -> Field<'static>> EventSource for F {
     }
 }
 
+impl Default for Event {
+    /// An empty event (an unscored call), to be read into with [`Event::read_from`].
+    fn default() -> Event {
+        Event {
+            kind: EventKind::Unscored,
+            name: String::new(),
+            path: String::new(),
+            message: None,
+            timestamp_ms: None,
+            fields: Vec::new(),
+            traits: Vec::new(),
+        }
+    }
+}
+
 impl Event {
     /// Reads an event for `model`; an error names the field at fault.
     pub fn read(source: &dyn EventSource, model: &Model) -> Result<Event, EventError> {
+        let mut event = Event::default();
+        event.read_from(source, model)?;
+        Ok(event)
+    }
+
+    /// [`Event::read`] into this event, reusing its texts' memory: a reader of event after
+    /// event allocates nothing once its texts are as long as they get. After an error the
+    /// event holds parts of the one that failed, and is only fit to be read into again.
+    pub fn read_from(&mut self, source: &dyn EventSource, model: &Model) -> Result<(), EventError> {
         let kind = match text(source, TYPE, &["type"], MAX_NAME)? {
             Some(t) => match &*t {
                 "page" => EventKind::Page,
@@ -187,15 +211,11 @@ impl Event {
             }
         };
         container(source, kind)?;
-        let mut event = Event {
-            kind,
-            name: String::new(),
-            path: String::new(),
-            message,
-            timestamp_ms,
-            fields: Vec::new(),
-            traits: Vec::new(),
-        };
+        self.kind = kind;
+        self.message = message;
+        self.timestamp_ms = timestamp_ms;
+        self.name.clear();
+        self.path.clear();
         match kind {
             EventKind::Page => {
                 let mut found = None;
@@ -211,46 +231,45 @@ impl Event {
                         "is required for page events (or properties.url)",
                     )
                 })?;
-                event.path = normalize_path(&raw);
+                normalize_path_into(&raw, &mut self.path);
             }
             EventKind::Track => {
-                event.name = text(source, EVENT, &["event"], MAX_NAME)?
-                    .ok_or_else(|| {
-                        EventError::new(
-                            "event",
-                            "is required for track events (e.g. \"Demo Requested\")",
-                        )
-                    })
-                    .map(|name| crate::format::host::lowercase(&name))?;
+                let name = text(source, EVENT, &["event"], MAX_NAME)?.ok_or_else(|| {
+                    EventError::new(
+                        "event",
+                        "is required for track events (e.g. \"Demo Requested\")",
+                    )
+                })?;
+                lowercase_into(&name, &mut self.name);
             }
-            EventKind::Identify | EventKind::Group => {
-                let base = trait_slots(model, kind);
-                event.traits = model
-                    .traits
-                    .paths
-                    .iter()
-                    .enumerate()
-                    .map(|(i, name)| match trait_keys(kind, name) {
-                        Some(at) => value(source, base + i, &at),
-                        None => Ok(None),
-                    })
-                    .collect::<Result<_, _>>()?;
+            EventKind::Identify | EventKind::Group | EventKind::Unscored => {}
+        }
+        let base = trait_slots(model, kind);
+        let traits = match kind {
+            EventKind::Identify | EventKind::Group => model.traits.paths.len(),
+            _ => 0,
+        };
+        self.traits.resize(traits, None);
+        for (i, (name, into)) in model.traits.paths.iter().zip(&mut self.traits).enumerate() {
+            match trait_keys(kind, name) {
+                Some(at) => value_into(source, base + i, &at, into)?,
+                None => *into = None,
             }
-            EventKind::Unscored => {}
         }
-        if matches!(kind, EventKind::Page | EventKind::Track) {
-            event.fields = model
-                .fields
-                .paths
-                .iter()
-                .enumerate()
-                .map(|(i, path)| {
-                    let v = with_keys(path, |keys| value(source, MODEL_FIELDS + i, keys))?;
-                    Ok(v.map(Value::folded))
-                })
-                .collect::<Result<_, _>>()?;
+        let fields = match kind {
+            EventKind::Page | EventKind::Track => model.fields.paths.len(),
+            _ => 0,
+        };
+        self.fields.resize(fields, None);
+        for (i, (path, into)) in model.fields.paths.iter().zip(&mut self.fields).enumerate() {
+            with_keys(path, |keys| {
+                value_into(source, MODEL_FIELDS + i, keys, into)
+            })?;
+            if let Some(v) = into {
+                v.fold();
+            }
         }
-        Ok(event)
+        Ok(())
     }
 
     /// Every field [`Event::read`] may ask of an event under `model`, by slot: a source can
@@ -391,9 +410,9 @@ impl Event {
     }
 }
 
-/// A page path as rules see it: lower case, no scheme or host, query or fragment, and no
-/// trailing slash (`https://x.io/Pricing/?a=1` is `/pricing`).
-pub fn normalize_path(raw: &str) -> String {
+/// A page path as rules see it, in place of what `out` held: lower case, no scheme or host,
+/// query or fragment, and no trailing slash (`https://x.io/Pricing/?a=1` is `/pricing`).
+fn normalize_path_into(raw: &str, out: &mut String) {
     let mut path = raw.trim();
     // A scheme and host come first (`https://x.io/…`); `://` later on is in the query
     // (`/landing?next=https://x.io/pricing` is a view of `/landing`).
@@ -413,7 +432,7 @@ pub fn normalize_path(raw: &str) -> String {
         .next()
         .unwrap_or_default()
         .trim_end_matches('/');
-    let mut out = String::with_capacity(path.len() + 1);
+    out.clear();
     if !path.starts_with('/') {
         out.push('/');
     }
@@ -422,7 +441,6 @@ pub fn normalize_path(raw: &str) -> String {
     } else {
         out.push_str(&crate::format::host::lowercase(path));
     }
-    out
 }
 
 /// Calls `f` with the keys of a dotted `path`, held on the stack for the usual few.
@@ -453,19 +471,39 @@ fn text<'s>(
     }
 }
 
-fn value(
+/// Reads the value at `path` into `into`, reusing the memory of a text it held.
+fn value_into(
     source: &dyn EventSource,
     slot: usize,
     path: &[&str],
-) -> Result<Option<Value>, EventError> {
-    Ok(match source.planned(slot, path, MAX_TEXT) {
-        Field::Str(s) => Some(Value::Str(s.into_owned())),
+    into: &mut Option<Value>,
+) -> Result<(), EventError> {
+    *into = match source.planned(slot, path, MAX_TEXT) {
+        Field::Str(s) => {
+            if let Some(Value::Str(held)) = into {
+                held.clear();
+                held.push_str(&s);
+                return Ok(());
+            }
+            Some(Value::Str(s.into_owned()))
+        }
         Field::Num(n) if n.is_finite() => Some(Value::Num(n)),
         Field::Bool(b) => Some(Value::Bool(b)),
         Field::TooLong(n) => return Err(too_long(path, n, MAX_TEXT)),
         Field::Num(_) => return Err(EventError::new(path.join("."), "must be a finite number")),
         Field::Absent | Field::Other(_) => None,
-    })
+    };
+    Ok(())
+}
+
+/// `text` in lower case (as [`crate::format::host::lowercase`]) in place of what `into` held.
+fn lowercase_into(text: &str, into: &mut String) {
+    into.clear();
+    if text.is_ascii() {
+        into.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+    } else {
+        into.push_str(&crate::format::host::lowercase(text));
+    }
 }
 
 fn too_long(path: &[&str], n: usize, max: usize) -> EventError {
@@ -489,6 +527,12 @@ fn type_error(field: &str, wanted: &str, got: &Field<'_>) -> EventError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn normalize_path(raw: &str) -> String {
+        let mut out = "what was there before".to_owned();
+        normalize_path_into(raw, &mut out);
+        out
+    }
 
     #[test]
     fn paths_are_normalized_for_matching() {

@@ -53,6 +53,8 @@ pub(super) struct Reader {
     /// keeps views of both (their places are given to `makePlan`), so they are never resized;
     /// the borrow is taken while JavaScript writes, so that no one reads them meanwhile.
     out: RefCell<Buffers>,
+    /// The event read last, whose memory the next one reuses (see [`Reader::with_read`]).
+    scratch: RefCell<Event>,
 }
 
 /// The two buffers `readFields` writes into.
@@ -112,18 +114,47 @@ impl Reader {
             ),
             starts,
             out: RefCell::new(out),
+            scratch: RefCell::new(Event::default()),
         }
+    }
+
+    /// Reads `event` as [`Reader::read`] does and hands it to `then`, in the plan's own event
+    /// when it is free (no allocation once warm), else in a new one (a getter of the event
+    /// scoring another through this plan).
+    pub fn with_read<T>(
+        &self,
+        event: &JsValue,
+        model: &Model,
+        then: impl FnOnce(Result<&Event, EventError>) -> T,
+    ) -> T {
+        let mut fresh = Event::default();
+        let mut held = self.scratch.try_borrow_mut();
+        let into = held.as_deref_mut().unwrap_or(&mut fresh);
+        let read = self.read_into(event, model, into);
+        then(read.map(|()| &*into))
     }
 
     /// Reads `event` for `model`, the model of this plan; it must be an object.
     pub fn read(&self, event: &JsValue, model: &Model) -> Result<Event, EventError> {
+        let mut into = Event::default();
+        self.read_into(event, model, &mut into)?;
+        Ok(into)
+    }
+
+    /// [`Reader::read`] into `into`, reusing its memory (see [`Event::read_from`]).
+    pub fn read_into(
+        &self,
+        event: &JsValue,
+        model: &Model,
+        into: &mut Event,
+    ) -> Result<(), EventError> {
         let each = |path: &[&str], max: usize| js_field(event, path, max);
-        let read = self.read_with(&each, model, |plan| read_fields(event, plan));
+        let read = self.read_with(&each, model, into, |plan| read_fields(event, plan));
         read.unwrap_or_else(|| {
             if !event.is_object() || Array::is_array(event) {
                 return Err(EventError::new("", "must be an object (a Segment event)"));
             }
-            Event::read(&each, model)
+            into.read_from(&each, model)
         })
     }
 
@@ -141,10 +172,12 @@ impl Reader {
             ["traits", rest @ ..] => js_field(traits, rest, max),
             _ => Field::Absent,
         };
-        let read = self.read_with(&each, model, |plan| {
+        let mut into = Event::default();
+        let read = self.read_with(&each, model, &mut into, |plan| {
             with_js_str(kind, |kind| read_traits_fields(kind, traits, plan))
         });
-        read.unwrap_or_else(|| Event::read(&each, model))
+        read.unwrap_or_else(|| into.read_from(&each, model))?;
+        Ok(into)
     }
 
     /// Fills the plan's buffers with `fill` and reads the event from them; `each` answers a
@@ -155,8 +188,9 @@ impl Reader {
         &self,
         each: &dyn EventSource,
         model: &Model,
+        into: &mut Event,
         fill: impl FnOnce(&JsValue) -> bool,
-    ) -> Option<Result<Event, EventError>> {
+    ) -> Option<Result<(), EventError>> {
         let out = self.out.try_borrow_mut().ok()?;
         // JavaScript writes the buffers through its views; they are read only after.
         if !fill(&self.plan) {
@@ -169,7 +203,7 @@ impl Reader {
             starts: &self.starts,
             text: bytes,
         };
-        Some(Event::read(&read, model))
+        Some(into.read_from(&read, model))
     }
 }
 

@@ -75,9 +75,12 @@ impl Scorer {
         event: EventInput,
         now: Option<TimeInput>,
     ) -> Result<ScoreResultOutput, JsValue> {
-        let event = read_event(&event, &self.model, &self.reader).map_err(|e| event_error(&e))?;
-        let now = self.now_or(now)?;
-        self.scored(&event, now)
+        let (reader, model) = (Rc::clone(&self.reader), Arc::clone(&self.model));
+        reader.with_read(&event, &model, |read| {
+            let event = read.map_err(|e| event_error(&e))?;
+            let now = self.now_or(now)?;
+            self.scored(event, now)
+        })
     }
 
     /// Scores events in order and returns the result after the last, with `rejected` listing
