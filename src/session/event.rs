@@ -104,6 +104,13 @@ const PAGE_AT: [(usize, &[&str]); 4] = [
     (5, &["properties", "url"]),
     (6, &["context", "page", "url"]),
 ];
+/// The same places as the plan names them.
+const PAGE_PATHS: [&str; 4] = [
+    "properties.path",
+    "context.page.path",
+    "properties.url",
+    "context.page.url",
+];
 const EVENT: usize = 7;
 /// The containers, read only to check that they are objects when present.
 const PROPERTIES: usize = 8;
@@ -251,8 +258,10 @@ impl Event {
         };
         self.traits.resize(traits, None);
         for (i, (name, into)) in model.traits.paths.iter().zip(&mut self.traits).enumerate() {
-            match trait_keys(kind, name) {
-                Some(at) => value_into(source, base + i, &at, into)?,
+            match trait_path(kind, name) {
+                Some(rest) => with_keys(Some("traits"), rest, |keys| {
+                    value_into(source, base + i, keys, into)
+                })?,
                 None => *into = None,
             }
         }
@@ -262,7 +271,7 @@ impl Event {
         };
         self.fields.resize(fields, None);
         for (i, (path, into)) in model.fields.paths.iter().zip(&mut self.fields).enumerate() {
-            with_keys(path, |keys| {
+            with_keys(None, path, |keys| {
                 value_into(source, MODEL_FIELDS + i, keys, into)
             })?;
             if let Some(v) = into {
@@ -275,31 +284,45 @@ impl Event {
     /// Every field [`Event::read`] may ask of an event under `model`, by slot: a source can
     /// read them all in one pass (the JavaScript boundary does) and answer by slot.
     pub fn plan(model: &Model) -> Vec<Planned> {
-        let planned = |keys: &[&str], max| Planned {
-            keys: keys.iter().map(|k| (*k).to_owned()).collect(),
-            max,
-        };
-        let mut plan = vec![
-            planned(&["type"], MAX_NAME),
-            planned(&["messageId"], MAX_NAME),
-            planned(&["timestamp"], TIMESTAMP_MAX),
-        ];
-        plan.extend(PAGE_AT.iter().map(|(_, at)| planned(at, MAX_PATH)));
-        plan.push(planned(&["event"], MAX_NAME));
-        plan.push(planned(&["properties"], 0));
-        plan.push(planned(&["traits"], 0));
-        for path in &model.fields.paths {
-            plan.push(planned(&path.split('.').collect::<Vec<_>>(), MAX_TEXT));
+        let mut plan = Vec::new();
+        Event::each_planned(model, |path, max| {
+            plan.push(Planned {
+                keys: match path {
+                    "" => Vec::new(),
+                    _ => path.split('.').map(str::to_owned).collect(),
+                },
+                max,
+            })
+        });
+        plan
+    }
+
+    /// [`Event::plan`] as `each(path, max)` in slot order, each path's keys joined by dots
+    /// (no key holds one: paths are split at them), empty for a slot never asked for.
+    pub fn each_planned(model: &Model, mut each: impl FnMut(&str, usize)) {
+        each("type", MAX_NAME);
+        each("messageId", MAX_NAME);
+        each("timestamp", TIMESTAMP_MAX);
+        for path in PAGE_PATHS {
+            each(path, MAX_PATH);
         }
+        each("event", MAX_NAME);
+        each("properties", 0);
+        each("traits", 0);
+        for path in &model.fields.paths {
+            each(path, MAX_TEXT);
+        }
+        let mut at = String::new();
         for kind in [EventKind::Identify, EventKind::Group] {
             for name in &model.traits.paths {
-                plan.push(planned(
-                    &trait_keys(kind, name).unwrap_or_default(),
-                    MAX_TEXT,
-                ));
+                at.clear();
+                if let Some(rest) = trait_path(kind, name) {
+                    at.push_str("traits.");
+                    at.push_str(rest);
+                }
+                each(&at, MAX_TEXT);
             }
         }
-        plan
     }
 }
 
@@ -313,23 +336,37 @@ impl Event {
     /// `type`, `messageId` and `timestamp` (slots 0 to 2, asked of every event), in ascending
     /// order (a reader that joins texts in slot order relies on it).
     pub fn kind_slots(kind: EventKind, model: &Model) -> Vec<usize> {
+        let mut slots = Vec::new();
+        Event::each_kind_slot(kind, model, |slot| slots.push(slot));
+        slots
+    }
+
+    /// [`Event::kind_slots`] as `each(slot)`, in the same order.
+    pub fn each_kind_slot(kind: EventKind, model: &Model, mut each: impl FnMut(usize)) {
         let fields = MODEL_FIELDS..MODEL_FIELDS + model.fields.paths.len();
-        let traits = |kind| {
-            let base = trait_slots(model, kind);
-            base..base + model.traits.paths.len()
-        };
-        match kind {
-            EventKind::Page => PAGE_AT
-                .iter()
-                .map(|(slot, _)| *slot)
-                .chain([PROPERTIES])
-                .chain(fields)
-                .collect(),
-            EventKind::Track => [EVENT, PROPERTIES].into_iter().chain(fields).collect(),
+        let (first, rest): (&[usize], _) = match kind {
+            EventKind::Page => (
+                &[
+                    PAGE_AT[0].0,
+                    PAGE_AT[1].0,
+                    PAGE_AT[2].0,
+                    PAGE_AT[3].0,
+                    PROPERTIES,
+                ],
+                fields,
+            ),
+            EventKind::Track => (&[EVENT, PROPERTIES], fields),
             EventKind::Identify | EventKind::Group => {
-                std::iter::once(TRAITS).chain(traits(kind)).collect()
+                let base = trait_slots(model, kind);
+                (&[TRAITS], base..base + model.traits.paths.len())
             }
-            EventKind::Unscored => Vec::new(),
+            EventKind::Unscored => (&[], 0..0),
+        };
+        for &slot in first {
+            each(slot);
+        }
+        for slot in rest {
+            each(slot);
         }
     }
 }
@@ -367,14 +404,11 @@ fn trait_slots(model: &Model, kind: EventKind) -> usize {
 
 /// Where a `kind` event holds the trait `name`: `traits.title` for identify, and for group only
 /// the company's traits (`company.employees` is `traits.employees` of a group call).
-fn trait_keys(kind: EventKind, name: &str) -> Option<Vec<&str>> {
-    let mut at = vec!["traits"];
-    match (kind, name.strip_prefix("company.")) {
-        (EventKind::Group, Some(rest)) => at.extend(rest.split('.')),
-        (EventKind::Group, None) => return None,
-        _ => at.extend(name.split('.')),
+fn trait_path(kind: EventKind, name: &str) -> Option<&str> {
+    match kind {
+        EventKind::Group => name.strip_prefix("company."),
+        _ => Some(name),
     }
-    Some(at)
 }
 
 impl Event {
@@ -443,13 +477,14 @@ fn normalize_path_into(raw: &str, out: &mut String) {
     }
 }
 
-/// Calls `f` with the keys of a dotted `path`, held on the stack for the usual few.
-fn with_keys<T>(path: &str, f: impl FnOnce(&[&str]) -> T) -> T {
+/// Calls `f` with `first` (if any) and the keys of a dotted `path`, held on the stack for the
+/// usual few.
+fn with_keys<T>(first: Option<&str>, path: &str, f: impl FnOnce(&[&str]) -> T) -> T {
     let mut keys = [""; 8];
     let mut depth = 0;
-    for key in path.split('.') {
+    for key in first.into_iter().chain(path.split('.')) {
         if depth == keys.len() {
-            return f(&path.split('.').collect::<Vec<_>>());
+            return f(&first.into_iter().chain(path.split('.')).collect::<Vec<_>>());
         }
         keys[depth] = key;
         depth += 1;

@@ -45,9 +45,9 @@ export function timeOf(v) {
 }
 
 /**
- * The plan of one model, made once: `text` holds every key of every planned path, one after
- * the other; `shape` is, for each field, its longest text in UTF-8 bytes, the number of keys of
- * its path and each key's length in UTF-16 units, after two first numbers: the count of fields
+ * The plan of one model, made once: `text` holds every planned path (its keys joined by dots),
+ * one after the other; `shape` is, for each field, its longest text in UTF-8 bytes and its
+ * path's length in UTF-16 units, after two first numbers: the count of fields
  * and how many of the first are read from every event (type, messageId, timestamp); then for
  * `page`, `track`, `identify` and `group` the count of the other slots read for that type, and
  * the slots, a slot plus `OR_ELSE` when it is read only if the one before it is absent (the
@@ -64,13 +64,9 @@ export function makePlan(text, shape, memory, outAt, bytesAt) {
   let bytes = 0;
   for (let i = 0; i < n; i++) {
     const max = shape[at++];
-    const path = [];
-    for (let k = shape[at++]; k > 0; k--) {
-      const to = from + shape[at++];
-      path.push(text.slice(from, to));
-      from = to;
-    }
-    keys.push(path);
+    const to = from + shape[at++];
+    keys.push(to === from ? [] : text.slice(from, to).split("."));
+    from = to;
     maxes.push(max);
     starts.push(bytes);
     bytes += max;

@@ -67,41 +67,39 @@ struct Buffers {
 
 impl Reader {
     pub fn new(model: &Model) -> Reader {
-        let plan = Event::plan(model);
-        // The keys one after the other, and the shape `makePlan` reads them by.
+        // The fields' paths one after the other, and the shape `makePlan` reads them by.
         let mut text = String::new();
-        let mut shape = vec![plan.len() as u32, COMMON_SLOTS as u32];
-        let mut starts = Vec::with_capacity(plan.len());
+        let mut shape = vec![0, COMMON_SLOTS as u32];
+        let mut starts = Vec::new();
         let mut bytes = 0;
-        for p in &plan {
-            shape.push(p.max as u32);
-            shape.push(p.keys.len() as u32);
-            for key in &p.keys {
-                text.push_str(key);
-                shape.push(key.encode_utf16().count() as u32);
-            }
+        Event::each_planned(model, |path, max| {
+            shape.push(max as u32);
+            shape.push(path.encode_utf16().count() as u32);
+            text.push_str(path);
             starts.push(bytes as u32);
-            bytes += p.max;
-        }
+            bytes += max;
+        });
+        shape[0] = starts.len() as u32;
         for kind in [
             EventKind::Page,
             EventKind::Track,
             EventKind::Identify,
             EventKind::Group,
         ] {
-            let slots = Event::kind_slots(kind, model);
-            shape.push(slots.len() as u32);
-            for slot in slots {
+            let count = shape.len();
+            shape.push(0);
+            Event::each_kind_slot(kind, model, |slot| {
                 let or_else = if Event::OR_ELSE.contains(&slot) {
                     OR_ELSE
                 } else {
                     0
                 };
                 shape.push(slot as u32 | or_else);
-            }
+            });
+            shape[count] = (shape.len() - count - 1) as u32;
         }
         let out = Buffers {
-            fields: vec![0.0; 2 * plan.len()],
+            fields: vec![0.0; 2 * starts.len()],
             bytes: vec![0; bytes],
         };
         Reader {
