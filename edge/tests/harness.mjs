@@ -332,9 +332,17 @@ export class Visitor {
  */
 export async function makeLead(worker, traits) {
   const visitor = new Visitor(worker.url);
-  for (const path of ["/", "/product", "/pricing", "/pricing"]) await visitor.view(path);
+  const seen = [];
+  for (const path of ["/", "/product", "/pricing", "/pricing"]) {
+    const { status, origin } = await visitor.view(path);
+    seen.push(`${path}: HTTP ${status}, the origin saw ${JSON.stringify(origin)}`);
+  }
   const answer = await visitor.send({ type: "identify", traits });
-  if (answer.body.status !== "handed-off") throw new Error(`${traits.email} was not handed off: ${JSON.stringify(answer.body)}`);
+  if (answer.body.status !== "handed-off") {
+    // What each page view did and what the worker logged last: a flaky failure says why.
+    const log = (worker.output ?? []).join("").split("\n").slice(-20).join("\n");
+    throw new Error(`${traits.email} was not handed off: ${JSON.stringify(answer.body)}\n${seen.join("\n")}\nthe worker's log, last lines:\n${log}`);
+  }
   return { key: `b2b-saas:${(await visitor.view("/")).origin.visitor}`, visitor, answer };
 }
 
