@@ -452,20 +452,29 @@ fn normalize_path_into(raw: &str, out: &mut String) {
     // (`/landing?next=https://x.io/pricing` is a view of `/landing`).
     // (Sliced by `get` after a byte search: a slice or text search that could fail would bring
     // the panic's formatting of characters into the module.)
+    // (Searched byte by byte: ASCII bytes are whole characters, and the standard library's
+    // pattern searchers cost the small module more code than these loops.)
     if !path.starts_with('/') {
         if let Some(i) = path.as_bytes().windows(3).position(|w| w == b"://") {
             let (scheme, rest) = (path.get(..i).unwrap_or_default(), path.get(i + 3..));
-            if !scheme.contains(['/', '?', '#']) {
+            if !scheme.bytes().any(|b| matches!(b, b'/' | b'?' | b'#')) {
                 let rest = rest.unwrap_or_default();
-                path = rest.find('/').and_then(|j| rest.get(j..)).unwrap_or("/");
+                path = rest
+                    .bytes()
+                    .position(|b| b == b'/')
+                    .and_then(|j| rest.get(j..))
+                    .unwrap_or("/");
             }
         }
     }
-    let path = path
-        .split(['?', '#'])
-        .next()
-        .unwrap_or_default()
-        .trim_end_matches('/');
+    let mut end = path
+        .bytes()
+        .position(|b| b == b'?' || b == b'#')
+        .unwrap_or(path.len());
+    while end > 0 && path.as_bytes()[end - 1] == b'/' {
+        end -= 1;
+    }
+    let path = path.get(..end).unwrap_or_default();
     out.clear();
     if !path.starts_with('/') {
         out.push('/');
@@ -475,6 +484,18 @@ fn normalize_path_into(raw: &str, out: &mut String) {
     } else {
         out.push_str(&crate::format::host::lowercase(path));
     }
+}
+
+/// The keys of a path joined by dots, as errors name the field.
+fn dotted(path: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, key) in path.iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(key);
+    }
+    out
 }
 
 /// Calls `f` with `first` (if any) and the keys of a dotted `path`, held on the stack for the
@@ -502,7 +523,7 @@ fn text<'s>(
         Field::Absent => Ok(None),
         Field::Str(s) => Ok(Some(s)),
         Field::TooLong(n) => Err(too_long(path, n, max)),
-        other => Err(type_error(&path.join("."), "a string", &other)),
+        other => Err(type_error(&dotted(path), "a string", &other)),
     }
 }
 
@@ -525,7 +546,7 @@ fn value_into(
         Field::Num(n) if n.is_finite() => Some(Value::Num(n)),
         Field::Bool(b) => Some(Value::Bool(b)),
         Field::TooLong(n) => return Err(too_long(path, n, MAX_TEXT)),
-        Field::Num(_) => return Err(EventError::new(path.join("."), "must be a finite number")),
+        Field::Num(_) => return Err(EventError::new(dotted(path), "must be a finite number")),
         Field::Absent | Field::Other(_) => None,
     };
     Ok(())
@@ -542,10 +563,7 @@ fn lowercase_into(text: &str, into: &mut String) {
 }
 
 fn too_long(path: &[&str], n: usize, max: usize) -> EventError {
-    EventError::new(
-        path.join("."),
-        format!("is {n} bytes long, more than {max}"),
-    )
+    EventError::new(dotted(path), format!("is {n} bytes long, more than {max}"))
 }
 
 fn type_error(field: &str, wanted: &str, got: &Field<'_>) -> EventError {
@@ -572,6 +590,9 @@ mod tests {
     #[test]
     fn paths_are_normalized_for_matching() {
         assert_eq!(normalize_path("/Pricing/"), "/pricing");
+        assert_eq!(normalize_path("/Pricing//#a/"), "/pricing");
+        assert_eq!(normalize_path("//"), "/");
+        assert_eq!(normalize_path("x.io/a://b"), "/x.io/a://b");
         assert_eq!(
             normalize_path("https://acme.io/Product/A?utm=x#top"),
             "/product/a"

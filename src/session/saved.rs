@@ -112,6 +112,16 @@ pub fn save(model: &Model, session: &Session) -> String {
     base64url(&out.0)
 }
 
+/// Appends `items` separated by commas (a join the small module need not carry).
+fn push_list(out: &mut String, items: &[String]) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item);
+    }
+}
+
 /// What `restore` did with a saved session.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Restored {
@@ -291,7 +301,7 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
                 carried[i] = true;
                 *slot = adapt(tallies[i].1.clone(), rule.kind());
             }
-            None => fresh.push(id),
+            None => fresh.push(id.to_owned()),
         }
     }
     let lost = carried.iter().filter(|c| !**c).count();
@@ -315,10 +325,12 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
             plural_y(kept)
         ));
         if !fresh.is_empty() {
-            why.push_str(&format!("; starting new tallies for {}", fresh.join(", ")));
+            why.push_str("; starting new tallies for ");
+            push_list(&mut why, &fresh);
         }
         if !dropped.is_empty() {
-            why.push_str(&format!("; dropped {}", dropped.join(", ")));
+            why.push_str("; dropped ");
+            push_list(&mut why, &dropped);
         }
         Restored::Migrated(why)
     };

@@ -21,7 +21,7 @@ pub(super) fn error(message: &str, field: &str, problems: Option<JsValue>) -> Js
     let _ = Reflect::set(
         &err,
         &JsValue::from_str("field"),
-        &JsValue::from_str(field.trim_end_matches('.')),
+        &JsValue::from_str(field.strip_suffix('.').unwrap_or(field)),
     );
     if let Some(p) = problems {
         let _ = Reflect::set(&err, &JsValue::from_str("problems"), &p);
