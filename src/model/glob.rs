@@ -123,14 +123,17 @@ fn tokenize(pattern: &str, path: bool) -> Vec<Token> {
     tokens
 }
 
+/// The text of `tokens` if they are all characters (a loop: the small module reads globs with
+/// it, and a `collect` into an `Option` costs more code).
 fn literal(tokens: &[Token]) -> Option<String> {
-    tokens
-        .iter()
-        .map(|t| match t {
-            Token::Char(c) => Some(*c),
-            _ => None,
-        })
-        .collect()
+    let mut text = String::new();
+    for t in tokens {
+        match t {
+            Token::Char(c) => text.push(*c),
+            _ => return None,
+        }
+    }
+    Some(text)
 }
 
 fn shape_of(tokens: Vec<Token>) -> Shape {
@@ -159,13 +162,13 @@ fn shape_of(tokens: Vec<Token>) -> Shape {
             return Shape::Segment(s);
         }
     }
-    let lead = tokens
-        .iter()
-        .map_while(|t| match t {
-            Token::Char(c) => Some(*c),
-            _ => None,
-        })
-        .collect();
+    let mut lead = String::new();
+    for t in &tokens {
+        match t {
+            Token::Char(c) => lead.push(*c),
+            _ => break,
+        }
+    }
     Shape::General { lead, tokens }
 }
 

@@ -588,6 +588,21 @@ mod tests {
     }
 
     #[test]
+    fn deep_paths_keep_every_key() {
+        let deep = "a.b.c.d.e.f.g.h.i.j";
+        assert_eq!(with_keys(None, deep, |k| k.join(".")), deep);
+        assert_eq!(
+            with_keys(Some("traits"), deep, |k| k.join(".")),
+            format!("traits.{deep}")
+        );
+        assert_eq!(
+            with_keys(Some("traits"), "a.b", |k| k.join(".")),
+            "traits.a.b"
+        );
+        assert_eq!(dotted(&["", "a", "", "b"]), ".a..b");
+    }
+
+    #[test]
     fn paths_are_normalized_for_matching() {
         assert_eq!(normalize_path("/Pricing/"), "/pricing");
         assert_eq!(normalize_path("/Pricing//#a/"), "/pricing");
