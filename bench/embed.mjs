@@ -1,14 +1,16 @@
 // The embed as a website ships it, in headless Chromium on 127.0.0.1: what each file costs
 // (gzip -9 bytes) and how long from navigation to the first score and to the sales CTA, for a
 // first visit and for a returning MQL, on the demo (with its debug overlay) and on a production
-// page (tests/browser/pages/t/shop: the embed alone), and the bar: the same page scored by the
-// scorer written by hand for the model (bench/pages/bar). Medians of --runs (default 15) page loads,
+// page (tests/browser/pages/t/shop: the embed alone), and the bar: that page with the embed's tag
+// replaced by the scorer written by hand for the model (bench/bar-page.js, which imports
+// bench/hand-scorer.mjs as the embed imports the module). Medians of --runs (default 15) page loads,
 // each in a fresh browser context: a first visit starts with an empty HTTP cache, a returning
 // visitor has the files cached from the pages before (served with max-age=3600). Strict CSP.
 // Usage: node bench/embed.mjs [--runs 15] [--site www] [--latency 0]   (--site: another build of
 // the demo to compare; --latency: each request's round trip in ms, as Chromium emulates a network,
 // for what a visitor away from the server waits)
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { launchChromium } from "../scripts/chromium.mjs";
@@ -73,8 +75,15 @@ async function load(context, url) {
   return t;
 }
 
-// bench/pages/bar: the production page with the hand-written scorer instead of the embed (the bar).
-const server = await serve({ root: www, also: [`${root}tests/browser/pages`, `${root}bench/pages`, `${root}bench`], port: 0, cacheControl: "max-age=3600" });
+// The bar: the production page made here with the hand-written scorer's tag in place of the
+// embed's, so that the two stay the same page (served at /bar/; its scripts from bench/).
+const barRoot = mkdtempSync(`${tmpdir()}/mqlscore-bar-`);
+const shop = readFileSync(`${root}tests/browser/pages/t/shop/index.html`, "utf8");
+const embedTag = /<script src="\/pkg\/embed\/mqlscore-embed\.js"[^>]*><\/script>/;
+if (!embedTag.test(shop)) throw new Error("tests/browser/pages/t/shop/index.html: the embed's tag was not found");
+mkdirSync(`${barRoot}/bar`);
+writeFileSync(`${barRoot}/bar/index.html`, shop.replace(embedTag, '<script src="/bar-page.js"></script>'));
+const server = await serve({ root: www, also: [`${root}tests/browser/pages`, barRoot, `${root}bench`], port: 0, cacheControl: "max-age=3600" });
 const base = `http://127.0.0.1:${server.address().port}`;
 const browser = await launchChromium();
 const median = (xs) => {
@@ -114,6 +123,7 @@ for (const [name, path, before] of scenarios) {
 }
 await browser.close();
 server.close();
+rmSync(barRoot, { recursive: true, force: true });
 
 const ms = (x) => (x === null ? "—" : `${x.toFixed(1)} ms`);
 console.log(`\nthe embed in Chromium (${www.replace(root, "")}, ${runs} loads each, medians from navigation start${latency ? `, ${latency} ms per round trip` : ""})`);

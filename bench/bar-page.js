@@ -1,5 +1,6 @@
-// The hand-written scorer as a page would load it (see index.html): once the document is parsed,
-// import it, score the page view, mark <html> and the first score as the embed does.
+// The bar of bench/embed.mjs: the hand-written scorer as a page would load it, in place of the
+// embed's tag on the production page. Once the document is parsed it imports the scorer, scores
+// the page view and marks <html> and the first score as the embed does.
 document.addEventListener("DOMContentLoaded", async () => {
   const { HandScorer } = await import("/hand-scorer.mjs");
   const now = Date.now();
