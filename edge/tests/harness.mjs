@@ -335,7 +335,7 @@ export async function makeLead(worker, traits) {
   const seen = [];
   for (const path of ["/", "/product", "/pricing", "/pricing"]) {
     const { status, origin } = await visitor.view(path);
-    seen.push(`${path}: HTTP ${status}, the origin saw ${JSON.stringify(origin)}`);
+    seen.push(`${path}: HTTP ${status}, ${visitor.setCookies} cookies set (this one ${visitor.cookie?.length ?? 0} characters), the origin saw ${JSON.stringify(origin)}`);
   }
   const answer = await visitor.send({ type: "identify", traits });
   if (answer.body.status !== "handed-off") {
