@@ -32,12 +32,12 @@ const snippets = readdirSync(`${pkg}/snippets`, { recursive: true }).filter((f) 
 const liteSnippets = existsSync(`${pkg}/lite/snippets`) ? readdirSync(`${pkg}/lite/snippets`, { recursive: true }).filter((f) => f.endsWith(".js")) : [];
 const files = [
   ["embed/mqlscore-embed.js (the tag)", gz(`${pkg}/embed/mqlscore-embed.js`)],
-  ["lite/mqlscore.js (the small module's glue, its snippets bundled in; a production page)", gz(`${pkg}/lite/mqlscore.js`) + liteSnippets.reduce((s, f) => s + gz(`${pkg}/lite/snippets/${f}`), 0)],
-  ["lite/mqlscore_bg.wasm (the small scoring module; a production page)", gz(`${pkg}/lite/mqlscore_bg.wasm`)],
-  ["models/b2b-saas.mqlc (the site's model, compiled; a production page)", gz(`${www}/models/b2b-saas.mqlc`)],
-  ["mqlscore.js + snippets (the full module's glue; the demo, whose overlay edits the model)", gz(`${pkg}/mqlscore.js`) + snippets.reduce((s, f) => s + gz(`${pkg}/snippets/${f}`), 0)],
-  ["mqlscore_bg.wasm (the full scoring module; the demo)", gz(`${pkg}/mqlscore_bg.wasm`)],
-  ["models/b2b-saas.json (the site's model document; the demo)", gz(`${root}models/b2b-saas.json`)],
+  ["lite/mqlscore.js (the small module's glue, its snippets bundled in; a production page and the demo)", gz(`${pkg}/lite/mqlscore.js`) + liteSnippets.reduce((s, f) => s + gz(`${pkg}/lite/snippets/${f}`), 0)],
+  ["lite/mqlscore_bg.wasm (the small scoring module; a production page and the demo)", gz(`${pkg}/lite/mqlscore_bg.wasm`)],
+  ["models/b2b-saas.mqlc (the site's model, compiled; a production page and the demo)", gz(`${www}/models/b2b-saas.mqlc`)],
+  ["mqlscore.js + snippets (the full module's glue; the overlay, to score a document)", gz(`${pkg}/mqlscore.js`) + snippets.reduce((s, f) => s + gz(`${pkg}/snippets/${f}`), 0)],
+  ["mqlscore_bg.wasm (the full scoring module; the overlay, to score a document)", gz(`${pkg}/mqlscore_bg.wasm`)],
+  ["models/b2b-saas.json (the site's model document; the demo's overlay)", gz(`${root}models/b2b-saas.json`)],
   ["embed/mqlscore-debug.js (overlay, on request)", gz(`${pkg}/embed/mqlscore-debug.js`)],
   ["train/ (training module, on request)", gz(`${pkg}/train/mqlscore_bg.wasm`) + gz(`${pkg}/train/mqlscore.js`)],
 ];
