@@ -8,3 +8,4 @@ pub mod number;
 pub mod search;
 pub mod time;
 pub mod value;
+pub mod varint;

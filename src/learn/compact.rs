@@ -6,6 +6,7 @@
 //! ([`CompactEvents::to_json`]).
 
 use crate::format::json::Json;
+use crate::format::varint;
 use crate::session::event::{EventSource, Field};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -111,7 +112,7 @@ impl Packer {
             Json::Num(n) => match whole(*n) {
                 Some(i) => {
                     out.push(INTEGER);
-                    write_varint(out, (i << 1 ^ i >> 63) as u64);
+                    varint::push(out, varint::zigzag(i));
                 }
                 None => {
                     out.push(NUMBER);
@@ -175,9 +176,9 @@ impl Packer {
             None => None,
         };
         match shared {
-            Some(k) => write_varint(out, u64::from(k) << 1),
+            Some(k) => varint::push(out, u64::from(k) << 1),
             None => {
-                write_varint(out, (text.len() as u64) << 1 | 1);
+                varint::push(out, (text.len() as u64) << 1 | 1);
                 out.extend_from_slice(text.as_bytes());
             }
         }
@@ -191,15 +192,7 @@ fn whole(n: f64) -> Option<i64> {
 }
 
 fn write_count(out: &mut Vec<u8>, n: usize) {
-    write_varint(out, n as u64);
-}
-
-fn write_varint(out: &mut Vec<u8>, mut n: u64) {
-    while n >= 0x80 {
-        out.push(n as u8 | 0x80);
-        n >>= 7;
-    }
-    out.push(n as u8);
+    varint::push(out, n as u64);
 }
 
 /// The number at the start of `bytes`, and what follows it. The bytes are the packer's own, so

@@ -18,6 +18,7 @@ use super::{
 };
 use crate::errors::{ModelError, Problem};
 use crate::format::fingerprint::fnv1a;
+use crate::format::varint;
 
 const MAGIC: &[u8; 4] = b"MQLC";
 /// The format this build writes and reads.
@@ -131,16 +132,8 @@ impl Model {
     }
 }
 
-fn uint(w: &mut Vec<u8>, mut n: usize) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            w.push(byte);
-            return;
-        }
-        w.push(byte | 0x80);
-    }
+fn uint(w: &mut Vec<u8>, n: usize) {
+    varint::push(w, n as u64);
 }
 
 fn num(w: &mut Vec<u8>, x: f64) {

@@ -11,6 +11,7 @@
 
 use crate::errors::RestoreError;
 use crate::format::value::Value;
+use crate::format::varint;
 use crate::model::{Model, TallyKind};
 use crate::session::{Hit, Session, Tally};
 
@@ -376,16 +377,12 @@ fn adapt(tally: Tally, kind: TallyKind) -> Tally {
 struct Writer(Vec<u8>);
 
 impl Writer {
-    fn varint(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.0.push((v as u8) | 0x80);
-            v >>= 7;
-        }
-        self.0.push(v as u8);
+    fn varint(&mut self, v: u64) {
+        varint::push(&mut self.0, v);
     }
 
     fn zigzag(&mut self, v: i64) {
-        self.varint(((v << 1) ^ (v >> 63)) as u64);
+        self.varint(varint::zigzag(v));
     }
 
     fn str(&mut self, s: &str) {
