@@ -87,7 +87,8 @@ let shownNotes = 0;
 export async function attach(embed) {
   hooks = embed;
   hooks.clock = storedClock();
-  doc = siteDoc = await hooks.document;
+  // A site whose model is a document hands it over; beside a compiled one it was fetched.
+  doc = siteDoc = hooks.siteModel instanceof Uint8Array ? await hooks.document : hooks.siteModel;
   const tried = await storedModel();
   if (tried) hooks.model = doc = tried;
   try {

@@ -168,7 +168,7 @@
       const mqlc = /\.mqlc(?=[?#]|$)/;
       const compiled = mqlc.test(modelUrl);
       // The overlay shows and edits the model's document: the .json of the same name as a .mqlc.
-      if (debug) hooks.document = fetch(modelUrl.replace(mqlc, ".json")).then((res) => res.json()).catch(() => null);
+      if (debug && compiled) hooks.document = fetch(modelUrl.replace(mqlc, ".json")).then((res) => res.json()).catch(() => null);
       // The module's .wasm (beside its glue) is fetched with the glue, not once the glue has
       // loaded: a round trip less before the first score.
       const glue = compiled ? liteUrl : engineUrl;
@@ -330,7 +330,7 @@
     set engine(module) { engine = module; },
     engineUrl,
     get siteModel() { return siteModel; },
-    /** The site model's document, a promise (of null if it could not be fetched or read). */
+    /** The document beside a compiled site model, a promise (of null if it could not be fetched or read). */
     document: null,
     get model() { return model; },
     /** A model to try before the session opens (the overlay's edit, kept for this tab). */
