@@ -82,6 +82,12 @@ pub trait EventSource {
         let _ = slot;
         self.field(path, max)
     }
+
+    /// Whether [`EventSource::planned`] answers every slot of the plan without its path, so
+    /// that a reader need not split a path into keys unless the field is at fault.
+    fn by_slot(&self) -> bool {
+        false
+    }
 }
 
 /// A field an event read may ask for: its path and the longest text wanted.
@@ -259,9 +265,7 @@ impl Event {
         self.traits.resize(traits, None);
         for (i, (name, into)) in model.traits.paths.iter().zip(&mut self.traits).enumerate() {
             match trait_path(kind, name) {
-                Some(rest) => with_keys(Some("traits"), rest, |keys| {
-                    value_into(source, base + i, keys, into)
-                })?,
+                Some(rest) => field_into(source, base + i, Some("traits"), rest, into)?,
                 None => *into = None,
             }
         }
@@ -271,9 +275,7 @@ impl Event {
         };
         self.fields.resize(fields, None);
         for (i, (path, into)) in model.fields.paths.iter().zip(&mut self.fields).enumerate() {
-            with_keys(None, path, |keys| {
-                value_into(source, MODEL_FIELDS + i, keys, into)
-            })?;
+            field_into(source, MODEL_FIELDS + i, None, path, into)?;
             if let Some(v) = into {
                 v.fold();
             }
@@ -525,6 +527,21 @@ fn text<'s>(
         Field::TooLong(n) => Err(too_long(path, n, max)),
         other => Err(type_error(&dotted(path), "a string", &other)),
     }
+}
+
+/// Reads the field at `first.path` (the path dotted) into `into` as [`value_into`] does, with the
+/// path split into keys only for a source that reads field by field, or to name a field at fault.
+fn field_into(
+    source: &dyn EventSource,
+    slot: usize,
+    first: Option<&str>,
+    path: &str,
+    into: &mut Option<Value>,
+) -> Result<(), EventError> {
+    if source.by_slot() && value_into(source, slot, &[], into).is_ok() {
+        return Ok(());
+    }
+    with_keys(first, path, |keys| value_into(source, slot, keys, into))
 }
 
 /// Reads the value at `path` into `into`, reusing the memory of a text it held.

@@ -111,6 +111,10 @@ impl EventSource for Fields<'_, '_> {
             _ => Field::Absent,
         }
     }
+
+    fn by_slot(&self) -> bool {
+        true
+    }
 }
 
 /// Reads a value at `node` of the plan into `out`.

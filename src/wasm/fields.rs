@@ -270,6 +270,10 @@ impl EventSource for Read<'_> {
             _ => Field::Absent,
         }
     }
+
+    fn by_slot(&self) -> bool {
+        true
+    }
 }
 
 /// Reads `path` from a JavaScript value without trusting it: getters that throw, proxies and
