@@ -99,6 +99,26 @@ fn segment_events_with_iso_timestamps_and_duplicates() {
 }
 
 #[wasm_bindgen_test]
+fn a_huge_number_reads_as_its_digits_in_text_tests() {
+    // JavaScript writes 1e21 as "1e+21"; a rule testing a number's text sees the digits people
+    // write, as it does natively, whatever the host's notation.
+    let model = r#"{"id":"x","version":1,"thresholds":{"fit":1},"fit":{"rules":[
+        {"id":"big","points":5,"when":{"trait":"company.revenue","glob":"1000000000000000000000"}},
+        {"id":"huge","points":7,"when":{"trait":"company.revenue","glob":"15000*"}}]}}"#;
+    let fit = |revenue: &str| {
+        let mut s = Scorer::new(js(model).unchecked_into()).unwrap();
+        let r: JsValue = s
+            .group(js(&format!(r#"{{"revenue":{revenue}}}"#)).unchecked_into())
+            .unwrap()
+            .into();
+        num(&r, "fit")
+    };
+    assert_eq!(fit("1e21"), 5.0);
+    assert_eq!(fit("1.5e300"), 7.0);
+    assert_eq!(fit("18446744073709551616"), 0.0);
+}
+
+#[wasm_bindgen_test]
 fn identify_and_group_move_the_fit_half() {
     let mut s = scorer();
     s.identify(

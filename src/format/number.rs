@@ -42,8 +42,11 @@ impl fmt::Display for Shown {
         // its last digits above 2^53 / 10^6 (an epoch-ms time 1793610008242 came out as
         // 1793610008241.999872). `a - whole` is exact.
         let whole = a.trunc();
+        if whole >= TWO_TO_64 {
+            return f.write_str(&whole_digits(a));
+        }
         let mut frac = ((a - whole) * 1e6).round() as u64;
-        let mut int = whole as u128;
+        let mut int = whole as u64;
         if frac == 1_000_000 {
             int += 1;
             frac = 0;
@@ -74,6 +77,44 @@ impl fmt::Display for Shown {
     }
 }
 
+/// The first whole number a `u64` cannot hold.
+const TWO_TO_64: f64 = 18_446_744_073_709_551_616.0;
+
+/// A whole number too large for a `u64` as its shortest digits and the zeros after them
+/// (`1e+21` as `1000000000000000000000`), alike in every host: the host writes the digits
+/// (JavaScript's `String` in WebAssembly, which turns to exponents at 1e21), so the module
+/// carries neither float formatting nor 128-bit division.
+fn whole_digits(a: f64) -> String {
+    whole_digits_of(&super::host::number_text(a))
+}
+
+/// [`whole_digits`] of the host's text (digits, perhaps a point, perhaps an exponent), read
+/// byte by byte: the standard library's pattern searchers and integer parser cost the module
+/// more than this loop.
+fn whole_digits_of(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let (mut fraction, mut exponent) = (0usize, 0usize);
+    let (mut after_point, mut in_exponent) = (false, false);
+    for b in text.bytes() {
+        match b {
+            b'0'..=b'9' if in_exponent => {
+                exponent = (exponent * 10 + usize::from(b - b'0')).min(400);
+            }
+            b'0'..=b'9' => {
+                out.push(char::from(b));
+                fraction += usize::from(after_point);
+            }
+            b'.' => after_point = true,
+            b'e' | b'E' => in_exponent = true,
+            _ => {}
+        }
+    }
+    for _ in fraction..exponent {
+        out.push('0');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,6 +135,31 @@ mod tests {
         for n in [0.0, 7.0, 9_007_199_254_740_991.0, 1e18] {
             assert_eq!(Shown(n).to_string().parse::<f64>().unwrap(), n);
         }
+        // Beyond a u64: the shortest digits and zeros, as the host writes them without
+        // exponents (JavaScript writes 1e+21 and 1.5e+300; the module turns them into these).
+        for n in [
+            TWO_TO_64,
+            1e20,
+            1e21,
+            1.5e300,
+            f64::MAX,
+            123_456_789_012_345_680_000_000.0,
+        ] {
+            let shown = Shown(n).to_string();
+            assert!(shown.bytes().all(|b| b.is_ascii_digit()), "{shown}");
+            assert_eq!(shown.parse::<f64>().unwrap(), n, "{shown}");
+            assert_eq!(shown, format!("{n}"));
+        }
+        assert_eq!(Shown(-1e21).to_string(), "-1000000000000000000000");
+        assert_eq!(super::whole_digits_of("1.5e+300").len(), 301);
+        assert_eq!(
+            super::whole_digits_of("1e+21"),
+            format!("1{}", "0".repeat(21))
+        );
+        assert_eq!(
+            super::whole_digits_of("18446744073709552000"),
+            "18446744073709552000"
+        );
         assert_eq!(Shown(2.5).to_string(), "2.5");
         assert_eq!(Shown(0.9999997).to_string(), "1");
         assert_eq!(Shown(-1.125).to_string(), "-1.125");

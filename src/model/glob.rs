@@ -176,7 +176,12 @@ fn shape_of(tokens: Vec<Token>) -> Shape {
 /// of up to 127 characters (page paths and names, nearly always) keeps the set in one `u128`
 /// and allocates nothing; longer text keeps it in vectors.
 fn matches_tokens(tokens: &[Token], text: &str) -> bool {
-    let n = text.chars().count();
+    // Characters counted by the bytes that start one (the standard library's counter is
+    // several times the size in WebAssembly).
+    let mut n = 0;
+    for b in text.bytes() {
+        n += usize::from(b & 0xc0 != 0x80);
+    }
     if n < 128 {
         matches_in_bits(tokens, text, n)
     } else {
