@@ -6,7 +6,7 @@
 //! while its JavaScript host already has all three (`String.prototype.toLowerCase`, `Number`,
 //! `String`): the `wasm` boundary lends them with [`install`] before the first model is read.
 
-use std::sync::OnceLock;
+use std::cell::Cell;
 
 /// What a host lends the engine.
 #[derive(Debug, Clone, Copy)]
@@ -21,12 +21,21 @@ pub struct Host {
     pub number_text: fn(f64) -> String,
 }
 
-static HOST: OnceLock<Host> = OnceLock::new();
+thread_local! {
+    /// The host lent (per thread: WebAssembly has one; natively the standard library's are
+    /// the host). A cell, not a `OnceLock`: the once-only machinery and its messages cost the
+    /// small module more than the three function pointers.
+    static HOST: Cell<Option<Host>> = const { Cell::new(None) };
+}
 
 /// Lends the engine the host's functions; the first call wins.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub fn install(host: Host) {
-    let _ = HOST.set(host);
+    HOST.with(|h| {
+        if h.get().is_none() {
+            h.set(Some(host));
+        }
+    });
 }
 
 /// `text` in lower case, as rules compare it.
@@ -50,7 +59,7 @@ pub fn number_text(n: f64) -> String {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn host() -> Host {
-    *HOST.get_or_init(|| Host {
+    HOST.with(Cell::get).unwrap_or(Host {
         lowercase: str::to_lowercase,
         decimal: |text| text.parse().ok(),
         number_text: |n| n.to_string(),
@@ -62,7 +71,7 @@ fn host() -> Host {
 /// would be written as `null` (never a trap).
 #[cfg(target_arch = "wasm32")]
 fn host() -> Host {
-    *HOST.get().unwrap_or(&Host {
+    HOST.with(Cell::get).unwrap_or(Host {
         lowercase: str::to_owned,
         decimal: |_| None,
         number_text: |_| "null".to_owned(),
