@@ -441,7 +441,13 @@ impl Test {
             }
             Test::EmailDomain(domains) => {
                 let text = lower();
-                let domain = text.trim().rsplit('@').next().unwrap_or_default();
+                let text = text.trim();
+                // After the last `@` (`get`, not an index: a failed index brings the panic's
+                // character formatting and its Unicode tables into the module).
+                let domain = match text.bytes().rposition(|b| b == b'@') {
+                    Some(at) => text.get(at + 1..).unwrap_or_default(),
+                    None => text,
+                };
                 domains.iter().any(|d| {
                     domain == d
                         || (domain.len() > d.len()

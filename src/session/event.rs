@@ -504,15 +504,36 @@ fn dotted(path: &[&str]) -> String {
 /// usual few.
 fn with_keys<T>(first: Option<&str>, path: &str, f: impl FnOnce(&[&str]) -> T) -> T {
     let mut keys = [""; 8];
+    let mut deep = Vec::new();
     let mut depth = 0;
-    for key in first.into_iter().chain(path.split('.')) {
-        if depth == keys.len() {
-            return f(&first.into_iter().chain(path.split('.')).collect::<Vec<_>>());
+    // Cut at each `.` by hand (`get`, not an index: see `condition`'s email domains): the
+    // standard library's splitter and its byte search cost the small module more than this.
+    let mut push = |key| {
+        if depth < keys.len() {
+            keys[depth] = key;
+        } else {
+            if deep.is_empty() {
+                deep.extend_from_slice(&keys);
+            }
+            deep.push(key);
         }
-        keys[depth] = key;
         depth += 1;
+    };
+    if let Some(first) = first {
+        push(first);
     }
-    f(&keys[..depth])
+    let mut start = 0;
+    for (i, b) in path.bytes().enumerate() {
+        if b == b'.' {
+            push(path.get(start..i).unwrap_or_default());
+            start = i + 1;
+        }
+    }
+    push(path.get(start..).unwrap_or_default());
+    match keys.get(..depth) {
+        Some(few) => f(few),
+        None => f(&deep),
+    }
 }
 
 fn text<'s>(

@@ -199,7 +199,10 @@ pub fn restore(model: &Model, saved: &str) -> Result<(Session, Restored), Restor
         });
     }
     let key = r.str("model id")?;
-    let saved_id = key.rsplit_once('@').map_or(key.as_str(), |(id, _)| id);
+    let saved_id = match key.bytes().rposition(|b| b == b'@') {
+        Some(at) => key.get(..at).unwrap_or_default(),
+        None => key.as_str(),
+    };
     let flags = r.u8("flags")?;
     if flags > 15 {
         return Err(RestoreError::Corrupt("flags"));
