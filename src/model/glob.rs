@@ -176,8 +176,8 @@ fn shape_of(tokens: Vec<Token>) -> Shape {
 /// of up to 127 characters (page paths and names, nearly always) keeps the set in one `u128`
 /// and allocates nothing; longer text keeps it in vectors.
 fn matches_tokens(tokens: &[Token], text: &str) -> bool {
-    // Characters counted by the bytes that start one (the standard library's counter is
-    // several times the size in WebAssembly).
+    // Characters counted by the bytes that start one, in a loop smaller than the standard
+    // library's counter inlined here (34 bytes of the gzipped module).
     let mut n = 0;
     for b in text.bytes() {
         n += usize::from(b & 0xc0 != 0x80);
