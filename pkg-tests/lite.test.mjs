@@ -143,3 +143,21 @@ test("sessions left to the garbage collector grow the engine's memory in a few l
     assert.ok(growths <= 12, `${name}: the memory grew ${growths} times by ${grown} bytes in all`);
   }
 });
+
+test("now left out, undefined or null is the scorer's clock, in both modules", () => {
+  const DAY = 86_400_000;
+  const compiled = new full.Model(models[0][1]).compiled();
+  for (const model of [new full.Model(models[0][1]), new lite.Model(compiled)]) {
+    for (const now of [[], [undefined], [null]]) {
+      const s = model.session();
+      // The clock a year and a month back, so that no other moment could pass for it.
+      s.clockOffsetMs = -400 * DAY;
+      const before = Date.now() - 400 * DAY;
+      const r = s.ingest({ type: "page", properties: { path: "/pricing" } }, ...now);
+      const after = Date.now() - 400 * DAY;
+      assert.ok(r.score > 0, `${now}: scored`);
+      assert.ok(s.lastSeen >= Math.floor(before / 1000) * 1000 && s.lastSeen <= after, `${now}: stamped ${s.lastSeen}, the clock ${before}–${after}`);
+      s.free();
+    }
+  }
+});

@@ -55,6 +55,9 @@ pub(super) struct Reader {
     out: RefCell<Buffers>,
     /// The event read last, whose memory the next one reuses (see [`Reader::with_read`]).
     scratch: RefCell<Event>,
+    /// The model's `id@version` as a JavaScript string, which every result names: made once
+    /// per model, not once per session.
+    pub key: JsValue,
 }
 
 /// The two buffers `readFields` writes into.
@@ -113,6 +116,7 @@ impl Reader {
             starts,
             out: RefCell::new(out),
             scratch: RefCell::new(Event::default()),
+            key: JsValue::from_str(model.key()),
         }
     }
 

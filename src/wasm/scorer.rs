@@ -25,8 +25,6 @@ pub struct Scorer {
     model: Arc<Model>,
     /// The model's plan for reading events in one call, shared by the model's sessions.
     reader: Rc<Reader>,
-    /// `id@version` as a JavaScript string, made once for every result.
-    key: JsValue,
     restored: Option<Restored>,
     clock_offset_ms: f64,
 }
@@ -238,7 +236,6 @@ impl Scorer {
     ) -> Scorer {
         let model = engine.shared_model();
         Scorer {
-            key: JsValue::from_str(model.key()),
             reader,
             model,
             entry: Entry::new(engine),
@@ -264,9 +261,11 @@ impl Scorer {
 
     /// `now` when given (and valid), else the scorer's clock.
     fn now_or(&self, now: Option<TimeInput>) -> Result<f64, JsValue> {
+        // `undefined` and `null` arrive as `None` (the glue tests them), so `Some` is a value:
+        // no second call across the boundary to ask whether it is undefined.
         match now {
-            Some(t) if !t.is_undefined() => time(&t, "now"),
-            _ => Ok(self.now()),
+            Some(t) => time(&t, "now"),
+            None => Ok(self.now()),
         }
     }
 
@@ -277,6 +276,9 @@ impl Scorer {
             .ingest_light(event, now)
             .map_err(|e| event_error(&e))?;
         self.entry.touch();
-        Ok(self.entry.result(&light, now, &self.key).unchecked_into())
+        Ok(self
+            .entry
+            .result(&light, now, &self.reader.key)
+            .unchecked_into())
     }
 }
