@@ -18,11 +18,16 @@ const NOT_UNICODE = 10;
 /** Added to a slot read only when the one before it read as absent (see `makePlan`). */
 const OR_ELSE = 0x80000000;
 
-/** Whether text is valid Unicode (no lone surrogate). */
-const LONE_SURROGATE = /\p{Cs}/u;
+/** Whether text is valid Unicode (encodeURIComponent throws on a lone surrogate). */
 const wellFormed = String.prototype.isWellFormed
   ? (s) => s.isWellFormed()
-  : (s) => !LONE_SURROGATE.test(s);
+  : (s) => {
+      try {
+        return encodeURIComponent(s), true;
+      } catch {
+        return false;
+      }
+    };
 const encoder = new TextEncoder();
 
 /**
