@@ -43,3 +43,14 @@ test("the embed a website ships stays within its budget", () => {
   console.log(`size: embed/mqlscore-embed.js ${embed} gzipped of a budget of ${budget.embed.maxGzipBytes}; the debug overlay (loaded on request) ${gz("mqlscore-debug.js")}`);
   assert.ok(embed <= budget.embed.maxGzipBytes, `${embed} gzipped bytes exceed the embed's budget of ${budget.embed.maxGzipBytes}`);
 });
+
+test("the shipped modules carry no custom sections a browser has no use for (producers, target_features, names)", () => {
+  for (const target of ["web", "nodejs", "bundler"]) {
+    for (const dir of ["", "lite/", "train/"]) {
+      const module = new WebAssembly.Module(readFileSync(`${root}pkg/${target}/${dir}mqlscore_bg.wasm`));
+      for (const name of ["producers", "target_features", "name"]) {
+        assert.equal(WebAssembly.Module.customSections(module, name).length, 0, `pkg/${target}/${dir}: a "${name}" section`);
+      }
+    }
+  }
+});
