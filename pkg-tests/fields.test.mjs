@@ -1,6 +1,6 @@
 // The event reader the packages ship (src/wasm/fields.js): a text that is not Unicode (a lone
 // surrogate) reads as such, whether the host has `String.prototype.isWellFormed` (Node 20,
-// today's browsers) or not (older browsers take the reader's own loop). This file's process
+// today's browsers) or not (older browsers: its fallback, encodeURIComponent). This file's process
 // removes the method before a second copy of the reader is imported, so both are compared.
 import { test } from "node:test";
 import assert from "node:assert/strict";
